@@ -1,0 +1,1 @@
+"""Carnet's benchmark: `invoke bench` (see bench/README.md)."""

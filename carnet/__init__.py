@@ -1,0 +1,1 @@
+"""Carnet: the code around Pelican (build runner, deploy, newsletter pipeline)."""

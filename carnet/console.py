@@ -1,0 +1,29 @@
+"""What the tasks print: one line per step, problems in a list. Uses rich."""
+
+from rich.console import Console
+from rich.markup import escape
+
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+
+def step(message):
+    _out.print(f"[bold]•[/bold] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def done(message):
+    _out.print(f"[green]✓[/green] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def warn(message):
+    _err.print(f"[yellow]![/yellow] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def fail(message):
+    _err.print(f"[red]✗[/red] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def problems(headline, lines):
+    fail(headline)
+    for line in lines:
+        _err.print(f"  - {line}", markup=False, soft_wrap=True)

@@ -1,0 +1,118 @@
+"""Carnet's development settings: `invoke build`, `serve`, `livereload`.
+
+Pelican's own settings are documented in Pelican's manual; Carnet's (CARNET_*) are listed,
+with their defaults, in carnet/defaults.py. Production overrides live in publishconf.py.
+"""
+
+import os
+import sys
+
+# Carnet's plugins import the `carnet` package that sits beside this file.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+AUTHOR = "Claire Dumas"
+SITENAME = "Carnet de coach"
+SITESUBTITLE = "Le journal d’une coach qui lance son activité"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+# Dates are formatted by Babel (plugin french_dates), never by the OS locale, which may
+# not have French installed.
+LOCALE = ("C.UTF-8", "C")
+DEFAULT_DATE = None
+# A post dated in the future stays unpublished until its date (it is treated as a draft).
+WITH_FUTURE_DATES = False
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "settings_check",
+    "content_checks",
+    "french_typography",
+    "french_categories",
+    "french_dates",
+    "plain_titles",
+]
+
+# Titles and tags are plain text: templates escape everything unless marked |safe
+# (content and summaries, which are HTML).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Pretty, French URLs.
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "categorie/{slug}/"
+CATEGORY_SAVE_AS = "categorie/{slug}/index.html"
+TAG_URL = "etiquette/{slug}/"
+TAG_SAVE_AS = "etiquette/{slug}/index.html"
+AUTHOR_URL = "auteur/{slug}/"
+AUTHOR_SAVE_AS = "auteur/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_URL = "etiquettes/"
+TAGS_SAVE_AS = "etiquettes/index.html"
+AUTHORS_URL = "auteurs/"
+AUTHORS_SAVE_AS = "auteurs/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+DRAFT_URL = DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+
+DEFAULT_PAGINATION = 8
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+SUMMARY_MAX_LENGTH = 45
+
+# Slugs: lowercase ASCII; an apostrophe (straight or typographic) separates words, so
+# « Qu’est-ce que l’écoute ? » gives qu-est-ce-que-l-ecoute.
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"'", " "),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+
+# No feeds while writing; publishconf.py turns them on with absolute URLs.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# Reuse parsed posts between builds; Pelican checks each file's mtime.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".carnet/cache"
+
+# --- Carnet settings (see carnet/defaults.py) ---------------------------------------------
+CARNET_CATEGORIES = ["Journal intime", "Lancer son business"]
+CARNET_AUTHORS = {
+    "Claire Dumas": {
+        "bio": "Coach professionnelle à Nantes, elle accompagne les femmes qui se lancent à leur compte.",
+        "photo": "images/claire-dumas.svg",
+    },
+    "Julien Moreau": {
+        "bio": "Ancien DRH devenu coach, il écrit sur le métier et ses coulisses.",
+        "photo": "images/julien-moreau.svg",
+    },
+}

@@ -1,0 +1,1 @@
+from .backlinks import *  # noqa: F403

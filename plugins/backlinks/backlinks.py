@@ -1,0 +1,198 @@
+"""`article.backlinks`: the other articles that link to this one, with the sentence around
+each link — what a WordPress pingback shows, built at build time.
+
+Each article's content is parsed once; every link is resolved to the article it points to
+(through `{filename}` paths or the article's URL, relative or absolute) with one dict
+look-up, so the cost is linear in the size of the site. A Backlink has `.article` (the
+article that links here) and `.excerpt` (markupsafe.Markup: the sentence, escaped, with
+the link's text in <em>). Newest linking article first; one entry per linking article.
+"""
+
+import posixpath
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markupsafe import Markup
+from pelican import signals
+
+from carnet.listing import listed_articles
+
+# Elements whose text makes up one run of prose: a sentence never crosses their edge.
+BLOCKS = {
+    "p", "li", "blockquote", "dd", "dt", "td", "th", "caption", "figcaption",
+    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "div", "section", "table", "ul", "ol",
+}
+SKIPPED = {"script", "style", "template"}
+# The end of a sentence: . ! ? or … (with any closing » ” " ) after it), then a space and
+# a capital or a digit. « Bonjour ! » dit-elle stays one sentence.
+SENTENCE_END = re.compile(
+    r"[.!?…]+(?:[\u00a0\u202f ]?[»”\")])*(?=\s+[«“\"(]?[\u00a0\u202f ]?[A-ZÀ-ÖØ-Ý0-9])"
+)
+SPACES = re.compile(r"[ \t\r\n]+")
+# Longest text kept on each side of the link, in characters, when a sentence runs long.
+MAX_SIDE = 200
+# Any absolute base works to resolve relative links when SITEURL is empty (development).
+PLACEHOLDER_BASE = "http://site.invalid/"
+
+
+@dataclass
+class Backlink:
+    article: object
+    excerpt: Markup
+
+
+@dataclass
+class Link:
+    href: str
+    block_text: str
+    start: int
+    end: int
+
+
+class LinkCollector(HTMLParser):
+    """Every <a href> of an HTML fragment, with the text of the block it sits in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links = []
+        self._pieces = []
+        self._length = 0
+        self._open_link = None  # (href, start offset in the block's text)
+        self._block_links = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED:
+            self._skipping += 1
+        elif tag in BLOCKS:
+            self._end_block()
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self._open_link = (href, self._length)
+        elif tag == "br":
+            self.handle_data(" ")
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCKS:
+            self._end_block()
+        elif tag == "a":
+            self._close_link()
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self._pieces.append(data)
+            self._length += len(data)
+
+    def close(self):
+        super().close()
+        self._end_block()
+
+    def _close_link(self):
+        if self._open_link:
+            href, start = self._open_link
+            self._block_links.append((href, start, self._length))
+            self._open_link = None
+
+    def _end_block(self):
+        self._close_link()
+        text = "".join(self._pieces)
+        for href, start, end in self._block_links:
+            self.links.append(Link(href, text, start, end))
+        self._pieces, self._length, self._block_links = [], 0, []
+
+
+def excerpt(link):
+    """The sentence around the link, escaped, with the link's text in <em>."""
+    text = link.block_text
+    sentence_start = 0
+    sentence_end = len(text)
+    for match in SENTENCE_END.finditer(text):
+        if match.end() <= link.start:
+            sentence_start = match.end()
+        elif match.start() >= link.end:
+            sentence_end = match.end()
+            break
+    before = SPACES.sub(" ", text[sentence_start : link.start]).lstrip()
+    linked = SPACES.sub(" ", text[link.start : link.end]).strip()
+    after = SPACES.sub(" ", text[link.end : sentence_end]).rstrip()
+    if len(before) > MAX_SIDE:
+        before = "…" + before[-MAX_SIDE:].split(" ", 1)[-1]
+    if len(after) > MAX_SIDE:
+        after = after[:MAX_SIDE].rsplit(" ", 1)[0] + "…"
+    return Markup("{}<em>{}</em>{}").format(before, linked, after)
+
+
+class LinkResolver:
+    """Finds the article an href points to, with dict look-ups only."""
+
+    def __init__(self, articles, settings):
+        self.base = (settings.get("SITEURL") or "").rstrip("/") + "/"
+        if self.base == "/":
+            self.base = PLACEHOLDER_BASE
+        self.intrasite = re.compile(settings["INTRASITE_LINK_REGEX"] + r"(?P<value>.*)")
+        self.by_source = {}
+        self.by_url = {}
+        for article in articles:
+            self.by_source[article.relative_source_path.replace("\\", "/")] = article
+            self.by_url[self._url_key(article.url)] = article
+
+    @staticmethod
+    def _url_key(path):
+        path = unquote(path).lstrip("/")
+        if path.endswith("index.html"):
+            path = path[: -len("index.html")]
+        return path
+
+    def target(self, href, source_article):
+        href = href.strip()
+        intrasite = self.intrasite.match(href)
+        if intrasite:
+            if intrasite.group("what") != "filename":
+                return None
+            path = urlsplit(intrasite.group("value")).path
+            if path.startswith("/"):
+                path = path[1:]
+            else:
+                path = posixpath.join(source_article.relative_dir.replace("\\", "/"), path)
+            path = posixpath.normpath(path)
+            return self.by_source.get(path) or self.by_source.get(unquote(path))
+        absolute = urljoin(self.base + source_article.url, href)
+        parts = urlsplit(absolute)
+        absolute = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        if not absolute.startswith(self.base):
+            return None
+        return self.by_url.get(self._url_key(absolute[len(self.base) :]))
+
+
+def collect_backlinks(articles, settings):
+    """{target article id: [Backlink, ...]} for the given (listed) articles."""
+    resolver = LinkResolver(articles, settings)
+    found = {}
+    for source in articles:
+        collector = LinkCollector()
+        collector.feed(source._content or "")
+        collector.close()
+        for link in collector.links:
+            target = resolver.target(link.href, source)
+            if target is None or target is source:
+                continue
+            # The first link from each article is the one shown.
+            found.setdefault(id(target), {}).setdefault(id(source), Backlink(source, excerpt(link)))
+    return found
+
+
+def set_backlinks(generator):
+    articles = listed_articles(generator.articles)
+    found = collect_backlinks(articles, generator.settings)
+    for article in generator.articles + generator.hidden_articles:
+        backlinks = found.get(id(article), {}).values()
+        article.backlinks = sorted(backlinks, key=lambda b: b.article.date, reverse=True)
+
+
+def register():
+    signals.article_generator_finalized.connect(set_backlinks)

@@ -1,0 +1,1 @@
+from .french_categories import *  # noqa: F403

@@ -1,0 +1,1 @@
+from .french_dates import *  # noqa: F403

@@ -1,0 +1,44 @@
+"""French dates with Babel, whatever locales the machine has.
+
+Pelican formats dates with the OS locale; on a machine without fr_FR it logs an error and
+drops the post. Carnet sets `locale_date` with Babel instead and gives templates three
+filters: date_long (« 9 septembre 2020 »), date_short (« 09/09/2020 ») and month_year
+(« septembre 2020 »).
+"""
+
+from babel.dates import format_date
+from pelican import signals
+
+from carnet.defaults import setting
+
+
+def _formatter(settings, pattern):
+    locale = setting(settings, "CARNET_LOCALE")
+
+    def format_(value):
+        return format_date(value, pattern, locale=locale) if value else ""
+
+    return format_
+
+
+def add_filters(generator):
+    settings = generator.settings
+    generator.env.filters.update(
+        date_long=_formatter(settings, setting(settings, "CARNET_DATE_LONG")),
+        date_short=_formatter(settings, setting(settings, "CARNET_DATE_SHORT")),
+        month_year=_formatter(settings, "LLLL y"),
+    )
+
+
+def set_locale_dates(content):
+    if not hasattr(content, "date"):
+        return
+    long_date = _formatter(content.settings, setting(content.settings, "CARNET_DATE_LONG"))
+    content.locale_date = long_date(content.date)
+    if hasattr(content, "modified"):
+        content.locale_modified = long_date(content.modified)
+
+
+def register():
+    signals.generator_init.connect(add_filters)
+    signals.content_object_init.connect(set_locale_dates)

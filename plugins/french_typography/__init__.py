@@ -1,0 +1,1 @@
+from .french_typography import *  # noqa: F403

@@ -1,0 +1,1 @@
+from .neighbours import *  # noqa: F403

@@ -1,0 +1,23 @@
+"""`article.previous_article` (the next older) and `article.next_article` (the next newer).
+
+Among the articles the site lists: drafts, hidden and email-only posts are never anyone's
+neighbour. The oldest article has no previous_article, the newest no next_article (None).
+"""
+
+from pelican import signals
+
+from carnet.listing import listed_articles
+
+
+def link_neighbours(generator):
+    for article in generator.articles + generator.hidden_articles:
+        article.previous_article = None
+        article.next_article = None
+    oldest_first = sorted(listed_articles(generator.articles), key=lambda a: (a.date, a.source_path))
+    for older, newer in zip(oldest_first, oldest_first[1:]):
+        newer.previous_article = older
+        older.next_article = newer
+
+
+def register():
+    signals.article_generator_finalized.connect(link_neighbours)

@@ -1,0 +1,1 @@
+from .newsletter_archive import *  # noqa: F403

@@ -1,0 +1,1 @@
+from .plain_titles import *  # noqa: F403

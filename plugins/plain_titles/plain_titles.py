@@ -1,0 +1,28 @@
+"""Titles are plain text, in feeds too.
+
+Pages escape titles through Jinja's autoescape (JINJA_ENVIRONMENT in pelicanconf.py).
+Pelican's feed writer, though, treats a title as HTML and strips anything like a tag, so
+« Le <body> & moi » would lose its <body>. This writer escapes the title first; Pelican's
+strip-and-unescape then gives back the exact text, which the feed library escapes as XML.
+"""
+
+import copy
+
+from markupsafe import escape
+from pelican import signals
+from pelican.writers import Writer
+
+
+class PlainTitleWriter(Writer):
+    def _add_item_to_the_feed(self, feed, item):
+        escaped = copy.copy(item)
+        escaped.title = str(escape(item.title))
+        return super()._add_item_to_the_feed(feed, escaped)
+
+
+def use_plain_title_writer(pelican_object):
+    return PlainTitleWriter
+
+
+def register():
+    signals.get_writer.connect(use_plain_title_writer)

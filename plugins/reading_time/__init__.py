@@ -1,0 +1,1 @@
+from .reading_time import *  # noqa: F403

@@ -1,0 +1,1 @@
+from .related_posts import *  # noqa: F403

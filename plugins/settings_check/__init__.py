@@ -1,0 +1,1 @@
+from .settings_check import *  # noqa: F403

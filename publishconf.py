@@ -1,0 +1,29 @@
+"""Carnet's production settings: `invoke preview` and `invoke publish`.
+
+Everything in pelicanconf.py, plus absolute URLs and feeds.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://carnet-de-coach.fr"
+RELATIVE_URLS = False
+
+# Full-content Atom and RSS feeds: all posts, and one per category.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+DELETE_OUTPUT_DIRECTORY = True
+
+# Where `invoke publish` deploys (a folder, or user@host:path for rsync). The environment
+# variable CARNET_DEPLOY_TARGET wins over this. Empty: the site stays in output/.
+CARNET_DEPLOY_TARGET = ""

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Creates .venv/ with Carnet's pinned dependencies; `scripts/setup.sh dev` adds the test ones.
+# Safe to run again: pip only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+requirements=requirements.txt
+[ "${1:-}" = "dev" ] && requirements=requirements-dev.txt
+
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -m venv .venv 2>/dev/null; then
+    # Debian ships venv separately.
+    rm -rf .venv
+    apt-get update -qq && apt-get install -y -qq python3-venv
+    python3 -m venv .venv
+  fi
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+echo "Carnet is installed in .venv/ ($requirements)."

@@ -1,0 +1,103 @@
+"""Shared fixtures: real Pelican builds of small Carnet sites in temporary folders.
+
+A `site` is a folder laid out like the repository: copies of pelicanconf.py,
+publishconf.py and tasks.py (so tests may edit them), and links to the real theme/,
+plugins/ and carnet/. Posts are written by the test.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from carnet.build import build  # noqa: E402
+
+COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
+LINKED = ("theme", "plugins", "carnet")
+
+
+def post_text(title="Un article", date="2020-09-09 08:30", body="Un texte.", **metadata):
+    """A Markdown post with Pelican metadata; None drops a field, keys are capitalised."""
+    fields = {"Title": title, "Date": date}
+    fields.update({key.replace("_", "-").capitalize(): value for key, value in metadata.items()})
+    header = "".join(f"{key}: {value}\n" for key, value in fields.items() if value is not None)
+    return header + "\n" + textwrap.dedent(body).strip() + "\n"
+
+
+class Site:
+    def __init__(self, root):
+        self.root = Path(root)
+        self.content = self.root / "content"
+        self.output = self.root / "output"
+
+    def add_post(self, filename, text=None, **fields):
+        """Write content/posts/FILENAME: `text` as is (str or bytes), else post_text(**fields)."""
+        return self._write(self.content / "posts" / filename, text, fields)
+
+    def add_page(self, filename, text=None, **fields):
+        return self._write(self.content / "pages" / filename, text, fields)
+
+    def _write(self, path, text, fields):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:
+            text = post_text(**fields)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def settings_file(self, production=True):
+        return str(self.root / ("publishconf.py" if production else "pelicanconf.py"))
+
+    def build(self, production=True, **overrides):
+        """Build with the real Pelican, in this process; raises carnet.build.BuildFailed."""
+        return build(self.settings_file(production), output_path=self.output, overrides=overrides)
+
+    def read(self, relative_path):
+        return (self.output / relative_path).read_text(encoding="utf-8")
+
+    def html_files(self):
+        return sorted(self.output.rglob("*.html"))
+
+    def all_text(self):
+        """Every text file of the output, joined: to prove something is nowhere."""
+        parts = []
+        for path in sorted(self.output.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".xml", ".txt", ".json"}:
+                parts.append(path.read_text(encoding="utf-8", errors="replace"))
+        return "\n".join(parts)
+
+    def invoke(self, *args, env=None, timeout=300):
+        """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
+        full_env.update(env or {})
+        command = [sys.executable, "-m", "invoke", *args]
+        return subprocess.run(
+            command, cwd=self.root, env=full_env, capture_output=True, text=True, timeout=timeout
+        )
+
+
+def make_site(root):
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copy(ROOT / name, root / name)
+    for name in LINKED:
+        (root / name).symlink_to(ROOT / name)
+    for folder in ("posts", "pages", "images"):
+        (root / "content" / folder).mkdir(parents=True, exist_ok=True)
+    return Site(root)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """An empty Carnet site in a temporary folder."""
+    return make_site(tmp_path / "site")

@@ -1,0 +1,35 @@
+"""Bad input stops the build with a message naming the file and the problem."""
+
+import pytest
+
+from carnet.build import BuildFailed
+from conftest import post_text
+
+CASES = {
+    "no title": (post_text(title=None), "could not find information about 'title'"),
+    "impossible date": (post_text(date="2021-13-45"), "'2021-13-45' is not a valid date"),
+    "unknown status": (post_text(status="publie"), "Unknown status 'publie'"),
+    "not UTF-8": (post_text(body="Café").encode("latin-1"), "is not valid UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_build_fails_naming_the_file_and_the_problem(site, case):
+    text, problem = CASES[case]
+    site.add_post("good.md", title="Bon billet")
+    site.add_post("bad-post.md", text)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = [p for p in failure.value.problems if "bad-post.md" in p]
+    assert problem in line
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_publish_deploys_nothing_after_a_failed_build(site, tmp_path, case):
+    site.add_post("bad-post.md", CASES[case][0])
+    target = tmp_path / "deployed"
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode != 0
+    assert "bad-post.md" in done.stderr
+    assert "nothing was published" in done.stderr
+    assert not target.exists()

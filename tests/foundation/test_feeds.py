@@ -1,0 +1,46 @@
+"""Atom and RSS feeds: all posts and per category, full content, absolute URLs."""
+
+import feedparser
+
+LONG_BODY = "Premier paragraphe.\n\n" + "Phrase du milieu. " * 80 + "\n\nDernière phrase-témoin."
+
+
+def build_with_posts(site):
+    site.add_post("a.md", title="Le <body> & moi", date="2020-09-09", category="Journal intime",
+                  body=LONG_BODY + " Voir [l’autre]({filename}/posts/b.md).")
+    site.add_post("b.md", title="Premiers tarifs", date="2021-03-15",
+                  category="Lancer son business", body="Fixer son prix ?")
+    site.build()
+
+
+def parse(site, name):
+    feed = feedparser.parse(site.read(f"feeds/{name}"))
+    assert not feed.bozo, feed.bozo_exception
+    return feed
+
+
+def test_all_posts_feeds_parse_with_full_content_and_absolute_urls(site):
+    build_with_posts(site)
+    for name in ("all.atom.xml", "all.rss.xml"):
+        feed = parse(site, name)
+        assert len(feed.entries) == 2
+        entry = next(e for e in feed.entries if "body" in e.title)
+        assert entry.title == "Le <body> & moi"
+        assert entry.link.startswith("https://")
+        body = entry.content[0].value if "content" in entry else entry.summary
+        assert "Dernière phrase-témoin" in body
+        assert 'href="https://' in body
+
+
+def test_category_feeds(site):
+    build_with_posts(site)
+    for name in ("journal-intime.atom.xml", "journal-intime.rss.xml"):
+        feed = parse(site, name)
+        assert [e.title for e in feed.entries] == ["Le <body> & moi"]
+    assert [e.title for e in parse(site, "lancer-son-business.atom.xml").entries] == ["Premiers tarifs"]
+
+
+def test_feed_titles_and_content_are_typeset(site):
+    build_with_posts(site)
+    entry = next(e for e in parse(site, "all.atom.xml").entries if e.title == "Premiers tarifs")
+    assert "prix\u202f?" in entry.content[0].value

@@ -1,0 +1,162 @@
+"""The site a reader sees: pages, French dates, categories, drafts, escaping."""
+
+import re
+import subprocess
+import sys
+
+import lxml.html
+import pytest
+
+from conftest import ROOT
+
+
+def text_of(html):
+    """Visible text of a page, whitespace folded (non-breaking spaces kept)."""
+    tree = lxml.html.fromstring(html)
+    for node in tree.xpath("//script|//style"):
+        node.drop_tree()
+    return re.sub(r"[ \t\r\n]+", " ", tree.text_content())
+
+
+def three_posts(site):
+    site.add_post("a.md", title="Fin par SMS", date="2020-09-09 08:30",
+                  category="Journal intime", tags="clients, fin", author="Claire Dumas",
+                  body="Elle a mis fin au coaching par un simple message.")
+    site.add_post("b.md", title="Premiers tarifs", date="2021-03-15",
+                  category="Lancer son business", tags="tarifs", author="Julien Moreau",
+                  body="Fixer son premier prix.")
+    site.add_post("c.md", title="Gratitude", date="2021-04-02",
+                  category="Journal Intime", tags="clients", author="Claire Dumas",
+                  body="Un merci reçu un mardi soir.")
+
+
+def test_article_shows_french_long_date_author_category_and_tags(site):
+    three_posts(site)
+    site.build()
+    page = text_of(site.read("fin-par-sms/index.html"))
+    assert "9 septembre 2020" in page
+    assert "Claire Dumas" in page
+    assert "Journal intime" in page
+    assert "clients" in page and "fin" in page
+
+
+def test_recent_posts_carry_short_dates(site):
+    three_posts(site)
+    site.build()
+    page = text_of(site.read("index.html"))
+    for date in ("09/09/2020", "15/03/2021", "02/04/2021"):
+        assert date in page
+
+
+def test_french_dates_need_no_french_os_locale(site):
+    """Build in a separate process whose only locale is C: dates are still French."""
+    three_posts(site)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from carnet.build import build; build(sys.argv[2], output_path=sys.argv[3])"
+    )
+    env = {"LC_ALL": "C", "LANG": "C", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), site.settings_file(), str(site.output)],
+        env=env, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ERROR" not in done.stdout + done.stderr
+    assert "9 septembre 2020" in text_of(site.read("fin-par-sms/index.html"))
+    assert "avril 2021" in text_of(site.read("archives/index.html"))
+
+
+def test_categories_match_case_insensitively_with_configured_spelling(site):
+    three_posts(site)
+    site.build()
+    categories = text_of(site.read("categories/index.html"))
+    assert re.search(r"Journal intime\s*\(2\)", categories)
+    assert re.search(r"Lancer son business\s*\(1\)", categories)
+    assert "Journal Intime" not in site.all_text()
+    listed = text_of(site.read("categorie/journal-intime/index.html"))
+    assert "Fin par SMS" in listed and "Gratitude" in listed
+
+
+def test_sidebar_lists_categories_with_counts(site):
+    three_posts(site)
+    site.build()
+    assert re.search(r"Journal intime\s*\(2\)", text_of(site.read("index.html")))
+
+
+def test_every_page_is_french_with_feed_autodiscovery(site):
+    three_posts(site)
+    site.build()
+    pages = site.html_files()
+    assert len(pages) > 10
+    for path in pages:
+        if "pagefind" in path.parts:
+            continue
+        tree = lxml.html.fromstring(path.read_bytes())
+        assert tree.get("lang") == "fr", path
+        feeds = tree.xpath('//link[@rel="alternate"]/@type')
+        assert "application/atom+xml" in feeds and "application/rss+xml" in feeds, path
+
+
+def test_tag_author_archive_and_404_pages_exist(site):
+    three_posts(site)
+    site.build()
+    assert "Fin par SMS" in text_of(site.read("etiquette/clients/index.html"))
+    assert "Premiers tarifs" in text_of(site.read("auteur/julien-moreau/index.html"))
+    assert "Premiers tarifs" in text_of(site.read("archives/2021/03/index.html"))
+    assert "Premiers tarifs" in text_of(site.read("archives/2021/index.html"))
+    assert "introuvable" in text_of(site.read("404.html")).lower()
+
+
+def test_home_is_paginated_with_summaries(site):
+    for day in range(1, 13):
+        site.add_post(f"p{day}.md", title=f"Billet numéro {day}", date=f"2021-01-{day:02d}",
+                      category="Journal intime", body=f"Résumé du billet {day}. " * 5)
+    site.build()
+    first = text_of(site.read("index.html"))
+    second = text_of(site.read("page/2/index.html"))
+    assert "Billet numéro 12" in first and "Billet numéro 5" in first
+    assert "Billet numéro 4" not in first
+    assert "Billet numéro 4" in second and "Billet numéro 12" not in second
+    assert "Résumé du billet 12" in first
+
+
+def test_drafts_and_future_posts_appear_nowhere(site):
+    three_posts(site)
+    site.add_post("draft.md", title="Brouillon secret", status="draft", body="Mot-draftmark.")
+    site.add_post("future.md", title="Billet du futur", date="2031-05-01",
+                  body="Mot-futuremark.")
+    site.build()
+    everything = site.all_text()
+    for mark in ("Brouillon secret", "Mot-draftmark", "Billet du futur", "Mot-futuremark",
+                 "brouillon-secret", "billet-du-futur"):
+        assert mark not in everything
+    assert not any("draft" in str(p) for p in site.output.rglob("*"))
+
+
+def test_titles_are_plain_text_escaped_in_pages(site):
+    site.add_post("x.md", title="Le <body> & moi", tags="<script>, a&b", body="Texte.")
+    site.build()
+    for path in site.html_files():
+        html = path.read_text(encoding="utf-8")
+        assert "<body> &" not in html and "<script>," not in html
+    article = [p for p in site.html_files() if "Le &lt;body&gt; &amp; moi" in p.read_text()]
+    assert article, "the escaped title should appear"
+    assert "Le <body> & moi" in text_of(article[0].read_text())
+
+
+def test_pages_about_and_newsletter(site):
+    site.add_post("a.md", title="Un billet", body="Texte.")
+    site.add_page("a-propos.md", title="À propos", body="Je suis coach.")
+    site.build()
+    assert "Je suis coach" in text_of(site.read("a-propos/index.html"))
+
+
+def test_sample_site_builds_without_errors_or_warnings(tmp_path):
+    from carnet.build import build
+
+    result = build(str(ROOT / "publishconf.py"), output_path=tmp_path / "out")
+    assert result.warnings == []
+    articles = list((tmp_path / "out").glob("*/index.html"))
+    assert len(articles) >= 8
+    everything = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.html"))
+    assert "Brouillon" not in everything and "Article futur" not in everything
