@@ -39,6 +39,13 @@ PLUGINS = [
     "french_categories",
     "french_dates",
     "plain_titles",
+    "newsletter_manifest",
+    "reading_time",
+    "neighbours",
+    "related_posts",
+    "backlinks",
+    "sitemap",
+    "newsletter_archive",
 ]
 
 # Titles and tags are plain text: templates escape everything unless marked |safe
@@ -70,7 +77,10 @@ MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 DRAFT_URL = DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = DRAFT_PAGE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+# The search page (theme/templates/search.html): Pagefind's UI, loaded on this page only.
+SEARCH_URL = "recherche/"
+SEARCH_SAVE_AS = "recherche/index.html"
 
 DEFAULT_PAGINATION = 8
 PAGINATION_PATTERNS = (
@@ -116,3 +126,18 @@ CARNET_AUTHORS = {
         "photo": "images/julien-moreau.svg",
     },
 }
+
+# --- Newsletter (CARNET_NEWSLETTER_*, documented in carnet/defaults.py) -------------------
+# `invoke publish` emails each new post once: through Mailchimp when MAILCHIMP_API_KEY and
+# MAILCHIMP_LIST_ID are set in the environment (never here), else into outbox/.
+CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas · Carnet de coach"
+CARNET_NEWSLETTER_REPLY_TO = "bonjour@carnet-de-coach.fr"
+# The subscribe form (Mailchimp → Audience → Signup forms → Embedded forms): the form's
+# action URL and its hidden anti-robot field's name. Empty: the site says it is not open.
+CARNET_NEWSLETTER_FORM_URL = ""
+CARNET_NEWSLETTER_FORM_HONEYPOT = ""
+# Sub-audiences for `Newsletter-Segment: NAME`, e.g. readers who asked for private emails:
+# CARNET_NEWSLETTER_SEGMENTS = {
+#     "emails-prives": {"interest_category_id": "abc123", "interest_ids": ["def456"],
+#                       "label": "les emails privés"},
+# }

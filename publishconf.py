@@ -27,3 +27,8 @@ DELETE_OUTPUT_DIRECTORY = True
 # Where `invoke publish` deploys (a folder, or user@host:path for rsync). The environment
 # variable CARNET_DEPLOY_TARGET wins over this. Empty: the site stays in output/.
 CARNET_DEPLOY_TARGET = ""
+
+# --- Newsletter (CARNET_NEWSLETTER_*, documented in carnet/defaults.py) -------------------
+# Posts dated before this day were written before the newsletter existed: the first
+# publish records them as already sent and emails only the newer ones.
+CARNET_NEWSLETTER_SINCE = "2021-09-01"

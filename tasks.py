@@ -3,15 +3,17 @@
 import os
 import shutil
 import sys
+import tempfile
 
 from invoke import Exit, task
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
-from carnet import console  # noqa: E402
+from carnet import console, newsletter  # noqa: E402
 from carnet.build import BuildFailed, build as run_build  # noqa: E402
 from carnet.deploy import DeployFailed, deploy as run_deploy, deploy_target  # noqa: E402
+from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
@@ -28,6 +30,18 @@ def _build(settings_file, what):
         raise Exit(code=1) from None
     console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
     return result
+
+
+def _index_for_search(result):
+    console.step("Indexing the site for search (Pagefind, French)…")
+    try:
+        pages = build_index(result.output_path, result.settings)
+    except SearchIndexFailed as failure:
+        # publish stops here too: a site whose search is broken is not deployed.
+        console.fail(f"Search indexing failed: {failure}")
+        raise Exit(code=1) from None
+    where = os.path.relpath(result.output_path, ROOT)
+    console.done(f"Search index of {pages} pages written in {where}/pagefind/")
 
 
 @task
@@ -87,24 +101,95 @@ regenerate = livereload
 @task
 def preview(c):
     """Build the production site into output/ (absolute URLs, feeds, search index)."""
-    _build(PROD_SETTINGS, "production")
+    _index_for_search(_build(PROD_SETTINGS, "production"))
 
 
 @task
 def publish(c):
     """Production build, then deploy, then send each new post as a newsletter."""
     result = _build(PROD_SETTINGS, "production")
+    _index_for_search(result)
     target = deploy_target(result.settings)
     if not target:
         console.warn(
             "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-            "stays in output/ and no newsletter is sent."
+            "stays in output/."
         )
-        return
-    console.step(f"Deploying to {target}…")
+    else:
+        console.step(f"Deploying to {target}…")
+        try:
+            run_deploy(result.output_path, target)
+        except DeployFailed as failure:
+            console.fail(f"Deploy failed, no newsletter sent: {failure}")
+            raise Exit(code=1) from None
+        console.done(f"Deployed to {target}")
+    _newsletter(newsletter.run, result.settings, deployed=bool(target))
+
+
+# --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
+
+
+def _newsletter(action, *args, **kwargs):
+    """Run a carnet.newsletter function; a NewsletterError is one line and exit code 1."""
     try:
-        run_deploy(result.output_path, target)
-    except DeployFailed as failure:
-        console.fail(f"Deploy failed, no newsletter sent: {failure}")
+        return action(*args, **kwargs)
+    except newsletter.NewsletterError as error:
+        console.fail(f"Newsletter: {error}")
         raise Exit(code=1) from None
-    console.done(f"Deployed to {target}")
+
+
+def _production_settings():
+    """Build the production site in a temporary folder (output/ is left alone): its settings."""
+    console.step("Building the production site for the newsletter…")
+    with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
+        try:
+            return run_build(PROD_SETTINGS, output_path=folder).settings
+        except BuildFailed as failure:
+            console.problems("The build failed:", failure.problems)
+            raise Exit(code=1) from None
+
+
+@task(help={"slug": "the post (default: the next one to be sent, else the newest)"})
+def newsletter_preview(c, slug=""):
+    """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
+    path, email = _newsletter(newsletter.preview, _production_settings(), slug)
+    console.done(f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »")
+
+
+@task(help={"to": "the address to send the test to", "slug": "the post (default: as newsletter-preview)"})
+def newsletter_test(c, to, slug=""):
+    """Send a post's email to one address only, subject prefixed « [TEST] »."""
+    where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
+    console.done(f"Test email sent: {where}")
+
+
+@task
+def newsletter_status(c):
+    """What the next publish would send, and what was sent."""
+    report = _newsletter(newsletter.status, _production_settings())
+    plan = report.plan
+    if plan.new:
+        console.step(f"The next publish sends {len(plan.new)} post(s) through {report.provider}:")
+        for post in plan.new:
+            console.step(f"  {post.date:%Y-%m-%d} « {post.title} » ({post.source})")
+    else:
+        console.done("The next publish sends nothing: no new post")
+    if plan.baseline:
+        console.step(f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them")
+    if plan.site_only:
+        console.step(f"{len(plan.site_only)} post(s) are site-only (Newsletter: no)")
+    sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
+    counted = [entry for entry in sent if entry["provider"] == "baseline"]
+    if counted:
+        console.step(f"{len(counted)} post(s) were counted as sent when the newsletter started")
+    for entry in sent:
+        if entry["provider"] != "baseline":
+            console.step(f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})")
+
+
+@task(help={"rounds": "how many randomized fault rounds (at least 200 for the real check)", "seed": "random seed"})
+def stress(c, rounds=200, seed=0):
+    """Randomized fault runs against the Mailchimp stand-in; prints duplicates and lost posts."""
+    env = {"CARNET_STRESS_ROUNDS": str(rounds), "CARNET_STRESS_SEED": str(seed)}
+    test = os.path.join(ROOT, "tests", "newsletter", "test_stress.py")
+    c.run(f"{sys.executable} -m pytest {test} -q -s -p no:cacheprovider", env=env, pty=False)

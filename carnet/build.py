@@ -7,6 +7,7 @@ collects those errors, names the file in each, and raises BuildFailed at the end
 
 import logging
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -40,6 +41,29 @@ def _describe_exception(exc):
     return str(exc) or exc.__class__.__name__
 
 
+# Pelican's own messages about a file, rewritten to start with the file like Carnet's.
+_PELICAN_PHRASES = [
+    (re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S), "{path}: {problem}"),
+    (
+        re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
+        "{path}: the image {image} has no alt text (describe it for readers who cannot see it)",
+    ),
+    (
+        re.compile(r"^Unknown status (?P<status>'[^']*') for file (?P<path>\S+), skipping it\."
+                   r" \(Not in (?P<known>.*)\)$", re.S),
+        "{path}: Unknown status {status} (use one of {known})",
+    ),
+]
+
+
+def _file_first(message):
+    for pattern, template in _PELICAN_PHRASES:
+        match = pattern.match(message)
+        if match:
+            return template.format(**match.groupdict())
+    return message
+
+
 class _ProblemCollector(logging.Handler):
     """Keeps every ERROR and WARNING record as one plain sentence."""
 
@@ -50,7 +74,14 @@ class _ProblemCollector(logging.Handler):
         self.warnings = []
 
     def _relative(self, text):
-        return text.replace(self.content_path + os.sep, "").replace("./", "", 1)
+        return _file_first(text.replace(self.content_path + os.sep, "").replace("./", "", 1))
+
+    def _add_error(self, message):
+        # One line per file: Pelican reports a post without a title twice (the second
+        # time as a consequence), and the first reason is the one to fix.
+        path = message.split(": ", 1)[0]
+        if not any(line.split(": ", 1)[0] == path for line in self.errors):
+            self.errors.append(message)
 
     def emit(self, record):
         message = record.getMessage()
@@ -61,12 +92,16 @@ class _ProblemCollector(logging.Handler):
             if message.startswith("Could not process") and current is not None:
                 path = message.removeprefix("Could not process").strip()
                 message = f"{path}: {_describe_exception(current)}"
-            self.errors.append(self._relative(message))
+            self._add_error(self._relative(message))
         else:
             self.warnings.append(self._relative(message))
 
 
 def load_settings(settings_file, output_path=None, overrides=None):
+    # publishconf.py does `from pelicanconf import *`: drop the module Python cached from an
+    # earlier build in this process (livereload, tests), or an edit to it would be ignored.
+    for name in ("pelicanconf", "publishconf"):
+        sys.modules.pop(name, None)
     override = dict(overrides or {})
     if output_path:
         override["OUTPUT_PATH"] = os.path.abspath(output_path)
@@ -82,8 +117,11 @@ def build(settings_file, output_path=None, overrides=None):
     root_logger.addHandler(collector)
     try:
         Pelican(settings).run()
-    except Exception as exc:  # a crash in Pelican or a plugin: report it with the rest
-        collector.errors.append(f"the build stopped: {_describe_exception(exc)}")
+    except Exception as exc:  # a crash in Pelican or a plugin
+        # After a reported problem, a crash is most often its consequence (Pelican copying
+        # a missing image a post links to): the problem itself is the useful line.
+        if not collector.errors:
+            collector.errors.append(f"the build stopped: {_describe_exception(exc)}")
     finally:
         root_logger.removeHandler(collector)
     if collector.errors:

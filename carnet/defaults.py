@@ -15,6 +15,9 @@ DEFAULTS = {
     "CARNET_LOCALE": "fr",
     # French typography (polytypo) on titles, summaries and content.
     "CARNET_TYPOGRAPHY": True,
+    # Worker processes that typeset posts in parallel when many are not in the cache (a
+    # cold build): 0 = one per CPU, 1 = none (everything in the build process).
+    "CARNET_TYPOGRAPHY_WORKERS": 0,
     # Where `invoke publish` deploys: a local folder or an rsync destination
     # (user@host:path). The environment variable CARNET_DEPLOY_TARGET wins over it.
     # Empty: no deploy, the site stays in output/.
@@ -24,6 +27,18 @@ DEFAULTS = {
     "CARNET_MAX_POST_BYTES": 2_000_000,
     # Authors: name -> {"bio": "...", "photo": "images/...", "email": "..."}.
     "CARNET_AUTHORS": {},
+    # --- Reader experience (plugins reading_time, related_posts, newsletter_archive; search)
+    # Words read in a minute, for « 4 min de lecture » (about 230 for French on a screen).
+    "CARNET_READING_SPEED": 230,
+    # How many related articles (shared tags and category) each article shows.
+    "CARNET_RELATED_POSTS": 3,
+    # The page listing the posts that went out as newsletters, with their send dates.
+    # Empty SAVE_AS: no such page.
+    "CARNET_NEWSLETTER_ARCHIVE_URL": "newsletter/archives/",
+    "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS": "newsletter/archives/index.html",
+    # The language Pagefind indexes the site in (`invoke preview` and `publish`), whatever
+    # a page declares: French stemming, so « clientes » finds « cliente ».
+    "CARNET_SEARCH_LANGUAGE": "fr",
     # --- Newsletter (carnet/newsletter/, `invoke publish`) --------------------------------
     # Relative paths below are relative to the project folder (the one holding content/).
     # The ledger: which posts were emailed (or counted as already sent). Commit it.

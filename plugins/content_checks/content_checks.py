@@ -87,14 +87,17 @@ def check_unique_urls(generators):
             by_url[content.save_as].append(content)
     for save_as, contents in by_url.items():
         if len(contents) > 1:
-            names = " and ".join(_relative(c.settings, c.source_path) for c in contents)
+            names = " and ".join(sorted(_relative(c.settings, c.source_path) for c in contents))
             logger.error("%s: these posts would be published at the same address /%s "
                          "(give one of them another title or a Slug:)", names, contents[0].url)
 
 
-def check_internal_links(generators):
-    for generator in generators:
-        for content in getattr(generator, "articles", []) + getattr(generator, "pages", []):
+def check_internal_links(page_generator):
+    # Runs once articles and pages are read, before the static files are copied: Pelican
+    # would otherwise stop on a missing {static} file without saying which post links it.
+    context = page_generator.context
+    for key in ("articles", "hidden_articles", "pages", "hidden_pages"):
+        for content in context.get(key, []):
             _check_links_of(content)
 
 
@@ -103,6 +106,7 @@ def _check_links_of(content):
     if "{" not in raw:
         return
     context = content._context
+    content_root = content.settings["PATH"]
     for match in content._get_intrasite_link_regex().finditer(raw):
         what, value = match.group("what"), match.group("value")
         if what not in {"filename", "static", "attach"}:
@@ -112,7 +116,11 @@ def _check_links_of(content):
             path = path[1:]
         else:
             path = content.get_relative_source_path(os.path.join(content.relative_dir, path))
-        if path not in context["generated_content"] and path not in context["static_content"]:
+        linked = context["generated_content"].get(path)
+        if linked is not None and getattr(linked, "status", "published") != "draft":
+            continue
+        is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
+        if not os.path.isfile(os.path.join(content_root, path)) or is_post_source:
             logger.error("%s: links to {%s}%s, which is not a published post, page or file",
                          _relative(content.settings, content.source_path), what, value)
 
@@ -120,4 +128,4 @@ def _check_links_of(content):
 def register():
     signals.readers_init.connect(wrap_readers)
     signals.all_generators_finalized.connect(check_unique_urls)
-    signals.all_generators_finalized.connect(check_internal_links)
+    signals.page_generator_finalized.connect(check_internal_links)

@@ -7,47 +7,71 @@ The readers are wrapped (rather than the finished articles changed) so that Peli
 content cache stores the typeset text: a warm build does not pay for it again. Text is
 also put in Unicode NFC first, so a title typed in NFD (as macOS writes it) is the same
 text, with the same slug, as one typed in NFC.
+
+polytypo costs about 25 ms per post, some fifteen times what Markdown costs: on a cold
+build it is most of the build. So when many posts are not in the cache, they are typeset
+ahead, in worker processes (one per CPU, CARNET_TYPOGRAPHY_WORKERS): before Pelican reads
+the posts, each one is converted to HTML once here and sent to a worker; when Pelican then
+reads it, the reader uses the worker's result if it typeset exactly the text the reader
+produced, and typesets it itself otherwise. Pelican's reading (and every warning or error
+a reader logs) happens as it always does, in order; only the typesetting moves.
 """
 
-import unicodedata
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
-import polytypo
 from pelican import signals
+from pelican.utils import file_suffix
 
 from carnet.defaults import setting
+from carnet.typography import typeset_html, typeset_post, typeset_text  # noqa: F401
 
 PLAIN_TEXT_FIELDS = ("title",)
 HTML_FIELDS = ("summary",)
 
+# Below this many posts to typeset, starting the workers (~0.2 s) costs more than it saves.
+MIN_POSTS_FOR_WORKERS = 16
 
-def typeset_html(html, locale):
-    return polytypo.transform(unicodedata.normalize("NFC", html), locale=locale, mode="html")
+# Typesetting under way in the workers: source path -> (what was sent, future result).
+_jobs = {}
+_pool = None
 
 
-def typeset_text(text, locale):
-    return polytypo.transform(unicodedata.normalize("NFC", text), locale=locale, mode="text")
+def _fields(metadata):
+    plain = {key: metadata[key] for key in PLAIN_TEXT_FIELDS if isinstance(metadata.get(key), str)}
+    html = {key: metadata[key] for key in HTML_FIELDS if isinstance(metadata.get(key), str)}
+    return plain, html
 
 
-def _typeset_metadata(metadata, locale):
-    for key in PLAIN_TEXT_FIELDS:
-        if isinstance(metadata.get(key), str):
-            metadata[key] = typeset_text(metadata[key], locale)
-    for key in HTML_FIELDS:
-        if isinstance(metadata.get(key), str):
-            metadata[key] = typeset_html(metadata[key], locale)
-    return metadata
+def _typeset(source_path, content, metadata, locale):
+    plain, html = _fields(metadata)
+    job = _jobs.pop(source_path, None)
+    result = None
+    if job is not None and job[0] == (content, plain, html):
+        try:
+            result = job[1].result()
+        except Exception:  # a worker died: typeset here (a polytypo error will show again)
+            result = None
+    if result is None:
+        result = typeset_post(content, plain, html, locale)
+    content, plain, html = result
+    metadata.update(plain)
+    metadata.update(html)
+    return content, metadata
 
 
 def french_reader(reader_class):
     """A subclass of reader_class whose output is typeset in French."""
 
     class FrenchReader(reader_class):
+        typesets_french = True
+        untypeset_reader_class = reader_class
+
         def read(self, source_path):
             content, metadata = super().read(source_path)
-            locale = setting(self.settings, "CARNET_LOCALE")
-            if content:
-                content = typeset_html(content, locale)
-            return content, _typeset_metadata(metadata, locale)
+            return _typeset(source_path, content, metadata, setting(self.settings, "CARNET_LOCALE"))
 
     FrenchReader.__name__ = reader_class.__name__
     return FrenchReader
@@ -61,5 +85,77 @@ def wrap_readers(readers):
             readers.reader_classes[extension] = french_reader(reader_class)
 
 
+def _worker_count(settings):
+    wanted = setting(settings, "CARNET_TYPOGRAPHY_WORKERS")
+    if wanted:
+        return wanted
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _french_reader_class(reader):
+    return next((c for c in type(reader).__mro__ if getattr(c, "typesets_french", False)), None)
+
+
+def _posts_to_typeset(generator):
+    """(path, FrenchReader class) of each post the reader cache cannot answer for."""
+    settings = generator.settings
+    readers = generator.readers
+    found = []
+    for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]):
+        path = os.path.abspath(os.path.join(generator.path, name))
+        french_class = _french_reader_class(readers.readers.get(file_suffix(path)))
+        if french_class and readers.get_cached_data(path, (None, None))[0] is None:
+            found.append((path, french_class))
+    return found
+
+
+def typeset_ahead(generator):
+    """Start typesetting, in worker processes, the posts Pelican is about to read."""
+    stop_workers()
+    settings = generator.settings
+    workers = _worker_count(settings)
+    if not setting(settings, "CARNET_TYPOGRAPHY") or workers < 2:
+        return
+    posts = _posts_to_typeset(generator)
+    if len(posts) < MIN_POSTS_FOR_WORKERS:
+        return
+    global _pool
+    # spawn, not fork: small workers that import polytypo only, the same on Linux and macOS.
+    _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    locale = setting(settings, "CARNET_LOCALE")
+    untypeset_readers = {}
+    # The real read logs whatever is wrong with a post; this early read must not say it twice.
+    logging_was_disabled = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        for path, french_class in posts:
+            reader_class = french_class.untypeset_reader_class
+            if reader_class not in untypeset_readers:
+                untypeset_readers[reader_class] = reader_class(settings)
+            try:
+                content, metadata = untypeset_readers[reader_class].read(path)
+            except Exception:  # a broken post: Pelican's own read reports it
+                continue
+            sent = (content, *_fields(metadata))
+            _jobs[path] = (sent, _pool.submit(typeset_post, *sent, locale))
+    except Exception:  # no worker could start (e.g. inside a daemon process): typeset in line
+        stop_workers()
+    finally:
+        logging.disable(logging_was_disabled)
+
+
+def stop_workers(*_signal_args):
+    global _pool
+    _jobs.clear()
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
 def register():
     signals.readers_init.connect(wrap_readers)
+    signals.article_generator_init.connect(typeset_ahead)
+    signals.article_generator_finalized.connect(stop_workers)
+    signals.finalized.connect(stop_workers)

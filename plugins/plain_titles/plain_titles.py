@@ -4,6 +4,8 @@ Pages escape titles through Jinja's autoescape (JINJA_ENVIRONMENT in pelicanconf
 Pelican's feed writer, though, treats a title as HTML and strips anything like a tag, so
 « Le <body> & moi » would lose its <body>. This writer escapes the title first; Pelican's
 strip-and-unescape then gives back the exact text, which the feed library escapes as XML.
+No-break spaces travel as character references, since the strip step folds every Unicode
+space into a plain one and French typography would be lost.
 """
 
 import copy
@@ -13,10 +15,13 @@ from pelican import signals
 from pelican.writers import Writer
 
 
+KEEP_SPACES = str.maketrans({"\u202f": "&#8239;", "\u00a0": "&#160;"})
+
+
 class PlainTitleWriter(Writer):
     def _add_item_to_the_feed(self, feed, item):
         escaped = copy.copy(item)
-        escaped.title = str(escape(item.title))
+        escaped.title = str(escape(item.title)).translate(KEEP_SPACES)
         return super()._add_item_to_the_feed(feed, escaped)
 
 

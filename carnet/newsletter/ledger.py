@@ -1,0 +1,115 @@
+"""The ledger: which posts went out, so that no post is ever emailed twice.
+
+One JSON file at the project root (CARNET_NEWSLETTER_LEDGER), committed by the author:
+
+    {"version": 1, "posts": {POST_ID: {"provider": "mailchimp", "campaign_id": "...",
+     "sent_at": "2021-10-05T06:30:00+00:00", "title": "...", "url": "...",
+     "source": "posts/....md"}}}
+
+POST_ID is the post's slug. `provider` is "mailchimp" or "outbox", or "baseline" for a
+post that already existed when the newsletter started: it is counted as sent, but Carnet
+did not email it (its campaign_id is null). An entry is written only after the provider
+confirmed the send, and the file is replaced atomically.
+
+A ledger that cannot be read stops the newsletter: sending "everything again" because the
+record of what was sent is broken is exactly what must never happen.
+"""
+
+import json
+import os
+from datetime import datetime
+
+from carnet.newsletter.errors import NewsletterError
+from carnet.newsletter.files import write_atomically
+
+VERSION = 1
+TEXT_FIELDS = ("provider", "sent_at", "title", "url", "source")
+
+
+class LedgerError(NewsletterError):
+    """The ledger file is unreadable or was edited into something invalid."""
+
+
+def load(path):
+    """The entries {post_id: entry} of the ledger at `path`; {} when it does not exist yet.
+
+    Raises LedgerError, naming the file and the problem, when it is corrupt.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise _broken(path, f"cannot be read ({error})") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except ValueError as error:
+        if "<<<<<<<" in text:
+            raise _broken(path, "still has git merge-conflict markers") from None
+        raise _broken(path, f"is not valid JSON ({error})") from None
+    return _checked_entries(path, data)
+
+
+def save(path, entries):
+    """Replace the ledger at `path` with `entries`, atomically."""
+    data = {"version": VERSION, "posts": dict(sorted(entries.items()))}
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def entry(post, provider, campaign_id, sent_at):
+    """The ledger entry for `post` (a manifest.Post), sent at `sent_at` (aware datetime)."""
+    return {
+        "provider": provider,
+        "campaign_id": campaign_id,
+        "sent_at": sent_at.isoformat(timespec="seconds"),
+        "title": post.title,
+        "url": post.url,
+        "source": post.source,
+    }
+
+
+def _broken(path, problem):
+    name = os.path.basename(path)
+    return LedgerError(
+        f"{path} {problem}; nothing was sent. Fix it, or restore it with "
+        f"`git checkout -- {name}`, then publish again."
+    )
+
+
+def _refuse_duplicate_keys(pairs):
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ValueError(f"the key {key!r} appears twice")
+    return dict(pairs)
+
+
+def _checked_entries(path, data):
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise _broken(path, f'is not a version {VERSION} ledger (expected {{"version": 1, "posts": {{...}}}})')
+    posts = data.get("posts")
+    if not isinstance(posts, dict):
+        raise _broken(path, 'has no "posts" object')
+    for post_id, item in posts.items():
+        problem = _entry_problem(item)
+        if problem:
+            raise _broken(path, f"has a bad entry for {post_id!r}: {problem}")
+    return posts
+
+
+def _entry_problem(item):
+    if not isinstance(item, dict):
+        return "it is not an object"
+    for field in TEXT_FIELDS:
+        if not isinstance(item.get(field), str) or not item[field]:
+            return f'"{field}" is missing or not a text'
+    if item.get("campaign_id") is not None and not isinstance(item["campaign_id"], str):
+        return '"campaign_id" must be a text or null'
+    try:
+        sent_at = datetime.fromisoformat(item["sent_at"])
+    except ValueError:
+        return f'"sent_at" is not an ISO date and time: {item["sent_at"]!r}'
+    if sent_at.tzinfo is None:
+        return f'"sent_at" has no time zone: {item["sent_at"]!r}'
+    return None

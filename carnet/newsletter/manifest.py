@@ -1,0 +1,76 @@
+"""The manifest: every published post as the build saw it, which is all the newsletter reads.
+
+plugins/newsletter_manifest writes it at the end of each build (CARNET_NEWSLETTER_MANIFEST,
+under .carnet/); `invoke publish` reads it right after the production build. Email-only
+posts (`Newsletter: only`) are in it although the site does not show them.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from carnet.newsletter.errors import NewsletterError
+from carnet.newsletter.files import write_atomically
+from carnet.newsletter.paths import project_path
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str  # the slug
+    source: str  # relative to content/, e.g. "posts/2021-10-05-chiffres.md"
+    title: str  # plain text (already French typography)
+    url: str  # absolute
+    date: datetime  # aware
+    summary: str  # HTML
+    content: str  # HTML, links absolute
+    author: str
+    category: str
+    tags: tuple
+    newsletter: str  # "yes", "no" or "only"
+    segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
+    image: str | None  # absolute URL of the post's image
+
+    @property
+    def email_only(self):
+        return self.newsletter == "only"
+
+
+def path(settings):
+    return project_path(settings, "CARNET_NEWSLETTER_MANIFEST")
+
+
+def write(settings, posts):
+    """Write the manifest for `posts` (dicts with Post's fields, date as ISO text)."""
+    data = {"version": VERSION, "siteurl": settings.get("SITEURL", ""), "posts": posts}
+    write_atomically(path(settings), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def read(settings):
+    """The posts of the last production build, oldest first. Raises NewsletterError."""
+    manifest_path = path(settings)
+    try:
+        with open(manifest_path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise NewsletterError(
+            f"{manifest_path} does not exist: the newsletter needs the production build "
+            "first (is plugin newsletter_manifest in PLUGINS?)"
+        ) from None
+    except ValueError as error:
+        raise NewsletterError(f"{manifest_path} is not valid JSON ({error}): build again") from None
+    if data.get("version") != VERSION:
+        raise NewsletterError(f"{manifest_path} has an unknown version: build again")
+    if not data.get("siteurl") or data["siteurl"] != settings.get("SITEURL"):
+        raise NewsletterError(
+            f"{manifest_path} comes from another build (SITEURL {data.get('siteurl')!r}): "
+            "emails need the production build's absolute links; run the production build first"
+        )
+    posts = [_post(item) for item in data["posts"]]
+    return sorted(posts, key=lambda post: post.date)
+
+
+def _post(item):
+    fields = dict(item, date=datetime.fromisoformat(item["date"]), tags=tuple(item["tags"]))
+    return Post(**fields)

@@ -1,0 +1,352 @@
+"""The Mailchimp provider: one regular campaign per post, sent once.
+
+Each post's campaign carries a stable id in its internal title (settings.title
+"carnet:SLUG"), so that after any failure the next attempt finds it instead of creating
+another: find → create if missing → set the content → send (or schedule). A campaign that
+Mailchimp says is sending, sent or scheduled counts as delivered; Mailchimp itself never
+sends one campaign twice. The caller records the post in the ledger only after that.
+
+Configuration comes from the environment: MAILCHIMP_API_KEY (never printed, logged or
+written anywhere), MAILCHIMP_LIST_ID, and MAILCHIMP_API_URL (optional base URL, e.g.
+http://127.0.0.1:PORT/3.0 for tests or a proxy; by default the key's data centre).
+
+Quirks of mailchimp-marketing 3.0.80 handled here: an answer with an empty body (204, but
+also a bare 403 or 429) comes back as a requests.Response instead of raising; a
+problem+json error arrives as a JSON string in ApiClientError.text; a connection failure
+or a timeout is an ApiClientError with status_code None.
+"""
+
+import json
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import mailchimp_marketing
+import requests
+from mailchimp_marketing.api_client import ApiClientError
+
+from carnet import console
+from carnet.defaults import setting
+from carnet.newsletter.errors import NewsletterError
+from carnet.newsletter.providers import Delivery, from_name
+
+DELIVERED = {"sending", "sent", "schedule"}
+LIST_FIELDS = ["campaigns.id", "campaigns.status", "campaigns.settings.title", "campaigns.send_time", "total_items"]
+PAGE_SIZE = 1000  # the API's maximum
+LONGEST_PAUSE = 60  # seconds, whatever Retry-After or the backoff say
+
+
+class MailchimpError(NewsletterError):
+    """Mailchimp refused, or kept failing; the message says which step and why."""
+
+
+class _Retryable(Exception):
+    """A 429, a 5xx, a timeout or a dropped connection: worth trying again."""
+
+    def __init__(self, message, pause=None):
+        super().__init__(message)
+        self.pause = pause
+
+
+def campaign_title(post, test=False):
+    return ("carnet-test:" if test else "carnet:") + post.id
+
+
+class MailchimpProvider:
+    name = "mailchimp"
+
+    @classmethod
+    def from_environment(cls, settings, deployed, environ):
+        key = environ["MAILCHIMP_API_KEY"].strip()
+        api_url = environ.get("MAILCHIMP_API_URL", "").strip()
+        list_id = environ.get("MAILCHIMP_LIST_ID", "").strip()
+        if not list_id:
+            raise MailchimpError(
+                "MAILCHIMP_API_KEY is set but MAILCHIMP_LIST_ID is not: set it to the id of "
+                "the audience to send to (Audience → Settings → Audience name and defaults)"
+            )
+        if not api_url and not re.fullmatch(r"[a-z]+[0-9]+", key.rpartition("-")[2]):
+            raise MailchimpError(
+                "MAILCHIMP_API_KEY does not end with its data centre (like -us21): copy the "
+                "whole key from Mailchimp (Profile → Extras → API keys)"
+            )
+        if not setting(settings, "CARNET_NEWSLETTER_REPLY_TO"):
+            raise MailchimpError("CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send")
+        return cls(settings, key, list_id, api_url, deployed)
+
+    def __init__(self, settings, api_key, list_id, api_url="", deployed=True):
+        self.settings = settings
+        self.list_id = list_id
+        self.deployed = deployed
+        self.retries = setting(settings, "CARNET_NEWSLETTER_RETRIES")
+        self.backoff = setting(settings, "CARNET_NEWSLETTER_BACKOFF")
+        self.timeout = setting(settings, "CARNET_NEWSLETTER_TIMEOUT")
+        self.schedule = setting(settings, "CARNET_NEWSLETTER_SCHEDULE")
+        if self.schedule:
+            next_quarter_hour_at(self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(timezone.utc))
+        self._key = api_key
+        self.client = mailchimp_marketing.Client()
+        self.client.set_config({"api_key": api_key, "timeout": self.timeout})
+        if api_url:
+            self.client.api_client.host = api_url.rstrip("/")
+            # The client replaces every "server" in the URL by the data centre; an explicit
+            # base URL must be used as it is.
+            self.client.api_client.server = ""
+
+    # --- the provider interface ---------------------------------------------------------
+
+    def check(self):
+        """Refuse before anything is sent: a site that is not online, an unknown audience."""
+        if not self.deployed:
+            raise MailchimpError(
+                "The site was not deployed (no CARNET_DEPLOY_TARGET), so Mailchimp sends "
+                "nothing: subscribers would get links to pages that are not online. Set a "
+                "deploy target, or unset MAILCHIMP_API_KEY to write the outbox instead."
+            )
+        self._with_retries(
+            "checking the audience",
+            lambda: self._call(
+                f"checking the audience {self.list_id}",
+                self.client.lists.get_list,
+                self.list_id,
+                fields=["id", "name"],
+            ),
+        )
+
+    def deliver(self, post, email):
+        return self._with_retries(post.source, lambda: self._deliver_once(post, email))
+
+    def describe(self, delivery):
+        if self.schedule:
+            return f"scheduled through Mailchimp for {delivery.sent_at:%Y-%m-%d %H:%M} UTC (campaign {delivery.campaign_id})"
+        return f"sent through Mailchimp (campaign {delivery.campaign_id})"
+
+    def send_test(self, post, email, to):
+        def attempt():
+            campaign = self._find(campaign_title(post, test=True))
+            campaign_id = self._prepare(campaign, post, email, test=True)
+            self._call(
+                f"{post.source}: sending the test email",
+                self.client.campaigns.send_test_email,
+                campaign_id,
+                {"test_emails": [to], "send_type": "html"},
+            )
+            return campaign_id
+
+        campaign_id = self._with_retries(post.source, attempt)
+        try:
+            self._call("removing the test campaign", self.client.campaigns.remove, campaign_id)
+        except (MailchimpError, _Retryable) as error:
+            console.warn(f"The test campaign {campaign_id} stays in Mailchimp: {error}")
+        return f"Mailchimp, to {to}"
+
+    # --- one attempt -----------------------------------------------------------------------
+
+    def _deliver_once(self, post, email):
+        campaign = self._find(campaign_title(post))
+        if campaign and campaign["status"] in DELIVERED:
+            return self._delivery(campaign)  # an earlier run sent it; its answer was lost
+        campaign_id = self._prepare(campaign, post, email)
+        try:
+            when = self._send(post, campaign_id)
+        except MailchimpError:
+            # Mailchimp refused the send: if an earlier send did get through after all,
+            # the post is delivered; ask before failing.
+            campaign = self._call(
+                f"{post.source}: reading the campaign's status",
+                self.client.campaigns.get,
+                campaign_id,
+                fields=["id", "status", "send_time"],
+            )
+            if campaign.get("status") in DELIVERED:
+                return self._delivery(campaign)
+            raise
+        return Delivery(campaign_id, when)
+
+    def _find(self, title):
+        """This post's campaign (the delivered one if there are several), or None."""
+        found = []
+        offset = 0
+        while True:
+            page = self._call(
+                "listing the campaigns",
+                self.client.campaigns.list,
+                list_id=self.list_id,
+                count=PAGE_SIZE,
+                offset=offset,
+                fields=LIST_FIELDS,
+                sort_field="create_time",
+                sort_dir="ASC",
+            )
+            campaigns = page.get("campaigns", [])
+            found += [c for c in campaigns if c.get("settings", {}).get("title") == title]
+            offset += len(campaigns)
+            if not campaigns or offset >= page.get("total_items", 0):
+                break
+        delivered = [c for c in found if c.get("status") in DELIVERED]
+        if delivered:
+            return delivered[0]
+        drafts = [c for c in found if c.get("status") == "save"]
+        if drafts:
+            return drafts[0]
+        if found:
+            raise MailchimpError(
+                f"The campaign {found[0]['id']} ({title}) is {found[0].get('status')!r} in "
+                "Mailchimp, so Carnet does not send it again; delete it in Mailchimp to send "
+                "the post anew"
+            )
+        return None
+
+    def _prepare(self, campaign, post, email, test=False):
+        """Create the campaign or bring the draft up to date; set its content. Its id."""
+        body = self._campaign_body(post, email, test)
+        if campaign is None:
+            created = self._call(
+                f"{post.source}: creating the campaign",
+                self.client.campaigns.create,
+                dict(body, type="regular"),
+            )
+            campaign_id = created["id"]
+        else:
+            campaign_id = campaign["id"]
+            self._call(f"{post.source}: updating the campaign", self.client.campaigns.update, campaign_id, body)
+        self._call(
+            f"{post.source}: setting the campaign's content",
+            self.client.campaigns.set_content,
+            campaign_id,
+            {"html": email.html, "plain_text": email.text},
+        )
+        return campaign_id
+
+    def _send(self, post, campaign_id):
+        """Send now, or schedule; when the email goes out."""
+        if not self.schedule:
+            self._call(f"{post.source}: sending the campaign", self.client.campaigns.send, campaign_id)
+            return datetime.now(timezone.utc)
+        when = next_quarter_hour_at(self.schedule, self.settings.get("TIMEZONE") or "UTC", datetime.now(timezone.utc))
+        self._call(
+            f"{post.source}: scheduling the campaign",
+            self.client.campaigns.schedule,
+            campaign_id,
+            {"schedule_time": when.isoformat()},
+        )
+        return when
+
+    def _campaign_body(self, post, email, test):
+        recipients = {"list_id": self.list_id}
+        if post.segment:
+            recipients["segment_opts"] = segment_options(self.settings, post)
+        return {
+            "recipients": recipients,
+            "settings": {
+                "title": campaign_title(post, test),
+                "subject_line": email.subject,
+                "preview_text": email.preheader,
+                "from_name": from_name(self.settings),
+                "reply_to": setting(self.settings, "CARNET_NEWSLETTER_REPLY_TO"),
+            },
+        }
+
+    @staticmethod
+    def _delivery(campaign):
+        send_time = campaign.get("send_time")
+        sent_at = datetime.fromisoformat(send_time) if send_time else datetime.now(timezone.utc)
+        return Delivery(campaign["id"], sent_at)
+
+    # --- talking to the API -------------------------------------------------------------
+
+    def _with_retries(self, what, attempt):
+        """Run `attempt`, again after a retryable failure, with a doubling pause."""
+        for number in range(self.retries + 1):
+            try:
+                return attempt()
+            except _Retryable as failure:
+                last = failure
+                if number == self.retries:
+                    break
+                pause = failure.pause if failure.pause is not None else self.backoff * 2**number
+                console.warn(f"{failure}; trying again in {pause:g} s")
+                time.sleep(min(pause, LONGEST_PAUSE))
+        raise MailchimpError(
+            f"{what}: Mailchimp kept failing ({last}); nothing is recorded for it, the next "
+            "publish will try again"
+        )
+
+    def _call(self, what, method, *args, **kwargs):
+        """The answer of one API call; raise _Retryable or MailchimpError, without the key."""
+        try:
+            answer = method(*args, **kwargs)
+        except ApiClientError as error:
+            raise self._failure(what, error.status_code, error.text) from None
+        if isinstance(answer, requests.Response):  # an empty body: only its status says
+            if answer.ok:
+                return {}
+            raise self._failure(what, answer.status_code, answer.text, answer.headers.get("Retry-After"))
+        return answer
+
+    def _failure(self, what, status, text, retry_after=None):
+        if status is None:  # no answer: `text` is the exception requests raised
+            reason = f"timed out after {self.timeout} s" if isinstance(text, requests.Timeout) else "the connection failed"
+            return _Retryable(f"{what}: {reason}")
+        reason = self._redact(f"{what}: Mailchimp answered {status}{_problem(text)}")
+        if status == 429 or status >= 500:
+            pause = float(retry_after) if str(retry_after or "").isdigit() else None
+            return _Retryable(reason, pause)
+        return MailchimpError(reason)
+
+    def _redact(self, text):
+        return text.replace(self._key, "[MAILCHIMP_API_KEY]") if self._key else text
+
+
+def _problem(text):
+    """' title — detail — field: message' from an error body (JSON text or a dict), or ''."""
+    if isinstance(text, str):
+        try:
+            text = json.loads(text)
+        except ValueError:
+            return ""
+    if not isinstance(text, dict):
+        return ""
+    fields = "; ".join(
+        f"{error.get('field')}: {error.get('message')}" for error in text.get("errors") or [] if isinstance(error, dict)
+    )
+    parts = [str(part) for part in (text.get("title"), text.get("detail"), fields) if part]
+    return " " + " — ".join(parts) if parts else ""
+
+
+def segment_options(settings, post):
+    """The recipients.segment_opts for a post's Newsletter-Segment."""
+    segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment)
+    if not segment:
+        raise MailchimpError(f"{post.source}: segment {post.segment!r} is not in CARNET_NEWSLETTER_SEGMENTS")
+    if "saved_segment_id" in segment:
+        return {"saved_segment_id": int(segment["saved_segment_id"])}
+    return {
+        "match": "any",
+        "conditions": [
+            {
+                "condition_type": "Interests",
+                "field": f"interests-{segment['interest_category_id']}",
+                "op": "interestcontains",
+                "value": [str(i) for i in segment["interest_ids"]],
+            }
+        ],
+    }
+
+
+def next_quarter_hour_at(clock, zone, now):
+    """The next time it is `clock` ("HH:MM", on a quarter hour) in `zone`, at least 10 min away, in UTC."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(clock))
+    if not match or int(match[2]) % 15:
+        raise MailchimpError(
+            f"CARNET_NEWSLETTER_SCHEDULE must be a time on a quarter hour like 07:30, not {clock!r} "
+            "(Mailchimp schedules on quarter hours only)"
+        )
+    local_now = now.astimezone(ZoneInfo(zone))
+    day = local_now.date()
+    while True:
+        candidate = datetime(day.year, day.month, day.day, int(match[1]), int(match[2]), tzinfo=ZoneInfo(zone))
+        if candidate - local_now >= timedelta(minutes=10):
+            return candidate.astimezone(timezone.utc)
+        day += timedelta(days=1)

@@ -1,0 +1,61 @@
+"""The outbox provider: each email as a real .eml file plus an .html preview, in outbox/.
+
+What a newcomer sees on the first `invoke publish`, and a dry run for anyone without a
+Mailchimp account. A post's files are named after its date and id, so writing them again
+after a crash replaces them: the outbox holds each post once.
+"""
+
+import os
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from carnet.newsletter.files import write_atomically
+from carnet.newsletter.paths import project_path
+from carnet.newsletter.providers import Delivery, from_name, reply_to
+
+
+class OutboxProvider:
+    name = "outbox"
+
+    def __init__(self, settings):
+        self.folder = project_path(settings, "CARNET_NEWSLETTER_OUTBOX")
+        self.sender = formataddr((from_name(settings), reply_to(settings)))
+        self.address = reply_to(settings)
+
+    def check(self):
+        """The outbox can always write."""
+
+    def deliver(self, post, email):
+        name = f"{post.date:%Y-%m-%d}-{post.id}"
+        self._write(name, post, email, to="undisclosed-recipients:;")
+        return Delivery(campaign_id=name, sent_at=datetime.now(timezone.utc))
+
+    def describe(self, delivery):
+        where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
+        return f"written to {where}"
+
+    def send_test(self, post, email, to):
+        return self._write(f"test-{post.id}", post, email, to=to)
+
+    def _write(self, name, post, email, to):
+        """Write NAME.html then NAME.eml; return the .eml's path."""
+        write_atomically(os.path.join(self.folder, name + ".html"), email.html)
+        eml_path = os.path.join(self.folder, name + ".eml")
+        write_atomically(eml_path, self._message(post, email, to).as_string())
+        return eml_path
+
+    def _message(self, post, email, to):
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = email.subject
+        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        message["Message-ID"] = make_msgid(domain=self.address.rpartition("@")[2])
+        message["List-Unsubscribe"] = f"<mailto:{self.address}?subject=unsubscribe>"
+        message["X-Carnet-Post"] = post.id
+        if post.segment:
+            message["X-Carnet-Segment"] = post.segment
+        message.set_content(email.text)
+        message.add_alternative(email.html, subtype="html")
+        return message

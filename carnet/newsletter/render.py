@@ -1,0 +1,164 @@
+"""Turn a post into an email: subject, preheader, inlined HTML and its plain-text twin.
+
+The HTML comes from the theme's Jinja templates (THEME/templates/email/post.html), is set
+in French typography (polytypo), gets its CSS inlined (css-inline) and its plain-text
+alternative from inscriptis. Mailchimp merge tags (*|UNSUB|*, *|EMAIL|*, ...) are left for
+Mailchimp to fill. An email without the unsubscribe link, or one so big that Gmail would
+clip it (and hide the footer with the unsubscribe link), is refused.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import css_inline
+import jinja2
+import lxml.html
+import polytypo
+from babel.dates import format_date
+from inscriptis import get_text
+from inscriptis.model.config import ParserConfig
+from markupsafe import Markup
+
+from carnet.defaults import setting
+from carnet.newsletter.errors import NewsletterError
+
+# Gmail clips a message above about 102 KB and hides the rest, footer included.
+SIZE_WARNING = 85 * 1024
+SIZE_LIMIT = 100 * 1024
+# The page is 600 px wide with 20 px of padding on each side.
+CONTENT_WIDTH = 560
+PREHEADER_LENGTH = 140
+UNSUBSCRIBE = "*|UNSUB|*"
+ARCHIVE = "*|ARCHIVE|*"  # Mailchimp's web copy of the campaign
+
+
+class EmailRefused(NewsletterError):
+    """The email breaks a rule that protects subscribers; nothing was sent."""
+
+
+@dataclass
+class Email:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    warnings: list = field(default_factory=list)
+
+    @property
+    def size(self):
+        """Bytes of HTML, which is what Gmail counts before clipping."""
+        return len(self.html.encode("utf-8"))
+
+
+def render(post, settings, test=False):
+    """The email for `post` (a manifest.Post). Raises EmailRefused naming the post."""
+    warnings = []
+    full = post.email_only or setting(settings, "CARNET_NEWSLETTER_FULL_POST")
+    body = _email_ready(post.content if full else post.summary, post, warnings)
+    subject = _subject(post, settings, test)
+    preheader = _preheader(post)
+    segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
+    html = _template(settings).render(
+        post=post,
+        body=Markup(body),
+        full=full,
+        subject=subject,
+        preheader=preheader,
+        date_long=format_date(post.date, setting(settings, "CARNET_DATE_LONG"), locale=setting(settings, "CARNET_LOCALE")),
+        browser_url=ARCHIVE if post.email_only else post.url,
+        site=settings["SITENAME"],
+        siteurl=settings["SITEURL"],
+        segment_label=segment.get("label", ""),
+    )
+    if setting(settings, "CARNET_TYPOGRAPHY"):
+        # Posts are typeset already (plugin french_typography); polytypo leaves typeset
+        # text as it is, so this only touches the templates' own words.
+        html = polytypo.transform(html, locale=setting(settings, "CARNET_LOCALE"), mode="html")
+    html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
+    email = Email(subject, preheader, html, _plain_text(html), warnings)
+    _check(post, email)
+    return email
+
+
+def _template(settings):
+    folder = os.path.join(settings["THEME"], "templates", "email")
+    if not os.path.isdir(folder):
+        raise NewsletterError(f"{folder} does not exist: the theme has no email templates")
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template("post.html")
+
+
+def _subject(post, settings, test):
+    pattern = setting(settings, "CARNET_NEWSLETTER_SUBJECT")
+    try:
+        subject = pattern.format(title=post.title, site=settings["SITENAME"])
+    except (KeyError, IndexError, ValueError) as error:
+        raise NewsletterError(
+            f"CARNET_NEWSLETTER_SUBJECT {pattern!r} is not valid ({error}); use {{title}} and {{site}}"
+        ) from None
+    subject = " ".join(subject.split())  # a header is one line
+    if setting(settings, "CARNET_TYPOGRAPHY"):
+        subject = polytypo.transform(subject, locale=setting(settings, "CARNET_LOCALE"), mode="text")
+    return f"[TEST] {subject}" if test else subject
+
+
+def _preheader(post):
+    """The line inboxes show after the subject: the start of the summary, in plain text."""
+    text = " ".join(get_text(post.summary).split())
+    if len(text) <= PREHEADER_LENGTH:
+        return text
+    return text[:PREHEADER_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def _email_ready(html, post, warnings):
+    """`html` with absolute links and images that fit the column and have alt text."""
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root.make_links_absolute(post.url, resolve_base_href=False)
+    for image in root.iter("img"):
+        source = image.get("src", "")
+        if image.get("alt") is None:
+            warnings.append(f"{post.source}: image {source} has no alt text")
+            image.set("alt", "")
+        if source.lower().split("?")[0].endswith(".svg"):
+            warnings.append(f"{post.source}: image {source} is an SVG, which Gmail and Outlook do not show")
+        width = image.get("width", "")
+        if not width.isdigit() or int(width) > CONTENT_WIDTH:
+            image.set("width", str(CONTENT_WIDTH))
+            image.attrib.pop("height", None)  # let the height follow the width
+        image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
+    inner = root.text or ""
+    return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _plain_text(html):
+    text = get_text(html, ParserConfig(display_links=True))
+    # The postal address's merge tag has a plain-text form.
+    text = text.replace("*|HTML:LIST_ADDRESS_HTML|*", "*|LIST_ADDRESS|*")
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def _check(post, email):
+    document = lxml.html.document_fromstring(email.html)
+    if not document.xpath("//a[@href=$href]", href=UNSUBSCRIBE):
+        raise EmailRefused(
+            f"{post.source}: the email has no unsubscribe link (<a href=\"{UNSUBSCRIBE}\">); "
+            "the theme's email/footer.html must keep it"
+        )
+    kilobytes = email.size / 1024
+    if email.size > SIZE_LIMIT:
+        raise EmailRefused(
+            f"{post.source}: the email is {kilobytes:.0f} KB of HTML; above 100 KB Gmail clips it "
+            "and hides the unsubscribe link. Shorten the post or set CARNET_NEWSLETTER_FULL_POST = False"
+        )
+    if email.size > SIZE_WARNING:
+        email.warnings.append(
+            f"{post.source}: the email is {kilobytes:.0f} KB of HTML, close to Gmail's clipping size (about 100 KB)"
+        )

@@ -1,0 +1,97 @@
+"""The newsletter archive page: the posts that went out as newsletters, newest first.
+
+Written to CARNET_NEWSLETTER_ARCHIVE_SAVE_AS with the theme's newsletter_archive.html,
+which gets `newsletter_issues`: a list of NewsletterIssue (.title, .url like article.url,
+.sent_at an aware datetime, .article). Read from the newsletter ledger
+(carnet.newsletter.ledger, CARNET_NEWSLETTER_LEDGER), whose post ids are slugs. Shown: the
+posts the site lists (so every link works and an email-only post stays private) that were
+really emailed (not the « baseline » posts that predate the newsletter). No ledger yet:
+the list is empty and the page says so. A corrupt ledger stops the build.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.generators import Generator, PelicanTemplateNotFound
+
+from carnet.defaults import setting
+from carnet.listing import listed_articles
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "newsletter_archive"
+BASELINE = "baseline"
+
+
+@dataclass
+class NewsletterIssue:
+    title: str
+    url: str
+    sent_at: datetime.datetime
+    article: object
+
+
+def read_ledger(settings):
+    """{post id (slug): entry} from the newsletter ledger; {} when there is none yet."""
+    try:
+        # Imported here: the site builds even without the newsletter package.
+        from carnet.newsletter import ledger
+        from carnet.newsletter.paths import project_path
+    except ImportError:
+        return {}
+    path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+    try:
+        return ledger.load(path)
+    except ledger.LedgerError as problem:
+        # The archive would silently lose posts: stop the build, as for bad content.
+        logger.error("%s", problem)
+        return {}
+
+
+def newsletter_issues(settings, articles):
+    """The listed articles that the ledger says were emailed, newest send first."""
+    by_slug = {article.slug: article for article in listed_articles(articles)}
+    # Shown in the site's time zone, as the posts' own dates are.
+    timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    issues = []
+    for post_id, entry in read_ledger(settings).items():
+        article = by_slug.get(post_id)
+        # "baseline": the post existed before the newsletter did; it was never emailed.
+        if article is None or entry["provider"] == BASELINE:
+            continue
+        sent_at = datetime.datetime.fromisoformat(entry["sent_at"]).astimezone(timezone)
+        issues.append(NewsletterIssue(article.title, article.url, sent_at, article))
+    issues.sort(key=lambda issue: issue.sent_at, reverse=True)
+    return issues
+
+
+class NewsletterArchiveGenerator(Generator):
+    def generate_output(self, writer):
+        save_as = setting(self.settings, "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS")
+        if not save_as:
+            return
+        try:
+            template = self.get_template(TEMPLATE)
+        except PelicanTemplateNotFound:
+            logger.warning("theme: no %s.html template, no newsletter archive page", TEMPLATE)
+            return
+        writer.write_file(
+            save_as,
+            template,
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=setting(self.settings, "CARNET_NEWSLETTER_ARCHIVE_URL"),
+            template_name=TEMPLATE,
+            newsletter_issues=newsletter_issues(self.settings, self.context.get("articles", [])),
+        )
+
+
+def get_generators(pelican_object):
+    return NewsletterArchiveGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

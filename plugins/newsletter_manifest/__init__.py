@@ -1,0 +1,1 @@
+from .newsletter_manifest import *  # noqa: F403

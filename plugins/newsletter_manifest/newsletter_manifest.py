@@ -1,0 +1,94 @@
+"""The newsletter's view of the site: the manifest, and email-only posts.
+
+- A post with `Newsletter: only` is emailed but not on the site: it is taken out of the
+  articles before Pelican lists anything, so no page is written for it and no index,
+  category, tag, author, archive, feed, sitemap or search index mentions it.
+- After the articles are written, every published post (email-only ones included) goes
+  into the manifest (carnet.newsletter.manifest) with what its email needs.
+- `Newsletter` must be yes, no or only, and `Newsletter-Segment` must name a segment of
+  CARNET_NEWSLETTER_SEGMENTS; anything else is an error naming the file (the build fails
+  before anything is deployed or sent).
+"""
+
+import logging
+import os
+from urllib.parse import urljoin
+
+from pelican import signals
+
+from carnet.defaults import setting
+from carnet.listing import is_email_only
+from carnet.newsletter import manifest
+
+logger = logging.getLogger(__name__)
+
+SWITCHES = ("yes", "no", "only")
+
+
+def hide_email_only_posts(generator):
+    """Check the newsletter metadata, and take email-only posts out of the site."""
+    for article in generator.articles + generator.translations:
+        _check(article, generator.settings)
+    email_only = [a for a in generator.articles if is_email_only(a)]
+    generator.articles = [a for a in generator.articles if not is_email_only(a)]
+    generator.translations = [a for a in generator.translations if not is_email_only(a)]
+    for article in email_only:
+        # Links to it from site pages would lead nowhere: let Pelican report them.
+        generator.context["generated_content"].pop(article.get_relative_source_path(), None)
+    generator.newsletter_only_articles = email_only
+
+
+def write_manifest(generator, writer=None):
+    settings = generator.settings
+    articles = generator.articles + getattr(generator, "newsletter_only_articles", [])
+    posts = [_post(article, settings) for article in sorted(articles, key=lambda a: a.date)]
+    manifest.write(settings, posts)
+
+
+def _switch(article):
+    return str(article.metadata.get("newsletter", "yes")).strip().casefold()
+
+
+def _check(article, settings):
+    source = article.get_relative_source_path()
+    if _switch(article) not in SWITCHES:
+        logger.error("%s: Newsletter must be yes, no or only, not %r", source, article.metadata["newsletter"])
+    segment = article.metadata.get("newsletter-segment")
+    known = setting(settings, "CARNET_NEWSLETTER_SEGMENTS")
+    if segment and segment.strip() not in known:
+        names = ", ".join(sorted(known)) or "none is set"
+        logger.error(
+            "%s: Newsletter-Segment %r is not in CARNET_NEWSLETTER_SEGMENTS (%s)", source, segment, names
+        )
+
+
+def _absolute(settings, url):
+    return urljoin(settings.get("SITEURL", "").rstrip("/") + "/", url)
+
+
+def _post(article, settings):
+    image = article.metadata.get("image")
+    if image:
+        # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
+        image = _absolute(settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/"))
+    segment = article.metadata.get("newsletter-segment")
+    return {
+        "id": article.slug,
+        "source": article.get_relative_source_path().replace(os.sep, "/"),
+        "title": article.title,
+        "url": _absolute(settings, article.url),
+        "date": article.date.isoformat(),
+        "summary": article.summary,
+        "content": article.content,
+        "author": article.author.name if hasattr(article, "author") else settings.get("AUTHOR", ""),
+        "category": article.category.name if hasattr(article, "category") else "",
+        "tags": [tag.name for tag in getattr(article, "tags", [])],
+        "newsletter": _switch(article),
+        "segment": segment.strip() if segment else None,
+        "image": image or None,
+    }
+
+
+def register():
+    signals.article_generator_pretaxonomy.connect(hide_email_only_posts)
+    signals.article_writer_finalized.connect(write_manifest)

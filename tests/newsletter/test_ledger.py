@@ -1,0 +1,85 @@
+"""The ledger: written atomically, and a broken one stops everything with a clear message."""
+
+import json
+import os
+
+import pytest
+
+from carnet.newsletter import ledger
+from carnet.newsletter.ledger import LedgerError
+
+ENTRY = {
+    "provider": "mailchimp", "campaign_id": "c1", "sent_at": "2021-10-05T06:30:00+00:00",
+    "title": "Un titre", "url": "https://x.fr/a/", "source": "posts/a.md",
+}
+
+
+def test_round_trip_and_format(tmp_path):
+    path = tmp_path / "newsletter-ledger.json"
+    ledger.save(path, {"a": ENTRY})
+    assert ledger.load(path) == {"a": ENTRY}
+    assert json.loads(path.read_text()) == {"version": 1, "posts": {"a": ENTRY}}
+
+
+def test_a_missing_ledger_is_empty(tmp_path):
+    assert ledger.load(tmp_path / "nope.json") == {}
+
+
+def test_a_failed_write_keeps_the_old_ledger_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    path = tmp_path / "newsletter-ledger.json"
+    ledger.save(path, {"a": ENTRY})
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        ledger.save(path, {"a": ENTRY, "b": ENTRY})
+    assert ledger.load(path) == {"a": ENTRY}
+    assert os.listdir(tmp_path) == ["newsletter-ledger.json"]
+
+
+CORRUPT = {
+    "truncated": ('{"version": 1, "posts": {"a": ', "is not valid JSON"),
+    "merge conflict": ('<<<<<<< HEAD\n{"version": 1, "posts": {}}\n=======\n', "merge-conflict markers"),
+    "wrong version": ('{"version": 2, "posts": {}}', "is not a version 1 ledger"),
+    "a list": ("[]", "is not a version 1 ledger"),
+    "no posts": ('{"version": 1}', 'has no "posts" object'),
+    "entry not an object": ('{"version": 1, "posts": {"a": "sent"}}', "bad entry for 'a'"),
+    "missing source": (json.dumps({"version": 1, "posts": {"a": {k: v for k, v in ENTRY.items() if k != "source"}}}), '"source" is missing'),
+    "bad date": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="hier")}}), '"sent_at" is not an ISO date'),
+    "naive date": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="2021-10-05T06:30:00")}}), "no time zone"),
+    "numeric campaign": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, campaign_id=12)}}), '"campaign_id" must be'),
+    "duplicate key": ('{"version": 1, "posts": {"a": %s, "a": %s}}' % (json.dumps(ENTRY), json.dumps(ENTRY)), "appears twice"),
+    "not utf-8": (b'{"version": 1, "posts": {"\xe9": {}}}', "cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_a_corrupt_ledger_is_named_with_its_problem(tmp_path, case):
+    text, problem = CORRUPT[case]
+    path = tmp_path / "newsletter-ledger.json"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(LedgerError) as caught:
+        ledger.load(path)
+    message = str(caught.value)
+    assert str(path) in message and problem in message and "nothing was sent" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("provider", ["outbox", "mailchimp"])
+def test_a_corrupt_ledger_stops_the_newsletter_and_sends_nothing(blog, standin, monkeypatch, provider):
+    if provider == "mailchimp":
+        from newsletter.conftest import mailchimp_environment
+
+        for name, value in mailchimp_environment(standin).items():
+            monkeypatch.setenv(name, value)
+    blog.post("a.md", title="Un billet", date="2021-01-01 08:00")
+    blog.build()
+    with open(blog.ledger_path, "w") as handle:
+        handle.write('{"version": 1, "posts": {"un-billet": {"provider": "outbox"}')  # hand-edited, broken
+    before = open(blog.ledger_path).read()
+    with pytest.raises(LedgerError, match="newsletter-ledger.json is not valid JSON"):
+        blog.run()
+    assert open(blog.ledger_path).read() == before
+    assert blog.outbox() == [] and standin.deliveries == [] and standin.requests == []

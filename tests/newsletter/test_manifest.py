@@ -1,0 +1,83 @@
+"""plugins/newsletter_manifest: the manifest of published posts, and email-only posts."""
+
+import json
+
+import pytest
+
+from carnet.build import BuildFailed
+
+
+def manifest(blog):
+    return json.loads((blog.root / ".carnet" / "newsletter-manifest.json").read_text())
+
+
+def test_the_manifest_lists_published_posts_with_what_the_email_needs(blog):
+    blog.post(
+        "2021-01-05-premier.md", title="Premier billet : « oui »", date="2021-01-05 08:30",
+        tags="écoute, doutes", image="{static}/images/photo.jpg", summary="Un résumé.",
+        body="Voir [l’autre]({filename}/posts/2021-02-01-second.md) et ![Une photo](../images/photo.jpg).",
+    )
+    blog.post("2021-02-01-second.md", title="Second", date="2021-02-01 08:30", newsletter="no")
+    blog.post("2021-03-01-brouillon.md", title="Brouillon", date="2021-03-01 08:30", status="draft")
+    blog.post("2021-03-02-cache.md", title="Caché", date="2021-03-02 08:30", status="hidden")
+    blog.post("2031-01-01-futur.md", title="Futur", date="2031-01-01 08:30")
+    blog.build()
+    data = manifest(blog)
+    assert data["version"] == 1 and data["siteurl"] == "https://carnet-de-coach.fr"
+    assert [p["id"] for p in data["posts"]] == ["premier-billet-oui", "second"]
+    first = data["posts"][0]
+    assert first["source"] == "posts/2021-01-05-premier.md"
+    assert first["title"] == "Premier billet\u00a0: «\u00a0oui\u00a0»"  # plain text, French typography
+    assert first["url"] == "https://carnet-de-coach.fr/premier-billet-oui/"
+    assert first["date"] == "2021-01-05T08:30:00+01:00"
+    assert "Un résumé." in first["summary"]
+    assert 'href="https://carnet-de-coach.fr/second/"' in first["content"]
+    assert (first["author"], first["category"], first["tags"]) == ("Claire Dumas", "Journal intime", ["écoute", "doutes"])
+    assert (first["newsletter"], first["segment"]) == ("yes", None)
+    assert first["image"] == "https://carnet-de-coach.fr/images/photo.jpg"
+    assert data["posts"][1]["newsletter"] == "no"
+
+
+def test_an_email_only_post_is_in_the_manifest_but_nowhere_on_the_site(blog):
+    blog.post("2021-01-05-public.md", title="Billet public", date="2021-01-05 08:30", tags="écoute")
+    blog.post(
+        "2021-02-01-prive.md", title="Lettre réservée", date="2021-02-01 08:30",
+        category="Lancer son business", tags="confidences", newsletter="only",
+        body="Un texte pour les abonnées seulement, unique-marker-42.",
+    )
+    blog.build()
+    assert [p["newsletter"] for p in manifest(blog)["posts"]] == ["yes", "only"]
+    output = blog.site.output
+    assert not (output / "lettre-reservee").exists()
+    assert not (output / "categorie" / "lancer-son-business").exists()
+    assert not (output / "etiquette" / "confidences").exists()
+    everything = blog.site.all_text()  # pages, index, archives, feeds, sitemap
+    assert "Lettre réservée" not in everything and "lettre-reservee" not in everything
+    assert "unique-marker-42" not in everything
+    assert "Billet public" in (output / "feeds" / "all.atom.xml").read_text()
+
+
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({"newsletter": "peut-être"}, "Newsletter must be yes, no or only, not 'peut-être'"),
+        ({"newsletter_segment": "vip"}, "Newsletter-Segment 'vip' is not in CARNET_NEWSLETTER_SEGMENTS (emails-prives)"),
+    ],
+)
+def test_bad_newsletter_metadata_fails_the_build_naming_the_file(blog, fields, problem):
+    blog.post("2021-01-05-a.md", title="Un billet", date="2021-01-05 08:30", **fields)
+    with pytest.raises(BuildFailed) as failed:
+        blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 1}})
+    assert f"posts/2021-01-05-a.md: {problem}" in failed.value.problems
+
+
+def test_a_development_build_manifest_is_refused_by_the_newsletter(blog):
+    from carnet.newsletter import NewsletterError
+
+    blog.post("a.md", title="Un billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    settings = blog.site.build(production=False, **blog.overrides).settings
+    with pytest.raises(NewsletterError, match="production build"):
+        blog.settings = settings
+        blog.run()
+    assert blog.outbox() == []

@@ -1,0 +1,161 @@
+"""The email: French, one column, inlined CSS, absolute links, the footer, the size guard."""
+
+import re
+import shutil
+
+import lxml.html
+import pytest
+
+from carnet.newsletter import manifest, render
+from carnet.newsletter.render import EmailRefused
+from conftest import make_site
+from newsletter.conftest import Blog
+
+LONG_BODY = "\n\n".join(f"Paragraphe {n} : une phrase assez longue pour remplir l’email, encore et encore." for n in range(1400))
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory):
+    blog = Blog(make_site(tmp_path_factory.mktemp("render") / "site"))
+    blog.post(
+        "a.md", title="Le <script> & moi", date="2021-01-05 08:30",
+        summary="Ce qu’on <em>ne</em> dit pas ; un résumé.",
+        body="""
+        Premier paragraphe avec un [lien relatif](../autre/) et un [lien absolu](https://example.org/x).
+
+        ![Une tasse de café](../images/tasse.jpg)
+
+        <img src="/images/sans-alt.png" width="1200">
+        <img src="/images/icone.png" width="40" alt="icône">
+
+        ## Un intertitre
+
+        Fin du billet.
+        """,
+    )
+    blog.post("b.md", title="Lettre privée", date="2021-01-06 08:30", newsletter="only", body="Pour vous seulement.")
+    blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=LONG_BODY)
+    blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=LONG_BODY[: len(LONG_BODY) * 88 // 100])
+    blog.post("e.md", title="Pour les proches", date="2021-01-09 08:30", newsletter_segment="emails-prives")
+    settings = blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 7, "label": "les emails privés"}})
+    return settings, {post.id: post for post in manifest.read(settings)}
+
+
+def email_for(posts, slug, test=False, **settings_changes):
+    settings, by_id = posts
+    return render.render(by_id[slug], dict(settings, **settings_changes), test=test)
+
+
+def document(email):
+    return lxml.html.document_fromstring(email.html)
+
+
+def test_subject_and_preheader_are_plain_text(posts):
+    email = email_for(posts, "le-script-moi")
+    assert email.subject == "Le <script> & moi"
+    assert email.preheader.startswith("Ce qu’on ne dit pas\u202f; un résumé")
+    preheader = document(email).xpath("//div[@class='preheader']")[0]
+    assert preheader.text_content() == email.preheader
+    assert "&lt;script&gt; &amp; moi" in email.html and "<script>" not in email.html
+
+
+def test_test_emails_have_a_marked_subject(posts):
+    assert email_for(posts, "le-script-moi", test=True).subject == "[TEST] Le <script> & moi"
+
+
+def test_subject_setting_and_french_typography(posts):
+    email = email_for(posts, "lettre-privee", CARNET_NEWSLETTER_SUBJECT="{site} : {title}")
+    assert email.subject == "Carnet de coach\u00a0: Lettre privée"
+
+
+def test_footer_has_every_required_part(posts):
+    email = email_for(posts, "le-script-moi")
+    footer = document(email).xpath("//td[@class='footer']")[0]
+    text = footer.text_content()
+    assert "Vous recevez cet email parce que vous êtes abonné·e à la lettre de Carnet de coach" in text
+    assert "Envoyé à *|EMAIL|*" in text
+    assert footer.xpath(".//a[@href='*|UNSUB|*']") and footer.xpath(".//a[@href='*|UPDATE_PROFILE|*']")
+    assert "*|HTML:LIST_ADDRESS_HTML|*" in text
+    assert "*|LIST_ADDRESS|*" in email.text and "*|UNSUB|*" in email.text
+
+
+def test_the_footer_says_why_for_a_segment(posts):
+    text = document(email_for(posts, "pour-les-proches")).xpath("//td[@class='footer']")[0].text_content()
+    assert "et avez choisi de recevoir les emails privés." in text
+
+
+def test_one_column_at_most_600px_with_inlined_css_and_dark_mode(posts):
+    email = email_for(posts, "le-script-moi")
+    page = document(email).xpath("//table[@class='page']")[0]
+    assert page.get("width") == "600" and "max-width: 600px" in page.get("style")
+    assert not document(email).xpath("//link[@rel='stylesheet']")
+    styles = document(email).xpath("//style")
+    # Only what cannot be inlined stays in <style>: the dark-mode colours.
+    assert len(styles) == 1 and styles[0].text.strip().startswith("@media (prefers-color-scheme: dark)")
+    assert 'name="color-scheme" content="light dark"' in email.html
+    assert document(email).xpath("//h1")[0].get("style")  # inlined
+
+
+def test_links_and_images_are_absolute_with_width_and_alt(posts):
+    email = email_for(posts, "le-script-moi")
+    page = document(email)
+    hrefs = [a.get("href") for a in page.iter("a")]
+    assert all(h.startswith(("https://", "*|")) for h in hrefs), hrefs
+    assert "https://carnet-de-coach.fr/autre/" in hrefs and "https://example.org/x" in hrefs
+    images = {img.get("src"): img for img in page.iter("img")}
+    assert all(src.startswith("https://carnet-de-coach.fr/") for src in images)
+    assert images["https://carnet-de-coach.fr/images/tasse.jpg"].get("alt") == "Une tasse de café"
+    assert images["https://carnet-de-coach.fr/images/tasse.jpg"].get("width") == "560"
+    assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("width") == "560"
+    assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("alt") == ""
+    assert images["https://carnet-de-coach.fr/images/icone.png"].get("width") == "40"
+    assert any("sans-alt.png has no alt text" in w and w.startswith("posts/a.md") for w in email.warnings)
+
+
+def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
+    browser = "//td[@class='browser']/a"
+    site_post = document(email_for(posts, "le-script-moi")).xpath(browser)[0]
+    assert site_post.get("href") == "https://carnet-de-coach.fr/le-script-moi/"
+    assert site_post.text == "Voir dans le navigateur"
+    assert document(email_for(posts, "lettre-privee")).xpath(browser)[0].get("href") == "*|ARCHIVE|*"
+
+
+def test_full_post_or_excerpt_with_read_more(posts):
+    full = email_for(posts, "le-script-moi")
+    assert "Fin du billet." in full.html and "Lire la suite" not in full.html
+    excerpt = email_for(posts, "le-script-moi", CARNET_NEWSLETTER_FULL_POST=False)
+    assert "Fin du billet." not in excerpt.html
+    read_more = document(excerpt).xpath("//a[text()='Lire la suite']")
+    assert read_more and read_more[0].get("href") == "https://carnet-de-coach.fr/le-script-moi/"
+    # An email-only post has no page to read the rest on: always whole.
+    private = email_for(posts, "lettre-privee", CARNET_NEWSLETTER_FULL_POST=False)
+    assert "Pour vous seulement." in private.html and "Lire la suite" not in private.html
+
+
+def test_french_typography_and_date(posts):
+    email = email_for(posts, "le-script-moi")
+    assert "5 janvier 2021 · Claire Dumas" in email.html
+    assert "Paragraphe" not in email.html
+    text = email.text
+    assert "Premier paragraphe avec un [lien relatif](https://carnet-de-coach.fr/autre/)" in text
+    assert "Voir dans le navigateur" in text and "<" not in re.sub(r"<script>", "", text)
+
+
+def test_size_warning_and_refusal_name_the_post(posts):
+    medium = email_for(posts, "un-billet-moyen")
+    assert 85 * 1024 < medium.size <= 100 * 1024
+    assert any(w.startswith("posts/d.md: the email is") and "KB" in w for w in medium.warnings)
+    with pytest.raises(EmailRefused, match=r"^posts/c\.md: the email is 1\d\d KB of HTML; above 100 KB Gmail clips it"):
+        email_for(posts, "un-gros-billet")
+    # The excerpt is small enough.
+    assert email_for(posts, "un-gros-billet", CARNET_NEWSLETTER_FULL_POST=False).size < 20 * 1024
+
+
+def test_an_email_without_the_unsubscribe_link_is_refused(posts, tmp_path):
+    settings, _ = posts
+    theme = tmp_path / "theme"
+    shutil.copytree(settings["THEME"] + "/templates/email", theme / "templates" / "email")
+    footer = theme / "templates" / "email" / "footer.html"
+    footer.write_text(footer.read_text().replace('<a href="*|UNSUB|*">Se désinscrire</a>', ""))
+    with pytest.raises(EmailRefused, match=r"posts/a\.md: the email has no unsubscribe link"):
+        email_for(posts, "le-script-moi", THEME=str(theme))

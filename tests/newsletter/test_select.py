@@ -1,0 +1,78 @@
+"""Which posts a run emails: new ones, never the edited, the moved or the site-only ones."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from carnet.newsletter.errors import NewsletterError
+from carnet.newsletter.manifest import Post
+from carnet.newsletter.select import plan
+
+NOW = datetime(2021, 10, 10, 12, 0, tzinfo=timezone.utc)
+
+
+def post(slug, day, source=None, newsletter="yes"):
+    return Post(
+        id=slug, source=source or f"posts/{slug}.md", title=slug.title(), url=f"https://x.fr/{slug}/",
+        date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), summary="<p>r</p>",
+        content="<p>c</p>", author="A", category="C", tags=(), newsletter=newsletter,
+        segment=None, image=None,
+    )
+
+
+def sent_entry(item):
+    return {"provider": "outbox", "campaign_id": "x", "sent_at": "2021-01-01T00:00:00+00:00",
+            "title": item.title, "url": item.url, "source": item.source}
+
+
+def ids(posts):
+    return [p.id for p in posts]
+
+
+def test_first_run_records_every_existing_post_and_sends_nothing():
+    posts = [post("a", "2021-01-01"), post("b", "2021-09-09")]
+    result = plan(posts, {}, first_run=True, since="", now=NOW)
+    assert ids(result.baseline) == ["a", "b"] and result.new == []
+
+
+def test_since_chooses_the_day_from_which_posts_are_new():
+    posts = [post("a", "2021-08-31"), post("b", "2021-09-01"), post("c", "2021-10-05")]
+    result = plan(posts, {}, first_run=True, since="2021-09-01", now=NOW)
+    assert ids(result.baseline) == ["a"] and ids(result.new) == ["b", "c"]
+
+
+def test_with_a_ledger_unrecorded_posts_are_new_oldest_first():
+    a, b, c = post("a", "2021-01-01"), post("b", "2021-03-01"), post("c", "2021-02-01")
+    result = plan([a, c, b], {"a": sent_entry(a)}, first_run=False, since="", now=NOW)
+    assert ids(result.new) == ["c", "b"] and [p.id for p, _ in result.sent] == ["a"]
+
+
+def test_a_post_whose_slug_changed_is_not_sent_again():
+    old = post("ancien-titre", "2021-01-01", source="posts/billet.md")
+    renamed = post("nouveau-titre", "2021-01-01", source="posts/billet.md")
+    result = plan([renamed], {"ancien-titre": sent_entry(old)}, first_run=False, since="", now=NOW)
+    assert result.new == [] and len(result.sent) == 1
+
+
+def test_a_moved_file_with_the_same_slug_is_not_sent_again_and_is_reported():
+    old = post("billet", "2021-01-01", source="posts/2021/billet.md")
+    moved = post("billet", "2021-01-01", source="posts/billet.md")
+    result = plan([moved], {"billet": sent_entry(old)}, first_run=False, since="", now=NOW)
+    assert result.new == []
+    assert result.notes and "posts/billet.md" in result.notes[0] and "posts/2021/billet.md" in result.notes[0]
+
+
+def test_site_only_and_future_posts_are_not_sent():
+    posts = [post("a", "2021-01-01", newsletter="no"), post("b", "2021-10-10"), post("c", "2021-10-11")]
+    result = plan(posts, {}, first_run=False, since="", now=NOW + timedelta(minutes=1))
+    assert ids(result.site_only) == ["a"] and ids(result.new) == ["b"]
+
+
+def test_email_only_posts_are_sent():
+    result = plan([post("a", "2021-01-01", newsletter="only")], {}, first_run=False, since="", now=NOW)
+    assert ids(result.new) == ["a"]
+
+
+def test_a_bad_since_setting_is_named():
+    with pytest.raises(NewsletterError, match="CARNET_NEWSLETTER_SINCE.*2021-13-01"):
+        plan([], {}, first_run=True, since="2021-13-01", now=NOW)

@@ -1,0 +1,201 @@
+"""The built site in headless Chromium at 360 px and 1280 px: pages render, search finds a
+French word by its stem, share links carry the right URL and title, keyboard focus shows,
+nothing scrolls sideways on a phone, and an article weighs at most 40 KB before any
+interaction. Screenshots go to tests/artifacts/."""
+
+import re
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTICLE_WEIGHT_LIMIT = 40 * 1024
+# What a reader's browser loads for an article before they do anything (images aside).
+WEIGHED_TYPES = {"document", "stylesheet", "font", "script"}
+
+
+def sample_pages(site):
+    article = site.showcase_article
+    return {
+        "accueil": "",
+        "article": article.url,
+        "categorie": article.category.url,
+        "etiquette": article.tags[0].url,
+        "auteur": article.authors[0].url,
+        "archives": "archives/",
+        "a-propos": "a-propos/",
+        "recherche": "recherche/",
+        "newsletter-archives": "newsletter/archives/",
+    }
+
+
+def open_page(page, site, path, outside_requests=None):
+    """Go to PATH on the local server; record any request that leaves 127.0.0.1."""
+    if outside_requests is not None:
+        page.on(
+            "request",
+            lambda request: urlsplit(request.url).hostname not in (None, "127.0.0.1")
+            and request.url.startswith("http")
+            and outside_requests.append(request.url),
+        )
+    response = page.goto(site.url(path), wait_until="load")
+    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    return response
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["accueil", "article", "categorie", "etiquette", "auteur", "archives", "a-propos",
+     "recherche", "newsletter-archives"],
+)
+def test_page_renders_without_error_or_outside_request(page, built_site, artifacts, name):
+    errors, outside = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    open_page(page, built_site, sample_pages(built_site)[name], outside)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(artifacts / f"{name}-{width}px.png"), full_page=True)
+    assert page.locator("h1").first.is_visible()
+    assert page.locator("main").count() == 1
+    assert not errors, f"errors in the console: {errors}"
+    assert not outside, f"requests to other sites: {outside}"
+
+
+@pytest.mark.parametrize("name", ["accueil", "article", "categorie", "recherche"])
+def test_no_horizontal_scroll_on_a_phone(browser, built_site, name):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    open_page(page, built_site, sample_pages(built_site)[name])
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
+    )
+    context.close()
+    assert overflow <= 0, f"{name} scrolls {overflow} px sideways at 360 px; too wide: {wide}"
+
+
+def article_saying_only(site, singular, plural):
+    """An article whose text has the word SINGULAR but never PLURAL."""
+    for article in site.articles:
+        text = article.content.lower()
+        if re.search(rf"\b{singular}\b", text) and not re.search(rf"\b{plural}\b", text):
+            return article
+    raise AssertionError(f"no sample article says « {singular} » without « {plural} »")
+
+
+PAGEFIND_SEARCH = """async (word) => {
+  const pagefind = await import(new URL("/pagefind/pagefind.js", location.href).href);
+  const found = await pagefind.search(word);
+  const pages = await Promise.all(found.results.map(result => result.data()));
+  return pages.map(page => page.url);
+}"""
+
+
+def test_search_finds_a_french_word_by_its_stem(page, built_site, artifacts):
+    only_singular = article_saying_only(built_site, "cliente", "clientes")
+    open_page(page, built_site, "recherche/?q=clientes")
+    # The search page shows results for ?q=…
+    page.locator("main .pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(artifacts / f"recherche-clientes-{width}px.png"), full_page=True)
+    # …and the index, stemmed in French, has the post that only says « cliente ».
+    urls = page.evaluate(PAGEFIND_SEARCH, "clientes")
+    assert f"/{only_singular.url}" in urls, urls
+
+
+def test_search_box_leads_to_results(browser, built_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_page(page, built_site, "")
+    search = page.locator("input[type=search]").first
+    search.fill("écoute")
+    search.press("Enter")
+    page.wait_for_url(re.compile(r"recherche/\?q="))
+    page.locator("main a.pagefind-ui__result-link[href*='/qu-est-ce-que-l-ecoute/']").first.wait_for(
+        timeout=10_000
+    )
+    context.close()
+
+
+def test_share_links_carry_the_encoded_url_and_title(page, built_site):
+    article = built_site.first_article(lambda a: "’" in a.title or " " in a.title)
+    open_page(page, built_site, article.url)
+    links = page.locator(".share a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    article_url = built_site.url(article.url)
+    encoded_url = quote(article_url, safe="")
+    encoded_title = quote(article.title, safe="")
+    expected = {
+        "mailto:": [encoded_url, encoded_title],
+        "https://www.linkedin.com/": [encoded_url],
+        "https://www.facebook.com/": [encoded_url],
+        "https://wa.me/": [encoded_title, encoded_url],
+        "https://x.com/": [encoded_url, encoded_title],
+    }
+    for prefix, parts in expected.items():
+        matching = [href for href in links if href.startswith(prefix)]
+        assert matching, f"no share link starting with {prefix}: {links}"
+        for part in parts:
+            assert part in matching[0], f"{matching[0]} lacks {part}"
+    assert not page.locator(".share script[src], .share iframe").count()
+
+
+# The focus indicator Chromium draws from CSS: an outline or a box-shadow.
+REMEMBER_RESTING_STYLES = """() => {
+  const style = e => { const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow]; };
+  window.carnetStyle = style;
+  window.carnetResting = new Map();
+  document.querySelectorAll('a[href], button, input, select, textarea, summary')
+    .forEach(e => window.carnetResting.set(e, style(e)));
+}"""
+FOCUSED = """() => { const e = document.activeElement;
+  return {tag: e.tagName, html: e.outerHTML.slice(0, 90),
+          focused: window.carnetStyle(e), resting: window.carnetResting.get(e) || null}; }"""
+
+
+def test_keyboard_focus_is_visible(page, built_site, artifacts):
+    open_page(page, built_site, built_site.showcase_article.url)
+    page.evaluate(REMEMBER_RESTING_STYLES)
+    for step in range(1, 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["tag"] in {"A", "BUTTON", "INPUT"}, f"Tab {step} focused {focused['html']}"
+        if step == 2:
+            width = page.viewport_size["width"]
+            page.screenshot(path=str(artifacts / f"focus-{width}px.png"))
+        outline_style, outline_width, _, box_shadow = focused["focused"]
+        drawn = (outline_style != "none" and outline_width != "0px") or box_shadow != "none"
+        assert drawn and focused["focused"] != focused["resting"], (
+            f"Tab {step}: no visible focus on {focused['html']}: "
+            f"focused {focused['focused']}, at rest {focused['resting']}"
+        )
+
+
+def test_article_weighs_at_most_40_kb_before_interaction(browser, built_site, artifacts):
+    report = []
+    heaviest = (0, None)
+    for article in built_site.articles:
+        # A new context each time: an empty cache, as for a first visit.
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        loaded = []
+        page.on("response", lambda response: loaded.append(response))
+        open_page(page, built_site, article.url)
+        page.wait_for_load_state("networkidle")
+        weighed = [(r, len(r.body())) for r in loaded if r.request.resource_type in WEIGHED_TYPES]
+        context.close()
+        total = sum(size for _, size in weighed)
+        report.append(f"{total:>7} B  {article.url}")
+        report.extend(f"{size:>15} B  {r.request.resource_type} {r.url}" for r, size in weighed)
+        heaviest = max(heaviest, (total, article.url), key=lambda pair: pair[0])
+    (artifacts / "article-weight.txt").write_text("\n".join(report) + "\n", encoding="utf-8")
+    total, url = heaviest
+    assert total <= ARTICLE_WEIGHT_LIMIT, (
+        f"{url} loads {total} B of HTML, CSS, fonts and JS (limit {ARTICLE_WEIGHT_LIMIT} B):\n"
+        + "\n".join(report)
+    )

@@ -1,0 +1,290 @@
+"""Carnet's reader-experience plugins, each on a small real site built by the real Pelican:
+reading_time, neighbours, related_posts, backlinks, sitemap, newsletter_archive."""
+
+import contextlib
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from types import SimpleNamespace
+
+import pytest
+from markupsafe import Markup
+from pelican import signals
+
+SITEURL = "https://carnet-de-coach.fr"  # publishconf.py's
+
+
+@contextlib.contextmanager
+def articles_of_the_build():
+    """{slug: article} of every published article of the builds run inside the block."""
+    found = {}
+
+    def keep(generator):
+        found.update({article.slug: article for article in generator.articles})
+
+    signals.article_generator_finalized.connect(keep)
+    try:
+        yield found
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+
+
+def build(site, production=True):
+    with articles_of_the_build() as articles:
+        site.build(production=production)
+    return articles
+
+
+def words(count):
+    return " ".join(["mot"] * count)
+
+
+# --- reading_time ----------------------------------------------------------------------
+
+
+def test_reading_time_counts_words_at_230_a_minute(site):
+    site.add_post("court.md", title="Court", body="Trois petits mots.")
+    site.add_post("moyen.md", title="Moyen", date="2020-09-10", body=words(460))
+    site.add_post("long.md", title="Long", date="2020-09-11", body=words(1150) + "\n\n<b>fin</b>")
+    articles = build(site)
+    assert articles["court"].reading_time == 1  # never 0 minutes
+    assert articles["moyen"].reading_time == 2
+    assert articles["long"].reading_time == 5
+    assert "5 min de lecture" in site.read("long/index.html")
+
+
+def test_reading_time_ignores_tags_and_french_punctuation():
+    from reading_time.reading_time import count_words
+
+    assert count_words("<p>Vraiment\u202f? Oui\u202f! <a href='x'>l’écoute</a> : bien.</p>") == 4
+
+
+# --- neighbours ------------------------------------------------------------------------
+
+
+def test_neighbours_skip_drafts_hidden_and_email_only_posts(site):
+    site.add_post("a.md", title="Premier", date="2020-01-01")
+    site.add_post("brouillon.md", title="Brouillon", date="2020-01-15", status="draft")
+    site.add_post("cache.md", title="Caché", date="2020-01-20", status="hidden")
+    site.add_post("lettre.md", title="Lettre", date="2020-01-25", newsletter="only")
+    site.add_post("b.md", title="Deuxième", date="2020-02-01")
+    site.add_post("c.md", title="Troisième", date="2020-03-01")
+    articles = build(site)
+    first, second, third = articles["premier"], articles["deuxieme"], articles["troisieme"]
+    assert first.previous_article is None and first.next_article is second
+    assert second.previous_article is first and second.next_article is third
+    assert third.previous_article is second and third.next_article is None
+    page = site.read("deuxieme/index.html")
+    assert 'href="https://carnet-de-coach.fr/premier/" rel="prev"' in page
+    assert 'href="https://carnet-de-coach.fr/troisieme/" rel="next"' in page
+
+
+# --- related_posts ---------------------------------------------------------------------
+
+
+def test_related_posts_share_tags_and_category_best_first(site):
+    site.add_post("a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence")
+    site.add_post("b.md", title="B", date="2020-06-01", category="Journal intime", tags="écoute, silence")
+    site.add_post("c.md", title="C", date="2020-01-02", category="Lancer son business", tags="écoute")
+    site.add_post("d.md", title="D", date="2020-01-03", category="Journal intime", tags="tarifs")
+    site.add_post("e.md", title="E", date="2020-01-04", category="Lancer son business", tags="tarifs")
+    site.add_post("f.md", title="F", date="2020-01-05", category="Journal intime", tags="écoute", status="draft")
+    articles = build(site)
+    related = [article.slug for article in articles["a"].related_posts]
+    # B shares two tags and the category; C one tag; D the category; E nothing.
+    assert related[0] == "b"
+    assert set(related) == {"b", "c", "d"}
+    assert "f" not in related and "a" not in related
+    assert "À lire aussi" in site.read("a/index.html")
+
+
+def test_related_posts_at_most_three(site):
+    for day in range(1, 7):
+        site.add_post(f"p{day}.md", title=f"P{day}", date=f"2020-01-0{day}", tags="écoute")
+    articles = build(site)
+    assert all(len(article.related_posts) == 3 for article in articles.values())
+
+
+def test_related_posts_look_at_a_bounded_number_of_candidates(monkeypatch):
+    """5,000 posts with one tag and one category: every pair would be 25 million scores."""
+    import datetime
+
+    from related_posts import related_posts
+
+    tag, category = "écoute", "Journal intime"
+    start = datetime.datetime(2020, 1, 1)
+    articles = [
+        SimpleNamespace(
+            date=start + datetime.timedelta(hours=n), source_path=f"{n}.md", tags=[tag], category=category
+        )
+        for n in range(5000)
+    ]
+    generator = SimpleNamespace(articles=articles, hidden_articles=[], settings={})
+    calls = []
+    real_score = related_posts._score
+    monkeypatch.setattr(related_posts, "_score", lambda a, b: calls.append(1) or real_score(a, b))
+    related_posts.set_related_posts(generator)
+    assert len(calls) <= len(articles) * 2 * related_posts.WINDOW
+    assert all(len(article.related_posts) == 3 for article in articles)
+    middle = articles[2500]
+    assert {a.source_path for a in middle.related_posts} <= {"2499.md", "2501.md", "2498.md", "2502.md"}
+
+
+# --- backlinks -------------------------------------------------------------------------
+
+
+def test_backlinks_show_who_links_here_with_the_sentence(site):
+    site.add_post("cible.md", title="Qu’est-ce que l’écoute", date="2020-01-01", body="Se taire.")
+    site.add_post(
+        "source.md",
+        title="Source",
+        date="2020-02-01",
+        body="""
+        Une première phrase. Comme je le racontais dans [mon billet sur l’écoute]({filename}cible.md),
+        tout commence par se taire. Une phrase après.
+
+        Et [encore]({filename}/posts/cible.md) : le premier lien suffit.
+        """,
+    )
+    site.add_post(
+        "absolu.md",
+        title="Absolu",
+        date="2020-03-01",
+        body=f"Julien en parle [ici]({SITEURL}/qu-est-ce-que-l-ecoute/#suite) & ailleurs < partout.",
+    )
+    site.add_post("racine.md", title="Racine", date="2020-04-01", body="Voir [là](/qu-est-ce-que-l-ecoute/).")
+    site.add_post("brouillon.md", title="Brouillon", date="2020-05-01", status="draft",
+                  body="Voir [là]({filename}cible.md).")
+    site.add_post("soi.md", title="Soi", date="2020-06-01", body="Moi-même [ici]({filename}soi.md), "
+                  "et [ailleurs](https://example.org/qu-est-ce-que-l-ecoute/).")
+    articles = build(site)
+    target = articles["qu-est-ce-que-l-ecoute"]
+    assert [link.article.slug for link in target.backlinks] == ["racine", "absolu", "source"]
+    by_slug = {link.article.slug: link.excerpt for link in target.backlinks}
+    assert isinstance(by_slug["source"], Markup)
+    assert by_slug["source"] == (
+        "Comme je le racontais dans <em>mon billet sur l’écoute</em>, tout commence par se taire."
+    )
+    assert by_slug["absolu"] == "Julien en parle <em>ici</em> &amp; ailleurs &lt; partout."
+    assert articles["soi"].backlinks == []
+    assert articles["source"].backlinks == []
+    page = site.read("qu-est-ce-que-l-ecoute/index.html")
+    assert "Ces articles en parlent" in page
+    assert "Comme je le racontais dans <em>mon billet sur l’écoute</em>" in page
+    assert "ailleurs &lt; partout" in page
+
+
+def test_backlink_excerpt_is_the_sentence_around_the_link():
+    from backlinks.backlinks import LinkCollector, excerpt
+
+    collector = LinkCollector()
+    collector.feed(
+        "<p>Elle m’a dit\u00a0: «\u00a0Bonjour\u202f!\u00a0» puis est partie. "
+        "Relisez <a href='x'>ce billet</a>, vraiment\u202f? "
+        "Oui.</p><ul><li>Un point sur <a href='y'>la suite</a></li></ul>"
+    )
+    collector.close()
+    first, second = collector.links
+    assert excerpt(first) == "Relisez <em>ce billet</em>, vraiment\u202f?"
+    assert excerpt(second) == "Un point sur <em>la suite</em>"
+
+
+def test_backlinks_parse_each_article_once(monkeypatch):
+    from backlinks import backlinks
+
+    fed = []
+    real_feed = backlinks.LinkCollector.feed
+    monkeypatch.setattr(backlinks.LinkCollector, "feed", lambda self, html: fed.append(1) or real_feed(self, html))
+    settings = {"SITEURL": SITEURL, "INTRASITE_LINK_REGEX": "[{|](?P<what>.*?)[|}]"}
+    articles = [
+        SimpleNamespace(
+            slug=f"p{n}", url=f"p{n}/", relative_source_path=f"posts/p{n}.md", relative_dir="posts",
+            _content=f'<p>Lire <a href="{{filename}}p{n - 1}.md">la veille</a>.</p>',
+        )
+        for n in range(2000)
+    ]
+    found = backlinks.collect_backlinks(articles, settings)
+    assert len(fed) == len(articles)
+    assert len(found) == len(articles) - 1
+
+
+# --- sitemap ---------------------------------------------------------------------------
+
+
+def test_sitemap_and_robots_list_only_what_readers_can_reach(site):
+    site.add_post("a.md", title="Visible", date="2020-01-01", category="Journal intime", tags="écoute")
+    site.add_post("b.md", title="Modifié", date="2020-01-02", modified="2020-03-04 10:00")
+    site.add_post("brouillon.md", title="Brouillon", date="2020-01-03", status="draft")
+    site.add_post("cache.md", title="Caché", date="2020-01-04", status="hidden")
+    site.add_post("lettre.md", title="Lettre privée", date="2020-01-05", newsletter="only")
+    site.add_page("a-propos.md", title="À propos", body="Qui je suis.")
+    build(site)
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring(site.read("sitemap.xml"))
+    entries = {
+        url.findtext("s:loc", namespaces=namespace): url.findtext("s:lastmod", namespaces=namespace)
+        for url in root.findall("s:url", namespace)
+    }
+    for path in ("", "visible/", "modifie/", "a-propos/", "categorie/journal-intime/",
+                 "etiquette/ecoute/", "auteur/claire-dumas/"):
+        assert f"{SITEURL}/{path}" in entries, path
+    assert entries[f"{SITEURL}/modifie/"] == "2020-03-04T10:00:00+01:00"
+    assert entries[f"{SITEURL}/visible/"] == "2020-01-01T00:00:00+01:00"
+    assert all(entries.values()), "every URL has a lastmod"
+    assert all(loc.startswith(SITEURL + "/") for loc in entries)
+    text = site.read("sitemap.xml")
+    assert "brouillon" not in text and "cache" not in text and "lettre" not in text
+    robots = site.read("robots.txt")
+    assert robots.startswith("User-agent: *\n")
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
+
+
+def test_development_build_writes_robots_but_no_sitemap(site):
+    site.add_post("a.md", title="Visible")
+    build(site, production=False)
+    assert not (site.output / "sitemap.xml").exists()
+    assert "Sitemap" not in site.read("robots.txt")
+
+
+# --- newsletter_archive ----------------------------------------------------------------
+
+
+def test_newsletter_archive_says_nothing_was_sent_without_a_ledger(site):
+    site.add_post("a.md", title="Visible")
+    build(site)
+    page = site.read("newsletter/archives/index.html")
+    assert "Aucune lettre n’a encore été envoyée" in page
+
+
+def test_newsletter_archive_lists_sent_posts_newest_first(site):
+    site.add_post("a.md", title="Ancien", date="2020-01-01")
+    site.add_post("b.md", title="Envoyé en premier", date="2020-02-01")
+    site.add_post("c.md", title="Envoyé ensuite", date="2020-03-01")
+    ledger = {"version": 1, "posts": {
+        "ancien": {"provider": "baseline", "campaign_id": None, "sent_at": "2020-04-01T08:00:00+00:00",
+                   "title": "Ancien", "url": f"{SITEURL}/ancien/", "source": "posts/a.md"},
+        "envoye-en-premier": {"provider": "outbox", "campaign_id": "x1", "sent_at": "2020-02-01T23:30:00+00:00",
+                              "title": "Envoyé en premier", "url": f"{SITEURL}/envoye-en-premier/",
+                              "source": "posts/b.md"},
+        "envoye-ensuite": {"provider": "mailchimp", "campaign_id": "x2", "sent_at": "2020-03-01T07:00:00+00:00",
+                           "title": "Envoyé ensuite", "url": f"{SITEURL}/envoye-ensuite/", "source": "posts/c.md"},
+        "supprime": {"provider": "outbox", "campaign_id": "x3", "sent_at": "2020-03-02T07:00:00+00:00",
+                     "title": "Supprimé", "url": f"{SITEURL}/supprime/", "source": "posts/z.md"},
+    }}
+    (site.root / "newsletter-ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
+    build(site)
+    page = site.read("newsletter/archives/index.html")
+    issues = page[page.index('class="issues"') :].split("</ol>")[0]
+    assert re.findall(r'<a href="[^"]*/([a-z-]+)/">', issues) == ["envoye-ensuite", "envoye-en-premier"]
+    assert "supprime" not in page
+    # 23:30 UTC on 1 February is 2 February in Paris, the site's time zone.
+    assert "2 février 2020" in page
+
+
+def test_a_corrupt_ledger_stops_the_build(site):
+    from carnet.build import BuildFailed
+
+    site.add_post("a.md", title="Visible")
+    (site.root / "newsletter-ledger.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="newsletter-ledger.json"):
+        site.build()
