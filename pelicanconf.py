@@ -33,7 +33,8 @@ WITH_FUTURE_DATES = False
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "settings_check",
+    "content_cache",
+    "carnet_settings",
     "content_checks",
     "french_typography",
     "french_categories",
@@ -109,10 +110,16 @@ AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 TRANSLATION_FEED_RSS = None
 
-# Reuse parsed posts between builds; Pelican checks each file's mtime.
+# Reuse what the readers produced (Markdown, typography) between builds. A post is read
+# again when its text changes (a hash of the file, not its date, which copies and restores
+# keep); plugin content_cache keeps one cache per configuration, so that a changed setting,
+# plugin or library never serves stale content.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = ".carnet/cache"
+CHECK_MODIFIED_METHOD = "sha256"
+# Start each build from an empty output/: a deleted or renamed post leaves no page behind.
+DELETE_OUTPUT_DIRECTORY = True
 
 # --- Carnet settings (see carnet/defaults.py) ---------------------------------------------
 CARNET_CATEGORIES = ["Journal intime", "Lancer son business"]

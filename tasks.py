@@ -192,4 +192,23 @@ def stress(c, rounds=200, seed=0):
     """Randomized fault runs against the Mailchimp stand-in; prints duplicates and lost posts."""
     env = {"CARNET_STRESS_ROUNDS": str(rounds), "CARNET_STRESS_SEED": str(seed)}
     test = os.path.join(ROOT, "tests", "newsletter", "test_stress.py")
-    c.run(f"{sys.executable} -m pytest {test} -q -s -p no:cacheprovider", env=env, pty=False)
+    c.run(f"{sys.executable} -m pytest {test} -q -p no:cacheprovider", env=env)
+
+
+@task(
+    help={
+        "posts": "number of posts in the synthetic corpus (default 1000)",
+        "sizes": "several corpus sizes at once, e.g. 100,1000,5000 (overrides --posts)",
+        "runs": "runs of each step; the table shows medians (default 3)",
+        "strict": "exit with code 1 when a target is missed",
+    }
+)
+def bench(c, posts=1000, sizes="", runs=3, strict=False):
+    """Time Carnet against vanilla Pelican on a synthetic corpus; see bench/README.md."""
+    from bench.run import parse_sizes, run as run_bench
+
+    chosen = parse_sizes(sizes) if sizes else [int(posts)]
+    command = f"invoke bench --sizes {','.join(map(str, chosen))} --runs {runs}"
+    report = run_bench(chosen, int(runs), command=command)
+    if strict and any(check["verdict"] == "FAIL" for check in report["targets"]):
+        raise Exit(code=1)

@@ -26,26 +26,18 @@ from carnet.newsletter.paths import lock_path, project_path
 __all__ = ["NewsletterError", "Status", "preview", "run", "send_test", "status"]
 
 
-def run(settings, deployed, provider=None, now=None):
+def run(settings, deployed):
     """Send every new post once; return the select.Plan that was carried out.
 
     `settings` are the production build's; `deployed` says whether the site went online
     (Mailchimp refuses to send links to a site that did not). Raises NewsletterError.
     """
-    now = now or datetime.now(timezone.utc)
     ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
-    provider = provider or providers.choose(settings, deployed)
+    provider = providers.choose(settings, deployed)
     with lock.hold(lock_path(settings), setting(settings, "CARNET_NEWSLETTER_LOCK_WAIT")):
         # Read under the lock: a run that waited for another sees what that one sent.
-        entries = ledger.load(ledger_path)
         first_run = not os.path.exists(ledger_path)
-        plan = select.plan(
-            manifest.read(settings),
-            entries,
-            first_run=first_run,
-            since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
-            now=now,
-        )
+        entries, plan = _plan(settings, ledger_path)
         for note in plan.notes:
             console.warn(note)
         emails = {post.id: _rendered(post, settings) for post in plan.new}
@@ -53,7 +45,7 @@ def run(settings, deployed, provider=None, now=None):
             provider.check()
         if plan.baseline or first_run:
             for post in plan.baseline:
-                entries[post.id] = ledger.entry(post, "baseline", None, now)
+                entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(timezone.utc))
             ledger.save(ledger_path, entries)
             _say_baseline(plan, settings)
         for post in plan.new:
@@ -75,15 +67,7 @@ class Status:
 
 def status(settings):
     """What the next publish would send, and what went out (reads, changes nothing)."""
-    ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
-    entries = ledger.load(ledger_path)
-    plan = select.plan(
-        manifest.read(settings),
-        entries,
-        first_run=not os.path.exists(ledger_path),
-        since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
-        now=datetime.now(timezone.utc),
-    )
+    entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
     provider = "Mailchimp" if os.environ.get("MAILCHIMP_API_KEY") else "the outbox"
     return Status(plan, entries, provider)
 
@@ -105,13 +89,26 @@ def preview(settings, slug=None):
     return path, email
 
 
-def send_test(settings, to, slug=None, provider=None):
+def send_test(settings, to, slug=None):
     """The provider's test send of one post to `to`, subject « [TEST] … ». Where it went."""
     post = _pick(settings, slug)
     email = _rendered(post, settings, test=True)
     # A test goes to the author, not to subscribers: it does not need a deployed site.
-    provider = provider or providers.choose(settings, deployed=True)
+    provider = providers.choose(settings, deployed=True)
     return provider.send_test(post, email, to)
+
+
+def _plan(settings, ledger_path):
+    """The ledger's entries, and the select.Plan of the posts in the manifest."""
+    entries = ledger.load(ledger_path)
+    plan = select.plan(
+        manifest.read(settings),
+        entries,
+        first_run=not os.path.exists(ledger_path),
+        since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
+        now=datetime.now(timezone.utc),
+    )
+    return entries, plan
 
 
 def _pick(settings, slug):

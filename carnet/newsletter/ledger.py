@@ -20,7 +20,7 @@ import os
 from datetime import datetime
 
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.files import write_atomically
+from carnet.newsletter import files
 
 VERSION = 1
 TEXT_FIELDS = ("provider", "sent_at", "title", "url", "source")
@@ -54,7 +54,7 @@ def load(path):
 def save(path, entries):
     """Replace the ledger at `path` with `entries`, atomically."""
     data = {"version": VERSION, "posts": dict(sorted(entries.items()))}
-    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    files.write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def entry(post, provider, campaign_id, sent_at):

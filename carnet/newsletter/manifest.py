@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.files import write_atomically
+from carnet.newsletter import files
 from carnet.newsletter.paths import project_path
 
 VERSION = 1
@@ -44,7 +44,7 @@ def path(settings):
 def write(settings, posts):
     """Write the manifest for `posts` (dicts with Post's fields, date as ISO text)."""
     data = {"version": VERSION, "siteurl": settings.get("SITEURL", ""), "posts": posts}
-    write_atomically(path(settings), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    files.write_atomically(path(settings), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 def read(settings):

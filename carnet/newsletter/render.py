@@ -76,7 +76,11 @@ def render(post, settings, test=False):
         # text as it is, so this only touches the templates' own words.
         html = polytypo.transform(html, locale=setting(settings, "CARNET_LOCALE"), mode="html")
     html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
-    email = Email(subject, preheader, html, _plain_text(html), warnings)
+    text = _plain_text(html)
+    if setting(settings, "CARNET_TYPOGRAPHY"):
+        # inscriptis turns no-break spaces into plain ones; put them back.
+        text = polytypo.transform(text, locale=setting(settings, "CARNET_LOCALE"), mode="text")
+    email = Email(subject, preheader, html, text, warnings)
     _check(post, email)
     return email
 
@@ -101,7 +105,7 @@ def _subject(post, settings, test):
         raise NewsletterError(
             f"CARNET_NEWSLETTER_SUBJECT {pattern!r} is not valid ({error}); use {{title}} and {{site}}"
         ) from None
-    subject = " ".join(subject.split())  # a header is one line
+    subject = _one_line(subject)  # a header is one line
     if setting(settings, "CARNET_TYPOGRAPHY"):
         subject = polytypo.transform(subject, locale=setting(settings, "CARNET_LOCALE"), mode="text")
     return f"[TEST] {subject}" if test else subject
@@ -109,10 +113,17 @@ def _subject(post, settings, test):
 
 def _preheader(post):
     """The line inboxes show after the subject: the start of the summary, in plain text."""
-    text = " ".join(get_text(post.summary).split())
+    if not post.summary.strip():
+        return ""
+    text = _one_line(lxml.html.fragment_fromstring(post.summary, create_parent="div").text_content())
     if len(text) <= PREHEADER_LENGTH:
         return text
     return text[:PREHEADER_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+def _one_line(text):
+    # Only ASCII whitespace: str.split() would also eat the typography's no-break spaces.
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
 
 
 def _email_ready(html, post, warnings):

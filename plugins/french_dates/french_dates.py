@@ -2,8 +2,8 @@
 
 Pelican formats dates with the OS locale; on a machine without fr_FR it logs an error and
 drops the post. Carnet sets `locale_date` with Babel instead and gives templates three
-filters: date_long (« 9 septembre 2020 »), date_short (« 09/09/2020 ») and month_year
-(« septembre 2020 »).
+filters: date_long (« 9 septembre 2020 », « 1er avril 2021 »), date_short (« 09/09/2020 »)
+and month_year (« septembre 2020 »).
 """
 
 from babel.dates import format_date
@@ -14,9 +14,13 @@ from carnet.defaults import setting
 
 def _formatter(settings, pattern):
     locale = setting(settings, "CARNET_LOCALE")
+    # French writes the first day of a month as an ordinal: « 1er avril ».
+    first_day_pattern = pattern.replace("d ", "d'er' ", 1) if pattern.startswith("d ") else pattern
 
     def format_(value):
-        return format_date(value, pattern, locale=locale) if value else ""
+        if not value:
+            return ""
+        return format_date(value, first_day_pattern if value.day == 1 else pattern, locale=locale)
 
     return format_
 

@@ -122,8 +122,10 @@ def typeset_ahead(generator):
     if len(posts) < MIN_POSTS_FOR_WORKERS:
         return
     global _pool
-    # spawn, not fork: small workers that import polytypo only, the same on Linux and macOS.
-    _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    # The platform's own way of starting processes: fork on Linux, which, unlike spawn,
+    # does not import the main script again in each worker (an unguarded script calling
+    # carnet.build would then build once more per worker).
+    _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context())
     locale = setting(settings, "CARNET_LOCALE")
     untypeset_readers = {}
     # The real read logs whatever is wrong with a post; this early read must not say it twice.

@@ -43,13 +43,13 @@ def _keys(article):
     return keys
 
 
-def _score(article, other):
-    shared_tags = len(set(_tags(article)) & set(_tags(other)))
+def _score(article, other, tag_sets):
+    shared_tags = len(tag_sets[id(article)] & tag_sets[id(other)])
     same_category = int(getattr(other, "category", None) == getattr(article, "category", None))
     return shared_tags + same_category
 
 
-def related_to(article, lists, positions, limit):
+def related_to(article, lists, positions, tag_sets, limit):
     candidates = {}
     for key in _keys(article):
         members = lists[key]
@@ -60,7 +60,7 @@ def related_to(article, lists, positions, limit):
     ranked = sorted(
         candidates.values(),
         key=lambda other: (
-            -_score(article, other),
+            -_score(article, other, tag_sets),
             abs((other.date - article.date).total_seconds()),
             other.source_path,
         ),
@@ -72,10 +72,11 @@ def set_related_posts(generator):
     limit = setting(generator.settings, "CARNET_RELATED_POSTS")
     articles = sorted(listed_articles(generator.articles), key=lambda a: (a.date, a.source_path))
     lists, positions = _index(articles)
+    tag_sets = {id(article): set(_tags(article)) for article in articles}
     for article in generator.articles + generator.hidden_articles:
         article.related_posts = []
     for article in articles:
-        article.related_posts = related_to(article, lists, positions, limit)
+        article.related_posts = related_to(article, lists, positions, tag_sets, limit)
 
 
 def register():

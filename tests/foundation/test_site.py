@@ -160,3 +160,10 @@ def test_sample_site_builds_without_errors_or_warnings(tmp_path):
     assert len(articles) >= 8
     everything = "".join(p.read_text() for p in (tmp_path / "out").rglob("*.html"))
     assert "Brouillon" not in everything and "Article futur" not in everything
+
+
+def test_first_of_the_month_is_an_ordinal(site):
+    site.add_post("a.md", title="Poisson", date="2021-04-01")
+    site.build()
+    page = text_of(site.read("poisson/index.html"), "//main")
+    assert "1er avril 2021" in page and "01/04/2021" not in page

@@ -18,6 +18,7 @@ Faults are queued with `inject(fault, nth=1, match=None)`: the nth request from 
 
   500, 503          an error answer, nothing done (503 is an HTML page, as from a proxy)
   429-json, 429     too many requests, with a problem+json body, or none at all
+  403               forbidden, with no body at all
   drop-before       the connection closes without an answer, nothing done
   drop-after        the request is carried out, then the connection closes unanswered
   timeout           the request is carried out, then no answer until the client gave up
@@ -41,7 +42,7 @@ from urllib.parse import parse_qsl, urlsplit
 import jsonschema
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FAULTS = ("500", "503", "429-json", "429", "drop-before", "drop-after", "timeout", "kill-before", "kill-after")
+FAULTS = ("500", "503", "429-json", "429", "403", "drop-before", "drop-after", "timeout", "kill-before", "kill-after")
 ROUTES = [
     ("GET", r"/ping", "ping"),
     ("GET", r"/lists/(?P<list_id>[^/]+)", "get_list"),
@@ -76,6 +77,7 @@ class StandIn:
         self.list_ids = set(list_ids)
         self.schemas = load_schemas()
         self.timeout_hang = 2.0  # seconds a "timeout" fault keeps the client waiting
+        self.send_refusal = None  # a reason: every send is refused as « not ready »
         self.client_pid = None
         self.answer_delay = answer_delay
         self._lock = threading.Lock()
@@ -208,6 +210,8 @@ class StandIn:
         return 200, campaign["content"]
 
     def _check_ready(self, campaign):
+        if self.send_refusal:
+            raise Problem(400, "Bad Request", f"Your Campaign is not ready to send. {self.send_refusal}")
         missing = [f"settings.{k}" for k in ("subject_line", "from_name", "reply_to") if not campaign["settings"].get(k)]
         if "*|UNSUB|*" not in campaign["content"]["html"]:
             missing.append("an unsubscribe link (*|UNSUB|*)")
@@ -309,7 +313,7 @@ class StandIn:
                         standin._kill_client()
                     self.close_connection = True
                     return
-                if fault in ("500", "503", "429-json", "429"):
+                if fault in ("500", "503", "429-json", "429", "403"):
                     return self._fault_answer(fault)
                 status, payload = standin._answer(self.command, split, raw, self.headers.get("Authorization", ""))
                 if fault == "kill-after":
@@ -329,8 +333,8 @@ class StandIn:
                 if fault == "503":
                     page = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
                     return self._send_raw(503, page, "text/html")
-                if fault == "429":
-                    return self._send_raw(429, b"", None)
+                if fault in ("429", "403"):
+                    return self._send_raw(int(fault), b"", None)
                 titles = {"500": (500, "Internal Server Error"), "429-json": (429, "Too Many Requests")}
                 status, title = titles[fault]
                 self._send(status, _problem_body(Problem(status, title, "The stand-in injected this fault.")))

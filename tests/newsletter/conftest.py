@@ -16,7 +16,6 @@ import pytest
 
 from carnet import newsletter
 from carnet.newsletter import ledger
-from conftest import make_site
 from mailchimp.standin import StandIn
 
 # Looks like a real key (32 hex digits, a data centre) so that leaks are easy to find.
@@ -67,6 +66,7 @@ class Blog:
         self.root = site.root
         self.overrides = dict(FAST, **overrides)
         self.settings = None
+        self._publishconf = Path(site.settings_file()).read_text(encoding="utf-8")
 
     def post(self, filename, **fields):
         fields.setdefault("category", "Journal intime")
@@ -77,6 +77,12 @@ class Blog:
         self.overrides.update(overrides)
         self.settings = self.site.build(**self.overrides).settings
         return self.settings
+
+    def invoke(self, *args, env=None):
+        """`invoke ARGS` in the site, its publishconf.py ending with this blog's overrides."""
+        lines = "".join(f"{name} = {value!r}\n" for name, value in self.overrides.items())
+        Path(self.site.settings_file()).write_text(self._publishconf + "\n# Test settings\n" + lines, encoding="utf-8")
+        return self.site.invoke(*args, env=env)
 
     def start_ledger(self, entries=None):
         """An existing ledger, so that every post is new (no first-run baseline)."""
@@ -100,12 +106,12 @@ class Blog:
         folder = self.root / "outbox"
         return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
-    def start_child(self, env):
+    def start_child(self, env, **overrides):
         """The newsletter in a child process (stdout/stderr captured)."""
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
         full_env.update(env)
         return subprocess.Popen(
-            [sys.executable, CHILD, self.site.settings_file(), json.dumps(self.overrides)],
+            [sys.executable, CHILD, self.site.settings_file(), json.dumps(dict(self.overrides, **overrides))],
             env=full_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

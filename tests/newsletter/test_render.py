@@ -11,7 +11,8 @@ from carnet.newsletter.render import EmailRefused
 from conftest import make_site
 from newsletter.conftest import Blog
 
-LONG_BODY = "\n\n".join(f"Paragraphe {n} : une phrase assez longue pour remplir l’email, encore et encore." for n in range(1400))
+def paragraphs(count):
+    return "\n\n".join(f"Paragraphe {n} : une phrase assez longue pour remplir l’email, encore et encore." for n in range(count))
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,8 @@ def posts(tmp_path_factory):
         """,
     )
     blog.post("b.md", title="Lettre privée", date="2021-01-06 08:30", newsletter="only", body="Pour vous seulement.")
-    blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=LONG_BODY)
-    blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=LONG_BODY[: len(LONG_BODY) * 88 // 100])
+    blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
+    blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
     blog.post("e.md", title="Pour les proches", date="2021-01-09 08:30", newsletter_segment="emails-prives")
     settings = blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 7, "label": "les emails privés"}})
     return settings, {post.id: post for post in manifest.read(settings)}
@@ -51,7 +52,7 @@ def document(email):
 
 
 def test_subject_and_preheader_are_plain_text(posts):
-    email = email_for(posts, "le-script-moi")
+    email = email_for(posts, "le-moi")
     assert email.subject == "Le <script> & moi"
     assert email.preheader.startswith("Ce qu’on ne dit pas\u202f; un résumé")
     preheader = document(email).xpath("//div[@class='preheader']")[0]
@@ -60,7 +61,7 @@ def test_subject_and_preheader_are_plain_text(posts):
 
 
 def test_test_emails_have_a_marked_subject(posts):
-    assert email_for(posts, "le-script-moi", test=True).subject == "[TEST] Le <script> & moi"
+    assert email_for(posts, "le-moi", test=True).subject == "[TEST] Le <script> & moi"
 
 
 def test_subject_setting_and_french_typography(posts):
@@ -69,7 +70,7 @@ def test_subject_setting_and_french_typography(posts):
 
 
 def test_footer_has_every_required_part(posts):
-    email = email_for(posts, "le-script-moi")
+    email = email_for(posts, "le-moi")
     footer = document(email).xpath("//td[@class='footer']")[0]
     text = footer.text_content()
     assert "Vous recevez cet email parce que vous êtes abonné·e à la lettre de Carnet de coach" in text
@@ -85,7 +86,7 @@ def test_the_footer_says_why_for_a_segment(posts):
 
 
 def test_one_column_at_most_600px_with_inlined_css_and_dark_mode(posts):
-    email = email_for(posts, "le-script-moi")
+    email = email_for(posts, "le-moi")
     page = document(email).xpath("//table[@class='page']")[0]
     assert page.get("width") == "600" and "max-width: 600px" in page.get("style")
     assert not document(email).xpath("//link[@rel='stylesheet']")
@@ -97,7 +98,7 @@ def test_one_column_at_most_600px_with_inlined_css_and_dark_mode(posts):
 
 
 def test_links_and_images_are_absolute_with_width_and_alt(posts):
-    email = email_for(posts, "le-script-moi")
+    email = email_for(posts, "le-moi")
     page = document(email)
     hrefs = [a.get("href") for a in page.iter("a")]
     assert all(h.startswith(("https://", "*|")) for h in hrefs), hrefs
@@ -114,31 +115,33 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
 
 def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
     browser = "//td[@class='browser']/a"
-    site_post = document(email_for(posts, "le-script-moi")).xpath(browser)[0]
-    assert site_post.get("href") == "https://carnet-de-coach.fr/le-script-moi/"
+    site_post = document(email_for(posts, "le-moi")).xpath(browser)[0]
+    assert site_post.get("href") == "https://carnet-de-coach.fr/le-moi/"
     assert site_post.text == "Voir dans le navigateur"
     assert document(email_for(posts, "lettre-privee")).xpath(browser)[0].get("href") == "*|ARCHIVE|*"
 
 
 def test_full_post_or_excerpt_with_read_more(posts):
-    full = email_for(posts, "le-script-moi")
+    full = email_for(posts, "le-moi")
     assert "Fin du billet." in full.html and "Lire la suite" not in full.html
-    excerpt = email_for(posts, "le-script-moi", CARNET_NEWSLETTER_FULL_POST=False)
+    excerpt = email_for(posts, "le-moi", CARNET_NEWSLETTER_FULL_POST=False)
     assert "Fin du billet." not in excerpt.html
     read_more = document(excerpt).xpath("//a[text()='Lire la suite']")
-    assert read_more and read_more[0].get("href") == "https://carnet-de-coach.fr/le-script-moi/"
+    assert read_more and read_more[0].get("href") == "https://carnet-de-coach.fr/le-moi/"
     # An email-only post has no page to read the rest on: always whole.
     private = email_for(posts, "lettre-privee", CARNET_NEWSLETTER_FULL_POST=False)
     assert "Pour vous seulement." in private.html and "Lire la suite" not in private.html
 
 
 def test_french_typography_and_date(posts):
-    email = email_for(posts, "le-script-moi")
+    email = email_for(posts, "le-moi")
     assert "5 janvier 2021 · Claire Dumas" in email.html
     assert "Paragraphe" not in email.html
     text = email.text
     assert "Premier paragraphe avec un [lien relatif](https://carnet-de-coach.fr/autre/)" in text
     assert "Voir dans le navigateur" in text and "<" not in re.sub(r"<script>", "", text)
+    assert "Un intertitre" in text and "Fin du billet." in text
+    assert "dit pas\u202f;" in email_for(posts, "le-moi", CARNET_NEWSLETTER_FULL_POST=False).text
 
 
 def test_size_warning_and_refusal_name_the_post(posts):
@@ -158,4 +161,4 @@ def test_an_email_without_the_unsubscribe_link_is_refused(posts, tmp_path):
     footer = theme / "templates" / "email" / "footer.html"
     footer.write_text(footer.read_text().replace('<a href="*|UNSUB|*">Se désinscrire</a>', ""))
     with pytest.raises(EmailRefused, match=r"posts/a\.md: the email has no unsubscribe link"):
-        email_for(posts, "le-script-moi", THEME=str(theme))
+        email_for(posts, "le-moi", THEME=str(theme))

@@ -88,7 +88,9 @@ def test_related_posts_share_tags_and_category_best_first(site):
     site.add_post("c.md", title="C", date="2020-01-02", category="Lancer son business", tags="écoute")
     site.add_post("d.md", title="D", date="2020-01-03", category="Journal intime", tags="tarifs")
     site.add_post("e.md", title="E", date="2020-01-04", category="Lancer son business", tags="tarifs")
-    site.add_post("f.md", title="F", date="2020-01-05", category="Journal intime", tags="écoute", status="draft")
+    site.add_post(
+        "f.md", title="F", date="2020-01-05", category="Journal intime", tags="écoute", status="draft"
+    )
     articles = build(site)
     related = [article.slug for article in articles["a"].related_posts]
     # B shares two tags and the category; C one tag; D the category; E nothing.
@@ -122,7 +124,7 @@ def test_related_posts_look_at_a_bounded_number_of_candidates(monkeypatch):
     generator = SimpleNamespace(articles=articles, hidden_articles=[], settings={})
     calls = []
     real_score = related_posts._score
-    monkeypatch.setattr(related_posts, "_score", lambda a, b: calls.append(1) or real_score(a, b))
+    monkeypatch.setattr(related_posts, "_score", lambda *args: calls.append(1) or real_score(*args))
     related_posts.set_related_posts(generator)
     assert len(calls) <= len(articles) * 2 * related_posts.WINDOW
     assert all(len(article.related_posts) == 3 for article in articles)
@@ -153,10 +155,15 @@ def test_backlinks_show_who_links_here_with_the_sentence(site):
         body=f"Julien en parle [ici]({SITEURL}/qu-est-ce-que-l-ecoute/#suite) & ailleurs < partout.",
     )
     site.add_post("racine.md", title="Racine", date="2020-04-01", body="Voir [là](/qu-est-ce-que-l-ecoute/).")
-    site.add_post("brouillon.md", title="Brouillon", date="2020-05-01", status="draft",
-                  body="Voir [là]({filename}cible.md).")
-    site.add_post("soi.md", title="Soi", date="2020-06-01", body="Moi-même [ici]({filename}soi.md), "
-                  "et [ailleurs](https://example.org/qu-est-ce-que-l-ecoute/).")
+    site.add_post(
+        "brouillon.md", title="Brouillon", date="2020-05-01", status="draft", body="Voir [là]({filename}cible.md)."
+    )
+    site.add_post(
+        "soi.md",
+        title="Soi",
+        date="2020-06-01",
+        body="Moi-même [ici]({filename}soi.md), et [ailleurs](https://example.org/qu-est-ce-que-l-ecoute/).",
+    )
     articles = build(site)
     target = articles["qu-est-ce-que-l-ecoute"]
     assert [link.article.slug for link in target.backlinks] == ["racine", "absolu", "source"]
@@ -194,7 +201,8 @@ def test_backlinks_parse_each_article_once(monkeypatch):
 
     fed = []
     real_feed = backlinks.LinkCollector.feed
-    monkeypatch.setattr(backlinks.LinkCollector, "feed", lambda self, html: fed.append(1) or real_feed(self, html))
+    counted_feed = lambda self, html: fed.append(1) or real_feed(self, html)  # noqa: E731
+    monkeypatch.setattr(backlinks.LinkCollector, "feed", counted_feed)
     settings = {"SITEURL": SITEURL, "INTRASITE_LINK_REGEX": "[{|](?P<what>.*?)[|}]"}
     articles = [
         SimpleNamespace(
@@ -256,20 +264,27 @@ def test_newsletter_archive_says_nothing_was_sent_without_a_ledger(site):
     assert "Aucune lettre n’a encore été envoyée" in page
 
 
+def sent(provider, sent_at, slug, filename):
+    """A ledger entry as carnet.newsletter.ledger writes it."""
+    return {
+        "provider": provider,
+        "campaign_id": None if provider == "baseline" else f"campagne-{slug}",
+        "sent_at": sent_at,
+        "title": slug,
+        "url": f"{SITEURL}/{slug}/",
+        "source": f"posts/{filename}",
+    }
+
+
 def test_newsletter_archive_lists_sent_posts_newest_first(site):
     site.add_post("a.md", title="Ancien", date="2020-01-01")
     site.add_post("b.md", title="Envoyé en premier", date="2020-02-01")
     site.add_post("c.md", title="Envoyé ensuite", date="2020-03-01")
     ledger = {"version": 1, "posts": {
-        "ancien": {"provider": "baseline", "campaign_id": None, "sent_at": "2020-04-01T08:00:00+00:00",
-                   "title": "Ancien", "url": f"{SITEURL}/ancien/", "source": "posts/a.md"},
-        "envoye-en-premier": {"provider": "outbox", "campaign_id": "x1", "sent_at": "2020-02-01T23:30:00+00:00",
-                              "title": "Envoyé en premier", "url": f"{SITEURL}/envoye-en-premier/",
-                              "source": "posts/b.md"},
-        "envoye-ensuite": {"provider": "mailchimp", "campaign_id": "x2", "sent_at": "2020-03-01T07:00:00+00:00",
-                           "title": "Envoyé ensuite", "url": f"{SITEURL}/envoye-ensuite/", "source": "posts/c.md"},
-        "supprime": {"provider": "outbox", "campaign_id": "x3", "sent_at": "2020-03-02T07:00:00+00:00",
-                     "title": "Supprimé", "url": f"{SITEURL}/supprime/", "source": "posts/z.md"},
+        "ancien": sent("baseline", "2020-04-01T08:00:00+00:00", "ancien", "a.md"),
+        "envoye-en-premier": sent("outbox", "2020-02-01T23:30:00+00:00", "envoye-en-premier", "b.md"),
+        "envoye-ensuite": sent("mailchimp", "2020-03-01T07:00:00+00:00", "envoye-ensuite", "c.md"),
+        "supprime": sent("outbox", "2020-03-02T07:00:00+00:00", "supprime", "z.md"),
     }}
     (site.root / "newsletter-ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
     build(site)

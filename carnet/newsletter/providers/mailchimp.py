@@ -83,7 +83,7 @@ class MailchimpProvider:
         self.backoff = setting(settings, "CARNET_NEWSLETTER_BACKOFF")
         self.timeout = setting(settings, "CARNET_NEWSLETTER_TIMEOUT")
         self.schedule = setting(settings, "CARNET_NEWSLETTER_SCHEDULE")
-        if self.schedule:
+        if self.schedule:  # a bad schedule is refused now, before anything is sent
             next_quarter_hour_at(self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(timezone.utc))
         self._key = api_key
         self.client = mailchimp_marketing.Client()

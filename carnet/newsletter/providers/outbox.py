@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from carnet.newsletter.files import write_atomically
+from carnet.newsletter import files
 from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
 
@@ -40,9 +40,9 @@ class OutboxProvider:
 
     def _write(self, name, post, email, to):
         """Write NAME.html then NAME.eml; return the .eml's path."""
-        write_atomically(os.path.join(self.folder, name + ".html"), email.html)
+        files.write_atomically(os.path.join(self.folder, name + ".html"), email.html)
         eml_path = os.path.join(self.folder, name + ".eml")
-        write_atomically(eml_path, self._message(post, email, to).as_string())
+        files.write_atomically(eml_path, self._message(post, email, to).as_string())
         return eml_path
 
     def _message(self, post, email, to):

@@ -1,19 +1,26 @@
-"""Warn about a setting name that is a typo of one of Carnet's (with the close match).
+"""Carnet's settings: every CARNET_* default filled in, and typos reported.
 
-Python happily accepts `CARNET_CATEGORIE = [...]` in pelicanconf.py, and the site would
-then silently use the default: the author would never know why.
+Templates see only the settings a site defines, so the documented defaults of
+carnet/defaults.py are put in first. Python, for its part, happily accepts
+`CARNET_CATEGORIE = [...]` in pelicanconf.py and the site would then silently use the
+default: such a name is reported with the closest known one.
 """
 
+import copy
 import difflib
 import logging
 
+from pelican import signals
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import DEFAULTS
 
-from pelican import signals
-
 logger = logging.getLogger(__name__)
+
+
+def fill_defaults(pelican_object):
+    for name, value in DEFAULTS.items():
+        pelican_object.settings.setdefault(name, copy.deepcopy(value))
 
 
 def warn_about_unknown_settings(pelican_object):
@@ -30,3 +37,4 @@ def warn_about_unknown_settings(pelican_object):
 
 def register():
     signals.initialized.connect(warn_about_unknown_settings)
+    signals.initialized.connect(fill_defaults)

@@ -1,0 +1,496 @@
+"""The benchmark runner: `invoke bench` (or `python -m bench.run --sizes 100,1000`).
+
+For each size N it writes a synthetic corpus (bench/corpus.py), then, run after run, times
+in a fresh process each: vanilla Pelican, Carnet's cold production build, the search
+index alone, Carnet's warm development rebuild after editing one post, `publish` with no
+new post and with one new post (outbox), and rendering one email. The runs are
+interleaved (vanilla, Carnet, ..., vanilla, Carnet, ...) so that whatever else the
+machine does falls on both alike. It prints medians, ratios to vanilla and the targets,
+and writes everything to bench/results/ (JSON, plus latest.md, the table for the README).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from bench import corpus  # noqa: E402
+
+RESULTS = os.path.join(ROOT, "bench", "results")
+SITE_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py")
+SITE_LINKS = ("theme", "plugins", "carnet")
+EMAIL_WORDS = 1500
+
+STEPS = [
+    ("vanilla", "Vanilla Pelican, cold build"),
+    ("cold", "Carnet, cold production build"),
+    ("search", "Carnet, search index alone"),
+    ("warm", "Carnet, warm dev rebuild, 1 post edited"),
+    ("publish_none", "publish, no new post"),
+    ("publish_one", "publish, 1 new post (outbox)"),
+    ("email", f"Render 1 email ({EMAIL_WORDS} words)"),
+]
+
+# Wide enough for the tables even when the output is not a terminal (invoke, a log file).
+console = Console(highlight=False, width=max(Console().width, 130))
+
+
+# --- Measuring one step in a fresh process ---------------------------------------------
+
+
+def _descendants(pid):
+    """pid and every process below it (Linux /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    # The command name may hold spaces: the fields after its ")" are fixed.
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                parents.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                continue
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(parents.get(current, []))
+    return found
+
+
+def _pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of a process and all its children together (the build and its
+    typesetting workers, or Pagefind), 5 times a second. PSS shares a page between the
+    processes that share it, so pages a worker inherits from the build count once."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.stopped = threading.Event()
+
+    def run(self):
+        if not os.path.isdir("/proc"):
+            return
+        while not self.stopped.wait(0.2):
+            total = sum(_pss_kb(pid) for pid in _descendants(self.pid))
+            self.peak_kb = max(self.peak_kb, total)
+
+
+def measure(spec, log_path):
+    """Run bench.step with spec in a fresh Python; its JSON result plus the tree's peak."""
+    command = [sys.executable, "-m", "bench.step", json.dumps(spec)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
+    env["PYTHONPATH"] = ROOT
+    with open(log_path, "a", encoding="utf-8") as log:
+        log.write(f"\n$ {' '.join(command)}\n")
+        log.flush()
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        output, _ = process.communicate()
+        sampler.stopped.set()
+        sampler.join()
+        log.write(output)
+    lines = [line for line in output.splitlines() if line.startswith("BENCH-RESULT ")]
+    if not lines:
+        return {"error": f"the step crashed (exit {process.returncode}), see {log_path}"}
+    result = json.loads(lines[-1].removeprefix("BENCH-RESULT "))
+    # The sampler can miss a short peak; the build process's own peak is a floor.
+    result["peak_kb"] = max(sampler.peak_kb, result.get("rss_kb", 0))
+    return result
+
+
+# --- Preparing the corpus and the sites -----------------------------------------------
+
+
+def make_site(folder, content_from=None, count=0, seed=0):
+    """A folder laid out like the repository (settings and tasks copied, theme, plugins and
+    carnet linked), with the corpus in content/."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    for name in SITE_FILES:
+        shutil.copy(os.path.join(ROOT, name), folder)
+    for name in SITE_LINKS:
+        os.symlink(os.path.join(ROOT, name), os.path.join(folder, name))
+    content = os.path.join(folder, "content")
+    if content_from:
+        shutil.copytree(content_from, content)
+    else:
+        corpus.generate(content, count, seed=seed, extra_from=os.path.join(ROOT, "content"))
+    return folder
+
+
+class Workspace:
+    """bench/results/work/nN: the corpus, and copies of it for the steps that change it."""
+
+    def __init__(self, count, seed):
+        self.count = count
+        self.seed = seed
+        self.folder = os.path.join(RESULTS, "work", f"n{count}")
+        self.log = os.path.join(self.folder, "steps.log")
+        self.corpus = os.path.join(self.folder, "corpus")  # never changed by a step
+        self.dev = os.path.join(self.folder, "dev")  # the warm rebuild edits one post here
+        self.site = os.path.join(self.folder, "publish")  # publish adds posts here
+
+    def prepare(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.makedirs(self.folder)
+        make_site(self.corpus, count=self.count, seed=self.seed)
+        content = os.path.join(self.corpus, "content")
+        make_site(self.dev, content_from=content)
+        make_site(self.site, content_from=content)
+        self.edited_index = self.count // 2
+        self.deploy_target = os.path.join(self.folder, "deployed")
+
+    def path(self, *parts):
+        return os.path.join(self.folder, *parts)
+
+    def content(self, site):
+        return os.path.join(site, "content")
+
+
+def _page_of_post(output, index):
+    """The output page of post `index`: its slug ends with « n° INDEX »."""
+    suffix = f"-ndeg-{index}"
+    for name in os.listdir(output):
+        if name.endswith(suffix):
+            return os.path.join(name, "index.html")
+    return None
+
+
+def _setup(ws, say):
+    """Untimed: the dev site's first build (the cache the warm rebuild starts from) and the
+    first publish (the newsletter's baseline: existing posts count as sent)."""
+    say("setting up: first development build (warms the cache)")
+    first = measure(
+        {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
+         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache")},
+        ws.log,
+    )
+    ws.edited_page = _page_of_post(ws.path("dev-output"), ws.edited_index) if "seconds" in first else None
+    say("setting up: first publish (the newsletter's baseline)")
+    ws.baseline = measure(_publish_spec(ws), ws.log)
+
+
+def _publish_spec(ws):
+    return {"step": "publish", "site": ws.site, "env": {"CARNET_DEPLOY_TARGET": ws.deploy_target}}
+
+
+def _edit_post(ws, run):
+    path = os.path.join(ws.content(ws.dev), "posts", corpus.post_filename(ws.edited_index))
+    # One plain word: nothing typography would change, so it shows in the page as written.
+    marker = f"retouchebancdessai{run}"
+    with open(path, "a", encoding="utf-8") as post:
+        post.write(f"\n{marker}\n")
+    return marker
+
+
+def _new_post(ws, run):
+    index = ws.count + run
+    now = datetime.datetime.now().replace(second=0, microsecond=0)
+    corpus.add_post(ws.content(ws.site), index, index + 1, words=EMAIL_WORDS, seed=ws.seed,
+                    date=now - datetime.timedelta(hours=1))
+    return f"posts/{corpus.post_filename(index)}"
+
+
+def run_round(ws, run, say):
+    """One run of every step; returns {step: result}."""
+    corpus_content = ws.content(ws.corpus)
+    prod = os.path.join(ws.corpus, "publishconf.py")
+    results = {}
+
+    say("vanilla Pelican, cold")
+    results["vanilla"] = measure(
+        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")}, ws.log)
+
+    say("Carnet, cold production build")
+    shutil.rmtree(ws.path("cold-cache"), ignore_errors=True)
+    results["cold"] = measure(
+        {"step": "carnet", "settings_file": prod, "content": corpus_content,
+         "output": ws.path("cold-output"), "cache": ws.path("cold-cache")}, ws.log)
+
+    say("Carnet, search index alone")
+    shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
+    results["search"] = measure(
+        {"step": "search", "settings_file": prod, "content": corpus_content,
+         "output": ws.path("cold-output")}, ws.log)
+
+    say("Carnet, warm development rebuild after editing one post")
+    marker = _edit_post(ws, run)
+    results["warm"] = measure(
+        {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
+         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache"),
+         "expect_text": marker, "expect_in": ws.edited_page or "index.html"}, ws.log)
+
+    say("publish, no new post")
+    results["publish_none"] = measure(_publish_spec(ws), ws.log)
+
+    say("publish, one new post")
+    source = _new_post(ws, run)
+    results["publish_one"] = measure(_publish_spec(ws), ws.log)
+
+    say("render one email")
+    results["email"] = measure(
+        {"step": "email", "settings_file": os.path.join(ws.site, "publishconf.py"), "source": source}, ws.log)
+    return results
+
+
+# --- Summaries and targets -------------------------------------------------------------
+
+
+def summarise(runs):
+    """Medians of the runs that worked; the first problem otherwise."""
+    good = [r for r in runs if "seconds" in r]
+    if not good:
+        problem = next((r.get("unavailable") or r.get("error") for r in runs), "no run")
+        return {"runs": runs, "problem": problem, "unavailable": all("unavailable" in r for r in runs)}
+    summary = {
+        "runs": runs,
+        "seconds": statistics.median(r["seconds"] for r in good),
+        "cpu_seconds": statistics.median(r["cpu_seconds"] for r in good),
+        "peak_mb": max(r["peak_kb"] for r in good) / 1024,
+        "build_process_peak_mb": max(r["rss_kb"] for r in good) / 1024,
+    }
+    for key in ("provider_calls", "emails", "html_bytes", "seconds_again", "pages"):
+        if key in good[0]:
+            summary[key] = max(r[key] for r in good) if key != "seconds_again" else statistics.median(r[key] for r in good)
+    if "edit_visible" in good[0]:
+        summary["edit_visible"] = all(r.get("edit_visible") for r in good)
+    if len(good) < len(runs):
+        summary["problem"] = next(r.get("error") or r.get("unavailable") for r in runs if "seconds" not in r)
+    return summary
+
+
+def _ratio(size_result, step):
+    vanilla = size_result.get("vanilla", {}).get("seconds")
+    seconds = size_result.get(step, {}).get("seconds")
+    return seconds / vanilla if vanilla and seconds is not None else None
+
+
+def check_targets(by_size):
+    """[(target, measured, verdict)], verdict PASS, FAIL or "n/a" (step not available)."""
+    checks = []
+
+    def add(name, measured, ok):
+        checks.append({"target": name, "measured": measured, "verdict": "n/a" if ok is None else ("PASS" if ok else "FAIL")})
+
+    for n, result in sorted(by_size.items()):
+        for step, limit, label in (("cold", 1.0, "cold production build"), ("search", 0.5, "search index"),
+                                   ("warm", 0.35, "warm rebuild")):
+            ratio = _ratio(result, step)
+            add(f"N={n}: {label} ≤ {limit}× vanilla", f"{ratio:.2f}×" if ratio else "—",
+                None if ratio is None else ratio <= limit)
+        warm = result.get("warm", {})
+        if "edit_visible" in warm:
+            add(f"N={n}: the edited post shows after the warm rebuild", str(warm["edit_visible"]), warm["edit_visible"])
+        vanilla_peak = result.get("vanilla", {}).get("peak_mb")
+        cold_peak = result.get("cold", {}).get("peak_mb")
+        ratio = cold_peak / vanilla_peak if vanilla_peak and cold_peak else None
+        add(f"N={n}: peak memory ≤ 1.5× vanilla", f"{ratio:.2f}× ({cold_peak:.0f} MB)" if ratio else "—",
+            None if ratio is None else ratio <= 1.5)
+        calls = result.get("publish_none", {}).get("provider_calls")
+        add(f"N={n}: publish with no new post, ≤ 1 provider call", "—" if calls is None else str(calls),
+            None if calls is None else calls <= 1)
+        email = result.get("email", {})
+        if "seconds" in email:
+            add(f"N={n}: one email ≤ 50 ms", f"{email['seconds'] * 1000:.0f} ms (then {email['seconds_again'] * 1000:.0f} ms)",
+                email["seconds"] <= 0.050)
+            add(f"N={n}: email HTML ≤ 60 KB ({EMAIL_WORDS}-word post)", f"{email['html_bytes'] / 1024:.1f} KB",
+                email["html_bytes"] <= 60 * 1024)
+        else:
+            add(f"N={n}: one email ≤ 50 ms, ≤ 60 KB", "—", None)
+
+    sizes = sorted(by_size)
+    for step, label in (("vanilla", "vanilla"), ("cold", "cold build"), ("search", "search"),
+                        ("warm", "warm rebuild"), ("publish_one", "publish")):
+        for small, large in zip(sizes, sizes[1:]):
+            a = by_size[small].get(step, {}).get("seconds")
+            b = by_size[large].get(step, {}).get("seconds")
+            growth = (b / a) / (large / small) if a and b else None
+            # 1.0 is exactly linear; fixed costs make it lower; 1.3 leaves room for noise.
+            add(f"linear growth, {label}, N={small}→{large}",
+                f"{growth:.2f} of linear" if growth else "—", None if growth is None else growth <= 1.3)
+    return checks
+
+
+# --- Output ----------------------------------------------------------------------------
+
+
+def _fmt_seconds(value):
+    return "—" if value is None else (f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s")
+
+
+def results_table(by_size):
+    table = Table(title="Carnet benchmark (medians)")
+    for column in ("N", "step", "time", "CPU", "× vanilla", "peak memory", "notes"):
+        table.add_column(column, justify="right" if column not in ("step", "notes") else "left")
+    for n, result in sorted(by_size.items()):
+        for step, label in STEPS:
+            summary = result.get(step, {})
+            if "seconds" not in summary:
+                status = "not available yet" if summary.get("unavailable") else "failed"
+                table.add_row(str(n), label, "—", "—", "—", "—", f"{status}: {summary.get('problem', '')}")
+                continue
+            ratio = _ratio(result, step) if step != "vanilla" else 1.0
+            notes = []
+            if "provider_calls" in summary:
+                notes.append(f"{summary['provider_calls']} provider call(s), {summary['emails']} email(s)")
+            if "html_bytes" in summary:
+                notes.append(f"{summary['html_bytes'] / 1024:.1f} KB HTML")
+            if "pages" in summary:
+                notes.append(f"{summary['pages']} pages indexed")
+            if summary.get("problem"):
+                notes.append(f"some runs failed: {summary['problem']}")
+            table.add_row(str(n), label, _fmt_seconds(summary["seconds"]), _fmt_seconds(summary["cpu_seconds"]),
+                          f"{ratio:.2f}" if ratio is not None else "—", f"{summary['peak_mb']:.0f} MB", "; ".join(notes))
+        table.add_section()
+    return table
+
+
+def targets_table(checks):
+    table = Table(title="Targets")
+    table.add_column("target")
+    table.add_column("measured", justify="right")
+    table.add_column("verdict")
+    colours = {"PASS": "green", "FAIL": "red", "n/a": "yellow"}
+    for check in checks:
+        verdict = check["verdict"]
+        table.add_row(check["target"], check["measured"], f"[{colours[verdict]}]{verdict}[/]")
+    return table
+
+
+def markdown_summary(report):
+    """The results as Markdown tables, for bench/README.md."""
+    lines = [
+        f"Measured {report['when']} on {report['machine']['description']}; "
+        f"{report['runs']} runs each, medians; command: `{report['command']}`.",
+        "",
+        "| N | step | time | CPU | × vanilla | peak memory |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for n, result in sorted(report["sizes"].items(), key=lambda item: int(item[0])):
+        for step, label in STEPS:
+            summary = result.get(step, {})
+            if "seconds" not in summary:
+                lines.append(f"| {n} | {label} | not available yet | | | |")
+                continue
+            ratio = 1.0 if step == "vanilla" else _ratio(result, step)
+            lines.append(f"| {n} | {label} | {_fmt_seconds(summary['seconds'])} | {_fmt_seconds(summary['cpu_seconds'])} "
+                         f"| {ratio:.2f} | {summary['peak_mb']:.0f} MB |")
+    lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
+    lines += [f"| {c['target']} | {c['measured']} | {c['verdict']} |" for c in report["targets"]]
+    return "\n".join(lines) + "\n"
+
+
+def _machine():
+    import pelican
+
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpus": cpus,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pelican": pelican.__version__,
+        "description": f"{cpus} CPUs, {platform.system()} {platform.machine()}, Python "
+                       f"{platform.python_version()}, Pelican {pelican.__version__}",
+    }
+
+
+# --- Main ------------------------------------------------------------------------------
+
+
+def run(sizes, runs=3, seed=0, command=None):
+    """Benchmark every size; print the tables; write the results. Returns the report."""
+    os.makedirs(RESULTS, exist_ok=True)
+    started = time.time()
+    by_size = {}
+    loads = []
+    for n in sizes:
+        ws = Workspace(n, seed)
+        console.print(f"[bold]N = {n}[/]: writing the corpus in {os.path.relpath(ws.folder, ROOT)}/")
+        ws.prepare()
+
+        def say(what, n=n):
+            console.print(f"  N={n} · {what}", style="dim")
+
+        _setup(ws, say)
+        rounds = []
+        for index in range(runs):
+            console.print(f"  N={n} · run {index + 1}/{runs}")
+            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
+            rounds.append(run_round(ws, index, say))
+        by_size[n] = {step: summarise([r[step] for r in rounds]) for step, _ in STEPS}
+        by_size[n]["setup"] = {"first_publish": ws.baseline}
+
+    checks = check_targets(by_size)
+    report = {
+        "when": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "command": command or f"invoke bench --sizes {','.join(map(str, sizes))} --runs {runs}",
+        "machine": _machine(),
+        "load_average_at_runs": loads,
+        "runs": runs,
+        "seed": seed,
+        "words_per_post": 800,
+        "duration_seconds": round(time.time() - started),
+        "sizes": {str(n): result for n, result in by_size.items()},
+        "targets": checks,
+    }
+    console.print(results_table(by_size))
+    console.print(targets_table(checks))
+    busy = [load for load in loads if load is not None and load > report["machine"]["cpus"]]
+    if busy:
+        console.print(f"[yellow]! The machine was busy during {len(busy)} run(s) (load average above "
+                      f"{report['machine']['cpus']}): times are less reliable.[/]")
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        with open(os.path.join(RESULTS, name), "w", encoding="utf-8") as out:
+            json.dump(report, out, ensure_ascii=False, indent=1)
+    with open(os.path.join(RESULTS, "latest.md"), "w", encoding="utf-8") as out:
+        out.write(markdown_summary(report))
+    console.print(f"Results: bench/results/bench-{stamp}.json (and latest.json, latest.md); "
+                  f"took {report['duration_seconds']} s")
+    return report
+
+
+def parse_sizes(text):
+    return [int(part) for part in str(text).split(",") if part.strip()]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000", help="comma-separated numbers of posts (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each step (default 3)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    report = run(parse_sizes(args.sizes), args.runs, args.seed,
+                 command=f"python -m bench.run --sizes {args.sizes} --runs {args.runs}")
+    return 1 if any(c["verdict"] == "FAIL" for c in report["targets"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

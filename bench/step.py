@@ -1,0 +1,186 @@
+"""One measured step, run in a fresh process: `python -m bench.step '{"step": ..., ...}'`.
+
+Each step calls Carnet's real entry points (carnet.build.build, carnet.search.build_index,
+the `publish` task of tasks.py, carnet.newsletter.render.render) and times only that call:
+imports and Python's start-up are left out, for vanilla Pelican as for Carnet. It prints
+one JSON line: {"seconds": ..., "cpu_seconds": ..., "rss_kb": ..., ...}, or
+{"unavailable": "why"} when the code the step needs is not there yet.
+"""
+
+import importlib
+import importlib.util
+import json
+import os
+import resource
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+class Unavailable(Exception):
+    """The step cannot run yet: the module or function it measures does not exist."""
+
+
+def _need(module_name, attribute=None):
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            raise Unavailable(f"{module_name} does not exist yet") from None
+        raise
+    if attribute and not hasattr(module, attribute):
+        raise Unavailable(f"{module_name}.{attribute} does not exist yet")
+    return getattr(module, attribute) if attribute else module
+
+
+def vanilla_build(spec):
+    """Pelican as installed, default theme, no plugins, Atom feeds on (Pelican's default)."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        None,
+        override={
+            "PATH": spec["content"],
+            "OUTPUT_PATH": spec["output"],
+            "SITENAME": "Carnet de coach",
+            "SITEURL": "https://carnet-de-coach.fr",
+            "FEED_DOMAIN": "https://carnet-de-coach.fr",
+            "TIMEZONE": "Europe/Paris",
+            "DEFAULT_LANG": "fr",
+            "DELETE_OUTPUT_DIRECTORY": True,
+        },
+    )
+    started = time.perf_counter()
+    Pelican(settings).run()
+    return {"seconds": time.perf_counter() - started}
+
+
+def carnet_build(spec):
+    """carnet.build.build with the site's settings file, the corpus, and a given cache."""
+    build = _need("carnet.build", "build")
+    overrides = {"PATH": spec["content"], "CACHE_PATH": spec["cache"]}
+    started = time.perf_counter()
+    build(spec["settings_file"], output_path=spec["output"], overrides=overrides)
+    result = {"seconds": time.perf_counter() - started}
+    if spec.get("expect_text"):
+        # The edit this rebuild follows must be in the output (a stale cache would hide it).
+        with open(os.path.join(spec["output"], spec["expect_in"]), encoding="utf-8") as page:
+            result["edit_visible"] = spec["expect_text"] in page.read()
+    return result
+
+
+def search_index(spec):
+    build_index = _need("carnet.search", "build_index")
+    load_settings = _need("carnet.build", "load_settings")
+    settings = load_settings(spec["settings_file"], spec["output"], {"PATH": spec["content"]})
+    started = time.perf_counter()
+    pages = build_index(spec["output"], settings)
+    return {"seconds": time.perf_counter() - started, "pages": pages}
+
+
+class CountingProvider:
+    """Wraps the provider the newsletter chose and counts the calls made to it."""
+
+    def __init__(self, provider, calls):
+        self._provider = provider
+        self._calls = calls
+
+    def __getattr__(self, name):
+        value = getattr(self._provider, name)
+        if not callable(value):
+            return value
+
+        def counted(*args, **kwargs):
+            self._calls[name] = self._calls.get(name, 0) + 1
+            return value(*args, **kwargs)
+
+        return counted
+
+
+def publish(spec):
+    """The site's own `invoke publish` task (build, search, deploy, newsletter), in-process."""
+    _need("carnet.newsletter", "run")
+    providers = _need("carnet.newsletter.providers")
+    if not hasattr(providers, "choose"):
+        raise Unavailable("carnet.newsletter.providers.choose does not exist yet")
+    from invoke import Context
+
+    calls = {}
+    choose = providers.choose
+    providers.choose = lambda *args, **kwargs: CountingProvider(choose(*args, **kwargs), calls)
+    loaded = importlib.util.spec_from_file_location("site_tasks", os.path.join(spec["site"], "tasks.py"))
+    tasks = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(tasks)
+    if not hasattr(tasks, "publish"):
+        raise Unavailable("tasks.py has no publish task")
+    started = time.perf_counter()
+    tasks.publish(Context())
+    seconds = time.perf_counter() - started
+    # The calls that reach the provider's service (describe() only words a message).
+    reaching = sum(count for name, count in calls.items() if name in ("check", "deliver", "send_test"))
+    return {"seconds": seconds, "provider_calls": reaching, "calls": calls, "emails": calls.get("deliver", 0)}
+
+
+def render_email(spec):
+    """carnet.newsletter.render.render of one post of the last production build."""
+    render = _need("carnet.newsletter.render", "render")
+    manifest = _need("carnet.newsletter.manifest", "read")
+    load_settings = _need("carnet.build", "load_settings")
+    settings = load_settings(spec["settings_file"])
+    post = next(post for post in manifest(settings) if post.source == spec["source"])
+    started = time.perf_counter()
+    email = render(post, settings)
+    first = time.perf_counter() - started
+    again = []
+    for _ in range(5):
+        started = time.perf_counter()
+        render(post, settings)
+        again.append(time.perf_counter() - started)
+    again.sort()
+    return {
+        "seconds": first,
+        "seconds_again": again[len(again) // 2],
+        "html_bytes": len(email.html.encode("utf-8")),
+        "words": len(post.content.split()),
+    }
+
+
+STEPS = {
+    "vanilla": vanilla_build,
+    "carnet": carnet_build,
+    "search": search_index,
+    "publish": publish,
+    "email": render_email,
+}
+
+
+def _cpu_seconds():
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    os.environ.update(spec.get("env", {}))
+    cpu_before = _cpu_seconds()
+    try:
+        result = STEPS[spec["step"]](spec)
+    except Unavailable as missing:
+        result = {"unavailable": str(missing)}
+    except Exception as error:  # reported, not raised: the other steps still run
+        problems = getattr(error, "problems", None)
+        result = {"error": "; ".join(problems[:5]) if problems else f"{type(error).__name__}: {error}"}
+    result["cpu_seconds"] = _cpu_seconds() - cpu_before
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS.
+    scale = 1024 if sys.platform == "darwin" else 1
+    result["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale
+    result["children_rss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // scale
+    sys.stdout.flush()
+    print("\nBENCH-RESULT " + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+from .carnet_settings import *  # noqa: F403

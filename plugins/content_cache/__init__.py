@@ -1,0 +1,1 @@
+from .content_cache import *  # noqa: F403

@@ -1,0 +1,137 @@
+"""One content cache per configuration, so that no build serves what an old one produced.
+
+Pelican's content cache (CACHE_CONTENT, LOAD_CONTENT_CACHE) checks each post's file and
+nothing else. After a change of settings (a URL pattern, the Markdown extensions,
+typography on or off), of a plugin or of Carnet's code, or of Pelican, Markdown or
+polytypo, a warm build would reuse what the old configuration read (the cached tags and
+categories even carry the old settings, URLs included). So this plugin moves the cache
+into CACHE_PATH/<fingerprint>/, the fingerprint covering all of that: a new configuration
+starts from an empty cache, going back to an old one finds its cache again, and the
+development and production builds each keep their own. The few most recent are kept.
+
+Templates are left out on purpose: the cache holds what the readers produced, and every
+page is rendered from the templates again on each build.
+"""
+
+import hashlib
+import json
+import logging
+import marshal
+import os
+import re
+import shutil
+import sys
+from importlib import metadata
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+# Caches kept: development, production, and a couple of recent experiments.
+KEEP = 4
+FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+LIBRARIES = ("pelican", "Markdown", "polytypo", "babel", "Pygments", "docutils", "Jinja2")
+
+# The hash of each code file the first time this process saw it: a long-running process
+# (`invoke livereload`) keeps running the code it imported then, so that is what the
+# fingerprint must describe, whatever the file holds now.
+_code_seen = {}
+
+
+def _stable(value):
+    """The value as JSON-able data that is the same from one run to the next."""
+    if isinstance(value, dict):
+        return [[str(key), _stable(item)] for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))]
+    if isinstance(value, (list, tuple)):
+        return [_stable(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json.dumps(_stable(item), sort_keys=True) for item in value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    code = getattr(value, "__code__", None)
+    if code is not None:  # a function in the settings: its code, not its address
+        return [getattr(value, "__qualname__", ""), hashlib.sha256(marshal.dumps(code)).hexdigest()]
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
+def _code_folders(pelican_object):
+    folders = {}
+    import carnet
+
+    for module in [carnet, *pelican_object.plugins]:
+        path = getattr(module, "__file__", None)
+        if path:
+            folders[getattr(module, "__name__", str(module))] = os.path.dirname(path)
+    return folders
+
+
+def _code_fingerprint(pelican_object):
+    digest = hashlib.sha256()
+    for name, folder in sorted(_code_folders(pelican_object).items()):
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+            for file_name in sorted(f for f in files if f.endswith(".py")):
+                path = os.path.join(directory, file_name)
+                with open(path, "rb") as source:
+                    now = hashlib.sha256(source.read()).hexdigest()
+                seen = _code_seen.setdefault(path, now)
+                if now != seen:
+                    logger.warning(
+                        "%s changed since this process started: restart it to use the new code",
+                        path,
+                    )
+                digest.update(f"{name}/{os.path.relpath(path, folder)}:{seen}\n".encode())
+    return digest.hexdigest()
+
+
+def _library_versions():
+    versions = {"python": sys.version}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def fingerprint(pelican_object):
+    settings = {k: v for k, v in pelican_object.settings.items() if k != "CACHE_PATH"}
+    text = json.dumps(
+        [_stable(settings), _code_fingerprint(pelican_object), _library_versions()],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _forget_old_caches(cache_root, current):
+    caches = [
+        os.path.join(cache_root, name)
+        for name in os.listdir(cache_root)
+        if FINGERPRINT.match(name) and name != current
+    ]
+    caches.sort(key=os.path.getmtime, reverse=True)
+    for old in caches[KEEP - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def use_cache_for_this_configuration(pelican_object):
+    settings = pelican_object.settings
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return
+    cache_root = settings["CACHE_PATH"]
+    if FINGERPRINT.match(os.path.basename(cache_root)):  # these settings were used already
+        cache_root = os.path.dirname(cache_root)
+    current = fingerprint(pelican_object)
+    folder = os.path.join(cache_root, current)
+    os.makedirs(folder, exist_ok=True)
+    os.utime(folder)  # most recently used
+    _forget_old_caches(cache_root, current)
+    settings["CACHE_PATH"] = folder
+
+
+def register():
+    signals.initialized.connect(use_cache_for_this_configuration)

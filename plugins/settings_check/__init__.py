@@ -1,1 +1,0 @@
-from .settings_check import *  # noqa: F403

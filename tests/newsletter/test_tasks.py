@@ -1,0 +1,106 @@
+"""The tasks as the author runs them: publish's newsletter step, preview, test, status."""
+
+import email
+import email.policy
+
+from newsletter.conftest import mailchimp_environment
+
+
+def add_posts(blog):
+    blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
+    blog.post("2021-02-01-b.md", title="Second billet", date="2021-02-01 08:30")
+
+
+def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
+    add_posts(blog)
+    blog.start_ledger()
+    done = blog.invoke("newsletter-preview")
+    assert done.returncode == 0, done.stderr
+    assert ".carnet/newsletter-preview/premier-billet.html (" in done.stdout and "KB of HTML" in done.stdout
+    assert "*|UNSUB|*" in (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.html").read_text()
+    assert (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.txt").exists()
+    other = blog.invoke("newsletter-preview", "--slug", "second-billet")
+    assert "second-billet.html" in other.stdout
+    assert not (blog.root / "output").exists() and blog.outbox() == []  # nothing published
+    unknown = blog.invoke("newsletter-preview", "--slug", "nope")
+    assert unknown.returncode == 1 and "No published post has the slug 'nope'" in unknown.stderr
+
+
+def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
+    add_posts(blog)
+    blog.start_ledger()
+    before = blog.invoke("newsletter-status")
+    assert before.returncode == 0, before.stderr
+    assert "The next publish sends 2 post(s) through the outbox" in before.stdout
+    assert "2021-01-05 « Premier billet » (posts/2021-01-05-a.md)" in before.stdout
+    assert blog.invoke("publish").returncode == 0
+    after = blog.invoke("newsletter-status")
+    assert "The next publish sends nothing" in after.stdout
+    assert "« Second billet » via outbox (2021-02-01-second-billet)" in after.stdout
+
+
+def test_the_outbox_test_send_is_marked_and_records_nothing(blog):
+    add_posts(blog)
+    blog.start_ledger()
+    done = blog.invoke("newsletter-test", "--to", "claire@example.org", "--slug", "second-billet")
+    assert done.returncode == 0, done.stderr
+    with open(blog.root / "outbox" / "test-second-billet.eml", "rb") as handle:
+        message = email.message_from_binary_file(handle, policy=email.policy.default)
+    assert message["To"] == "claire@example.org" and message["Subject"] == "[TEST] Second billet"
+    assert blog.sent() == {}
+
+
+def test_the_mailchimp_test_send(blog, standin):
+    add_posts(blog)
+    done = blog.invoke("newsletter-test", "--to", "claire@example.org", env=mailchimp_environment(standin))
+    assert done.returncode == 0, done.stderr
+    assert "Test email sent: Mailchimp, to claire@example.org" in done.stdout
+    assert [t["subject"] for t in standin.tests_sent] == ["[TEST] Second billet"]
+
+
+def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
+    add_posts(blog)
+    blog.start_ledger()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(blocker))
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1 and "Deploy failed, no newsletter sent" in done.stderr
+    assert standin.requests == [] and blog.sent() == {}
+
+
+def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(blog, standin, tmp_path):
+    add_posts(blog)
+    blog.start_ledger()
+    target = tmp_path / "www"
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(target))
+    for _ in range(10):
+        standin.inject("503", match="campaigns")
+    down = blog.invoke("publish", env=env)
+    assert down.returncode == 1
+    assert (target / "premier-billet" / "index.html").exists()  # deployed all the same
+    assert "Newsletter: posts/2021-01-05-a.md: Mailchimp kept failing" in down.stderr
+    assert "Mailchimp answered 503" in down.stderr
+    standin.faults.clear()
+    up = blog.invoke("publish", env=env)
+    assert up.returncode == 0, up.stderr
+    assert standin.delivered_titles() == {"carnet:premier-billet": 1, "carnet:second-billet": 1}
+
+
+def test_mailchimp_without_a_deploy_target_refuses_and_says_why(blog, standin):
+    add_posts(blog)
+    blog.start_ledger()
+    done = blog.invoke("publish", env=mailchimp_environment(standin))
+    assert done.returncode == 1
+    assert "No deploy target" in done.stderr and "The site was not deployed" in done.stderr
+    assert (blog.root / "output" / "premier-billet" / "index.html").exists()
+    assert standin.requests == [] and blog.sent() == {}
+
+
+def test_build_and_preview_never_send(blog, standin):
+    add_posts(blog)
+    blog.start_ledger()
+    for task in ("build", "preview"):
+        done = blog.invoke(task, env=mailchimp_environment(standin))
+        assert done.returncode == 0, done.stderr
+    assert standin.requests == [] and blog.outbox() == [] and blog.sent() == {}
