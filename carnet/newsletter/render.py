@@ -31,6 +31,10 @@ CONTENT_WIDTH = 560
 PREHEADER_LENGTH = 140
 UNSUBSCRIBE = "*|UNSUB|*"
 ARCHIVE = "*|ARCHIVE|*"  # Mailchimp's web copy of the campaign
+BODY_SLOT = "<!--carnet:post-body-->"
+# inscriptis folds no-break spaces into plain ones; they cross it as private-use characters.
+_HIDE_NO_BREAK = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+_SHOW_NO_BREAK = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
 
 
 class EmailRefused(NewsletterError):
@@ -61,7 +65,9 @@ def render(post, settings, test=False):
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
         post=post,
-        body=Markup(body),
+        # The post is typeset already (plugin french_typography): it joins the page after
+        # the typography pass, which then only reads the templates' own few words.
+        body=Markup(BODY_SLOT),
         full=full,
         subject=subject,
         preheader=preheader,
@@ -72,14 +78,11 @@ def render(post, settings, test=False):
         segment_label=segment.get("label", ""),
     )
     if setting(settings, "CARNET_TYPOGRAPHY"):
-        # Posts are typeset already (plugin french_typography); polytypo leaves typeset
-        # text as it is, so this only touches the templates' own words.
         html = polytypo.transform(html, locale=setting(settings, "CARNET_LOCALE"), mode="html")
-    html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
+    html = html.replace(BODY_SLOT, body, 1)
+    # The text first: css-inline writes U+00A0 back as &nbsp;, which inscriptis would fold.
     text = _plain_text(html)
-    if setting(settings, "CARNET_TYPOGRAPHY"):
-        # inscriptis turns no-break spaces into plain ones; put them back.
-        text = polytypo.transform(text, locale=setting(settings, "CARNET_LOCALE"), mode="text")
+    html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
     email = Email(subject, preheader, html, text, warnings)
     _check(post, email)
     return email
@@ -149,7 +152,8 @@ def _email_ready(html, post, warnings):
 
 
 def _plain_text(html):
-    text = get_text(html, ParserConfig(display_links=True))
+    text = get_text(html.translate(_HIDE_NO_BREAK), ParserConfig(display_links=True))
+    text = text.translate(_SHOW_NO_BREAK)
     # The postal address's merge tag has a plain-text form.
     text = text.replace("*|HTML:LIST_ADDRESS_HTML|*", "*|LIST_ADDRESS|*")
     lines = [line.rstrip() for line in text.splitlines()]
