@@ -101,15 +101,18 @@ class TreeMemory(threading.Thread):
             self.peak_kb = max(self.peak_kb, total)
 
 
-def measure(spec, log_path):
-    """Run bench.step with spec in a fresh Python; its JSON result plus the tree's peak."""
+def measure(spec, log_path, code):
+    """Run bench.step with spec in a fresh Python; its JSON result plus the tree's peak.
+
+    The step imports Carnet from `code` (the run's snapshot, first on sys.path as the
+    current folder) and the benchmark itself from the repository."""
     command = [sys.executable, "-m", "bench.step", json.dumps(spec)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
     env["PYTHONPATH"] = ROOT
     with open(log_path, "a", encoding="utf-8") as log:
         log.write(f"\n$ {' '.join(command)}\n")
         log.flush()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(command, cwd=code, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
         sampler = TreeMemory(process.pid)
         sampler.start()
         output, _ = process.communicate()
@@ -128,15 +131,29 @@ def measure(spec, log_path):
 # --- Preparing the corpus and the sites -----------------------------------------------
 
 
-def make_site(folder, content_from=None, count=0, seed=0):
-    """A folder laid out like the repository (settings and tasks copied, theme, plugins and
-    carnet linked), with the corpus in content/."""
+def snapshot_code(folder):
+    """A copy of Carnet's code as it is now, which every step of the run uses: others work
+    in the same tree, and an edit there in the middle of a run must not turn a warm
+    rebuild into a cold one (the cache follows the code) or mix two versions."""
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     for name in SITE_FILES:
         shutil.copy(os.path.join(ROOT, name), folder)
     for name in SITE_LINKS:
-        os.symlink(os.path.join(ROOT, name), os.path.join(folder, name))
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def make_site(folder, code, content_from=None, count=0, seed=0):
+    """A folder laid out like the repository (settings and tasks copied, theme, plugins and
+    carnet linked to the snapshot `code`), with the corpus in content/."""
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    for name in SITE_FILES:
+        shutil.copy(os.path.join(code, name), folder)
+    for name in SITE_LINKS:
+        os.symlink(os.path.join(code, name), os.path.join(folder, name))
     content = os.path.join(folder, "content")
     if content_from:
         shutil.copytree(content_from, content)
@@ -148,24 +165,30 @@ def make_site(folder, content_from=None, count=0, seed=0):
 class Workspace:
     """bench/results/work/nN: the corpus, and copies of it for the steps that change it."""
 
-    def __init__(self, count, seed):
+    def __init__(self, count, seed, code, results=RESULTS):
         self.count = count
         self.seed = seed
-        self.folder = os.path.join(RESULTS, "work", f"n{count}")
+        self.code = code
+        self.folder = os.path.join(results, "work", f"n{count}")
         self.log = os.path.join(self.folder, "steps.log")
         self.corpus = os.path.join(self.folder, "corpus")  # never changed by a step
         self.dev = os.path.join(self.folder, "dev")  # the warm rebuild edits one post here
         self.site = os.path.join(self.folder, "publish")  # publish adds posts here
+        self.deploy_target = os.path.join(self.folder, "deployed")
+        self.edited_index = count // 2  # the post the warm rebuild edits
+        self.edited_page = None  # its page in the output, found after the first build
+        self.baseline = None  # the first publish, untimed
 
     def prepare(self):
         shutil.rmtree(self.folder, ignore_errors=True)
         os.makedirs(self.folder)
-        make_site(self.corpus, count=self.count, seed=self.seed)
+        make_site(self.corpus, self.code, count=self.count, seed=self.seed)
         content = os.path.join(self.corpus, "content")
-        make_site(self.dev, content_from=content)
-        make_site(self.site, content_from=content)
-        self.edited_index = self.count // 2
-        self.deploy_target = os.path.join(self.folder, "deployed")
+        make_site(self.dev, self.code, content_from=content)
+        make_site(self.site, self.code, content_from=content)
+
+    def measure(self, spec):
+        return measure(spec, self.log, self.code)
 
     def path(self, *parts):
         return os.path.join(self.folder, *parts)
@@ -187,14 +210,12 @@ def _setup(ws, say):
     """Untimed: the dev site's first build (the cache the warm rebuild starts from) and the
     first publish (the newsletter's baseline: existing posts count as sent)."""
     say("setting up: first development build (warms the cache)")
-    first = measure(
+    first = ws.measure(
         {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
-         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache")},
-        ws.log,
-    )
+         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache")})
     ws.edited_page = _page_of_post(ws.path("dev-output"), ws.edited_index) if "seconds" in first else None
     say("setting up: first publish (the newsletter's baseline)")
-    ws.baseline = measure(_publish_spec(ws), ws.log)
+    ws.baseline = ws.measure(_publish_spec(ws))
 
 
 def _publish_spec(ws):
@@ -225,38 +246,38 @@ def run_round(ws, run, say):
     results = {}
 
     say("vanilla Pelican, cold")
-    results["vanilla"] = measure(
-        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")}, ws.log)
+    results["vanilla"] = ws.measure(
+        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")})
 
     say("Carnet, cold production build")
     shutil.rmtree(ws.path("cold-cache"), ignore_errors=True)
-    results["cold"] = measure(
+    results["cold"] = ws.measure(
         {"step": "carnet", "settings_file": prod, "content": corpus_content,
-         "output": ws.path("cold-output"), "cache": ws.path("cold-cache")}, ws.log)
+         "output": ws.path("cold-output"), "cache": ws.path("cold-cache")})
 
     say("Carnet, search index alone")
     shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
-    results["search"] = measure(
+    results["search"] = ws.measure(
         {"step": "search", "settings_file": prod, "content": corpus_content,
-         "output": ws.path("cold-output")}, ws.log)
+         "output": ws.path("cold-output")})
 
     say("Carnet, warm development rebuild after editing one post")
     marker = _edit_post(ws, run)
-    results["warm"] = measure(
+    results["warm"] = ws.measure(
         {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
          "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache"),
-         "expect_text": marker, "expect_in": ws.edited_page or "index.html"}, ws.log)
+         "expect_text": marker, "expect_in": ws.edited_page or "index.html"})
 
     say("publish, no new post")
-    results["publish_none"] = measure(_publish_spec(ws), ws.log)
+    results["publish_none"] = ws.measure(_publish_spec(ws))
 
     say("publish, one new post")
     source = _new_post(ws, run)
-    results["publish_one"] = measure(_publish_spec(ws), ws.log)
+    results["publish_one"] = ws.measure(_publish_spec(ws))
 
     say("render one email")
-    results["email"] = measure(
-        {"step": "email", "settings_file": os.path.join(ws.site, "publishconf.py"), "source": source}, ws.log)
+    results["email"] = ws.measure(
+        {"step": "email", "settings_file": os.path.join(ws.site, "publishconf.py"), "source": source})
     return results
 
 
@@ -276,9 +297,11 @@ def summarise(runs):
         "peak_mb": max(r["peak_kb"] for r in good) / 1024,
         "build_process_peak_mb": max(r["rss_kb"] for r in good) / 1024,
     }
-    for key in ("provider_calls", "emails", "html_bytes", "seconds_again", "pages"):
+    for key in ("provider_calls", "emails", "html_bytes", "pages"):  # the worst run
         if key in good[0]:
-            summary[key] = max(r[key] for r in good) if key != "seconds_again" else statistics.median(r[key] for r in good)
+            summary[key] = max(r[key] for r in good)
+    if "seconds_again" in good[0]:
+        summary["seconds_again"] = statistics.median(r["seconds_again"] for r in good)
     if "edit_visible" in good[0]:
         summary["edit_visible"] = all(r.get("edit_visible") for r in good)
     if len(good) < len(runs):
@@ -287,6 +310,8 @@ def summarise(runs):
 
 
 def _ratio(size_result, step):
+    if step == "email":  # milliseconds against a whole build: no meaningful ratio
+        return None
     vanilla = size_result.get("vanilla", {}).get("seconds")
     seconds = size_result.get(step, {}).get("seconds")
     return seconds / vanilla if vanilla and seconds is not None else None
@@ -387,7 +412,8 @@ def targets_table(checks):
 def markdown_summary(report):
     """The results as Markdown tables, for bench/README.md."""
     lines = [
-        f"Measured {report['when']} on {report['machine']['description']}; "
+        f"Measured {report['when']} on {report['machine']['description']}, code "
+        f"{report['machine']['code']}; "
         f"{report['runs']} runs each, medians; command: `{report['command']}`.",
         "",
         "| N | step | time | CPU | × vanilla | peak memory |",
@@ -397,11 +423,12 @@ def markdown_summary(report):
         for step, label in STEPS:
             summary = result.get(step, {})
             if "seconds" not in summary:
-                lines.append(f"| {n} | {label} | not available yet | | | |")
+                status = "not available yet" if summary.get("unavailable") else "failed"
+                lines.append(f"| {n} | {label} | {status} | | | |")
                 continue
             ratio = 1.0 if step == "vanilla" else _ratio(result, step)
             lines.append(f"| {n} | {label} | {_fmt_seconds(summary['seconds'])} | {_fmt_seconds(summary['cpu_seconds'])} "
-                         f"| {ratio:.2f} | {summary['peak_mb']:.0f} MB |")
+                         f"| {'—' if ratio is None else f'{ratio:.2f}'} | {summary['peak_mb']:.0f} MB |")
     lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
     lines += [f"| {c['target']} | {c['measured']} | {c['verdict']} |" for c in report["targets"]]
     return "\n".join(lines) + "\n"
@@ -411,7 +438,16 @@ def _machine():
     import pelican
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
+                                 text=True).stdout.strip()
+        code = f"{commit} with uncommitted changes" if changed else commit
+    except OSError:
+        code = "unknown"
     return {
+        "code": code,
         "cpus": cpus,
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -424,14 +460,15 @@ def _machine():
 # --- Main ------------------------------------------------------------------------------
 
 
-def run(sizes, runs=3, seed=0, command=None):
+def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
     """Benchmark every size; print the tables; write the results. Returns the report."""
-    os.makedirs(RESULTS, exist_ok=True)
+    os.makedirs(results, exist_ok=True)
     started = time.time()
     by_size = {}
     loads = []
+    code = snapshot_code(os.path.join(results, "work", "code"))
     for n in sizes:
-        ws = Workspace(n, seed)
+        ws = Workspace(n, seed, code, results)
         console.print(f"[bold]N = {n}[/]: writing the corpus in {os.path.relpath(ws.folder, ROOT)}/")
         ws.prepare()
 
@@ -468,11 +505,12 @@ def run(sizes, runs=3, seed=0, command=None):
                       f"{report['machine']['cpus']}): times are less reliable.[/]")
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"bench-{stamp}.json", "latest.json"):
-        with open(os.path.join(RESULTS, name), "w", encoding="utf-8") as out:
+        with open(os.path.join(results, name), "w", encoding="utf-8") as out:
             json.dump(report, out, ensure_ascii=False, indent=1)
-    with open(os.path.join(RESULTS, "latest.md"), "w", encoding="utf-8") as out:
+    with open(os.path.join(results, "latest.md"), "w", encoding="utf-8") as out:
         out.write(markdown_summary(report))
-    console.print(f"Results: bench/results/bench-{stamp}.json (and latest.json, latest.md); "
+    where = os.path.relpath(results, ROOT)
+    console.print(f"Results: {where}/bench-{stamp}.json (and latest.json, latest.md); "
                   f"took {report['duration_seconds']} s")
     return report
 

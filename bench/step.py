@@ -4,7 +4,9 @@ Each step calls Carnet's real entry points (carnet.build.build, carnet.search.bu
 the `publish` task of tasks.py, carnet.newsletter.render.render) and times only that call:
 imports and Python's start-up are left out, for vanilla Pelican as for Carnet. It prints
 one JSON line: {"seconds": ..., "cpu_seconds": ..., "rss_kb": ..., ...}, or
-{"unavailable": "why"} when the code the step needs is not there yet.
+{"unavailable": "why"} when the code the step needs is not there yet. "cpu_seconds" is the
+CPU time of the timed call, this process's and its children's (typesetting workers,
+Pagefind) together.
 """
 
 import importlib
@@ -16,11 +18,27 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+# Carnet comes from the folder the runner starts this step in (its snapshot of the code),
+# which Python put first on sys.path; the repository only provides the benchmark.
+if ROOT not in sys.path:
+    sys.path.append(ROOT)
 
 
 class Unavailable(Exception):
     """The step cannot run yet: the module or function it measures does not exist."""
+
+
+def _cpu_seconds():
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _timed(call):
+    """(what call() returned, {"seconds": wall time, "cpu_seconds": CPU time})."""
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    value = call()
+    return value, {"seconds": time.perf_counter() - started, "cpu_seconds": _cpu_seconds() - cpu}
 
 
 def _need(module_name, attribute=None):
@@ -53,18 +71,14 @@ def vanilla_build(spec):
             "DELETE_OUTPUT_DIRECTORY": True,
         },
     )
-    started = time.perf_counter()
-    Pelican(settings).run()
-    return {"seconds": time.perf_counter() - started}
+    return _timed(Pelican(settings).run)[1]
 
 
 def carnet_build(spec):
     """carnet.build.build with the site's settings file, the corpus, and a given cache."""
     build = _need("carnet.build", "build")
     overrides = {"PATH": spec["content"], "CACHE_PATH": spec["cache"]}
-    started = time.perf_counter()
-    build(spec["settings_file"], output_path=spec["output"], overrides=overrides)
-    result = {"seconds": time.perf_counter() - started}
+    _, result = _timed(lambda: build(spec["settings_file"], output_path=spec["output"], overrides=overrides))
     if spec.get("expect_text"):
         # The edit this rebuild follows must be in the output (a stale cache would hide it).
         with open(os.path.join(spec["output"], spec["expect_in"]), encoding="utf-8") as page:
@@ -76,9 +90,8 @@ def search_index(spec):
     build_index = _need("carnet.search", "build_index")
     load_settings = _need("carnet.build", "load_settings")
     settings = load_settings(spec["settings_file"], spec["output"], {"PATH": spec["content"]})
-    started = time.perf_counter()
-    pages = build_index(spec["output"], settings)
-    return {"seconds": time.perf_counter() - started, "pages": pages}
+    pages, result = _timed(lambda: build_index(spec["output"], settings))
+    return {**result, "pages": pages}
 
 
 class CountingProvider:
@@ -116,12 +129,10 @@ def publish(spec):
     loaded.loader.exec_module(tasks)
     if not hasattr(tasks, "publish"):
         raise Unavailable("tasks.py has no publish task")
-    started = time.perf_counter()
-    tasks.publish(Context())
-    seconds = time.perf_counter() - started
+    _, result = _timed(lambda: tasks.publish(Context()))
     # The calls that reach the provider's service (describe() only words a message).
     reaching = sum(count for name, count in calls.items() if name in ("check", "deliver", "send_test"))
-    return {"seconds": seconds, "provider_calls": reaching, "calls": calls, "emails": calls.get("deliver", 0)}
+    return {**result, "provider_calls": reaching, "calls": calls, "emails": calls.get("deliver", 0)}
 
 
 def render_email(spec):
@@ -131,17 +142,10 @@ def render_email(spec):
     load_settings = _need("carnet.build", "load_settings")
     settings = load_settings(spec["settings_file"])
     post = next(post for post in manifest(settings) if post.source == spec["source"])
-    started = time.perf_counter()
-    email = render(post, settings)
-    first = time.perf_counter() - started
-    again = []
-    for _ in range(5):
-        started = time.perf_counter()
-        render(post, settings)
-        again.append(time.perf_counter() - started)
-    again.sort()
+    email, result = _timed(lambda: render(post, settings))
+    again = sorted(_timed(lambda: render(post, settings))[1]["seconds"] for _ in range(5))
     return {
-        "seconds": first,
+        **result,
         "seconds_again": again[len(again) // 2],
         "html_bytes": len(email.html.encode("utf-8")),
         "words": len(post.content.split()),
@@ -157,15 +161,9 @@ STEPS = {
 }
 
 
-def _cpu_seconds():
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def main():
     spec = json.loads(sys.argv[1])
     os.environ.update(spec.get("env", {}))
-    cpu_before = _cpu_seconds()
     try:
         result = STEPS[spec["step"]](spec)
     except Unavailable as missing:
@@ -173,7 +171,8 @@ def main():
     except Exception as error:  # reported, not raised: the other steps still run
         problems = getattr(error, "problems", None)
         result = {"error": "; ".join(problems[:5]) if problems else f"{type(error).__name__}: {error}"}
-    result["cpu_seconds"] = _cpu_seconds() - cpu_before
+    if "carnet" in sys.modules:  # which copy of Carnet this step measured
+        result["carnet_code"] = os.path.dirname(os.path.dirname(sys.modules["carnet"].__file__))
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     scale = 1024 if sys.platform == "darwin" else 1
     result["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale

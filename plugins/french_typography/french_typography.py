@@ -20,6 +20,7 @@ a reader logs) happens as it always does, in order; only the typesetting moves.
 import logging
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 from pelican import signals
@@ -94,6 +95,16 @@ def _worker_count(settings):
     return os.cpu_count() or 1
 
 
+def _worker_context():
+    # fork on Linux: a worker starts in milliseconds and, unlike spawn and forkserver (the
+    # default from Python 3.14), does not import the main script again (an unguarded
+    # script calling carnet.build would build once more in each worker). Elsewhere (macOS,
+    # Windows), the platform's default.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
 def _french_reader_class(reader):
     return next((c for c in type(reader).__mro__ if getattr(c, "typesets_french", False)), None)
 
@@ -122,10 +133,7 @@ def typeset_ahead(generator):
     if len(posts) < MIN_POSTS_FOR_WORKERS:
         return
     global _pool
-    # The platform's own way of starting processes: fork on Linux, which, unlike spawn,
-    # does not import the main script again in each worker (an unguarded script calling
-    # carnet.build would then build once more per worker).
-    _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context())
+    _pool = ProcessPoolExecutor(workers, mp_context=_worker_context())
     locale = setting(settings, "CARNET_LOCALE")
     untypeset_readers = {}
     # The real read logs whatever is wrong with a post; this early read must not say it twice.
