@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pelican import Pelican
 from pelican.settings import read_settings
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 class BuildFailed(Exception):
     """The build logged errors; `problems` has one line per error."""

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import lxml.html
-import pytest
 
 from conftest import ROOT
 

@@ -6,7 +6,6 @@ import sys
 import time
 import urllib.request
 
-from conftest import ROOT
 
 
 def test_build_writes_the_development_site(site):
