@@ -40,6 +40,8 @@ def hide_email_only_posts(generator):
 
 def write_manifest(generator, writer=None):
     settings = generator.settings
+    if not settings.get("SITEURL", "").startswith(("http://", "https://")):
+        return  # a development build: emails need the production build's absolute links
     articles = generator.articles + getattr(generator, "newsletter_only_articles", [])
     posts = [_post(article, settings) for article in sorted(articles, key=lambda a: a.date)]
     manifest.write(settings, posts)
