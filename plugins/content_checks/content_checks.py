@@ -18,6 +18,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from carnet.defaults import setting
+from carnet.readers import wrap_reader_classes
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +71,11 @@ def checked_reader(reader_class):
                                self._checked_path, name.capitalize(), hint)
             return super().process_metadata(name, value)
 
-    CheckedReader.__name__ = reader_class.__name__
     return CheckedReader
 
 
 def wrap_readers(readers):
-    for extension, reader_class in list(readers.reader_classes.items()):
-        if reader_class is not None:
-            readers.reader_classes[extension] = checked_reader(reader_class)
+    wrap_reader_classes(readers, checked_reader)
 
 
 def check_unique_urls(generators):

@@ -6,6 +6,8 @@ filters: date_long (« 9 septembre 2020 », « 1er avril 2021 »), date_short (�
 and month_year (« septembre 2020 »).
 """
 
+from functools import lru_cache
+
 from babel.dates import format_date
 from pelican import signals
 
@@ -13,7 +15,12 @@ from carnet.defaults import setting
 
 
 def _formatter(settings, pattern):
-    locale = setting(settings, "CARNET_LOCALE")
+    return _formatter_for(setting(settings, "CARNET_LOCALE"), pattern)
+
+
+@lru_cache(maxsize=None)
+def _formatter_for(locale, pattern):
+    # Cached: set_locale_dates asks for one on every post.
     # French writes the first day of a month as an ordinal: « 1er avril ».
     first_day_pattern = pattern.replace("d ", "d'er' ", 1) if pattern.startswith("d ") else pattern
 

@@ -27,6 +27,7 @@ from pelican import signals
 from pelican.utils import file_suffix
 
 from carnet.defaults import setting
+from carnet.readers import wrap_reader_classes
 from carnet.typography import typeset_html, typeset_post, typeset_text  # noqa: F401
 
 PLAIN_TEXT_FIELDS = ("title",)
@@ -74,16 +75,12 @@ def french_reader(reader_class):
             content, metadata = super().read(source_path)
             return _typeset(source_path, content, metadata, setting(self.settings, "CARNET_LOCALE"))
 
-    FrenchReader.__name__ = reader_class.__name__
     return FrenchReader
 
 
 def wrap_readers(readers):
-    if not setting(readers.settings, "CARNET_TYPOGRAPHY"):
-        return
-    for extension, reader_class in list(readers.reader_classes.items()):
-        if reader_class is not None:
-            readers.reader_classes[extension] = french_reader(reader_class)
+    if setting(readers.settings, "CARNET_TYPOGRAPHY"):
+        wrap_reader_classes(readers, french_reader)
 
 
 def _worker_count(settings):
