@@ -47,6 +47,9 @@ PLUGINS = [
     "backlinks",
     "sitemap",
     "newsletter_archive",
+    "site_menus",
+    # Last: it keeps its page keys in the cache folder plugin content_cache chooses.
+    "page_reuse",
 ]
 
 # Titles and tags are plain text: templates escape everything unless marked |safe

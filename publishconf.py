@@ -23,6 +23,9 @@ RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 50
 
 DELETE_OUTPUT_DIRECTORY = True
+# What readers get is rendered in full, every page, on every publish (plugin page_reuse
+# keeps unchanged pages in development builds only).
+CARNET_PAGE_REUSE = False
 
 # Where `invoke publish` deploys (a folder, or user@host:path for rsync). The environment
 # variable CARNET_DEPLOY_TARGET wins over this. Empty: the site stays in output/.

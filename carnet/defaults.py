@@ -18,6 +18,9 @@ DEFAULTS = {
     # Worker processes that typeset posts in parallel when many are not in the cache (a
     # cold build): 0 = one per CPU, 1 = none (everything in the build process).
     "CARNET_TYPOGRAPHY_WORKERS": 0,
+    # Render again only the pages whose template or content changed since the last build
+    # (plugin page_reuse); the others are kept as they are. publishconf.py turns it off.
+    "CARNET_PAGE_REUSE": True,
     # Where `invoke publish` deploys: a local folder or an rsync destination
     # (user@host:path). The environment variable CARNET_DEPLOY_TARGET wins over it.
     # Empty: no deploy, the site stays in output/.

@@ -1,13 +1,17 @@
 """`article.backlinks`: the other articles that link to this one, with the sentence around
 each link — what a WordPress pingback shows, built at build time.
 
-Each article's content is parsed once; every link is resolved to the article it points to
+Each article's content is parsed once (and what was found is kept in the cache for the
+next build, see LinkCache); every link is resolved to the article it points to
 (through `{filename}` paths or the article's URL, relative or absolute) with one dict
 look-up, so the cost is linear in the size of the site. A Backlink has `.article` (the
 article that links here) and `.excerpt` (markupsafe.Markup: the sentence, escaped, with
 the link's text in <em>). Newest linking article first; one entry per linking article.
 """
 
+import hashlib
+import os
+import pickle
 import posixpath
 import re
 from dataclasses import dataclass
@@ -169,20 +173,63 @@ class LinkResolver:
         return self.by_url.get(self._url_key(absolute[len(self.base) :]))
 
 
+def links_in(html):
+    collector = LinkCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.links
+
+
+class LinkCache:
+    """The links of each article's HTML, kept from one build to the next in CACHE_PATH
+    (parsing every article again was most of a warm build's time here), by a hash of the
+    HTML: an edited article is parsed again. Without CACHE_CONTENT, nothing is kept."""
+
+    def __init__(self, settings):
+        self.path = None
+        if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
+            self.path = os.path.join(settings["CACHE_PATH"], "backlinks.pickle")
+        self.previous = self._load()
+        self.current = {}
+        self.parsed = 0
+
+    def _load(self):
+        try:
+            with open(self.path, "rb") as file:
+                return pickle.load(file)
+        except Exception:  # no cache yet, or an unreadable one: parse everything
+            return {}
+
+    def links(self, html):
+        key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = self.current.get(key) or self.previous.get(key)
+        if found is None:
+            found = links_in(html)
+            self.parsed += 1
+        self.current[key] = found
+        return found
+
+    def save(self):
+        if self.path and (self.parsed or len(self.current) != len(self.previous)):
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(self.path + ".tmp", "wb") as file:
+                pickle.dump(self.current, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(self.path + ".tmp", self.path)
+
+
 def collect_backlinks(articles, settings):
     """{target article id: [Backlink, ...]} for the given (listed) articles."""
     resolver = LinkResolver(articles, settings)
+    cache = LinkCache(settings)
     found = {}
     for source in articles:
-        collector = LinkCollector()
-        collector.feed(source._content or "")
-        collector.close()
-        for link in collector.links:
+        for link in cache.links(source._content or ""):
             target = resolver.target(link.href, source)
             if target is None or target is source:
                 continue
             # The first link from each article is the one shown.
             found.setdefault(id(target), {}).setdefault(id(source), Backlink(source, excerpt(link)))
+    cache.save()
     return found
 
 

@@ -14,6 +14,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.writers import Writer
 
+from carnet.feeds import writes_feeds
 
 KEEP_SPACES = str.maketrans({"\u202f": "&#8239;", "\u00a0": "&#160;"})
 
@@ -26,7 +27,8 @@ class PlainTitleWriter(Writer):
 
 
 def use_plain_title_writer(pelican_object):
-    return PlainTitleWriter
+    # Pelican uses one writer: with no feed to write, leave the place to plugin page_reuse.
+    return PlainTitleWriter if writes_feeds(pelican_object.settings) else None
 
 
 def register():

@@ -18,12 +18,12 @@ from carnet.listing import listed_articles
 WINDOW = 12
 
 
-def _index(articles):
+def _index(articles, keys):
     """(lists, positions): each tag's and category's articles oldest first, and where each
     article sits in each of its lists."""
     lists = defaultdict(list)
     for article in articles:
-        for key in _keys(article):
+        for key in keys[id(article)]:
             lists[key].append(article)
     positions = {}
     for key, members in lists.items():
@@ -32,26 +32,25 @@ def _index(articles):
     return lists, positions
 
 
-def _tags(article):
-    return getattr(article, "tags", None) or []
-
-
 def _keys(article):
-    keys = [("tag", tag) for tag in _tags(article)]
-    if getattr(article, "category", None):
-        keys.append(("category", article.category))
+    # Slugs, which is how Pelican compares tags and categories, as plain strings: comparing
+    # the Tag objects themselves was most of this plugin's time.
+    keys = {("tag", getattr(tag, "slug", tag)) for tag in getattr(article, "tags", None) or []}
+    category = getattr(article, "category", None)
+    if category:
+        keys.add(("category", getattr(category, "slug", category)))
     return keys
 
 
-def _score(article, other, tag_sets):
-    shared_tags = len(tag_sets[id(article)] & tag_sets[id(other)])
-    same_category = int(getattr(other, "category", None) == getattr(article, "category", None))
-    return shared_tags + same_category
+def _score(keys, other_keys):
+    """One point per shared tag, one for the same category."""
+    return len(keys & other_keys)
 
 
-def related_to(article, lists, positions, tag_sets, limit):
+def related_to(article, lists, positions, keys, limit):
+    own_keys = keys[id(article)]
     candidates = {}
-    for key in _keys(article):
+    for key in own_keys:
         members = lists[key]
         place = positions[key, id(article)]
         for other in members[max(0, place - WINDOW) : place + WINDOW + 1]:
@@ -60,7 +59,7 @@ def related_to(article, lists, positions, tag_sets, limit):
     ranked = sorted(
         candidates.values(),
         key=lambda other: (
-            -_score(article, other, tag_sets),
+            -_score(own_keys, keys[id(other)]),
             abs((other.date - article.date).total_seconds()),
             other.source_path,
         ),
@@ -71,12 +70,12 @@ def related_to(article, lists, positions, tag_sets, limit):
 def set_related_posts(generator):
     limit = setting(generator.settings, "CARNET_RELATED_POSTS")
     articles = sorted(listed_articles(generator.articles), key=lambda a: (a.date, a.source_path))
-    lists, positions = _index(articles)
-    tag_sets = {id(article): set(_tags(article)) for article in articles}
+    keys = {id(article): _keys(article) for article in articles}
+    lists, positions = _index(articles, keys)
     for article in generator.articles + generator.hidden_articles:
         article.related_posts = []
     for article in articles:
-        article.related_posts = related_to(article, lists, positions, tag_sets, limit)
+        article.related_posts = related_to(article, lists, positions, keys, limit)
 
 
 def register():

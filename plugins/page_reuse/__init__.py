@@ -1,0 +1,1 @@
+from .page_reuse import *  # noqa: F403

@@ -1,0 +1,382 @@
+"""Render again only the pages whose inputs changed (development builds).
+
+Pelican renders every page of the site on every build: after editing one post, a
+1000-post site spends seconds re-rendering pages that come out byte for byte the same.
+This plugin gives each page a key, a hash of everything its rendering reads:
+
+- the source of its template and of every template that one extends, includes or
+  imports;
+- the value of every variable those templates name (found by Jinja's own analysis of
+  the templates, so a variable a template does not mention does not count):
+  settings, the page's own article, category or list of articles, site-wide lists;
+- for a post or page (Pelican's Content), its fields, plus the fields of each post it
+  points to (neighbours, related posts, backlinks), plus the address of every post, page
+  and image of the site (its text links to them through `{filename}`: a renamed link
+  target changes the text). A list page counts each listed post's own fields; a
+  paginator counts its size, not every post it pages through.
+
+When a page's key is what the previous build wrote it with, and its file is still the one
+that build wrote (same size and modification time), the file is left as it is: neither
+rendered nor written. Everything else (settings, Carnet's code,
+the versions of the libraries) is covered by the cache folder the keys are kept in, which
+plugin content_cache makes one per configuration. A key that cannot be computed the
+same way twice (an object with no stable description) only means that page is always
+rendered.
+
+What a template can read through two posts (`article.next_article.related_posts`) is not
+in the key: Carnet's templates do not do that, and tests/caching/ compares, edit after
+edit, a build with this plugin against one without.
+
+DELETE_OUTPUT_DIRECTORY keeps its meaning, the output holds what this build made and
+nothing else, but without emptying the folder first: at the end, every file this build
+did not write is removed. CARNET_PAGE_REUSE turns the plugin on; publishconf.py turns it
+off (a published site is always rendered in full), and so does writing feeds, since
+Pelican takes one writer and plugin plain_titles' writes the feeds.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import re
+from datetime import date, datetime, tzinfo
+
+from jinja2 import meta
+from pelican import signals
+from pelican.contents import Content
+from pelican.paginator import Paginator
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from carnet.defaults import setting
+from carnet.feeds import writes_feeds
+
+logger = logging.getLogger(__name__)
+
+KEYS_FILE = "pages.json"
+# Never part of a key: the settings are covered by the cache folder, the context is what
+# a key is made of, variable by variable.
+IGNORED_FIELDS = {"settings", "_context"}
+# A description naming a memory address is different in every process.
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _hash(text):
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class Digests:
+    """A short, stable description of each value a template can read, memoised per object
+    for the length of one build (the objects are kept alive so that an id is not reused)."""
+
+    def __init__(self):
+        self._own = {}
+        self._deep = {}
+        self._variables = {}
+        self._site_addresses = None
+
+    def of_variable(self, value):
+        """A template variable: a post counts with the posts it points to. Most variables
+        (settings, site-wide lists) are the same object on every page: described once, since
+        nothing changes them while the pages are written."""
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return self.of(value)
+        found = self._variables.get(id(value))
+        if found is None:
+            digest = self._deep_content(value) if isinstance(value, Content) else self.of(value)
+            found = self._variables[id(value)] = (value, digest)
+        return found[1]
+
+    def of(self, value, content=None):
+        """content: how a post inside value counts (default: its own fields)."""
+        content = content or self._own_content
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return f"{type(value).__name__}:{value}"
+        if isinstance(value, Content):
+            return content(value)
+        if isinstance(value, URLWrapper):
+            return f"{type(value).__name__}:{value.name}:{value.slug}"
+        if isinstance(value, (datetime, date, tzinfo)):
+            return repr(value)
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self.of(item, content) for item in value) + "]"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(self.of(item, content) for item in value)) + "}"
+        if isinstance(value, dict):
+            return self._mapping(value, content)
+        if isinstance(value, Paginator):
+            # The page's own posts are in its Page: the paginator counts only its size.
+            return f"Paginator:{value.name}:{value.url}:{value.count}:{value.num_pages}:{value.per_page}"
+        if callable(value) and hasattr(value, "__qualname__"):
+            return f"callable:{value.__module__}.{value.__qualname__}"  # its code: the cache folder
+        if hasattr(value, "__dict__"):
+            return type(value).__qualname__ + self._mapping(vars(value), content)
+        description = repr(value)
+        if ADDRESS.search(description):
+            raise UnstableValue(type(value).__qualname__)
+        return description
+
+    def _mapping(self, mapping, content):
+        items = sorted((str(k), v) for k, v in mapping.items() if k not in IGNORED_FIELDS)
+        return "{" + ",".join(f"{k}={self.of(v, content)}" for k, v in items) + "}"
+
+    def _own_content(self, post):
+        found = self._own.get(id(post))
+        if found is None:
+            # The posts it points to count by their address: their fields are the deep part.
+            fields = self._mapping(vars(post), _address)
+            text = f"{type(post).__name__}{fields}|{self._addresses(post)}"
+            found = self._own[id(post)] = (post, _hash(text))
+        return found[1]
+
+    def _deep_content(self, post):
+        found = self._deep.get(id(post))
+        if found is None:
+            pointed = ",".join(self.of(value) for value in _pointed_values(post))
+            found = self._deep[id(post)] = (post, _hash(self._own_content(post) + "|" + pointed))
+        return found[1]
+
+    def _addresses(self, post):
+        """Where every post, page and file of the site is: what `{filename}` links become."""
+        if self._site_addresses is None:
+            context = getattr(post, "_context", None) or {}
+            pairs = []
+            for table in ("generated_content", "static_content"):
+                for path, item in (context.get(table) or {}).items():
+                    pairs.append(f"{path}>{getattr(item, 'url', '')}")
+            self._site_addresses = _hash("\n".join(sorted(pairs)))
+        return self._site_addresses
+
+
+def _address(post):
+    return f"->{post.source_path}"
+
+
+def _pointed_values(content):
+    """The fields of `content` that are or hold other posts."""
+    for name, value in sorted(vars(content).items()):
+        if name not in IGNORED_FIELDS and _holds_content(value):
+            yield value
+
+
+def _holds_content(value):
+    if isinstance(value, Content):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_holds_content(item) for item in value)
+    if hasattr(value, "__dict__") and not isinstance(value, (URLWrapper, Paginator, type)):
+        return any(isinstance(item, Content) for item in vars(value).values())
+    return False
+
+
+class UnstableValue(Exception):
+    """A value with no description that stays the same from one build to the next."""
+
+
+class TemplateInputs:
+    """For each template: its source and the sources of the templates it uses, and every
+    variable any of them names. Each file is read and analysed once per build."""
+
+    def __init__(self, env):
+        self.env = env
+        self._files = {}
+        self._found = {}
+
+    def _file(self, name):
+        if name not in self._files:
+            source = self.env.loader.get_source(self.env, name)[0]
+            tree = self.env.parse(source)
+            used = list(meta.find_referenced_templates(tree))
+            if None in used:  # a template chosen at render time: its inputs cannot be known
+                raise UnstableValue(f"{name} uses a template chosen at render time")
+            self._files[name] = (f"{name}\n{source}", meta.find_undeclared_variables(tree), used)
+        return self._files[name]
+
+    def of(self, name):
+        if name not in self._found:
+            sources, variables, seen, todo = [], set(), set(), [name]
+            while todo:
+                current = todo.pop()
+                if current not in seen:
+                    seen.add(current)
+                    source, names, used = self._file(current)
+                    sources.append(source)
+                    variables |= names
+                    todo += used
+            self._found[name] = (_hash("\n".join(sorted(sources))), sorted(variables))
+        return self._found[name]
+
+
+class PageReuse:
+    """What one build knows: the keys of the previous build and of this one."""
+
+    def __init__(self, settings, output_path):
+        self.output_path = output_path
+        self.keys_path = os.path.join(settings["CACHE_PATH"], KEYS_FILE)
+        self.previous = self._load()
+        self.current = {}  # output file -> [key, size, mtime_ns] (the stamp once written)
+        self.kept_paths = set()
+        self.digests = Digests()
+        self.templates = None
+        self.started_ns = None
+        self.rendered = 0
+
+    def _load(self):
+        try:
+            with open(self.keys_path, encoding="utf-8") as file:
+                saved = json.load(file)
+        except (OSError, ValueError):
+            return {}
+        if saved.get("output_path") != self.output_path:  # keys of another output folder
+            return {}
+        return saved.get("pages", {})
+
+    def save(self):
+        for name, entry in self.current.items():
+            if len(entry) == 1:  # rendered by this build: note what its file looks like
+                found = os.stat(sanitised_join(self.output_path, name))
+                entry += [found.st_size, found.st_mtime_ns]
+        os.makedirs(os.path.dirname(self.keys_path), exist_ok=True)
+        temporary = self.keys_path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as file:
+            json.dump({"output_path": self.output_path, "pages": self.current}, file)
+        os.replace(temporary, self.keys_path)
+
+    def key(self, template, localcontext):
+        if self.templates is None:
+            self.templates = TemplateInputs(template.environment)
+        try:
+            sources, variables = self.templates.of(template.name)
+            parts = [sources, localcontext.get("output_file", "")]
+            parts += [
+                f"{name}={self.digests.of_variable(localcontext[name])}" if name in localcontext else f"{name} undefined"
+                for name in variables
+            ]
+        except UnstableValue:
+            return None
+        return _hash("\n".join(parts))
+
+    def render(self, template, localcontext):
+        name = localcontext["output_file"]
+        path = sanitised_join(self.output_path, name)
+        key = self.key(template, localcontext)
+        if key is not None and self._unchanged(name, key, path):
+            # Left as it is: PageReusingWriter does not open it for writing.
+            self.kept_paths.add(path)
+            self.current[name] = self.previous[name]
+            return ""
+        self.rendered += 1
+        if key is not None:
+            self.current[name] = [key]
+        return template.render(localcontext)
+
+    def _unchanged(self, name, key, path):
+        previous = self.previous.get(name)
+        if previous is None or previous[0] != key or len(previous) != 3:
+            return False
+        try:
+            found = os.stat(path)
+        except OSError:
+            return False
+        # The file must still be what that build wrote (not edited, not another build's).
+        return [found.st_size, found.st_mtime_ns] == previous[1:]
+
+
+class ReusableTemplate:
+    """Stands in for a Jinja template in Pelican's Writer: render() may keep the old page."""
+
+    def __init__(self, template, reuse):
+        self.template = template
+        self.reuse = reuse
+
+    def render(self, localcontext):
+        return self.reuse.render(self.template, localcontext)
+
+
+_build = None
+
+
+def start(pelican_object):
+    global _build
+    _build = None
+    settings = pelican_object.settings
+    if not setting(settings, "CARNET_PAGE_REUSE") or not settings.get("CACHE_CONTENT"):
+        return
+    if writes_feeds(settings):
+        # Pelican takes one writer, and plugin plain_titles' writes the feeds' titles.
+        logger.warning("CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off")
+        return
+    output_path = os.path.abspath(pelican_object.output_path)
+    _build = PageReuse(settings, output_path)
+    if pelican_object.delete_outputdir:
+        # The output is not emptied first; finish() removes what this build did not write.
+        pelican_object.delete_outputdir = False
+        _build.started_ns = _now_on_disk(output_path)
+
+
+def _now_on_disk(folder):
+    """The filesystem's clock: a file written from now on has a ctime at least this."""
+    os.makedirs(folder, exist_ok=True)
+    marker = os.path.join(folder, ".carnet-build-started")
+    with open(marker, "w"):
+        pass
+    stamp = os.stat(marker).st_ctime_ns
+    os.remove(marker)
+    return stamp
+
+
+class PageReusingWriter(Writer):
+    def write_file(self, name, template, context, *args, **kwargs):
+        if _build is not None:
+            template = ReusableTemplate(template, _build)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if _build is None or filename not in _build.kept_paths:
+            return super()._open_w(filename, encoding, override)
+        # A kept page stays as it is; Pelican's rule of one page per file still holds.
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": written twice')
+        self._written_files.add(filename)
+        return open(os.devnull, "w", encoding=encoding)
+
+
+def writer_class(pelican_object):
+    return PageReusingWriter if _build is not None else None
+
+
+def _remove_untouched(output_path, started_ns, retention, kept_paths):
+    """Remove the files this build neither kept nor wrote (it wrote or copied every other
+    file it made, which sets their ctime), then the folders left empty; OUTPUT_RETENTION is
+    left alone."""
+    folders_seen = []
+    for directory, folders, files in os.walk(output_path):
+        if directory == output_path:
+            folders[:] = [name for name in folders if name not in retention]
+            files = [name for name in files if name not in retention]
+        folders_seen += [os.path.join(directory, name) for name in folders]
+        for name in files:
+            path = os.path.join(directory, name)
+            if path not in kept_paths and os.lstat(path).st_ctime_ns < started_ns:
+                os.remove(path)
+    for folder in reversed(folders_seen):  # the deepest first
+        if not os.listdir(folder):
+            os.rmdir(folder)
+
+
+def finish(pelican_object):
+    global _build
+    if _build is None:
+        return
+    if _build.started_ns is not None:
+        _remove_untouched(_build.output_path, _build.started_ns, pelican_object.output_retention, _build.kept_paths)
+    _build.save()
+    logger.info("Pages rendered: %d, kept as they were: %d", _build.rendered, len(_build.kept_paths))
+    _build = None
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.get_writer.connect(writer_class)
+    signals.finalized.connect(finish)

@@ -1,0 +1,1 @@
+from .site_menus import *  # noqa: F403

@@ -1,0 +1,151 @@
+"""Plugin page_reuse: a development build renders again only the pages an edit changes,
+and its output is, byte for byte, what a build rendering every page gives.
+
+Each test edits a real site step by step; after each step the site is built twice, with
+page reuse (in the site's output/, on top of the previous build) and without it (in a
+folder of its own), and the two outputs are compared file by file.
+"""
+
+import shutil
+
+import jinja2
+import pytest
+
+from carnet.build import build
+
+CATEGORIES = ["Journal intime", "Lancer son business", "Outils du coach"]
+TAGS = ["écoute", "tarifs", "doute", "confiance", "silence"]
+
+
+def write_post(site, number, title=None, category=None, tags=None, date=None, links=(), extra="", slug=None):
+    body = f"Le billet numéro {number} parle d'écoute ; vraiment ? Oui : « toujours ».\n\n"
+    body += "".join(f"Voir aussi [ce billet]({{filename}}/posts/p{target}.md). " for target in links)
+    body += extra
+    site.add_post(
+        f"p{number}.md",
+        title=title or f"Billet {number}",
+        date=date or f"2021-{1 + number % 12:02d}-{1 + number:02d} 08:30",
+        category=category or CATEGORIES[number % len(CATEGORIES)],
+        tags=tags or ", ".join(TAGS[number % 5 : number % 5 + 2]),
+        slug=slug or f"billet-{number}",  # a new title keeps the address
+        body=body,
+    )
+
+
+@pytest.fixture
+def blog(site):
+    for number in range(12):
+        write_post(site, number, links=[(number + 3) % 12] if number % 2 else ())
+    site.add_page("a-propos.md", title="À propos", body="Qui écrit ici.")
+    return site
+
+
+def build_and_compare(site, tmp_path, monkeypatch):
+    """Build with reuse and without; assert the outputs are the same; return the number of
+    pages the build with reuse rendered (calls to Jinja's Template.render)."""
+    rendered = []
+    real_render = jinja2.Template.render
+    with monkeypatch.context() as patch:
+        patch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k))
+        site.build(production=False)
+    reference = tmp_path / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    build(site.settings_file(production=False), output_path=reference, overrides={"CARNET_PAGE_REUSE": False})
+    assert_same_tree(site.output, reference)
+    return len(rendered)
+
+
+def assert_same_tree(built, reference):
+    built_files = {p.relative_to(built) for p in built.rglob("*") if p.is_file()}
+    reference_files = {p.relative_to(reference) for p in reference.rglob("*") if p.is_file()}
+    assert built_files == reference_files, (
+        f"only with reuse: {sorted(built_files - reference_files)}; "
+        f"only without: {sorted(reference_files - built_files)}"
+    )
+    different = [str(p) for p in sorted(built_files) if (built / p).read_bytes() != (reference / p).read_bytes()]
+    assert not different, f"stale pages: {different}"
+
+
+def total_pages(site):
+    return len(list(site.output.rglob("*.html")))
+
+
+def test_a_build_with_nothing_changed_renders_no_page(blog, tmp_path, monkeypatch):
+    assert build_and_compare(blog, tmp_path, monkeypatch) == total_pages(blog)
+    assert build_and_compare(blog, tmp_path, monkeypatch) == 0
+
+
+def test_editing_one_post_renders_only_the_pages_that_show_it(blog, tmp_path, monkeypatch):
+    build_and_compare(blog, tmp_path, monkeypatch)
+    write_post(blog, 4, extra="Une phrase de plus.")
+    rendered = build_and_compare(blog, tmp_path, monkeypatch)
+    assert 0 < rendered < total_pages(blog) / 2
+
+
+EDITS = {
+    "body": lambda s: write_post(s, 4, extra="Une phrase de plus."),
+    "title of a linked post": lambda s: write_post(s, 6, title="Un titre tout neuf"),
+    "category": lambda s: write_post(s, 5, category="Outils du coach", links=[8]),
+    "tags": lambda s: write_post(s, 2, tags="silence, nouvelle étiquette"),
+    "date (order, neighbours, archives)": lambda s: write_post(s, 7, date="2019-03-03 10:00", links=[10]),
+    "a new link (backlinks)": lambda s: write_post(s, 0, links=[9, 11]),
+    "new newest post": lambda s: write_post(s, 12, date="2022-06-01 09:00", links=[1]),
+    "deleted post": lambda s: (s.content / "posts" / "p3.md").unlink(),
+    "renamed link target": lambda s: write_post(s, 8, slug="billet-huit-renomme"),
+    "page title (menu of every page)": lambda s: s.add_page("a-propos.md", title="Qui suis-je", body="Qui écrit ici."),
+    "setting": lambda s: (s.root / "pelicanconf.py").write_text(
+        (s.root / "pelicanconf.py").read_text(encoding="utf-8").replace(
+            'SITESUBTITLE = "', 'SITESUBTITLE = "Nouveau : '
+        ),
+        encoding="utf-8",
+    ),
+}
+
+
+def test_every_kind_of_edit_shows_exactly_as_a_full_build(blog, tmp_path, monkeypatch):
+    build_and_compare(blog, tmp_path, monkeypatch)
+    for name, edit in EDITS.items():
+        edit(blog)
+        try:
+            build_and_compare(blog, tmp_path, monkeypatch)
+        except AssertionError as failure:
+            raise AssertionError(f"after editing the {name}: {failure}") from None
+
+
+def test_an_edited_template_renders_the_pages_that_use_it(blog, tmp_path, monkeypatch):
+    theme = blog.root / "theme"
+    real = theme.resolve()
+    theme.unlink()
+    shutil.copytree(real, theme)  # the site's own copy, to edit
+    build_and_compare(blog, tmp_path, monkeypatch)
+    footer = theme / "templates" / "partials" / "site_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<p>Pied de page modifié</p>\n", encoding="utf-8")
+    assert build_and_compare(blog, tmp_path, monkeypatch) == total_pages(blog)
+    assert "Pied de page modifié" in blog.read("index.html")
+    article = theme / "templates" / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace("</article>", "</article><!-- v2 -->", 1),
+                       encoding="utf-8")
+    rendered = build_and_compare(blog, tmp_path, monkeypatch)
+    assert rendered == len(list((blog.content / "posts").glob("*.md")))
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(blog, tmp_path, monkeypatch):
+    build_and_compare(blog, tmp_path, monkeypatch)
+    page = blog.output / "billet-4" / "index.html"
+    page.write_text("abîmé", encoding="utf-8")
+    assert build_and_compare(blog, tmp_path, monkeypatch) == 1
+
+
+def test_files_the_build_did_not_make_are_removed_but_retention_is_kept(blog, tmp_path, monkeypatch):
+    (blog.root / "pelicanconf.py").write_text(
+        (blog.root / "pelicanconf.py").read_text(encoding="utf-8") + '\nOUTPUT_RETENTION = [".git"]\n',
+        encoding="utf-8",
+    )
+    blog.build(production=False)
+    (blog.output / "old-page").mkdir()
+    (blog.output / "old-page" / "index.html").write_text("vieux", encoding="utf-8")
+    (blog.output / ".git").mkdir()
+    (blog.output / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    blog.build(production=False)
+    assert not (blog.output / "old-page").exists()
+    assert (blog.output / ".git" / "HEAD").read_text(encoding="utf-8") == "ref"
