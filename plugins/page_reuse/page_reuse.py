@@ -176,22 +176,31 @@ class UnstableValue(Exception):
 
 class TemplateInputs:
     """For each template: its source and the sources of the templates it uses, and every
-    variable any of them names. Each file is read and analysed once per build."""
+    variable any of them names. Each file is read once per build, and analysed again only
+    when its source changed (`known`: what the last build found, by a hash of the source)."""
 
-    def __init__(self, env):
+    def __init__(self, env, known):
         self.env = env
+        self.known = known
         self._files = {}
         self._found = {}
 
     def _file(self, name):
         if name not in self._files:
             source = self.env.loader.get_source(self.env, name)[0]
-            tree = self.env.parse(source)
-            used = list(meta.find_referenced_templates(tree))
-            if None in used:  # a template chosen at render time: its inputs cannot be known
-                raise UnstableValue(f"{name} uses a template chosen at render time")
-            self._files[name] = (f"{name}\n{source}", meta.find_undeclared_variables(tree), used)
+            source_hash = _hash(source)
+            known = self.known.get(name)
+            if not known or known[0] != source_hash:
+                tree = self.env.parse(source)
+                used = list(meta.find_referenced_templates(tree))
+                if None in used:  # a template chosen at render time: its inputs cannot be known
+                    raise UnstableValue(f"{name} uses a template chosen at render time")
+                known = [source_hash, sorted(meta.find_undeclared_variables(tree)), used]
+            self._files[name] = known
         return self._files[name]
+
+    def analysed(self):
+        return self._files
 
     def of(self, name):
         if name not in self._found:
@@ -200,9 +209,9 @@ class TemplateInputs:
                 current = todo.pop()
                 if current not in seen:
                     seen.add(current)
-                    source, names, used = self._file(current)
-                    sources.append(source)
-                    variables |= names
+                    source_hash, names, used = self._file(current)
+                    sources.append(f"{current}:{source_hash}")
+                    variables.update(names)
                     todo += used
             self._found[name] = (_hash("\n".join(sorted(sources))), sorted(variables))
         return self._found[name]
@@ -214,7 +223,7 @@ class PageReuse:
     def __init__(self, settings, output_path):
         self.output_path = output_path
         self.keys_path = os.path.join(settings["CACHE_PATH"], KEYS_FILE)
-        self.previous = self._load()
+        self.previous, self.known_templates = self._load()
         self.current = {}  # output file -> [key, size, mtime_ns] (the stamp once written)
         self.kept_paths = set()
         self.digests = Digests()
@@ -227,10 +236,11 @@ class PageReuse:
             with open(self.keys_path, encoding="utf-8") as file:
                 saved = json.load(file)
         except (OSError, ValueError):
-            return {}
+            return {}, {}
+        templates = saved.get("templates", {})
         if saved.get("output_path") != self.output_path:  # keys of another output folder
-            return {}
-        return saved.get("pages", {})
+            return {}, templates
+        return saved.get("pages", {}), templates
 
     def save(self):
         for name, entry in self.current.items():
@@ -240,12 +250,13 @@ class PageReuse:
         os.makedirs(os.path.dirname(self.keys_path), exist_ok=True)
         temporary = self.keys_path + ".tmp"
         with open(temporary, "w", encoding="utf-8") as file:
-            json.dump({"output_path": self.output_path, "pages": self.current}, file)
+            templates = self.templates.analysed() if self.templates else self.known_templates
+            json.dump({"output_path": self.output_path, "pages": self.current, "templates": templates}, file)
         os.replace(temporary, self.keys_path)
 
     def key(self, template, localcontext):
         if self.templates is None:
-            self.templates = TemplateInputs(template.environment)
+            self.templates = TemplateInputs(template.environment, self.known_templates)
         try:
             sources, variables = self.templates.of(template.name)
             parts = [sources, localcontext.get("output_file", "")]

@@ -18,7 +18,8 @@ WORD_CHARACTER = re.compile(r"\w")
 def count_words(html):
     text = TAG.sub(" ", html or "")
     # French typography puts a no-break space before ? ! : ; — those are not words.
-    return sum(1 for token in text.split() if WORD_CHARACTER.search(token))
+    # isalnum() answers for most tokens, faster than the regular expression.
+    return sum(1 for token in text.split() if token.isalnum() or WORD_CHARACTER.search(token))
 
 
 def reading_minutes(words, words_per_minute):
