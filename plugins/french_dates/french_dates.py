@@ -8,6 +8,7 @@ and month_year (« septembre 2020 »).
 
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from pelican import signals
 
@@ -23,6 +24,7 @@ def _formatter_for(locale, pattern):
     # Cached: set_locale_dates asks for one on every post.
     # French writes the first day of a month as an ordinal: « 1er avril ».
     first_day_pattern = pattern.replace("d ", "d'er' ", 1) if pattern.startswith("d ") else pattern
+    locale = Locale.parse(locale)  # once: Babel parses a locale name on every call otherwise
 
     def format_(value):
         if not value:
