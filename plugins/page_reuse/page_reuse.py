@@ -13,7 +13,8 @@ This plugin gives each page a key, a hash of everything its rendering reads:
   points to (neighbours, related posts, backlinks), plus the address of every post, page
   and image of the site (its text links to them through `{filename}`: a renamed link
   target changes the text). A list page counts each listed post's own fields; a
-  paginator counts its size, not every post it pages through.
+  paginator counts its size, not every post it pages through, and the pages before and
+  after a list page count by their number and address.
 
 When a page's key is what the previous build wrote it with, and its file is still the one
 that build wrote (same size and modification time), the file is left as it is: neither
@@ -55,6 +56,9 @@ from carnet.feeds import writes_feeds
 logger = logging.getLogger(__name__)
 
 KEYS_FILE = "pages.json"
+# The pages before and after a list page (articles_previous_page...): templates link to
+# them, and what they list is not on this page.
+NEIGHBOUR_PAGES = ("_previous_page", "_next_page")
 # Never part of a key: the settings are covered by the cache folder, the context is what
 # a key is made of, variable by variable.
 IGNORED_FIELDS = {"settings", "_context"}
@@ -260,13 +264,18 @@ class PageReuse:
         try:
             sources, variables = self.templates.of(template.name)
             parts = [sources, localcontext.get("output_file", "")]
-            parts += [
-                f"{name}={self.digests.of_variable(localcontext[name])}" if name in localcontext else f"{name} undefined"
-                for name in variables
-            ]
+            parts += [f"{name}={self._variable(name, localcontext)}" for name in variables]
         except UnstableValue:
             return None
         return _hash("\n".join(parts))
+
+    def _variable(self, name, localcontext):
+        if name not in localcontext:
+            return "undefined"
+        value = localcontext[name]
+        if name.endswith(NEIGHBOUR_PAGES) and value is not None:
+            return f"page {value.number} at {value.url}"
+        return self.digests.of_variable(value)
 
     def render(self, template, localcontext):
         name = localcontext["output_file"]
