@@ -94,7 +94,7 @@ def built_site(tmp_path_factory):
 
     signals.article_generator_finalized.connect(keep_articles)
     try:
-        build(
+        result = build(
             str(ROOT / "publishconf.py"),
             output_path=output,
             overrides={
@@ -109,7 +109,8 @@ def built_site(tmp_path_factory):
         )
     finally:
         signals.article_generator_finalized.disconnect(keep_articles)
-    build_index(str(output))
+    # With the build's settings, as `invoke publish` does: Pagefind reads the article pages only.
+    build_index(str(output), result.settings)
 
     handler = functools.partial(QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)

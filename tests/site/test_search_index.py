@@ -1,6 +1,7 @@
 """The search index: built by `invoke preview` and `invoke publish` (after the build, before
 the deploy), in French, and never by `invoke build`."""
 
+import gzip
 import json
 
 from carnet.search import build_index
@@ -9,6 +10,36 @@ from carnet.search import build_index
 def index_languages(site):
     entry = site.output / "pagefind" / "pagefind-entry.json"
     return json.loads(entry.read_text(encoding="utf-8"))["languages"]
+
+
+def indexed_urls(site):
+    """The URL of every page in the index: one fragment per page, gzipped JSON after a
+    "pagefind_dcd" signature."""
+    urls = set()
+    for fragment in (site.output / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
+def test_index_has_every_article_and_nothing_else(site):
+    # Listing, tag, category, author, archive pages and the page all quote « cliente » too.
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.", tags="écoute")
+    site.add_post("b.md", title="Un client", date="2020-09-10 08:30", body="Sa cliente aussi.")
+    site.add_page("a-propos.md", title="À propos", body="Ma première cliente.")
+    result = site.build()
+    assert build_index(str(site.output), result.settings) == 2
+    assert indexed_urls(site) == {"/une-cliente/", "/un-client/"}
+
+
+def test_index_follows_the_article_url_pattern(site):
+    # Pagefind reads only the files ARTICLE_SAVE_AS names: another pattern, the same articles.
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
+    site.add_post("b.md", title="Un client", date="2021-03-10 08:30", body="Sa cliente aussi.")
+    pattern = "{date:%Y/%m}/{slug}.html"  # one field, two folders
+    result = site.build(ARTICLE_URL=pattern, ARTICLE_SAVE_AS=pattern)
+    assert build_index(str(site.output), result.settings) == 2
+    assert indexed_urls(site) == {"/2020/09/une-cliente.html", "/2021/03/un-client.html"}
 
 
 def test_preview_builds_a_french_search_index(site):
