@@ -232,6 +232,7 @@ class PageReuse:
         self.kept_paths = set()
         self.digests = Digests()
         self.templates = None
+        self._shared_digests = {}
         self.started_ns = None
         self.rendered = 0
 
@@ -258,16 +259,26 @@ class PageReuse:
             json.dump({"output_path": self.output_path, "pages": self.current, "templates": templates}, file)
         os.replace(temporary, self.keys_path)
 
-    def key(self, template, localcontext):
+    def key(self, template, localcontext, site_context):
         if self.templates is None:
             self.templates = TemplateInputs(template.environment, self.known_templates)
         try:
             sources, variables = self.templates.of(template.name)
-            parts = [sources, localcontext.get("output_file", "")]
-            parts += [f"{name}={self._variable(name, localcontext)}" for name in variables]
+            # Most variables are the site's own (settings, site-wide lists), the same on
+            # every page: described once per template. The page's own are described here.
+            shared = tuple(n for n in variables if n in site_context and localcontext.get(n) is site_context[n])
+            parts = [sources, localcontext.get("output_file", ""), self._shared(template.name, shared, site_context)]
+            parts += [f"{name}={self._variable(name, localcontext)}" for name in variables if name not in shared]
         except UnstableValue:
             return None
         return _hash("\n".join(parts))
+
+    def _shared(self, template_name, names, site_context):
+        found = self._shared_digests.get((template_name, names))
+        if found is None:
+            found = _hash("\n".join(f"{name}={self._variable(name, site_context)}" for name in names))
+            self._shared_digests[template_name, names] = found
+        return found
 
     def _variable(self, name, localcontext):
         if name not in localcontext:
@@ -277,10 +288,10 @@ class PageReuse:
             return f"page {value.number} at {value.url}"
         return self.digests.of_variable(value)
 
-    def render(self, template, localcontext):
+    def render(self, template, localcontext, site_context):
         name = localcontext["output_file"]
         path = sanitised_join(self.output_path, name)
-        key = self.key(template, localcontext)
+        key = self.key(template, localcontext, site_context)
         if key is not None and self._unchanged(name, key, path):
             # Left as it is: PageReusingWriter does not open it for writing.
             self.kept_paths.add(path)
@@ -306,12 +317,13 @@ class PageReuse:
 class ReusableTemplate:
     """Stands in for a Jinja template in Pelican's Writer: render() may keep the old page."""
 
-    def __init__(self, template, reuse):
+    def __init__(self, template, reuse, site_context):
         self.template = template
         self.reuse = reuse
+        self.site_context = site_context
 
     def render(self, localcontext):
-        return self.reuse.render(self.template, localcontext)
+        return self.reuse.render(self.template, localcontext, self.site_context)
 
 
 _build = None
@@ -349,7 +361,7 @@ def _now_on_disk(folder):
 class PageReusingWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         if _build is not None:
-            template = ReusableTemplate(template, _build)
+            template = ReusableTemplate(template, _build, context)
         return super().write_file(name, template, context, *args, **kwargs)
 
     def _open_w(self, filename, encoding, override=False):
