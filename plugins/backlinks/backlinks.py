@@ -174,14 +174,16 @@ class LinkResolver:
 
 
 def links_in(html):
+    """[(href, excerpt)] of every link of the HTML fragment."""
     collector = LinkCollector()
     collector.feed(html)
     collector.close()
-    return collector.links
+    return [(link.href, excerpt(link)) for link in collector.links]
 
 
 class LinkCache:
-    """The links of each article's HTML, kept from one build to the next in CACHE_PATH
+    """The links of each article's HTML, each with its sentence, kept from one build to
+    the next in CACHE_PATH
     (parsing every article again was most of a warm build's time here), by a hash of the
     HTML: an edited article is parsed again. Without CACHE_CONTENT, nothing is kept."""
 
@@ -223,12 +225,12 @@ def collect_backlinks(articles, settings):
     cache = LinkCache(settings)
     found = {}
     for source in articles:
-        for link in cache.links(source._content or ""):
-            target = resolver.target(link.href, source)
+        for href, sentence in cache.links(source._content or ""):
+            target = resolver.target(href, source)
             if target is None or target is source:
                 continue
             # The first link from each article is the one shown.
-            found.setdefault(id(target), {}).setdefault(id(source), Backlink(source, excerpt(link)))
+            found.setdefault(id(target), {}).setdefault(id(source), Backlink(source, sentence))
     cache.save()
     return found
 
