@@ -183,9 +183,9 @@ def links_in(html):
 
 class LinkCache:
     """The links of each article's HTML, each with its sentence, kept from one build to
-    the next in CACHE_PATH
-    (parsing every article again was most of a warm build's time here), by a hash of the
-    HTML: an edited article is parsed again. Without CACHE_CONTENT, nothing is kept."""
+    the next in CACHE_PATH (parsing every article again was most of a warm build's time
+    here), by a hash of the HTML: an edited article is parsed again. Without
+    CACHE_CONTENT, nothing is kept."""
 
     def __init__(self, settings):
         self.path = None
