@@ -382,19 +382,22 @@ def _remove_untouched(output_path, started_ns, retention, kept_paths):
     """Remove the files this build neither kept nor wrote (it wrote or copied every other
     file it made, which sets their ctime), then the folders left empty; OUTPUT_RETENTION is
     left alone."""
-    folders_seen = []
+    emptied = set()
     for directory, folders, files in os.walk(output_path):
         if directory == output_path:
             folders[:] = [name for name in folders if name not in retention]
             files = [name for name in files if name not in retention]
-        folders_seen += [os.path.join(directory, name) for name in folders]
         for name in files:
             path = os.path.join(directory, name)
             if path not in kept_paths and os.lstat(path).st_ctime_ns < started_ns:
                 os.remove(path)
-    for folder in reversed(folders_seen):  # the deepest first
-        if not os.listdir(folder):
+                emptied.add(directory)
+    # Only where a file went can a folder be left empty (listing every folder again was
+    # most of this function's time); then up, as long as the parent is empty too.
+    for folder in sorted(emptied, key=len, reverse=True):
+        while folder != output_path and os.path.isdir(folder) and not os.listdir(folder):
             os.rmdir(folder)
+            folder = os.path.dirname(folder)
 
 
 def finish(pelican_object):
