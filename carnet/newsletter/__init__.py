@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 from carnet import console
 from carnet.defaults import setting
-from carnet.newsletter import ledger, lock, manifest, providers, render, select
+from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import lock_path, project_path
 
@@ -125,6 +125,11 @@ def _pick(settings, slug):
 
 
 def _rendered(post, settings, test=False):
+    # Imported here, not above: every build imports this package (plugin newsletter_manifest
+    # writes the manifest) and has no use for the email's libraries (lxml, inscriptis,
+    # css_inline: 6 MB of the build's memory).
+    from carnet.newsletter import render
+
     email = render.render(post, settings, test=test)
     for warning in email.warnings:
         console.warn(warning)

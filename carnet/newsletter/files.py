@@ -5,13 +5,15 @@ import tempfile
 
 
 def write_atomically(path, text):
-    """Write `text` (str, UTF-8) to `path`: temp file beside it, fsync, then os.replace."""
+    """Write `text` (str, or an iterable of str written one after the other, UTF-8) to
+    `path`: temp file beside it, fsync, then os.replace."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for piece in [text] if isinstance(text, str) else text:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -42,9 +42,24 @@ def path(settings):
 
 
 def write(settings, posts):
-    """Write the manifest for `posts` (dicts with Post's fields, date as ISO text)."""
-    data = {"version": VERSION, "siteurl": settings.get("SITEURL", ""), "posts": posts}
-    files.write_atomically(path(settings), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    """Write the manifest for `posts` (an iterable of dicts with Post's fields, date as ISO
+    text): {"version": ..., "siteurl": ..., "posts": [...]}, one post per line.
+
+    Written post by post, each post serialised when its turn comes: made as one string,
+    the manifest held a copy of every post's content at once, the largest single cost in
+    the production build's peak memory (35 MB at 1000 posts).
+    """
+    files.write_atomically(path(settings), _pieces(settings, posts))
+
+
+def _pieces(settings, posts):
+    siteurl = json.dumps(settings.get("SITEURL", ""), ensure_ascii=False)
+    yield f'{{"version": {VERSION}, "siteurl": {siteurl}, "posts": ['
+    separator = "\n"
+    for post in posts:
+        yield separator + json.dumps(post, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
 
 
 def read(settings):

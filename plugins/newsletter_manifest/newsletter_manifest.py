@@ -43,7 +43,8 @@ def write_manifest(generator, writer=None):
     if not settings.get("SITEURL", "").startswith(("http://", "https://")):
         return  # a development build: emails need the production build's absolute links
     articles = generator.articles + getattr(generator, "newsletter_only_articles", [])
-    posts = [_post(article, settings) for article in sorted(articles, key=lambda a: a.date)]
+    # One post at a time: manifest.write serialises each as it comes (memory).
+    posts = (_post(article, settings) for article in sorted(articles, key=lambda a: a.date))
     manifest.write(settings, posts)
 
 

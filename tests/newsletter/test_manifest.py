@@ -5,6 +5,7 @@ import json
 import pytest
 
 from carnet.build import BuildFailed
+from carnet.newsletter import manifest as newsletter_manifest
 
 
 def manifest(blog):
@@ -81,3 +82,22 @@ def test_a_development_build_manifest_is_refused_by_the_newsletter(blog):
         blog.settings = settings
         blog.run()
     assert blog.outbox() == []
+
+
+def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
+    settings = {"PATH": str(tmp_path / "content"), "SITEURL": "https://carnet-de-coach.fr",
+                "CARNET_NEWSLETTER_MANIFEST": str(tmp_path / "manifest.json")}
+    post = {
+        "id": "a", "source": "posts/a.md", "title": "Un «\u00a0titre\u00a0» \"cité\"",
+        "url": "https://carnet-de-coach.fr/a/", "date": "2021-01-05T08:30:00+01:00",
+        "summary": "<p>r</p>", "content": "<p>L\u2019été\u202f!\nSuite</p>", "author": "A",
+        "category": "C", "tags": ["écoute"], "newsletter": "yes", "segment": None, "image": None,
+    }
+    # A generator, as plugin newsletter_manifest gives it: each post is made when written.
+    newsletter_manifest.write(settings, (dict(post, id=slug) for slug in ("a", "b")))
+    data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert data == {"version": 1, "siteurl": "https://carnet-de-coach.fr",
+                    "posts": [post, dict(post, id="b")]}
+    read = newsletter_manifest.read(settings)
+    assert [p.id for p in read] == ["a", "b"] and read[0].content == post["content"]
+    assert read[0].title == post["title"] and read[0].tags == ("écoute",)
