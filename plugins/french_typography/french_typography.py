@@ -138,6 +138,8 @@ class Ahead:
 
     def send(self):
         """Send posts to the workers until `window` of them are under way."""
+        if not self.waiting:  # called after every read: usually nothing left to do
+            return
         # The real read logs whatever is wrong with a post; this early read must not say it twice.
         logging_was_disabled = logging.root.manager.disable
         logging.disable(logging.CRITICAL)

@@ -77,20 +77,11 @@ class Digests:
     def __init__(self):
         self._own = {}
         self._deep = {}
-        self._variables = {}
         self._site_addresses = None
 
     def of_variable(self, value):
-        """A template variable: a post counts with the posts it points to. Most variables
-        (settings, site-wide lists) are the same object on every page: described once, since
-        nothing changes them while the pages are written."""
-        if isinstance(value, (str, int, float, bool)) or value is None:
-            return self.of(value)
-        found = self._variables.get(id(value))
-        if found is None:
-            digest = self._deep_content(value) if isinstance(value, Content) else self.of(value)
-            found = self._variables[id(value)] = (value, digest)
-        return found[1]
+        """A template variable: a post counts with the posts it points to."""
+        return self._deep_content(value) if isinstance(value, Content) else self.of(value)
 
     def of(self, value, content=None):
         """content: how a post inside value counts (default: its own fields)."""
@@ -125,21 +116,27 @@ class Digests:
         items = sorted((str(k), v) for k, v in mapping.items() if k not in IGNORED_FIELDS)
         return "{" + ",".join(f"{k}={self.of(v, content)}" for k, v in items) + "}"
 
-    def _own_content(self, post):
-        found = self._own.get(id(post))
+    @staticmethod
+    def _remembered(table, post, describe):
+        found = table.get(id(post))
         if found is None:
-            # The posts it points to count by their address: their fields are the deep part.
-            fields = self._mapping(vars(post), _address)
-            text = f"{type(post).__name__}{fields}|{self._addresses(post)}"
-            found = self._own[id(post)] = (post, _hash(text))
+            found = table[id(post)] = (post, describe(post))
         return found[1]
 
+    def _own_content(self, post):
+        return self._remembered(self._own, post, self._describe_own)
+
     def _deep_content(self, post):
-        found = self._deep.get(id(post))
-        if found is None:
-            pointed = ",".join(self.of(value) for value in _pointed_values(post))
-            found = self._deep[id(post)] = (post, _hash(self._own_content(post) + "|" + pointed))
-        return found[1]
+        return self._remembered(self._deep, post, self._describe_deep)
+
+    def _describe_own(self, post):
+        # The posts it points to count by their address: their fields are the deep part.
+        fields = self._mapping(vars(post), _address)
+        return _hash(f"{type(post).__name__}{fields}|{self._addresses(post)}")
+
+    def _describe_deep(self, post):
+        pointed = ",".join(self.of(value) for value in _pointed_values(post))
+        return _hash(self._own_content(post) + "|" + pointed)
 
     def _addresses(self, post):
         """Where every post, page and file of the site is: what `{filename}` links become."""
