@@ -48,6 +48,7 @@ PLUGINS = [
     "sitemap",
     "newsletter_archive",
     "site_menus",
+    "post_lists",
     # Last: it keeps its page keys in the cache folder plugin content_cache chooses.
     "page_reuse",
 ]

@@ -1,5 +1,5 @@
 """Carnet's reader-experience plugins, each on a small real site built by the real Pelican:
-reading_time, neighbours, related_posts, backlinks, sitemap, newsletter_archive."""
+reading_time, neighbours, related_posts, post_lists, backlinks, sitemap, newsletter_archive."""
 
 import contextlib
 import json
@@ -214,6 +214,47 @@ def test_backlinks_parse_each_article_once(monkeypatch):
     found = backlinks.collect_backlinks(articles, settings)
     assert len(fed) == len(articles)
     assert len(found) == len(articles) - 1
+
+
+# --- post_lists ------------------------------------------------------------------------
+
+
+def test_post_lists_answer_membership_like_plain_lists(site):
+    site.add_post("a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence")
+    site.add_post("b.md", title="B", date="2020-01-02", category="Lancer son business", tags="écoute")
+    site.add_post("c.md", title="C", date="2020-01-03", category="Journal intime", tags="tarifs")
+    generators = []
+
+    def keep(generator):
+        generators.append(generator)
+
+    signals.article_generator_finalized.connect(keep)
+    try:
+        site.build()
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+    generator = generators[0]
+    lists = [
+        *generator.tags.values(),
+        *(posts for _, posts in generator.categories),
+        *(posts for _, posts in generator.authors),
+    ]
+    assert lists and all(type(posts).__name__ == "PostList" for posts in lists)
+    for posts in lists:
+        plain = list(posts)
+        assert [post in posts for post in generator.dates] == [post in plain for post in generator.dates]
+
+
+def test_a_post_list_notices_a_post_added_or_removed():
+    from post_lists.post_lists import PostList
+
+    first, second = object(), object()
+    posts = PostList([first])
+    assert first in posts and second not in posts
+    posts.append(second)
+    assert second in posts
+    posts.remove(first)
+    assert first not in posts
 
 
 # --- sitemap ---------------------------------------------------------------------------

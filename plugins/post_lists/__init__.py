@@ -1,0 +1,1 @@
+from .post_lists import *  # noqa: F403
