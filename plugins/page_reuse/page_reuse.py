@@ -15,6 +15,10 @@ This plugin gives each page a key, a hash of everything its rendering reads:
   target changes the text). A list page counts each listed post's own fields; a
   paginator counts its size, not every post it pages through, and the pages before and
   after a list page count by their number and address.
+- the text of a post the page lists or points to counts only if the templates read it
+  (its `content`, `summary` or `word_count`, other than the page's own post's).
+  Otherwise, adding a paragraph to a post would render again every page that merely
+  shows its title (archives, tags, the posts around it or linking to it).
 
 When a page's key is what the previous build wrote it with, and its file is still the one
 that build wrote (same size and modification time), the file is left as it is: neither
@@ -42,7 +46,7 @@ import os
 import re
 from datetime import date, datetime, tzinfo
 
-from jinja2 import meta
+from jinja2 import meta, nodes
 from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Paginator
@@ -64,6 +68,15 @@ NEIGHBOUR_PAGES = ("_previous_page", "_next_page")
 IGNORED_FIELDS = {"settings", "_context"}
 # A description naming a memory address is different in every process.
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# The names a template reads a post's text under. (Telling a summary from the whole text
+# would spare the list pages too, but working out every post's summary for its key cost
+# more than rendering those few pages again.)
+TEXT_NAMES = {"content", "_content", "get_content", "summary", "_summary", "get_summary", "word_count"}
+# A post's fields that change with any change of its text (plugin reading_time counts the
+# words; the minutes it makes of them count as any other field).
+TEXT_FIELDS = {"_content", "word_count"}
+# The variables that hold the page's own post: their text is always in the key.
+OWN_POST = ("article", "page")
 
 
 def _hash(text):
@@ -79,9 +92,12 @@ class Digests:
         self._deep = {}
         self._site_addresses = None
 
-    def of_variable(self, value):
-        """A template variable: a post counts with the posts it points to."""
-        return self._deep_content(value) if isinstance(value, Content) else self.of(value)
+    def of_variable(self, value, with_text=True):
+        """A template variable: a post counts with the posts it points to. with_text:
+        whether the text of the posts it lists or points to counts."""
+        if isinstance(value, Content):
+            return self._deep_content(value, with_text)
+        return self.of(value, lambda post: self._own_content(post, with_text))
 
     def of(self, value, content=None):
         """content: how a post inside value counts (default: its own fields)."""
@@ -117,25 +133,31 @@ class Digests:
         return "{" + ",".join(f"{k}={self.of(v, content)}" for k, v in items) + "}"
 
     @staticmethod
-    def _remembered(table, post, describe):
-        found = table.get(id(post))
+    def _remembered(table, post, with_text, describe):
+        found = table.get((id(post), with_text))
         if found is None:
-            found = table[id(post)] = (post, describe(post))
+            found = table[id(post), with_text] = (post, describe(post, with_text))
         return found[1]
 
-    def _own_content(self, post):
-        return self._remembered(self._own, post, self._describe_own)
+    def _own_content(self, post, with_text=True):
+        return self._remembered(self._own, post, with_text, self._describe_own)
 
-    def _deep_content(self, post):
-        return self._remembered(self._deep, post, self._describe_deep)
+    def _deep_content(self, post, with_text):
+        return self._remembered(self._deep, post, with_text, self._describe_deep)
 
-    def _describe_own(self, post):
+    def _describe_own(self, post, with_text):
         # The posts it points to count by their address: their fields are the deep part.
-        fields = self._mapping(vars(post), _address)
-        return _hash(f"{type(post).__name__}{fields}|{self._addresses(post)}")
+        fields = vars(post)
+        if not with_text:
+            fields = {k: v for k, v in fields.items() if k not in TEXT_FIELDS}
+            fields["metadata"] = {k: v for k, v in post.metadata.items() if k not in TEXT_FIELDS}
+        return _hash(f"{type(post).__name__}{self._mapping(fields, _address)}|{self._addresses(post)}")
 
-    def _describe_deep(self, post):
-        pointed = ",".join(self.of(value) for value in _pointed_values(post))
+    def _describe_deep(self, post, with_text):
+        def other(pointed):
+            return self._own_content(pointed, with_text)
+
+        pointed = ",".join(self.of(value, other) for value in _pointed_values(post))
         return _hash(self._own_content(post) + "|" + pointed)
 
     def _addresses(self, post):
@@ -175,10 +197,42 @@ class UnstableValue(Exception):
     """A value with no description that stays the same from one build to the next."""
 
 
+def _text_readers(tree):
+    """Where a template reads a post's text (TEXT_NAMES): the variable it reads it from, or
+    "" when it is anything else (a loop's item, a post reached through another, a name in
+    a string such as `map(attribute="summary")`, a name chosen at render time such as
+    `item[name]` or `attr(name)`)."""
+    readers = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter)):
+        if isinstance(node, nodes.Getattr) and node.attr in TEXT_NAMES:
+            readers.add(node.node.name if isinstance(node.node, nodes.Name) else "")
+        elif isinstance(node, nodes.Const) and isinstance(node.value, str):
+            if TEXT_NAMES.intersection(node.value.split(".")):
+                readers.add("")
+        elif isinstance(node, nodes.Getitem) and not isinstance(node.arg, (nodes.Const, nodes.Slice)):
+            readers.add("")
+        elif isinstance(node, nodes.Filter) and (
+            (node.name == "attr" and not all(isinstance(arg, nodes.Const) for arg in node.args))
+            or any(kw.key == "attribute" and not isinstance(kw.value, nodes.Const) for kw in node.kwargs)
+        ):
+            readers.add("")
+    return sorted(readers)
+
+
+def _bound_names(tree):
+    """Every name the template binds itself (loop items, macro arguments, `set`, imports)."""
+    names = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+    names.update(node.target for node in tree.find_all(nodes.Import))
+    for node in tree.find_all(nodes.FromImport):
+        names.update(name if isinstance(name, str) else name[1] for name in node.names)
+    return sorted(names)
+
+
 class TemplateInputs:
-    """For each template: its source and the sources of the templates it uses, and every
-    variable any of them names. Each file is read once per build, and analysed again only
-    when its source changed (`known`: what the last build found, by a hash of the source)."""
+    """For each template: its source and the sources of the templates it uses, every
+    variable any of them names, and how much of the text of the posts a page lists they
+    read. Each file is read once per build, and analysed again only when its source
+    changed (`known`: what the last build found, by a hash of the source)."""
 
     def __init__(self, env, known):
         self.env = env
@@ -191,12 +245,13 @@ class TemplateInputs:
             source = self.env.loader.get_source(self.env, name)[0]
             source_hash = _hash(source)
             known = self.known.get(name)
-            if not known or known[0] != source_hash:
+            if not known or known[0] != source_hash or len(known) != 5:
                 tree = self.env.parse(source)
                 used = list(meta.find_referenced_templates(tree))
                 if None in used:  # a template chosen at render time: its inputs cannot be known
                     raise UnstableValue(f"{name} uses a template chosen at render time")
-                known = [source_hash, sorted(meta.find_undeclared_variables(tree)), used]
+                variables = sorted(meta.find_undeclared_variables(tree))
+                known = [source_hash, variables, used, _text_readers(tree), _bound_names(tree)]
             self._files[name] = known
         return self._files[name]
 
@@ -204,17 +259,25 @@ class TemplateInputs:
         return self._files
 
     def of(self, name):
+        """(hash of the sources, variables named, whether the text of posts other than the
+        page's own is read)."""
         if name not in self._found:
-            sources, variables, seen, todo = [], set(), set(), [name]
+            sources, variables, readers, bound, seen, todo = [], set(), set(), set(), set(), [name]
             while todo:
                 current = todo.pop()
                 if current not in seen:
                     seen.add(current)
-                    source_hash, names, used = self._file(current)
+                    source_hash, names, used, text_readers, bound_names = self._file(current)
                     sources.append(f"{current}:{source_hash}")
                     variables.update(names)
+                    readers.update(text_readers)
+                    bound.update(bound_names)
                     todo += used
-            self._found[name] = (_hash("\n".join(sorted(sources))), sorted(variables))
+            # A template included in a loop sees the loop's item under the name the loop
+            # gave it: `article` is the page's own post only if no template of the page
+            # binds that name.
+            others_text = any(reader not in OWN_POST or reader in bound for reader in readers)
+            self._found[name] = (_hash("\n".join(sorted(sources))), sorted(variables), others_text)
         return self._found[name]
 
 
@@ -260,30 +323,31 @@ class PageReuse:
         if self.templates is None:
             self.templates = TemplateInputs(template.environment, self.known_templates)
         try:
-            sources, variables = self.templates.of(template.name)
+            sources, variables, others_text = self.templates.of(template.name)
             # Most variables are the site's own (settings, site-wide lists), the same on
             # every page: described once per template. The page's own are described here.
             shared = tuple(n for n in variables if n in site_context and localcontext.get(n) is site_context[n])
-            parts = [sources, localcontext.get("output_file", ""), self._shared(template.name, shared, site_context)]
-            parts += [f"{name}={self._variable(name, localcontext)}" for name in variables if name not in shared]
+            parts = [sources, localcontext.get("output_file", ""), str(others_text)]
+            parts.append(self._shared(template.name, shared, site_context, others_text))
+            parts += [f"{name}={self._variable(name, localcontext, others_text)}" for name in variables if name not in shared]
         except UnstableValue:
             return None
         return _hash("\n".join(parts))
 
-    def _shared(self, template_name, names, site_context):
+    def _shared(self, template_name, names, site_context, with_text):
         found = self._shared_digests.get((template_name, names))
         if found is None:
-            found = _hash("\n".join(f"{name}={self._variable(name, site_context)}" for name in names))
+            found = _hash("\n".join(f"{name}={self._variable(name, site_context, with_text)}" for name in names))
             self._shared_digests[template_name, names] = found
         return found
 
-    def _variable(self, name, localcontext):
+    def _variable(self, name, localcontext, with_text):
         if name not in localcontext:
             return "undefined"
         value = localcontext[name]
         if name.endswith(NEIGHBOUR_PAGES) and value is not None:
             return f"page {value.number} at {value.url}"
-        return self.digests.of_variable(value)
+        return self.digests.of_variable(value, with_text)
 
     def render(self, template, localcontext, site_context):
         name = localcontext["output_file"]

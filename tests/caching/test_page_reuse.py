@@ -82,6 +82,41 @@ def test_editing_one_post_renders_only_the_pages_that_show_it(blog, tmp_path, mo
     assert 0 < rendered < total_pages(blog) / 2
 
 
+def test_a_new_paragraph_leaves_the_pages_that_show_only_the_title(blog, tmp_path, monkeypatch):
+    """The archives, the tag list and the posts around it or linking to it show the post's
+    title, not its text: they are not rendered again. The post and the lists showing its
+    summary are."""
+    build_and_compare(blog, tmp_path, monkeypatch)
+    rendered = []
+    real_render = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k))
+    write_post(blog, 9, links=[0], extra="Un paragraphe de plus.")
+    blog.build(production=False)
+    assert "Un paragraphe de plus." in blog.read("billet-9/index.html")
+    assert rendered.count("article.html") == 1
+    assert set(rendered) <= {"article.html", "index.html", "category.html", "tag.html", "author.html"}
+
+
+def test_a_template_reading_the_text_of_listed_posts_sees_it_change(blog, tmp_path, monkeypatch):
+    """The archives show each post's word count, in a loop whose item is named like the
+    page's own post: the text of every post listed counts in the page's key."""
+    theme = blog.root / "theme"
+    real = theme.resolve()
+    theme.unlink()
+    shutil.copytree(real, theme)
+    archives = theme / "templates" / "archives.html"
+    archives.write_text(
+        archives.read_text(encoding="utf-8").replace(
+            "{% block content %}",
+            "{% block content %}{% for article in dates %}<i>{{ article.content|wordcount }}</i>{% endfor %}",
+        ),
+        encoding="utf-8",
+    )
+    build_and_compare(blog, tmp_path, monkeypatch)
+    write_post(blog, 4, extra="Trois mots ajoutés.")
+    build_and_compare(blog, tmp_path, monkeypatch)  # compares with a full build
+
+
 EDITS = {
     "body": lambda s: write_post(s, 4, extra="Une phrase de plus."),
     "title of a linked post": lambda s: write_post(s, 6, title="Un titre tout neuf"),
