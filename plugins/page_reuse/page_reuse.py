@@ -29,7 +29,8 @@ same way twice (an object with no stable description) only means that page is al
 rendered.
 
 What a template can read through two posts (`article.next_article.related_posts`) is not
-in the key: Carnet's templates do not do that, and tests/caching/ compares, edit after
+in the key, nor the text a Python filter or function reads of a post it is given
+(`item|my_filter`): Carnet's templates do neither, and tests/caching/ compares, edit after
 edit, a build with this plugin against one without.
 
 DELETE_OUTPUT_DIRECTORY keeps its meaning, the output holds what this build made and
@@ -230,8 +231,8 @@ def _bound_names(tree):
 
 class TemplateInputs:
     """For each template: its source and the sources of the templates it uses, every
-    variable any of them names, and how much of the text of the posts a page lists they
-    read. Each file is read once per build, and analysed again only when its source
+    variable any of them names, and whether they read the text of posts other than the
+    page's own. Each file is read once per build, and analysed again only when its source
     changed (`known`: what the last build found, by a hash of the source)."""
 
     def __init__(self, env, known):
