@@ -11,8 +11,9 @@ from pelican import signals
 
 
 class PostList(list):
-    """A list of posts; `in` looks the post up in a set of ids, rebuilt if the list grew
-    or shrank."""
+    """A list of posts; `in` looks the post up in a set of ids, made again when the
+    list's length changed. (A post put in another's place would go unseen: nothing
+    does that to these lists once Pelican has made them.)"""
 
     def __contains__(self, post):
         ids = getattr(self, "_ids", None)
