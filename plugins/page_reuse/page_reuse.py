@@ -40,6 +40,7 @@ off (a published site is always rendered in full), and so does writing feeds, si
 Pelican takes one writer and plugin plain_titles' writes the feeds.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -93,12 +94,16 @@ class Digests:
         self._deep = {}
         self._site_addresses = None
 
-    def of_variable(self, value, with_text=True):
+    def of_variable(self, value, with_text):
         """A template variable: a post counts with the posts it points to. with_text:
         whether the text of the posts it lists or points to counts."""
         if isinstance(value, Content):
             return self._deep_content(value, with_text)
-        return self.of(value, lambda post: self._own_content(post, with_text))
+        return self.of(value, self._other_posts(with_text))
+
+    def _other_posts(self, with_text):
+        """How a post that is not the page's own counts."""
+        return functools.partial(self._own_content, with_text=with_text)
 
     def of(self, value, content=None):
         """content: how a post inside value counts (default: its own fields)."""
@@ -155,9 +160,7 @@ class Digests:
         return _hash(f"{type(post).__name__}{self._mapping(fields, _address)}|{self._addresses(post)}")
 
     def _describe_deep(self, post, with_text):
-        def other(pointed):
-            return self._own_content(pointed, with_text)
-
+        other = self._other_posts(with_text)
         pointed = ",".join(self.of(value, other) for value in _pointed_values(post))
         return _hash(self._own_content(post) + "|" + pointed)
 
