@@ -11,8 +11,10 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
 from carnet import console, newsletter  # noqa: E402
-from carnet.build import BuildFailed, build as run_build  # noqa: E402
-from carnet.deploy import DeployFailed, deploy as run_deploy, deploy_target  # noqa: E402
+from carnet.build import BuildFailed  # noqa: E402
+from carnet.build import build as run_build
+from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
+from carnet.deploy import deploy as run_deploy
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
@@ -153,10 +155,17 @@ def _production_settings():
 def newsletter_preview(c, slug=""):
     """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
     path, email = _newsletter(newsletter.preview, _production_settings(), slug)
-    console.done(f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »")
+    console.done(
+        f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »"
+    )
 
 
-@task(help={"to": "the address to send the test to", "slug": "the post (default: as newsletter-preview)"})
+@task(
+    help={
+        "to": "the address to send the test to",
+        "slug": "the post (default: as newsletter-preview)",
+    }
+)
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
     where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
@@ -175,7 +184,9 @@ def newsletter_status(c):
     else:
         console.done("The next publish sends nothing: no new post")
     if plan.baseline:
-        console.step(f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them")
+        console.step(
+            f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them"
+        )
     if plan.site_only:
         console.step(f"{len(plan.site_only)} post(s) are site-only (Newsletter: no)")
     sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
@@ -184,10 +195,17 @@ def newsletter_status(c):
         console.step(f"{len(counted)} post(s) were counted as sent when the newsletter started")
     for entry in sent:
         if entry["provider"] != "baseline":
-            console.step(f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})")
+            console.step(
+                f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})"
+            )
 
 
-@task(help={"rounds": "how many randomized fault rounds (at least 200 for the real check)", "seed": "random seed"})
+@task(
+    help={
+        "rounds": "how many randomized fault rounds (at least 200 for the real check)",
+        "seed": "random seed",
+    }
+)
 def stress(c, rounds=200, seed=0):
     """Randomized fault runs against the Mailchimp stand-in; prints duplicates and lost posts."""
     env = {"CARNET_STRESS_ROUNDS": str(rounds), "CARNET_STRESS_SEED": str(seed)}
@@ -205,7 +223,8 @@ def stress(c, rounds=200, seed=0):
 )
 def bench(c, posts=1000, sizes="", runs=3, strict=False):
     """Time Carnet against vanilla Pelican on a synthetic corpus; see bench/README.md."""
-    from bench.run import parse_sizes, run as run_bench
+    from bench.run import parse_sizes
+    from bench.run import run as run_bench
 
     chosen = parse_sizes(sizes) if sizes else [int(posts)]
     command = f"invoke bench --sizes {','.join(map(str, chosen))} --runs {runs}"

@@ -21,63 +21,161 @@ CATEGORIES = [
 ]
 
 TAGS = [
-    "écoute", "confiance", "clientes", "tarifs", "prospection", "rupture", "gratitude",
-    "limites", "doute", "amitié", "supervision", "réseau", "LinkedIn", "organisation",
-    "premier rendez-vous", "reconversion", "syndrome de l’imposteur", "questions puissantes",
-    "feedback", "silence", "objectifs", "émotions", "contrat", "déontologie", "burn-out",
-    "télétravail", "visio", "facturation", "statut", "micro-entreprise", "témoignage",
-    "lecture", "formation", "certification", "intuition", "colère", "peur", "courage",
-    "rituels", "bilan",
+    "écoute",
+    "confiance",
+    "clientes",
+    "tarifs",
+    "prospection",
+    "rupture",
+    "gratitude",
+    "limites",
+    "doute",
+    "amitié",
+    "supervision",
+    "réseau",
+    "LinkedIn",
+    "organisation",
+    "premier rendez-vous",
+    "reconversion",
+    "syndrome de l’imposteur",
+    "questions puissantes",
+    "feedback",
+    "silence",
+    "objectifs",
+    "émotions",
+    "contrat",
+    "déontologie",
+    "burn-out",
+    "télétravail",
+    "visio",
+    "facturation",
+    "statut",
+    "micro-entreprise",
+    "témoignage",
+    "lecture",
+    "formation",
+    "certification",
+    "intuition",
+    "colère",
+    "peur",
+    "courage",
+    "rituels",
+    "bilan",
 ]
 
 AUTHORS = ["Claire Dumas", "Julien Moreau"]
 
 SUBJECTS = [
-    "Ma cliente", "Une coachée", "Le client de mardi", "Ma superviseure", "Une amie",
-    "La dirigeante que j'accompagne", "Mon premier client", "Une ancienne collègue",
-    "Le manager d'une PME", "L'entrepreneuse", "Ma voisine de bureau", "Une jeune diplômée",
+    "Ma cliente",
+    "Une coachée",
+    "Le client de mardi",
+    "Ma superviseure",
+    "Une amie",
+    "La dirigeante que j'accompagne",
+    "Mon premier client",
+    "Une ancienne collègue",
+    "Le manager d'une PME",
+    "L'entrepreneuse",
+    "Ma voisine de bureau",
+    "Une jeune diplômée",
 ]
 VERBS = [
-    "m'a dit", "a enfin compris", "a longtemps cru", "se demandait", "m'a écrit",
-    "a osé dire", "répète souvent", "a oublié", "m'a rappelé", "a découvert",
+    "m'a dit",
+    "a enfin compris",
+    "a longtemps cru",
+    "se demandait",
+    "m'a écrit",
+    "a osé dire",
+    "répète souvent",
+    "a oublié",
+    "m'a rappelé",
+    "a découvert",
 ]
 OBJECTS = [
-    "qu'elle n'avait pas le droit de se tromper", "que le silence fait partie de la séance",
-    "qu'on ne facture pas l'amitié", "que la confiance se construit séance après séance",
-    "qu'un objectif flou donne un accompagnement flou", "que fixer ses tarifs est un acte de respect",
-    "qu'il fallait parfois dire une vérité difficile", "que l'écoute n'est pas une technique",
-    "qu'on peut finir un coaching par un simple SMS", "que le doute n'empêche pas d'avancer",
-    "que ses émotions étaient une boussole", "qu'un contrat clair protège les deux parties",
+    "qu'elle n'avait pas le droit de se tromper",
+    "que le silence fait partie de la séance",
+    "qu'on ne facture pas l'amitié",
+    "que la confiance se construit séance après séance",
+    "qu'un objectif flou donne un accompagnement flou",
+    "que fixer ses tarifs est un acte de respect",
+    "qu'il fallait parfois dire une vérité difficile",
+    "que l'écoute n'est pas une technique",
+    "qu'on peut finir un coaching par un simple SMS",
+    "que le doute n'empêche pas d'avancer",
+    "que ses émotions étaient une boussole",
+    "qu'un contrat clair protège les deux parties",
 ]
 ASIDES = [
-    "Pourquoi est-ce si difficile ?", "Quelle surprise !", "Je l'avoue : j'ai hésité.",
-    "Rien n'est simple ; tout se travaille.", "Et pourtant...", "Vraiment ?",
-    "C'est là que tout a basculé !", "Elle a souri : « C'est exactement ça. »",
-    "Il m'a répondu : « Je n'y avais jamais pensé. »", "Je me suis tue ; j'ai attendu.",
-    "À 10h30, la séance était finie.", "Qu'aurais-je fait à sa place ?",
+    "Pourquoi est-ce si difficile ?",
+    "Quelle surprise !",
+    "Je l'avoue : j'ai hésité.",
+    "Rien n'est simple ; tout se travaille.",
+    "Et pourtant...",
+    "Vraiment ?",
+    "C'est là que tout a basculé !",
+    "Elle a souri : « C'est exactement ça. »",
+    "Il m'a répondu : « Je n'y avais jamais pensé. »",
+    "Je me suis tue ; j'ai attendu.",
+    "À 10h30, la séance était finie.",
+    "Qu'aurais-je fait à sa place ?",
 ]
 CONNECTORS = [
-    "Ce jour-là,", "Au fond,", "Plus tard,", "Depuis,", "En réalité,", "Pendant la séance,",
-    "Le lendemain,", "Avec le recul,", "Pour être honnête,", "Au début,",
+    "Ce jour-là,",
+    "Au fond,",
+    "Plus tard,",
+    "Depuis,",
+    "En réalité,",
+    "Pendant la séance,",
+    "Le lendemain,",
+    "Avec le recul,",
+    "Pour être honnête,",
+    "Au début,",
 ]
 HEADINGS = [
-    "Ce que j'ai entendu", "Ce que j'ai appris", "Le moment où tout bascule", "Et maintenant ?",
-    "Les signaux d'alerte", "Ce que je ferais autrement", "Une question à se poser",
-    "Le point de vue de la cliente", "Mes trois règles", "Ce que dit la supervision",
+    "Ce que j'ai entendu",
+    "Ce que j'ai appris",
+    "Le moment où tout bascule",
+    "Et maintenant ?",
+    "Les signaux d'alerte",
+    "Ce que je ferais autrement",
+    "Une question à se poser",
+    "Le point de vue de la cliente",
+    "Mes trois règles",
+    "Ce que dit la supervision",
 ]
 TITLE_STARTS = [
-    "Ce que m'a appris", "Retour sur", "Journal d'une séance :", "Ce qu'on ne dit pas sur",
-    "Pourquoi je repense à", "Quelques mots sur", "Faut-il parler de", "Une semaine avec",
+    "Ce que m'a appris",
+    "Retour sur",
+    "Journal d'une séance :",
+    "Ce qu'on ne dit pas sur",
+    "Pourquoi je repense à",
+    "Quelques mots sur",
+    "Faut-il parler de",
+    "Une semaine avec",
 ]
 TITLE_ENDS = [
-    "une cliente qui arrête par SMS", "une vérité difficile", "un SMS de remerciement",
-    "mes clients difficiles", "une amie devenue cliente", "mes tarifs", "l'écoute sans conseil",
-    "un long silence", "mon premier contrat", "la peur de mal faire", "ma supervision", "mes limites",
+    "une cliente qui arrête par SMS",
+    "une vérité difficile",
+    "un SMS de remerciement",
+    "mes clients difficiles",
+    "une amie devenue cliente",
+    "mes tarifs",
+    "l'écoute sans conseil",
+    "un long silence",
+    "mon premier contrat",
+    "la peur de mal faire",
+    "ma supervision",
+    "mes limites",
 ]
 LIST_ITEMS = [
-    "poser une question ouverte", "laisser un silence", "reformuler sans juger",
-    "revenir à l'objectif", "noter ce qui a changé", "fixer la prochaine étape",
-    "demander : « Qu'est-ce qui compte pour vous ? »", "accueillir l'émotion",
+    "poser une question ouverte",
+    "laisser un silence",
+    "reformuler sans juger",
+    "revenir à l'objectif",
+    "noter ce qui a changé",
+    "fixer la prochaine étape",
+    "demander : « Qu'est-ce qui compte pour vous ? »",
+    "accueillir l'émotion",
 ]
 QUOTES = [
     "On ne peut rien apprendre aux gens ; on peut seulement les aider à le découvrir.",
@@ -127,7 +225,11 @@ def post_text(index, count, words=800, seed=0):
         "",
     ]
     # Links to a few other posts: the previous one and two picked at random.
-    targets = {t for t in (index - 1, rng.randrange(count), rng.randrange(count)) if 0 <= t < count and t != index}
+    targets = {
+        t
+        for t in (index - 1, rng.randrange(count), rng.randrange(count))
+        if 0 <= t < count and t != index
+    }
     body = []
     written = 0
     section = 0
@@ -140,7 +242,12 @@ def post_text(index, count, words=800, seed=0):
         body.append(paragraph)
         body.append(_paragraph(rng, rng.randint(3, 6)))
         if section % 3 == 1:
-            body.append("\n".join(f"{n}. {item[0].upper()}{item[1:]} ;" for n, item in enumerate(rng.sample(LIST_ITEMS, 4), 1)))
+            body.append(
+                "\n".join(
+                    f"{n}. {item[0].upper()}{item[1:]} ;"
+                    for n, item in enumerate(rng.sample(LIST_ITEMS, 4), 1)
+                )
+            )
         elif section % 3 == 2:
             body.append(f"> {rng.choice(QUOTES)}")
         else:

@@ -112,7 +112,9 @@ def measure(spec, log_path, code):
     with open(log_path, "a", encoding="utf-8") as log:
         log.write(f"\n$ {' '.join(command)}\n")
         log.flush()
-        process = subprocess.Popen(command, cwd=code, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        process = subprocess.Popen(
+            command, cwd=code, env=env, stdout=subprocess.PIPE, stderr=log, text=True
+        )
         sampler = TreeMemory(process.pid)
         sampler.start()
         output, _ = process.communicate()
@@ -140,8 +142,11 @@ def snapshot_code(folder):
     for name in SITE_FILES:
         shutil.copy(os.path.join(ROOT, name), folder)
     for name in SITE_LINKS:
-        shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name),
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            os.path.join(ROOT, name),
+            os.path.join(folder, name),
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
     return folder
 
 
@@ -211,9 +216,17 @@ def _setup(ws, say):
     first publish (the newsletter's baseline: existing posts count as sent)."""
     say("setting up: first development build (warms the cache)")
     first = ws.measure(
-        {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
-         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache")})
-    ws.edited_page = _page_of_post(ws.path("dev-output"), ws.edited_index) if "seconds" in first else None
+        {
+            "step": "carnet",
+            "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
+            "content": ws.content(ws.dev),
+            "output": ws.path("dev-output"),
+            "cache": ws.path("dev-cache"),
+        }
+    )
+    ws.edited_page = (
+        _page_of_post(ws.path("dev-output"), ws.edited_index) if "seconds" in first else None
+    )
     say("setting up: first publish (the newsletter's baseline)")
     ws.baseline = ws.measure(_publish_spec(ws))
 
@@ -234,8 +247,14 @@ def _edit_post(ws, run):
 def _new_post(ws, run):
     index = ws.count + run
     now = datetime.datetime.now().replace(second=0, microsecond=0)
-    corpus.add_post(ws.content(ws.site), index, index + 1, words=EMAIL_WORDS, seed=ws.seed,
-                    date=now - datetime.timedelta(hours=1))
+    corpus.add_post(
+        ws.content(ws.site),
+        index,
+        index + 1,
+        words=EMAIL_WORDS,
+        seed=ws.seed,
+        date=now - datetime.timedelta(hours=1),
+    )
     return f"posts/{corpus.post_filename(index)}"
 
 
@@ -247,26 +266,45 @@ def run_round(ws, run, say):
 
     say("vanilla Pelican, cold")
     results["vanilla"] = ws.measure(
-        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")})
+        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")}
+    )
 
     say("Carnet, cold production build")
     shutil.rmtree(ws.path("cold-cache"), ignore_errors=True)
     results["cold"] = ws.measure(
-        {"step": "carnet", "settings_file": prod, "content": corpus_content,
-         "output": ws.path("cold-output"), "cache": ws.path("cold-cache")})
+        {
+            "step": "carnet",
+            "settings_file": prod,
+            "content": corpus_content,
+            "output": ws.path("cold-output"),
+            "cache": ws.path("cold-cache"),
+        }
+    )
 
     say("Carnet, search index alone")
     shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
     results["search"] = ws.measure(
-        {"step": "search", "settings_file": prod, "content": corpus_content,
-         "output": ws.path("cold-output")})
+        {
+            "step": "search",
+            "settings_file": prod,
+            "content": corpus_content,
+            "output": ws.path("cold-output"),
+        }
+    )
 
     say("Carnet, warm development rebuild after editing one post")
     marker = _edit_post(ws, run)
     results["warm"] = ws.measure(
-        {"step": "carnet", "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
-         "content": ws.content(ws.dev), "output": ws.path("dev-output"), "cache": ws.path("dev-cache"),
-         "expect_text": marker, "expect_in": ws.edited_page or "index.html"})
+        {
+            "step": "carnet",
+            "settings_file": os.path.join(ws.dev, "pelicanconf.py"),
+            "content": ws.content(ws.dev),
+            "output": ws.path("dev-output"),
+            "cache": ws.path("dev-cache"),
+            "expect_text": marker,
+            "expect_in": ws.edited_page or "index.html",
+        }
+    )
 
     say("publish, no new post")
     results["publish_none"] = ws.measure(_publish_spec(ws))
@@ -277,7 +315,12 @@ def run_round(ws, run, say):
 
     say("render one email")
     results["email"] = ws.measure(
-        {"step": "email", "settings_file": os.path.join(ws.site, "publishconf.py"), "source": source})
+        {
+            "step": "email",
+            "settings_file": os.path.join(ws.site, "publishconf.py"),
+            "source": source,
+        }
+    )
     return results
 
 
@@ -289,7 +332,11 @@ def summarise(runs):
     good = [r for r in runs if "seconds" in r]
     if not good:
         problem = next((r.get("unavailable") or r.get("error") for r in runs), "no run")
-        return {"runs": runs, "problem": problem, "unavailable": all("unavailable" in r for r in runs)}
+        return {
+            "runs": runs,
+            "problem": problem,
+            "unavailable": all("unavailable" in r for r in runs),
+        }
     summary = {
         "runs": runs,
         "seconds": statistics.median(r["seconds"] for r in good),
@@ -305,7 +352,9 @@ def summarise(runs):
     if "edit_visible" in good[0]:
         summary["edit_visible"] = all(r.get("edit_visible") for r in good)
     if len(good) < len(runs):
-        summary["problem"] = next(r.get("error") or r.get("unavailable") for r in runs if "seconds" not in r)
+        summary["problem"] = next(
+            r.get("error") or r.get("unavailable") for r in runs if "seconds" not in r
+        )
     return summary
 
 
@@ -322,44 +371,80 @@ def check_targets(by_size):
     checks = []
 
     def add(name, measured, ok):
-        checks.append({"target": name, "measured": measured, "verdict": "n/a" if ok is None else ("PASS" if ok else "FAIL")})
+        checks.append(
+            {
+                "target": name,
+                "measured": measured,
+                "verdict": "n/a" if ok is None else ("PASS" if ok else "FAIL"),
+            }
+        )
 
     for n, result in sorted(by_size.items()):
-        for step, limit, label in (("cold", 1.0, "cold production build"), ("search", 0.5, "search index"),
-                                   ("warm", 0.35, "warm rebuild")):
+        for step, limit, label in (
+            ("cold", 1.0, "cold production build"),
+            ("search", 0.5, "search index"),
+            ("warm", 0.35, "warm rebuild"),
+        ):
             ratio = _ratio(result, step)
-            add(f"N={n}: {label} ≤ {limit}× vanilla", f"{ratio:.2f}×" if ratio else "—",
-                None if ratio is None else ratio <= limit)
+            add(
+                f"N={n}: {label} ≤ {limit}× vanilla",
+                f"{ratio:.2f}×" if ratio else "—",
+                None if ratio is None else ratio <= limit,
+            )
         warm = result.get("warm", {})
         if "edit_visible" in warm:
-            add(f"N={n}: the edited post shows after the warm rebuild", str(warm["edit_visible"]), warm["edit_visible"])
+            add(
+                f"N={n}: the edited post shows after the warm rebuild",
+                str(warm["edit_visible"]),
+                warm["edit_visible"],
+            )
         vanilla_peak = result.get("vanilla", {}).get("peak_mb")
         cold_peak = result.get("cold", {}).get("peak_mb")
         ratio = cold_peak / vanilla_peak if vanilla_peak and cold_peak else None
-        add(f"N={n}: peak memory ≤ 1.5× vanilla", f"{ratio:.2f}× ({cold_peak:.0f} MB)" if ratio else "—",
-            None if ratio is None else ratio <= 1.5)
+        add(
+            f"N={n}: peak memory ≤ 1.5× vanilla",
+            f"{ratio:.2f}× ({cold_peak:.0f} MB)" if ratio else "—",
+            None if ratio is None else ratio <= 1.5,
+        )
         calls = result.get("publish_none", {}).get("provider_calls")
-        add(f"N={n}: publish with no new post, ≤ 1 provider call", "—" if calls is None else str(calls),
-            None if calls is None else calls <= 1)
+        add(
+            f"N={n}: publish with no new post, ≤ 1 provider call",
+            "—" if calls is None else str(calls),
+            None if calls is None else calls <= 1,
+        )
         email = result.get("email", {})
         if "seconds" in email:
-            add(f"N={n}: one email ≤ 50 ms", f"{email['seconds'] * 1000:.0f} ms (then {email['seconds_again'] * 1000:.0f} ms)",
-                email["seconds"] <= 0.050)
-            add(f"N={n}: email HTML ≤ 60 KB ({EMAIL_WORDS}-word post)", f"{email['html_bytes'] / 1024:.1f} KB",
-                email["html_bytes"] <= 60 * 1024)
+            add(
+                f"N={n}: one email ≤ 50 ms",
+                f"{email['seconds'] * 1000:.0f} ms (then {email['seconds_again'] * 1000:.0f} ms)",
+                email["seconds"] <= 0.050,
+            )
+            add(
+                f"N={n}: email HTML ≤ 60 KB ({EMAIL_WORDS}-word post)",
+                f"{email['html_bytes'] / 1024:.1f} KB",
+                email["html_bytes"] <= 60 * 1024,
+            )
         else:
             add(f"N={n}: one email ≤ 50 ms, ≤ 60 KB", "—", None)
 
     sizes = sorted(by_size)
-    for step, label in (("vanilla", "vanilla"), ("cold", "cold build"), ("search", "search"),
-                        ("warm", "warm rebuild"), ("publish_one", "publish")):
+    for step, label in (
+        ("vanilla", "vanilla"),
+        ("cold", "cold build"),
+        ("search", "search"),
+        ("warm", "warm rebuild"),
+        ("publish_one", "publish"),
+    ):
         for small, large in zip(sizes, sizes[1:]):
             a = by_size[small].get(step, {}).get("seconds")
             b = by_size[large].get(step, {}).get("seconds")
             growth = (b / a) / (large / small) if a and b else None
             # 1.0 is exactly linear; fixed costs make it lower; 1.3 leaves room for noise.
-            add(f"linear growth, {label}, N={small}→{large}",
-                f"{growth:.2f} of linear" if growth else "—", None if growth is None else growth <= 1.3)
+            add(
+                f"linear growth, {label}, N={small}→{large}",
+                f"{growth:.2f} of linear" if growth else "—",
+                None if growth is None else growth <= 1.3,
+            )
     return checks
 
 
@@ -379,20 +464,31 @@ def results_table(by_size):
             summary = result.get(step, {})
             if "seconds" not in summary:
                 status = "not available yet" if summary.get("unavailable") else "failed"
-                table.add_row(str(n), label, "—", "—", "—", "—", f"{status}: {summary.get('problem', '')}")
+                table.add_row(
+                    str(n), label, "—", "—", "—", "—", f"{status}: {summary.get('problem', '')}"
+                )
                 continue
             ratio = _ratio(result, step) if step != "vanilla" else 1.0
             notes = []
             if "provider_calls" in summary:
-                notes.append(f"{summary['provider_calls']} provider call(s), {summary['emails']} email(s)")
+                notes.append(
+                    f"{summary['provider_calls']} provider call(s), {summary['emails']} email(s)"
+                )
             if "html_bytes" in summary:
                 notes.append(f"{summary['html_bytes'] / 1024:.1f} KB HTML")
             if "pages" in summary:
                 notes.append(f"{summary['pages']} pages indexed")
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")
-            table.add_row(str(n), label, _fmt_seconds(summary["seconds"]), _fmt_seconds(summary["cpu_seconds"]),
-                          f"{ratio:.2f}" if ratio is not None else "—", f"{summary['peak_mb']:.0f} MB", "; ".join(notes))
+            table.add_row(
+                str(n),
+                label,
+                _fmt_seconds(summary["seconds"]),
+                _fmt_seconds(summary["cpu_seconds"]),
+                f"{ratio:.2f}" if ratio is not None else "—",
+                f"{summary['peak_mb']:.0f} MB",
+                "; ".join(notes),
+            )
         table.add_section()
     return table
 
@@ -427,8 +523,10 @@ def markdown_summary(report):
                 lines.append(f"| {n} | {label} | {status} | | | |")
                 continue
             ratio = 1.0 if step == "vanilla" else _ratio(result, step)
-            lines.append(f"| {n} | {label} | {_fmt_seconds(summary['seconds'])} | {_fmt_seconds(summary['cpu_seconds'])} "
-                         f"| {'—' if ratio is None else f'{ratio:.2f}'} | {summary['peak_mb']:.0f} MB |")
+            lines.append(
+                f"| {n} | {label} | {_fmt_seconds(summary['seconds'])} | {_fmt_seconds(summary['cpu_seconds'])} "
+                f"| {'—' if ratio is None else f'{ratio:.2f}'} | {summary['peak_mb']:.0f} MB |"
+            )
     lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
     lines += [f"| {c['target']} | {c['measured']} | {c['verdict']} |" for c in report["targets"]]
     return "\n".join(lines) + "\n"
@@ -439,10 +537,12 @@ def _machine():
 
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                                 text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         code = f"{commit} with uncommitted changes" if changed else commit
     except OSError:
         code = "unknown"
@@ -453,7 +553,7 @@ def _machine():
         "python": platform.python_version(),
         "pelican": pelican.__version__,
         "description": f"{cpus} CPUs, {platform.system()} {platform.machine()}, Python "
-                       f"{platform.python_version()}, Pelican {pelican.__version__}",
+        f"{platform.python_version()}, Pelican {pelican.__version__}",
     }
 
 
@@ -469,7 +569,9 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
     code = snapshot_code(os.path.join(results, "work", "code"))
     for n in sizes:
         ws = Workspace(n, seed, code, results)
-        console.print(f"[bold]N = {n}[/]: writing the corpus in {os.path.relpath(ws.folder, ROOT)}/")
+        console.print(
+            f"[bold]N = {n}[/]: writing the corpus in {os.path.relpath(ws.folder, ROOT)}/"
+        )
         ws.prepare()
 
         def say(what, n=n):
@@ -501,8 +603,10 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
     console.print(targets_table(checks))
     busy = [load for load in loads if load is not None and load > report["machine"]["cpus"]]
     if busy:
-        console.print(f"[yellow]! The machine was busy during {len(busy)} run(s) (load average above "
-                      f"{report['machine']['cpus']}): times are less reliable.[/]")
+        console.print(
+            f"[yellow]! The machine was busy during {len(busy)} run(s) (load average above "
+            f"{report['machine']['cpus']}): times are less reliable.[/]"
+        )
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"bench-{stamp}.json", "latest.json"):
         with open(os.path.join(results, name), "w", encoding="utf-8") as out:
@@ -510,8 +614,10 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
     with open(os.path.join(results, "latest.md"), "w", encoding="utf-8") as out:
         out.write(markdown_summary(report))
     where = os.path.relpath(results, ROOT)
-    console.print(f"Results: {where}/bench-{stamp}.json (and latest.json, latest.md); "
-                  f"took {report['duration_seconds']} s")
+    console.print(
+        f"Results: {where}/bench-{stamp}.json (and latest.json, latest.md); "
+        f"took {report['duration_seconds']} s"
+    )
     return report
 
 
@@ -521,12 +627,18 @@ def parse_sizes(text):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000", help="comma-separated numbers of posts (default 1000)")
+    parser.add_argument(
+        "--sizes", default="1000", help="comma-separated numbers of posts (default 1000)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of each step (default 3)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    report = run(parse_sizes(args.sizes), args.runs, args.seed,
-                 command=f"python -m bench.run --sizes {args.sizes} --runs {args.runs}")
+    report = run(
+        parse_sizes(args.sizes),
+        args.runs,
+        args.seed,
+        command=f"python -m bench.run --sizes {args.sizes} --runs {args.runs}",
+    )
     return 1 if any(c["verdict"] == "FAIL" for c in report["targets"]) else 0
 
 

@@ -78,7 +78,9 @@ def carnet_build(spec):
     """carnet.build.build with the site's settings file, the corpus, and a given cache."""
     build = _need("carnet.build", "build")
     overrides = {"PATH": spec["content"], "CACHE_PATH": spec["cache"]}
-    _, result = _timed(lambda: build(spec["settings_file"], output_path=spec["output"], overrides=overrides))
+    _, result = _timed(
+        lambda: build(spec["settings_file"], output_path=spec["output"], overrides=overrides)
+    )
     if spec.get("expect_text"):
         # The edit this rebuild follows must be in the output (a stale cache would hide it).
         with open(os.path.join(spec["output"], spec["expect_in"]), encoding="utf-8") as page:
@@ -124,14 +126,18 @@ def publish(spec):
     calls = {}
     choose = providers.choose
     providers.choose = lambda *args, **kwargs: CountingProvider(choose(*args, **kwargs), calls)
-    loaded = importlib.util.spec_from_file_location("site_tasks", os.path.join(spec["site"], "tasks.py"))
+    loaded = importlib.util.spec_from_file_location(
+        "site_tasks", os.path.join(spec["site"], "tasks.py")
+    )
     tasks = importlib.util.module_from_spec(loaded)
     loaded.loader.exec_module(tasks)
     if not hasattr(tasks, "publish"):
         raise Unavailable("tasks.py has no publish task")
     _, result = _timed(lambda: tasks.publish(Context()))
     # The calls that reach the provider's service (describe() only words a message).
-    reaching = sum(count for name, count in calls.items() if name in ("check", "deliver", "send_test"))
+    reaching = sum(
+        count for name, count in calls.items() if name in ("check", "deliver", "send_test")
+    )
     return {**result, "provider_calls": reaching, "calls": calls, "emails": calls.get("deliver", 0)}
 
 
@@ -170,7 +176,9 @@ def main():
         result = {"unavailable": str(missing)}
     except Exception as error:  # reported, not raised: the other steps still run
         problems = getattr(error, "problems", None)
-        result = {"error": "; ".join(problems[:5]) if problems else f"{type(error).__name__}: {error}"}
+        result = {
+            "error": "; ".join(problems[:5]) if problems else f"{type(error).__name__}: {error}"
+        }
     if "carnet" in sys.modules:  # which copy of Carnet this step measured
         result["carnet_code"] = os.path.dirname(os.path.dirname(sys.modules["carnet"].__file__))
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.

@@ -47,8 +47,11 @@ _PELICAN_PHRASES = [
         "{path}: the image {image} has no alt text (describe it for readers who cannot see it)",
     ),
     (
-        re.compile(r"^Unknown status (?P<status>'[^']*') for file (?P<path>\S+), skipping it\."
-                   r" \(Not in (?P<known>.*)\)$", re.S),
+        re.compile(
+            r"^Unknown status (?P<status>'[^']*') for file (?P<path>\S+), skipping it\."
+            r" \(Not in (?P<known>.*)\)$",
+            re.S,
+        ),
         "{path}: Unknown status {status} (use one of {known})",
     ),
 ]

@@ -77,7 +77,9 @@ class Site:
 
     def invoke(self, *args, env=None, timeout=300):
         """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
+        full_env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))
+        }
         full_env.update(env or {})
         command = [sys.executable, "-m", "invoke", *args]
         return subprocess.run(

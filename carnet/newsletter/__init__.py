@@ -15,7 +15,7 @@ Every problem is a NewsletterError whose message is one line naming the post or 
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 from carnet import console
 from carnet.defaults import setting
@@ -45,14 +45,18 @@ def run(settings, deployed):
             provider.check()
         if plan.baseline or first_run:
             for post in plan.baseline:
-                entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(timezone.utc))
+                entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(UTC))
             ledger.save(ledger_path, entries)
             _say_baseline(plan, settings)
         for post in plan.new:
             delivery = provider.deliver(post, emails[post.id])
-            entries[post.id] = ledger.entry(post, provider.name, delivery.campaign_id, delivery.sent_at)
+            entries[post.id] = ledger.entry(
+                post, provider.name, delivery.campaign_id, delivery.sent_at
+            )
             ledger.save(ledger_path, entries)
-            console.done(f"Newsletter: « {post.title} » ({post.source}) {provider.describe(delivery)}")
+            console.done(
+                f"Newsletter: « {post.title} » ({post.source}) {provider.describe(delivery)}"
+            )
         if not plan.new:
             console.done("Newsletter: nothing new to send")
     return plan
@@ -106,7 +110,7 @@ def _plan(settings, ledger_path):
         entries,
         first_run=not os.path.exists(ledger_path),
         since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
-        now=datetime.now(timezone.utc),
+        now=datetime.now(UTC),
     )
     return entries, plan
 

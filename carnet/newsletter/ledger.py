@@ -19,8 +19,8 @@ import json
 import os
 from datetime import datetime
 
-from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter import files
+from carnet.newsletter.errors import NewsletterError
 
 VERSION = 1
 TEXT_FIELDS = ("provider", "sent_at", "title", "url", "source")
@@ -87,7 +87,9 @@ def _refuse_duplicate_keys(pairs):
 
 def _checked_entries(path, data):
     if not isinstance(data, dict) or data.get("version") != VERSION:
-        raise _broken(path, f'is not a version {VERSION} ledger (expected {{"version": 1, "posts": {{...}}}})')
+        raise _broken(
+            path, f'is not a version {VERSION} ledger (expected {{"version": 1, "posts": {{...}}}})'
+        )
     posts = data.get("posts")
     if not isinstance(posts, dict):
         raise _broken(path, 'has no "posts" object')

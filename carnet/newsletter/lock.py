@@ -48,7 +48,9 @@ def _acquire(handle, wait):
                     "sent nothing. Publish again when it has finished."
                 ) from None
             if not said_so:
-                console.step(f"Another publish ({holder}) is sending the newsletter; waiting for it…")
+                console.step(
+                    f"Another publish ({holder}) is sending the newsletter; waiting for it…"
+                )
                 said_so = True
             time.sleep(0.2)
 

@@ -71,7 +71,11 @@ def render(post, settings, test=False):
         full=full,
         subject=subject,
         preheader=preheader,
-        date_long=format_date(post.date, setting(settings, "CARNET_DATE_LONG"), locale=setting(settings, "CARNET_LOCALE")),
+        date_long=format_date(
+            post.date,
+            setting(settings, "CARNET_DATE_LONG"),
+            locale=setting(settings, "CARNET_LOCALE"),
+        ),
         browser_url=ARCHIVE if post.email_only else post.url,
         site=settings["SITENAME"],
         siteurl=settings["SITEURL"],
@@ -110,7 +114,9 @@ def _subject(post, settings, test):
         ) from None
     subject = _one_line(subject)  # a header is one line
     if setting(settings, "CARNET_TYPOGRAPHY"):
-        subject = polytypo.transform(subject, locale=setting(settings, "CARNET_LOCALE"), mode="text")
+        subject = polytypo.transform(
+            subject, locale=setting(settings, "CARNET_LOCALE"), mode="text"
+        )
     return f"[TEST] {subject}" if test else subject
 
 
@@ -118,7 +124,9 @@ def _preheader(post):
     """The line inboxes show after the subject: the start of the summary, in plain text."""
     if not post.summary.strip():
         return ""
-    text = _one_line(lxml.html.fragment_fromstring(post.summary, create_parent="div").text_content())
+    text = _one_line(
+        lxml.html.fragment_fromstring(post.summary, create_parent="div").text_content()
+    )
     if len(text) <= PREHEADER_LENGTH:
         return text
     return text[:PREHEADER_LENGTH].rsplit(" ", 1)[0] + "…"
@@ -141,7 +149,9 @@ def _email_ready(html, post, warnings):
             warnings.append(f"{post.source}: image {source} has no alt text")
             image.set("alt", "")
         if source.lower().split("?")[0].endswith(".svg"):
-            warnings.append(f"{post.source}: image {source} is an SVG, which Gmail and Outlook do not show")
+            warnings.append(
+                f"{post.source}: image {source} is an SVG, which Gmail and Outlook do not show"
+            )
         width = image.get("width", "")
         if not width.isdigit() or int(width) > CONTENT_WIDTH:
             image.set("width", str(CONTENT_WIDTH))
@@ -164,7 +174,7 @@ def _check(post, email):
     document = lxml.html.document_fromstring(email.html)
     if not document.xpath("//a[@href=$href]", href=UNSUBSCRIBE):
         raise EmailRefused(
-            f"{post.source}: the email has no unsubscribe link (<a href=\"{UNSUBSCRIBE}\">); "
+            f'{post.source}: the email has no unsubscribe link (<a href="{UNSUBSCRIBE}">); '
             "the theme's email/footer.html must keep it"
         )
     kilobytes = email.size / 1024

@@ -25,8 +25,27 @@ from carnet.listing import listed_articles
 
 # Elements whose text makes up one run of prose: a sentence never crosses their edge.
 BLOCKS = {
-    "p", "li", "blockquote", "dd", "dt", "td", "th", "caption", "figcaption",
-    "h1", "h2", "h3", "h4", "h5", "h6", "pre", "div", "section", "table", "ul", "ol",
+    "p",
+    "li",
+    "blockquote",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "caption",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "div",
+    "section",
+    "table",
+    "ul",
+    "ol",
 }
 SKIPPED = {"script", "style", "template"}
 # The end of a sentence: . ! ? or … (with any closing » ” " ) after it), then a space and

@@ -46,7 +46,10 @@ _code_seen = {}
 def _stable(value):
     """The value as JSON-able data that is the same from one run to the next."""
     if isinstance(value, dict):
-        return [[str(key), _stable(item)] for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        return [
+            [str(key), _stable(item)]
+            for key, item in sorted(value.items(), key=lambda kv: str(kv[0]))
+        ]
     if isinstance(value, (list, tuple)):
         return [_stable(item) for item in value]
     if isinstance(value, (set, frozenset)):

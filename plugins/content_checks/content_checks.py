@@ -24,14 +24,28 @@ logger = logging.getLogger(__name__)
 
 KNOWN_METADATA = {
     # Pelican's
-    "title", "date", "modified", "category", "tags", "keywords", "author", "authors",
-    "slug", "summary", "lang", "translation", "status", "template", "save_as", "url",
+    "title",
+    "date",
+    "modified",
+    "category",
+    "tags",
+    "keywords",
+    "author",
+    "authors",
+    "slug",
+    "summary",
+    "lang",
+    "translation",
+    "status",
+    "template",
+    "save_as",
+    "url",
     # Carnet's
-    "newsletter", "newsletter-segment", "image",
+    "newsletter",
+    "newsletter-segment",
+    "image",
 }
-ISO_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def _relative(settings, path):
@@ -67,8 +81,12 @@ def checked_reader(reader_class):
             if name not in KNOWN_METADATA and hasattr(self, "_checked_path"):
                 close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)
                 hint = f" (did you mean {close[0].capitalize()}?)" if close else ""
-                logger.warning("%s: unknown metadata %r is ignored%s",
-                               self._checked_path, name.capitalize(), hint)
+                logger.warning(
+                    "%s: unknown metadata %r is ignored%s",
+                    self._checked_path,
+                    name.capitalize(),
+                    hint,
+                )
             return super().process_metadata(name, value)
 
     return CheckedReader
@@ -86,8 +104,12 @@ def check_unique_urls(generators):
     for save_as, contents in by_url.items():
         if len(contents) > 1:
             names = " and ".join(sorted(_relative(c.settings, c.source_path) for c in contents))
-            logger.error("%s: these posts would be published at the same address /%s "
-                         "(give one of them another title or a Slug:)", names, contents[0].url)
+            logger.error(
+                "%s: these posts would be published at the same address /%s "
+                "(give one of them another title or a Slug:)",
+                names,
+                contents[0].url,
+            )
 
 
 def check_internal_links(page_generator):
@@ -119,8 +141,12 @@ def _check_links_of(content):
             continue
         is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
         if not os.path.isfile(os.path.join(content_root, path)) or is_post_source:
-            logger.error("%s: links to {%s}%s, which is not a published post, page or file",
-                         _relative(content.settings, content.source_path), what, value)
+            logger.error(
+                "%s: links to {%s}%s, which is not a published post, page or file",
+                _relative(content.settings, content.source_path),
+                what,
+                value,
+            )
 
 
 def register():

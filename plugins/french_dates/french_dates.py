@@ -6,7 +6,7 @@ filters: date_long (« 9 septembre 2020 », « 1er avril 2021 »), date_short (�
 and month_year (« septembre 2020 »).
 """
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -19,7 +19,7 @@ def _formatter(settings, pattern):
     return _formatter_for(setting(settings, "CARNET_LOCALE"), pattern)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _formatter_for(locale, pattern):
     # Cached: set_locale_dates asks for one on every post.
     # French writes the first day of a month as an ordinal: « 1er avril ».

@@ -111,7 +111,9 @@ def _posts_to_typeset(generator):
     settings = generator.settings
     readers = generator.readers
     found = []
-    for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]):
+    for name in generator.get_files(
+        settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
+    ):
         path = os.path.abspath(os.path.join(generator.path, name))
         french_class = _french_reader_class(readers.readers.get(file_suffix(path)))
         if french_class and readers.get_cached_data(path, (None, None))[0] is None:

@@ -13,7 +13,9 @@ def link_neighbours(generator):
     for article in generator.articles + generator.hidden_articles:
         article.previous_article = None
         article.next_article = None
-    oldest_first = sorted(listed_articles(generator.articles), key=lambda a: (a.date, a.source_path))
+    oldest_first = sorted(
+        listed_articles(generator.articles), key=lambda a: (a.date, a.source_path)
+    )
     for older, newer in zip(oldest_first, oldest_first[1:]):
         newer.previous_article = older
         older.next_article = newer

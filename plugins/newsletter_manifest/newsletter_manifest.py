@@ -55,13 +55,18 @@ def _switch(article):
 def _check(article, settings):
     source = article.get_relative_source_path()
     if _switch(article) not in SWITCHES:
-        logger.error("%s: Newsletter must be yes, no or only, not %r", source, article.metadata["newsletter"])
+        logger.error(
+            "%s: Newsletter must be yes, no or only, not %r", source, article.metadata["newsletter"]
+        )
     segment = article.metadata.get("newsletter-segment")
     known = setting(settings, "CARNET_NEWSLETTER_SEGMENTS")
     if segment and segment.strip() not in known:
         names = ", ".join(sorted(known)) or "none is set"
         logger.error(
-            "%s: Newsletter-Segment %r is not in CARNET_NEWSLETTER_SEGMENTS (%s)", source, segment, names
+            "%s: Newsletter-Segment %r is not in CARNET_NEWSLETTER_SEGMENTS (%s)",
+            source,
+            segment,
+            names,
         )
 
 
@@ -73,7 +78,9 @@ def _post(article, settings):
     image = article.metadata.get("image")
     if image:
         # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
-        image = _absolute(settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/"))
+        image = _absolute(
+            settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/")
+        )
     segment = article.metadata.get("newsletter-segment")
     return {
         "id": article.slug,

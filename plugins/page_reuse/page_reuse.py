@@ -73,7 +73,15 @@ ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 # The names a template reads a post's text under. (Telling a summary from the whole text
 # would spare the list pages too, but working out every post's summary for its key cost
 # more than rendering those few pages again.)
-TEXT_NAMES = {"content", "_content", "get_content", "summary", "_summary", "get_summary", "word_count"}
+TEXT_NAMES = {
+    "content",
+    "_content",
+    "get_content",
+    "summary",
+    "_summary",
+    "get_summary",
+    "word_count",
+}
 # A post's fields that change with any change of its text (plugin reading_time counts the
 # words; the minutes it makes of them count as any other field).
 TEXT_FIELDS = {"_content", "word_count"}
@@ -157,7 +165,9 @@ class Digests:
         if not with_text:
             fields = {k: v for k, v in fields.items() if k not in TEXT_FIELDS}
             fields["metadata"] = {k: v for k, v in post.metadata.items() if k not in TEXT_FIELDS}
-        return _hash(f"{type(post).__name__}{self._mapping(fields, _address)}|{self._addresses(post)}")
+        return _hash(
+            f"{type(post).__name__}{self._mapping(fields, _address)}|{self._addresses(post)}"
+        )
 
     def _describe_deep(self, post, with_text):
         other = self._other_posts(with_text)
@@ -213,11 +223,16 @@ def _text_readers(tree):
         elif isinstance(node, nodes.Const) and isinstance(node.value, str):
             if TEXT_NAMES.intersection(node.value.split(".")):
                 readers.add("")
-        elif isinstance(node, nodes.Getitem) and not isinstance(node.arg, (nodes.Const, nodes.Slice)):
+        elif isinstance(node, nodes.Getitem) and not isinstance(
+            node.arg, (nodes.Const, nodes.Slice)
+        ):
             readers.add("")
         elif isinstance(node, nodes.Filter) and (
             (node.name == "attr" and not all(isinstance(arg, nodes.Const) for arg in node.args))
-            or any(kw.key == "attribute" and not isinstance(kw.value, nodes.Const) for kw in node.kwargs)
+            or any(
+                kw.key == "attribute" and not isinstance(kw.value, nodes.Const)
+                for kw in node.kwargs
+            )
         ):
             readers.add("")
     return sorted(readers)
@@ -320,7 +335,10 @@ class PageReuse:
         temporary = self.keys_path + ".tmp"
         with open(temporary, "w", encoding="utf-8") as file:
             templates = self.templates.analysed() if self.templates else self.known_templates
-            json.dump({"output_path": self.output_path, "pages": self.current, "templates": templates}, file)
+            json.dump(
+                {"output_path": self.output_path, "pages": self.current, "templates": templates},
+                file,
+            )
         os.replace(temporary, self.keys_path)
 
     def key(self, template, localcontext, site_context):
@@ -330,10 +348,16 @@ class PageReuse:
             sources, variables, others_text = self.templates.of(template.name)
             # Most variables are the site's own (settings, site-wide lists), the same on
             # every page: described once per template. The page's own are described here.
-            shared = tuple(n for n in variables if n in site_context and localcontext.get(n) is site_context[n])
+            shared = tuple(
+                n for n in variables if n in site_context and localcontext.get(n) is site_context[n]
+            )
             parts = [sources, localcontext.get("output_file", ""), str(others_text)]
             parts.append(self._shared(template.name, shared, site_context, others_text))
-            parts += [f"{name}={self._variable(name, localcontext, others_text)}" for name in variables if name not in shared]
+            parts += [
+                f"{name}={self._variable(name, localcontext, others_text)}"
+                for name in variables
+                if name not in shared
+            ]
         except UnstableValue:
             return None
         return _hash("\n".join(parts))
@@ -341,7 +365,11 @@ class PageReuse:
     def _shared(self, template_name, names, site_context, with_text):
         found = self._shared_digests.get((template_name, names))
         if found is None:
-            found = _hash("\n".join(f"{name}={self._variable(name, site_context, with_text)}" for name in names))
+            found = _hash(
+                "\n".join(
+                    f"{name}={self._variable(name, site_context, with_text)}" for name in names
+                )
+            )
             self._shared_digests[template_name, names] = found
         return found
 
@@ -402,7 +430,9 @@ def start(pelican_object):
         return
     if writes_feeds(settings):
         # Pelican takes one writer, and plugin plain_titles' writes the feeds' titles.
-        logger.warning("CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off")
+        logger.warning(
+            "CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off"
+        )
         return
     output_path = os.path.abspath(pelican_object.output_path)
     _build = PageReuse(settings, output_path)
@@ -470,9 +500,16 @@ def finish(pelican_object):
     if _build is None:
         return
     if _build.started_ns is not None:
-        _remove_untouched(_build.output_path, _build.started_ns, pelican_object.output_retention, _build.kept_paths)
+        _remove_untouched(
+            _build.output_path,
+            _build.started_ns,
+            pelican_object.output_retention,
+            _build.kept_paths,
+        )
     _build.save()
-    logger.info("Pages rendered: %d, kept as they were: %d", _build.rendered, len(_build.kept_paths))
+    logger.info(
+        "Pages rendered: %d, kept as they were: %d", _build.rendered, len(_build.kept_paths)
+    )
     _build = None
 
 

@@ -26,7 +26,9 @@ def use_post_lists(generator):
     # In place: the generator's context holds these same dict and lists.
     for tag in list(generator.tags):
         generator.tags[tag] = PostList(generator.tags[tag])
-    generator.categories[:] = [(category, PostList(posts)) for category, posts in generator.categories]
+    generator.categories[:] = [
+        (category, PostList(posts)) for category, posts in generator.categories
+    ]
     generator.authors[:] = [(author, PostList(posts)) for author, posts in generator.authors]
 
 

@@ -14,11 +14,15 @@ def test_every_step_runs_on_a_small_corpus(tmp_path):
     for step, _label in bench_run.STEPS:
         assert "seconds" in steps[step], (step, steps[step].get("problem"))
     code = str(tmp_path / "work" / "code")
-    assert all(r["carnet_code"] == code for r in steps["cold"]["runs"] + steps["publish_one"]["runs"])
+    assert all(
+        r["carnet_code"] == code for r in steps["cold"]["runs"] + steps["publish_one"]["runs"]
+    )
     assert steps["warm"]["edit_visible"] is True
     assert steps["publish_none"]["provider_calls"] == 0
     assert steps["publish_one"]["emails"] == 1
     assert steps["email"]["html_bytes"] > 0
     saved = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert saved["targets"] == report["targets"]
-    assert "| 12 | Vanilla Pelican, cold build |" in (tmp_path / "latest.md").read_text(encoding="utf-8")
+    assert "| 12 | Vanilla Pelican, cold build |" in (tmp_path / "latest.md").read_text(
+        encoding="utf-8"
+    )

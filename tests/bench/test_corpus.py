@@ -10,7 +10,9 @@ def test_the_same_seed_writes_the_same_corpus(tmp_path):
     second = corpus.generate(tmp_path / "b", 30)
     for index in range(30):
         name = corpus.post_filename(index)
-        assert (tmp_path / "a" / "posts" / name).read_bytes() == (tmp_path / "b" / "posts" / name).read_bytes()
+        assert (tmp_path / "a" / "posts" / name).read_bytes() == (
+            tmp_path / "b" / "posts" / name
+        ).read_bytes()
     assert first != second
 
 
@@ -28,6 +30,8 @@ def test_posts_have_about_800_words_and_link_to_existing_posts():
 
 def test_dates_run_one_a_day_up_to_the_newest_post():
     count = 10
-    dates = [re.search(r"^Date: (.+)$", corpus.post_text(i, count), re.M).group(1) for i in range(count)]
+    dates = [
+        re.search(r"^Date: (.+)$", corpus.post_text(i, count), re.M).group(1) for i in range(count)
+    ]
     assert dates == sorted(dates) and len(set(dates)) == count
     assert dates[-1] == "2024-12-31 08:00"

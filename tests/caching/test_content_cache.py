@@ -9,7 +9,6 @@ import shutil
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -100,7 +99,9 @@ def test_a_changed_url_setting_shows(site):
     assert (site.output / "etiquette" / "ecoute" / "index.html").exists()
     settings = site.root / "pelicanconf.py"
     original = settings.read_text()
-    settings.write_text(original + '\nTAG_URL = "mot-cle/{slug}/"\nTAG_SAVE_AS = "mot-cle/{slug}/index.html"\n')
+    settings.write_text(
+        original + '\nTAG_URL = "mot-cle/{slug}/"\nTAG_SAVE_AS = "mot-cle/{slug}/index.html"\n'
+    )
     site.build(production=False)
     assert (site.output / "mot-cle" / "ecoute" / "index.html").exists()
     assert "mot-cle/ecoute/" in site.read("premier-billet/index.html")
@@ -120,7 +121,7 @@ def test_turning_typography_off_shows(site):
     assert "d'origine" in site.read("premier-billet/index.html")
 
 
-SIGNATURE_PLUGIN = '''
+SIGNATURE_PLUGIN = """
 from pelican import signals
 
 
@@ -139,7 +140,7 @@ def sign(readers):
 
 def register():
     signals.readers_init.connect(sign)
-'''
+"""
 
 
 def test_a_changed_plugin_shows_in_the_next_build(site):
@@ -149,7 +150,9 @@ def test_a_changed_plugin_shows_in_the_next_build(site):
     plugin.mkdir(parents=True)
     (plugin / "__init__.py").write_text(SIGNATURE_PLUGIN.replace("{signature}", "signature-v1"))
     settings = site.root / "pelicanconf.py"
-    settings.write_text(settings.read_text() + '\nPLUGIN_PATHS += ["more_plugins"]\nPLUGINS += ["signature"]\n')
+    settings.write_text(
+        settings.read_text() + '\nPLUGIN_PATHS += ["more_plugins"]\nPLUGINS += ["signature"]\n'
+    )
     two_posts(site)
     done = site.invoke("build")
     assert done.returncode == 0, done.stderr

@@ -17,9 +17,13 @@ CATEGORIES = ["Journal intime", "Lancer son business", "Outils du coach"]
 TAGS = ["écoute", "tarifs", "doute", "confiance", "silence"]
 
 
-def write_post(site, number, title=None, category=None, tags=None, date=None, links=(), extra="", slug=None):
+def write_post(
+    site, number, title=None, category=None, tags=None, date=None, links=(), extra="", slug=None
+):
     body = f"Le billet numéro {number} parle d'écoute ; vraiment ? Oui : « toujours ».\n\n"
-    body += "".join(f"Voir aussi [ce billet]({{filename}}/posts/p{target}.md). " for target in links)
+    body += "".join(
+        f"Voir aussi [ce billet]({{filename}}/posts/p{target}.md). " for target in links
+    )
     body += extra
     site.add_post(
         f"p{number}.md",
@@ -46,11 +50,19 @@ def build_and_compare(site, tmp_path, monkeypatch):
     rendered = []
     real_render = jinja2.Template.render
     with monkeypatch.context() as patch:
-        patch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k))
+        patch.setattr(
+            jinja2.Template,
+            "render",
+            lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
+        )
         site.build(production=False)
     reference = tmp_path / "reference"
     shutil.rmtree(reference, ignore_errors=True)
-    build(site.settings_file(production=False), output_path=reference, overrides={"CARNET_PAGE_REUSE": False})
+    build(
+        site.settings_file(production=False),
+        output_path=reference,
+        overrides={"CARNET_PAGE_REUSE": False},
+    )
     assert_same_tree(site.output, reference)
     return len(rendered)
 
@@ -62,7 +74,11 @@ def assert_same_tree(built, reference):
         f"only with reuse: {sorted(built_files - reference_files)}; "
         f"only without: {sorted(reference_files - built_files)}"
     )
-    different = [str(p) for p in sorted(built_files) if (built / p).read_bytes() != (reference / p).read_bytes()]
+    different = [
+        str(p)
+        for p in sorted(built_files)
+        if (built / p).read_bytes() != (reference / p).read_bytes()
+    ]
     assert not different, f"stale pages: {different}"
 
 
@@ -89,12 +105,22 @@ def test_a_new_paragraph_leaves_the_pages_that_show_only_the_title(blog, tmp_pat
     build_and_compare(blog, tmp_path, monkeypatch)
     rendered = []
     real_render = jinja2.Template.render
-    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k))
+    monkeypatch.setattr(
+        jinja2.Template,
+        "render",
+        lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
+    )
     write_post(blog, 9, links=[0], extra="Un paragraphe de plus.")
     blog.build(production=False)
     assert "Un paragraphe de plus." in blog.read("billet-9/index.html")
     assert rendered.count("article.html") == 1
-    assert set(rendered) <= {"article.html", "index.html", "category.html", "tag.html", "author.html"}
+    assert set(rendered) <= {
+        "article.html",
+        "index.html",
+        "category.html",
+        "tag.html",
+        "author.html",
+    }
 
 
 def test_a_template_reading_the_text_of_listed_posts_sees_it_change(blog, tmp_path, monkeypatch):
@@ -122,16 +148,20 @@ EDITS = {
     "title of a linked post": lambda s: write_post(s, 6, title="Un titre tout neuf"),
     "category": lambda s: write_post(s, 5, category="Outils du coach", links=[8]),
     "tags": lambda s: write_post(s, 2, tags="silence, nouvelle étiquette"),
-    "date (order, neighbours, archives)": lambda s: write_post(s, 7, date="2019-03-03 10:00", links=[10]),
+    "date (order, neighbours, archives)": lambda s: write_post(
+        s, 7, date="2019-03-03 10:00", links=[10]
+    ),
     "a new link (backlinks)": lambda s: write_post(s, 0, links=[9, 11]),
     "new newest post": lambda s: write_post(s, 12, date="2022-06-01 09:00", links=[1]),
     "deleted post": lambda s: (s.content / "posts" / "p3.md").unlink(),
     "renamed link target": lambda s: write_post(s, 8, slug="billet-huit-renomme"),
-    "page title (menu of every page)": lambda s: s.add_page("a-propos.md", title="Qui suis-je", body="Qui écrit ici."),
+    "page title (menu of every page)": lambda s: s.add_page(
+        "a-propos.md", title="Qui suis-je", body="Qui écrit ici."
+    ),
     "setting": lambda s: (s.root / "pelicanconf.py").write_text(
-        (s.root / "pelicanconf.py").read_text(encoding="utf-8").replace(
-            'SITESUBTITLE = "', 'SITESUBTITLE = "Nouveau : '
-        ),
+        (s.root / "pelicanconf.py")
+        .read_text(encoding="utf-8")
+        .replace('SITESUBTITLE = "', 'SITESUBTITLE = "Nouveau : '),
         encoding="utf-8",
     ),
 }
@@ -154,12 +184,16 @@ def test_an_edited_template_renders_the_pages_that_use_it(blog, tmp_path, monkey
     shutil.copytree(real, theme)  # the site's own copy, to edit
     build_and_compare(blog, tmp_path, monkeypatch)
     footer = theme / "templates" / "partials" / "site_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8") + "<p>Pied de page modifié</p>\n", encoding="utf-8")
+    footer.write_text(
+        footer.read_text(encoding="utf-8") + "<p>Pied de page modifié</p>\n", encoding="utf-8"
+    )
     assert build_and_compare(blog, tmp_path, monkeypatch) == total_pages(blog)
     assert "Pied de page modifié" in blog.read("index.html")
     article = theme / "templates" / "article.html"
-    article.write_text(article.read_text(encoding="utf-8").replace("</article>", "</article><!-- v2 -->", 1),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("</article>", "</article><!-- v2 -->", 1),
+        encoding="utf-8",
+    )
     rendered = build_and_compare(blog, tmp_path, monkeypatch)
     assert rendered == len(list((blog.content / "posts").glob("*.md")))
 
@@ -171,9 +205,12 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(blog, tmp_path, 
     assert build_and_compare(blog, tmp_path, monkeypatch) == 1
 
 
-def test_files_the_build_did_not_make_are_removed_but_retention_is_kept(blog, tmp_path, monkeypatch):
+def test_files_the_build_did_not_make_are_removed_but_retention_is_kept(
+    blog, tmp_path, monkeypatch
+):
     (blog.root / "pelicanconf.py").write_text(
-        (blog.root / "pelicanconf.py").read_text(encoding="utf-8") + '\nOUTPUT_RETENTION = [".git"]\n',
+        (blog.root / "pelicanconf.py").read_text(encoding="utf-8")
+        + '\nOUTPUT_RETENTION = [".git"]\n',
         encoding="utf-8",
     )
     blog.build(production=False)

@@ -1,9 +1,9 @@
 """Bad input stops the build with a message naming the file and the problem."""
 
 import pytest
+from conftest import post_text
 
 from carnet.build import BuildFailed
-from conftest import post_text
 
 CASES = {
     "no title": (post_text(title=None), "could not find information about 'title'"),

@@ -6,10 +6,20 @@ LONG_BODY = "Premier paragraphe.\n\n" + "Phrase du milieu. " * 80 + "\n\nDerniè
 
 
 def build_with_posts(site):
-    site.add_post("a.md", title="Le <body> & moi", date="2020-09-09", category="Journal intime",
-                  body=LONG_BODY + " Voir [l’autre]({filename}/posts/b.md).")
-    site.add_post("b.md", title="Premiers tarifs", date="2021-03-15",
-                  category="Lancer son business", body="Fixer son prix ?")
+    site.add_post(
+        "a.md",
+        title="Le <body> & moi",
+        date="2020-09-09",
+        category="Journal intime",
+        body=LONG_BODY + " Voir [l’autre]({filename}/posts/b.md).",
+    )
+    site.add_post(
+        "b.md",
+        title="Premiers tarifs",
+        date="2021-03-15",
+        category="Lancer son business",
+        body="Fixer son prix ?",
+    )
     site.build()
 
 
@@ -37,7 +47,9 @@ def test_category_feeds(site):
     for name in ("journal-intime.atom.xml", "journal-intime.rss.xml"):
         feed = parse(site, name)
         assert [e.title for e in feed.entries] == ["Le <body> & moi"]
-    assert [e.title for e in parse(site, "lancer-son-business.atom.xml").entries] == ["Premiers tarifs"]
+    assert [e.title for e in parse(site, "lancer-son-business.atom.xml").entries] == [
+        "Premiers tarifs"
+    ]
 
 
 def test_feed_titles_and_content_are_typeset(site):

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import lxml.html
-
 from conftest import ROOT
 
 
@@ -18,15 +17,33 @@ def text_of(html, part="/*"):
 
 
 def three_posts(site):
-    site.add_post("a.md", title="Fin par SMS", date="2020-09-09 08:30",
-                  category="Journal intime", tags="clients, fin", author="Claire Dumas",
-                  body="Elle a mis fin au coaching par un simple message.")
-    site.add_post("b.md", title="Premiers tarifs", date="2021-03-15",
-                  category="Lancer son business", tags="tarifs", author="Julien Moreau",
-                  body="Fixer son premier prix.")
-    site.add_post("c.md", title="Gratitude", date="2021-04-02",
-                  category="Journal Intime", tags="clients", author="Claire Dumas",
-                  body="Un merci reçu un mardi soir.")
+    site.add_post(
+        "a.md",
+        title="Fin par SMS",
+        date="2020-09-09 08:30",
+        category="Journal intime",
+        tags="clients, fin",
+        author="Claire Dumas",
+        body="Elle a mis fin au coaching par un simple message.",
+    )
+    site.add_post(
+        "b.md",
+        title="Premiers tarifs",
+        date="2021-03-15",
+        category="Lancer son business",
+        tags="tarifs",
+        author="Julien Moreau",
+        body="Fixer son premier prix.",
+    )
+    site.add_post(
+        "c.md",
+        title="Gratitude",
+        date="2021-04-02",
+        category="Journal Intime",
+        tags="clients",
+        author="Claire Dumas",
+        body="Un merci reçu un mardi soir.",
+    )
 
 
 def test_article_shows_french_long_date_author_category_and_tags(site):
@@ -57,7 +74,9 @@ def test_french_dates_need_no_french_os_locale(site):
     env = {"LC_ALL": "C", "LANG": "C", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
         [sys.executable, "-c", code, str(ROOT), site.settings_file(), str(site.output)],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert "ERROR" not in done.stdout + done.stderr
@@ -108,8 +127,13 @@ def test_tag_author_archive_and_404_pages_exist(site):
 
 def test_home_is_paginated_with_summaries(site):
     for day in range(1, 13):
-        site.add_post(f"p{day}.md", title=f"Billet numéro {day}", date=f"2021-01-{day:02d}",
-                      category="Journal intime", body=f"Résumé du billet {day}. " * 5)
+        site.add_post(
+            f"p{day}.md",
+            title=f"Billet numéro {day}",
+            date=f"2021-01-{day:02d}",
+            category="Journal intime",
+            body=f"Résumé du billet {day}. " * 5,
+        )
     site.build()
     first = text_of(site.read("index.html"), "//main")
     second = text_of(site.read("page/2/index.html"), "//main")
@@ -122,12 +146,17 @@ def test_home_is_paginated_with_summaries(site):
 def test_drafts_and_future_posts_appear_nowhere(site):
     three_posts(site)
     site.add_post("draft.md", title="Brouillon secret", status="draft", body="Mot-draftmark.")
-    site.add_post("future.md", title="Billet du futur", date="2031-05-01",
-                  body="Mot-futuremark.")
+    site.add_post("future.md", title="Billet du futur", date="2031-05-01", body="Mot-futuremark.")
     site.build()
     everything = site.all_text()
-    for mark in ("Brouillon secret", "Mot-draftmark", "Billet du futur", "Mot-futuremark",
-                 "brouillon-secret", "billet-du-futur"):
+    for mark in (
+        "Brouillon secret",
+        "Mot-draftmark",
+        "Billet du futur",
+        "Mot-futuremark",
+        "brouillon-secret",
+        "billet-du-futur",
+    ):
         assert mark not in everything
     assert not any("draft" in str(p.relative_to(site.output)) for p in site.output.rglob("*"))
 

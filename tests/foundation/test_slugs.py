@@ -10,14 +10,19 @@ import pytest
     [
         ("Qu’est-ce que l’écoute ?", "qu-est-ce-que-l-ecoute"),
         ("Qu'est-ce que l'écoute ?", "qu-est-ce-que-l-ecoute"),
-        ("Les 5 plus beaux mots de la langue française", "les-5-plus-beaux-mots-de-la-langue-francaise"),
+        (
+            "Les 5 plus beaux mots de la langue française",
+            "les-5-plus-beaux-mots-de-la-langue-francaise",
+        ),
         ("Œuvre, cœur & âme : l’été !", "oeuvre-coeur-ame-l-ete"),
     ],
 )
 def test_slug_from_french_title(site, title, slug):
     site.add_post("p.md", title=title)
     site.build()
-    assert (site.output / slug / "index.html").exists(), sorted(p.name for p in site.output.iterdir())
+    assert (site.output / slug / "index.html").exists(), sorted(
+        p.name for p in site.output.iterdir()
+    )
 
 
 def test_nfd_title_gives_the_same_slug_and_text_as_nfc(site):

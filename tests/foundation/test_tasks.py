@@ -7,7 +7,6 @@ import time
 import urllib.request
 
 
-
 def test_build_writes_the_development_site(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("build")
@@ -63,8 +62,12 @@ def test_serve_serves_the_built_site(site):
     site.add_post("a.md", title="Un billet")
     assert site.invoke("build").returncode == 0
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-                              cwd=site.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         for _ in range(50):
             try:

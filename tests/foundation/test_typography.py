@@ -27,7 +27,7 @@ def test_content_rules(site, typed, typeset):
 
 def test_code_pre_urls_and_attributes_are_left_alone(site):
     body = (
-        "Voir [la page ?](https://exemple.fr/recherche?q=a:b&x=1 \"Titre : là ?\") ici.\n\n"
+        'Voir [la page ?](https://exemple.fr/recherche?q=a:b&x=1 "Titre : là ?") ici.\n\n'
         "Du code `a ? b : c` en ligne.\n\n"
         "    bloc ; de code ?\n"
     )
@@ -46,8 +46,9 @@ def test_times_and_correct_text_stay_unchanged(site):
 
 
 def test_title_and_summary_are_typeset(site):
-    site.add_post("p.md", title="Pourquoi moi ?", summary="Une question : la mienne !",
-                  body="Texte.")
+    site.add_post(
+        "p.md", title="Pourquoi moi ?", summary="Une question : la mienne !", body="Texte."
+    )
     site.build()
     page = site.read("pourquoi-moi/index.html")
     assert f"Pourquoi moi{NNBSP}?" in page

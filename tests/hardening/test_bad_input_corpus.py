@@ -5,9 +5,9 @@ what the build must say."""
 import unicodedata
 
 import pytest
+from conftest import post_text
 
 from carnet.build import BuildFailed
-from conftest import post_text
 
 ERROR, WARNING = "error", "warning"
 
@@ -110,14 +110,33 @@ def settings_typo(site):
     conf = site.root / "pelicanconf.py"
     conf.write_text(conf.read_text() + '\nCARNET_CATEGORIE = ["Journal intime"]\n')
     site.add_post("ok.md", post_text())
-    return WARNING, "settings", "CARNET_CATEGORIE is not a Carnet setting; did you mean CARNET_CATEGORIES?"
+    return (
+        WARNING,
+        "settings",
+        "CARNET_CATEGORIE is not a Carnet setting; did you mean CARNET_CATEGORIES?",
+    )
 
 
 CASES = [
-    missing_title, missing_date, impossible_month, impossible_day, ambiguous_date,
-    french_words_date, unknown_status, invalid_utf8, empty_file, five_megabyte_post,
-    same_slug_twice, same_title_in_nfc_and_nfd, link_to_missing_post, link_to_draft,
-    missing_image, unknown_metadata, title_without_text, image_without_alt, settings_typo,
+    missing_title,
+    missing_date,
+    impossible_month,
+    impossible_day,
+    ambiguous_date,
+    french_words_date,
+    unknown_status,
+    invalid_utf8,
+    empty_file,
+    five_megabyte_post,
+    same_slug_twice,
+    same_title_in_nfc_and_nfd,
+    link_to_missing_post,
+    link_to_draft,
+    missing_image,
+    unknown_metadata,
+    title_without_text,
+    image_without_alt,
+    settings_typo,
 ]
 
 
@@ -133,9 +152,18 @@ def test_case_names_the_file_and_the_problem(site, case):
     assert any(line.startswith(where) and problem in line for line in lines), lines
 
 
-ERROR_CASES = [case for case in CASES if case.__name__ in {
-    "missing_title", "ambiguous_date", "invalid_utf8", "same_slug_twice", "missing_image",
-}]
+ERROR_CASES = [
+    case
+    for case in CASES
+    if case.__name__
+    in {
+        "missing_title",
+        "ambiguous_date",
+        "invalid_utf8",
+        "same_slug_twice",
+        "missing_image",
+    }
+]
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=lambda case: case.__name__)
@@ -151,9 +179,13 @@ def test_publish_deploys_and_sends_nothing(site, tmp_path, case):
 
 # Input that looks odd but is right: it must just work.
 
+
 def test_bom_and_crlf_just_work(site):
-    site.add_post("bom.md", "\ufeffTitle: Avec BOM\r\nDate: 2020-01-01\r\nTags: a, b\r\n\r\n"
-                            "Premier paragraphe ?\r\n\r\nSecond.\r\n")
+    site.add_post(
+        "bom.md",
+        "\ufeffTitle: Avec BOM\r\nDate: 2020-01-01\r\nTags: a, b\r\n\r\n"
+        "Premier paragraphe ?\r\n\r\nSecond.\r\n",
+    )
     site.build()
     page = site.read("avec-bom/index.html")
     assert "\ufeff" not in page and "\r" not in page
@@ -170,7 +202,9 @@ def test_one_category_whatever_the_case(site):
 
 
 def test_markup_in_titles_and_tags_is_plain_text_everywhere(site):
-    site.add_post("x.md", post_text(title="<script>alert(1)</script> & co", tags="<b>gras</b>, a&b"))
+    site.add_post(
+        "x.md", post_text(title="<script>alert(1)</script> & co", tags="<b>gras</b>, a&b")
+    )
     site.build()
     for path in site.output.rglob("*.*ml"):
         text = path.read_text()

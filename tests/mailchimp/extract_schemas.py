@@ -36,7 +36,11 @@ DROPPED = {"description", "example", "title", "x-title", "x-value", "x-discrimin
 
 def clean(node):
     if isinstance(node, dict):
-        return {("anyOf" if key == "x-oneOf" else key): _clean_value(key, value) for key, value in node.items() if key not in DROPPED}
+        return {
+            ("anyOf" if key == "x-oneOf" else key): _clean_value(key, value)
+            for key, value in node.items()
+            if key not in DROPPED
+        }
     if isinstance(node, list):
         return [clean(item) for item in node]
     return node
@@ -53,7 +57,11 @@ def query_schema(parameters):
     for parameter in parameters:
         if parameter["in"] == "query":
             properties[parameter["name"]] = clean(
-                {key: value for key, value in parameter.items() if key not in {"name", "in", "required", "default", "collectionFormat"}}
+                {
+                    key: value
+                    for key, value in parameter.items()
+                    if key not in {"name", "in", "required", "default", "collectionFormat"}
+                }
             )
     return {"type": "object", "properties": properties, "additionalProperties": False}
 

@@ -35,14 +35,25 @@ import signal
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FAULTS = ("500", "503", "429-json", "429", "403", "drop-before", "drop-after", "timeout", "kill-before", "kill-after")
+FAULTS = (
+    "500",
+    "503",
+    "429-json",
+    "429",
+    "403",
+    "drop-before",
+    "drop-after",
+    "timeout",
+    "kill-before",
+    "kill-after",
+)
 ROUTES = [
     ("GET", r"/ping", "ping"),
     ("GET", r"/lists/(?P<list_id>[^/]+)", "get_list"),
@@ -94,7 +105,9 @@ class StandIn:
         return f"http://127.0.0.1:{self._server.server_address[1]}/3.0"
 
     def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -132,7 +145,11 @@ class StandIn:
 
     def add_campaign(self, title, status="save", list_id=None, html=""):
         """Put a campaign there directly, as if made in Mailchimp's web app."""
-        body = {"type": "regular", "recipients": {"list_id": list_id or next(iter(self.list_ids))}, "settings": {"title": title}}
+        body = {
+            "type": "regular",
+            "recipients": {"list_id": list_id or next(iter(self.list_ids))},
+            "settings": {"title": title},
+        }
         with self._lock:
             campaign = self._new_campaign(body)
             campaign["status"] = status
@@ -172,12 +189,19 @@ class StandIn:
         return 200, {"id": list_id, "name": "Carnet de coach"}
 
     def list_campaigns(self, query, body):
-        found = [c for c in self.campaigns.values() if not query.get("list_id") or c["recipients"].get("list_id") == query["list_id"]]
+        found = [
+            c
+            for c in self.campaigns.values()
+            if not query.get("list_id") or c["recipients"].get("list_id") == query["list_id"]
+        ]
         if query.get("status"):
             found = [c for c in found if c["status"] == query["status"]]
         found.sort(key=lambda c: c["create_time"], reverse=query.get("sort_dir") == "DESC")
         offset, count = int(query.get("offset", 0)), int(query.get("count", 10))
-        return 200, {"campaigns": [_public(c) for c in found[offset : offset + count]], "total_items": len(found)}
+        return 200, {
+            "campaigns": [_public(c) for c in found[offset : offset + count]],
+            "total_items": len(found),
+        }
 
     def create_campaign(self, query, body):
         list_id = body.get("recipients", {}).get("list_id")
@@ -191,7 +215,11 @@ class StandIn:
     def update_campaign(self, query, body, campaign_id):
         campaign = self._campaign(campaign_id)
         if campaign["status"] != "save":
-            raise Problem(400, "Bad Request", "Cannot update a campaign that has already been sent or scheduled.")
+            raise Problem(
+                400,
+                "Bad Request",
+                "Cannot update a campaign that has already been sent or scheduled.",
+            )
         campaign["settings"].update(body.get("settings", {}))
         if "recipients" in body:
             campaign["recipients"] = body["recipients"]
@@ -206,17 +234,30 @@ class StandIn:
         campaign = self._campaign(campaign_id)
         if campaign["status"] != "save":
             raise Problem(400, "Bad Request", "Cannot change the content of a sent campaign.")
-        campaign["content"] = {"html": body.get("html", ""), "plain_text": body.get("plain_text", "")}
+        campaign["content"] = {
+            "html": body.get("html", ""),
+            "plain_text": body.get("plain_text", ""),
+        }
         return 200, campaign["content"]
 
     def _check_ready(self, campaign):
         if self.send_refusal:
-            raise Problem(400, "Bad Request", f"Your Campaign is not ready to send. {self.send_refusal}")
-        missing = [f"settings.{k}" for k in ("subject_line", "from_name", "reply_to") if not campaign["settings"].get(k)]
+            raise Problem(
+                400, "Bad Request", f"Your Campaign is not ready to send. {self.send_refusal}"
+            )
+        missing = [
+            f"settings.{k}"
+            for k in ("subject_line", "from_name", "reply_to")
+            if not campaign["settings"].get(k)
+        ]
         if "*|UNSUB|*" not in campaign["content"]["html"]:
             missing.append("an unsubscribe link (*|UNSUB|*)")
         if missing:
-            raise Problem(400, "Bad Request", "Your Campaign is not ready to send. Missing: " + ", ".join(missing))
+            raise Problem(
+                400,
+                "Bad Request",
+                "Your Campaign is not ready to send. Missing: " + ", ".join(missing),
+            )
 
     def _deliver(self, campaign, status, send_time):
         if campaign["status"] != "save":
@@ -234,16 +275,35 @@ class StandIn:
         try:
             when = datetime.fromisoformat(body["schedule_time"].replace("Z", "+00:00"))
         except ValueError:
-            raise Problem(400, "Invalid Resource", "schedule_time is not a valid date-time.") from None
-        if when.tzinfo is None or when.minute % 15 or when.second or when <= datetime.now(timezone.utc):
-            raise Problem(400, "Invalid Resource", "Schedule time must be in the future and on the quarter-hour (:00, :15, :30, :45).")
-        self._deliver(campaign, "schedule", when.astimezone(timezone.utc).isoformat(timespec="seconds"))
+            raise Problem(
+                400, "Invalid Resource", "schedule_time is not a valid date-time."
+            ) from None
+        if (
+            when.tzinfo is None
+            or when.minute % 15
+            or when.second
+            or when <= datetime.now(UTC)
+        ):
+            raise Problem(
+                400,
+                "Invalid Resource",
+                "Schedule time must be in the future and on the quarter-hour (:00, :15, :30, :45).",
+            )
+        self._deliver(
+            campaign, "schedule", when.astimezone(UTC).isoformat(timespec="seconds")
+        )
         return 204, None
 
     def send_test(self, query, body, campaign_id):
         campaign = self._campaign(campaign_id)
         self._check_ready(campaign)
-        self.tests_sent.append({"to": body["test_emails"], "subject": campaign["settings"].get("subject_line"), "title": campaign["settings"].get("title")})
+        self.tests_sent.append(
+            {
+                "to": body["test_emails"],
+                "subject": campaign["settings"].get("subject_line"),
+                "title": campaign["settings"].get("title"),
+            }
+        )
         return 204, None
 
     # --- HTTP -----------------------------------------------------------------------------
@@ -277,7 +337,9 @@ class StandIn:
         typed_query = {}
         for name, value in query.items():
             declared = schema["query"]["properties"].get(name, {})
-            typed_query[name] = int(value) if declared.get("type") == "integer" and value.isdigit() else value
+            typed_query[name] = (
+                int(value) if declared.get("type") == "integer" and value.isdigit() else value
+            )
             if declared.get("type") == "array":
                 typed_query[name] = value.split(",")
         for error in jsonschema.Draft4Validator(schema["query"]).iter_errors(typed_query):
@@ -315,7 +377,9 @@ class StandIn:
                     return
                 if fault in ("500", "503", "429-json", "429", "403"):
                     return self._fault_answer(fault)
-                status, payload = standin._answer(self.command, split, raw, self.headers.get("Authorization", ""))
+                status, payload = standin._answer(
+                    self.command, split, raw, self.headers.get("Authorization", "")
+                )
                 if fault == "kill-after":
                     standin._kill_client()
                 if fault in ("drop-after", "kill-after"):
@@ -335,9 +399,15 @@ class StandIn:
                     return self._send_raw(503, page, "text/html")
                 if fault in ("429", "403"):
                     return self._send_raw(int(fault), b"", None)
-                titles = {"500": (500, "Internal Server Error"), "429-json": (429, "Too Many Requests")}
+                titles = {
+                    "500": (500, "Internal Server Error"),
+                    "429-json": (429, "Too Many Requests"),
+                }
                 status, title = titles[fault]
-                self._send(status, _problem_body(Problem(status, title, "The stand-in injected this fault.")))
+                self._send(
+                    status,
+                    _problem_body(Problem(status, title, "The stand-in injected this fault.")),
+                )
 
             def _send(self, status, payload):
                 if payload is None:
@@ -361,21 +431,37 @@ class StandIn:
         """(status, JSON payload or None) for one request, carried out under the lock."""
         try:
             if not self._authorised(authorization):
-                raise Problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter.")
+                raise Problem(
+                    401,
+                    "API Key Invalid",
+                    "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+                )
             name, path_params, operation = self._route(method, split.path)
             if name is None:
-                raise Problem(404, "Resource Not Found", "The requested resource could not be found.")
+                raise Problem(
+                    404, "Resource Not Found", "The requested resource could not be found."
+                )
             query = dict(parse_qsl(split.query))
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:
-                raise Problem(400, "JSON Parse Error", "We encountered an unspecified JSON parsing error.") from None
+                raise Problem(
+                    400, "JSON Parse Error", "We encountered an unspecified JSON parsing error."
+                ) from None
             problems = self._check(operation, query, body)
             if problems:
                 with self._lock:
                     self.violations.append(f"{operation}: " + "; ".join(problems))
-                errors = [{"field": p.split(":")[0], "message": p.split(":", 1)[1].strip()} for p in problems]
-                raise Problem(400, "Invalid Resource", "The resource submitted could not be validated.", errors)
+                errors = [
+                    {"field": p.split(":")[0], "message": p.split(":", 1)[1].strip()}
+                    for p in problems
+                ]
+                raise Problem(
+                    400,
+                    "Invalid Resource",
+                    "The resource submitted could not be validated.",
+                    errors,
+                )
             with self._lock:
                 return getattr(self, name)(query, body, **path_params)
         except Problem as problem:
@@ -414,4 +500,4 @@ def _spec_path(pattern):
 
 
 def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")

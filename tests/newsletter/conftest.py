@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from mailchimp.standin import StandIn
 
 from carnet import newsletter
 from carnet.newsletter import ledger
-from mailchimp.standin import StandIn
 
 # Looks like a real key (32 hex digits, a data centre) so that leaks are easy to find.
 API_KEY = "3f9a7c21e4b05d86a1c2e3f4a5b6c7d8-us21"
@@ -35,7 +35,12 @@ FAST = {
 @pytest.fixture(autouse=True)
 def no_real_account(monkeypatch):
     """Whatever the developer's shell has, tests never reach a real account or target."""
-    for name in ("MAILCHIMP_API_KEY", "MAILCHIMP_LIST_ID", "MAILCHIMP_API_URL", "CARNET_DEPLOY_TARGET"):
+    for name in (
+        "MAILCHIMP_API_KEY",
+        "MAILCHIMP_LIST_ID",
+        "MAILCHIMP_API_URL",
+        "CARNET_DEPLOY_TARGET",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -55,7 +60,11 @@ def mailchimp(standin, monkeypatch):
 
 
 def mailchimp_environment(standin):
-    return {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_LIST_ID": LIST_ID, "MAILCHIMP_API_URL": standin.url}
+    return {
+        "MAILCHIMP_API_KEY": API_KEY,
+        "MAILCHIMP_LIST_ID": LIST_ID,
+        "MAILCHIMP_API_URL": standin.url,
+    }
 
 
 class Blog:
@@ -81,7 +90,9 @@ class Blog:
     def invoke(self, *args, env=None):
         """`invoke ARGS` in the site, its publishconf.py ending with this blog's overrides."""
         lines = "".join(f"{name} = {value!r}\n" for name, value in self.overrides.items())
-        Path(self.site.settings_file()).write_text(self._publishconf + "\n# Test settings\n" + lines, encoding="utf-8")
+        Path(self.site.settings_file()).write_text(
+            self._publishconf + "\n# Test settings\n" + lines, encoding="utf-8"
+        )
         return self.site.invoke(*args, env=env)
 
     def start_ledger(self, entries=None):
@@ -100,7 +111,9 @@ class Blog:
 
     def sent(self):
         """{post id: provider} for the posts that really went out."""
-        return {key: e["provider"] for key, e in self.ledger().items() if e["provider"] != "baseline"}
+        return {
+            key: e["provider"] for key, e in self.ledger().items() if e["provider"] != "baseline"
+        }
 
     def outbox(self):
         folder = self.root / "outbox"
@@ -108,10 +121,17 @@ class Blog:
 
     def start_child(self, env, **overrides):
         """The newsletter in a child process (stdout/stderr captured)."""
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
+        full_env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))
+        }
         full_env.update(env)
         return subprocess.Popen(
-            [sys.executable, CHILD, self.site.settings_file(), json.dumps(dict(self.overrides, **overrides))],
+            [
+                sys.executable,
+                CHILD,
+                self.site.settings_file(),
+                json.dumps(dict(self.overrides, **overrides)),
+            ],
             env=full_env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

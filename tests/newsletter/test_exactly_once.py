@@ -9,9 +9,9 @@ Two publishes at once: the second waits for the first, or stops; never a second 
 import time
 
 import pytest
+from conftest import make_site
 
 from carnet.newsletter import files
-from conftest import make_site
 from newsletter.conftest import Blog, mailchimp_environment
 
 TITLES = {"carnet:premier-billet": 1, "carnet:second-billet": 1}
@@ -40,7 +40,9 @@ def test_a_clean_run_makes_the_expected_requests(fresh, mailchimp):
 
 @pytest.mark.parametrize("when", ["kill-before", "kill-after"])
 @pytest.mark.parametrize("step", range(1, CLEAN_RUN_REQUESTS + 1))
-def test_killed_at_any_step_then_published_again_sends_each_post_once(fresh, standin, monkeypatch, step, when):
+def test_killed_at_any_step_then_published_again_sends_each_post_once(
+    fresh, standin, monkeypatch, step, when
+):
     standin.inject(when, nth=step)
     child = fresh.start_child(mailchimp_environment(standin))
     standin.client_pid = child.pid
@@ -66,7 +68,9 @@ class Crash(BaseException):
 def count_writes(blog, monkeypatch):
     calls = []
     real = files.write_atomically
-    monkeypatch.setattr(files, "write_atomically", lambda *args: calls.append(args[0]) or real(*args))
+    monkeypatch.setattr(
+        files, "write_atomically", lambda *args: calls.append(args[0]) or real(*args)
+    )
     blog.run()
     return calls
 
@@ -95,8 +99,10 @@ def test_outbox_crash_at_every_write_then_publish_again(two_posts, monkeypatch):
                 two_posts.run()
         two_posts.run()
         assert two_posts.outbox() == [
-            "2021-01-05-premier-billet.eml", "2021-01-05-premier-billet.html",
-            "2021-02-01-second-billet.eml", "2021-02-01-second-billet.html",
+            "2021-01-05-premier-billet.eml",
+            "2021-01-05-premier-billet.html",
+            "2021-02-01-second-billet.eml",
+            "2021-02-01-second-billet.html",
         ], crash_at
         assert two_posts.sent() == {"premier-billet": "outbox", "second-billet": "outbox"}
 
@@ -130,5 +136,8 @@ def test_a_second_publish_that_cannot_wait_stops_with_a_message(fresh, standin):
     second_out, second_err = second.communicate(timeout=60)
     first.communicate(timeout=60)
     assert second.returncode == 1
-    assert f"Another publish (process {first.pid}) is still sending the newsletter; this one sent nothing" in second_err
+    assert (
+        f"Another publish (process {first.pid}) is still sending the newsletter; this one sent nothing"
+        in second_err
+    )
     assert first.returncode == 0 and standin.delivered_titles() == TITLES

@@ -9,8 +9,12 @@ from carnet.newsletter import ledger
 from carnet.newsletter.ledger import LedgerError
 
 ENTRY = {
-    "provider": "mailchimp", "campaign_id": "c1", "sent_at": "2021-10-05T06:30:00+00:00",
-    "title": "Un titre", "url": "https://x.fr/a/", "source": "posts/a.md",
+    "provider": "mailchimp",
+    "campaign_id": "c1",
+    "sent_at": "2021-10-05T06:30:00+00:00",
+    "title": "Un titre",
+    "url": "https://x.fr/a/",
+    "source": "posts/a.md",
 }
 
 
@@ -41,16 +45,36 @@ def test_a_failed_write_keeps_the_old_ledger_and_leaves_no_temp_file(tmp_path, m
 
 CORRUPT = {
     "truncated": ('{"version": 1, "posts": {"a": ', "is not valid JSON"),
-    "merge conflict": ('<<<<<<< HEAD\n{"version": 1, "posts": {}}\n=======\n', "merge-conflict markers"),
+    "merge conflict": (
+        '<<<<<<< HEAD\n{"version": 1, "posts": {}}\n=======\n',
+        "merge-conflict markers",
+    ),
     "wrong version": ('{"version": 2, "posts": {}}', "is not a version 1 ledger"),
     "a list": ("[]", "is not a version 1 ledger"),
     "no posts": ('{"version": 1}', 'has no "posts" object'),
     "entry not an object": ('{"version": 1, "posts": {"a": "sent"}}', "bad entry for 'a'"),
-    "missing source": (json.dumps({"version": 1, "posts": {"a": {k: v for k, v in ENTRY.items() if k != "source"}}}), '"source" is missing'),
-    "bad date": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="hier")}}), '"sent_at" is not an ISO date'),
-    "naive date": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="2021-10-05T06:30:00")}}), "no time zone"),
-    "numeric campaign": (json.dumps({"version": 1, "posts": {"a": dict(ENTRY, campaign_id=12)}}), '"campaign_id" must be'),
-    "duplicate key": ('{"version": 1, "posts": {"a": %s, "a": %s}}' % (json.dumps(ENTRY), json.dumps(ENTRY)), "appears twice"),
+    "missing source": (
+        json.dumps(
+            {"version": 1, "posts": {"a": {k: v for k, v in ENTRY.items() if k != "source"}}}
+        ),
+        '"source" is missing',
+    ),
+    "bad date": (
+        json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="hier")}}),
+        '"sent_at" is not an ISO date',
+    ),
+    "naive date": (
+        json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="2021-10-05T06:30:00")}}),
+        "no time zone",
+    ),
+    "numeric campaign": (
+        json.dumps({"version": 1, "posts": {"a": dict(ENTRY, campaign_id=12)}}),
+        '"campaign_id" must be',
+    ),
+    "duplicate key": (
+        '{"version": 1, "posts": {"a": %s, "a": %s}}' % (json.dumps(ENTRY), json.dumps(ENTRY)),
+        "appears twice",
+    ),
     "not utf-8": (b'{"version": 1, "posts": {"\xe9": {}}}', "cannot be read"),
 }
 
@@ -68,7 +92,9 @@ def test_a_corrupt_ledger_is_named_with_its_problem(tmp_path, case):
 
 
 @pytest.mark.parametrize("provider", ["outbox", "mailchimp"])
-def test_a_corrupt_ledger_stops_the_newsletter_and_sends_nothing(blog, standin, monkeypatch, provider):
+def test_a_corrupt_ledger_stops_the_newsletter_and_sends_nothing(
+    blog, standin, monkeypatch, provider
+):
     if provider == "mailchimp":
         from newsletter.conftest import mailchimp_environment
 
@@ -77,7 +103,9 @@ def test_a_corrupt_ledger_stops_the_newsletter_and_sends_nothing(blog, standin, 
     blog.post("a.md", title="Un billet", date="2021-01-01 08:00")
     blog.build()
     with open(blog.ledger_path, "w") as handle:
-        handle.write('{"version": 1, "posts": {"un-billet": {"provider": "outbox"}')  # hand-edited, broken
+        handle.write(
+            '{"version": 1, "posts": {"un-billet": {"provider": "outbox"}'
+        )  # hand-edited, broken
     before = open(blog.ledger_path).read()
     with pytest.raises(LedgerError, match="newsletter-ledger.json is not valid JSON"):
         blog.run()

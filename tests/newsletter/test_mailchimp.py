@@ -1,12 +1,12 @@
 """The Mailchimp provider, through the real client, against the stand-in server."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from conftest import make_site
 
 from carnet import newsletter
 from carnet.newsletter import NewsletterError
-from conftest import make_site
 from newsletter.conftest import API_KEY, LIST_ID, Blog
 
 ONE_POST_STEPS = [
@@ -24,7 +24,9 @@ RETRYABLE = ["500", "503", "429-json", "429", "drop-before", "drop-after", "time
 def built_blog(tmp_path_factory):
     """One post, built once for the module; each test starts it with an empty ledger."""
     blog = Blog(make_site(tmp_path_factory.mktemp("mailchimp") / "site"))
-    blog.post("2021-01-05-a.md", title="Un billet : enfin", date="2021-01-05 08:30", summary="Le résumé.")
+    blog.post(
+        "2021-01-05-a.md", title="Un billet : enfin", date="2021-01-05 08:30", summary="Le résumé."
+    )
     blog.build()
     return blog
 
@@ -47,7 +49,9 @@ def steps(standin):
 
 
 def test_each_new_post_becomes_one_sent_campaign(blog, mailchimp):
-    blog.post("2021-01-05-a.md", title="Un billet : enfin", date="2021-01-05 08:30", summary="Le résumé.")
+    blog.post(
+        "2021-01-05-a.md", title="Un billet : enfin", date="2021-01-05 08:30", summary="Le résumé."
+    )
     blog.post("2021-02-01-b.md", title="Le suivant", date="2021-02-01 08:30")
     blog.start_ledger()
     blog.build()
@@ -61,7 +65,10 @@ def test_each_new_post_becomes_one_sent_campaign(blog, mailchimp):
     assert first["settings"]["preview_text"] == "Le résumé."
     assert first["settings"]["from_name"] == "Claire Dumas · Carnet de coach"
     assert first["settings"]["reply_to"] == "bonjour@carnet-de-coach.fr"
-    assert "*|UNSUB|*" in first["content"]["html"] and "Envoyé à *|EMAIL|*" in first["content"]["plain_text"]
+    assert (
+        "*|UNSUB|*" in first["content"]["html"]
+        and "Envoyé à *|EMAIL|*" in first["content"]["plain_text"]
+    )
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1, "carnet:le-suivant": 1}
     entry = blog.ledger()["un-billet-enfin"]
     assert (entry["provider"], entry["campaign_id"]) == ("mailchimp", first["id"])
@@ -72,7 +79,9 @@ def test_each_new_post_becomes_one_sent_campaign(blog, mailchimp):
 
 @pytest.mark.parametrize("step", range(len(ONE_POST_STEPS)), ids=STEP_NAMES)
 @pytest.mark.parametrize("fault", RETRYABLE)
-def test_a_passing_fault_at_any_step_is_retried_and_the_post_goes_out_once(one_post, mailchimp, fault, step):
+def test_a_passing_fault_at_any_step_is_retried_and_the_post_goes_out_once(
+    one_post, mailchimp, fault, step
+):
     mailchimp.inject(fault, nth=step + 1)
     one_post.run()
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
@@ -83,32 +92,51 @@ def test_a_passing_fault_at_any_step_is_retried_and_the_post_goes_out_once(one_p
 def test_a_lost_answer_to_the_send_is_checked_before_sending_again(one_post, mailchimp):
     mailchimp.inject("drop-after", match="actions/send")
     one_post.run()
-    assert steps(mailchimp)[len(ONE_POST_STEPS):] == ["GET /3.0/campaigns"]  # found sent: done
+    assert steps(mailchimp)[len(ONE_POST_STEPS) :] == ["GET /3.0/campaigns"]  # found sent: done
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
 
 
 @pytest.mark.parametrize(
     "fault, match, failure",
     [
-        ("503", "actions/send", "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 503"),
-        ("429", "actions/send", "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 429"),
-        ("429-json", "content", "setting the campaign's content: Mailchimp answered 429 Too Many Requests"),
+        (
+            "503",
+            "actions/send",
+            "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 503",
+        ),
+        (
+            "429",
+            "actions/send",
+            "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 429",
+        ),
+        (
+            "429-json",
+            "content",
+            "setting the campaign's content: Mailchimp answered 429 Too Many Requests",
+        ),
         ("drop-before", "actions/send", "sending the campaign: the connection failed"),
         # A timed-out send went through (the stand-in acts, then hangs): time out the search.
         ("timeout", "GET /3.0/campaigns$", "listing the campaigns: timed out after 0.5 s"),
     ],
 )
-def test_provider_down_fails_clearly_then_the_next_publish_sends_once(one_post, mailchimp, fault, match, failure):
+def test_provider_down_fails_clearly_then_the_next_publish_sends_once(
+    one_post, mailchimp, fault, match, failure
+):
     for _ in range(4):  # the first try and every retry fail
         mailchimp.inject(fault, match=match)
     with pytest.raises(NewsletterError) as failed:
         one_post.run()
     message = str(failed.value)
-    assert message.startswith("posts/2021-01-05-a.md: Mailchimp kept failing (") and failure in message
+    assert (
+        message.startswith("posts/2021-01-05-a.md: Mailchimp kept failing (") and failure in message
+    )
     assert "the next publish will try again" in message
     assert one_post.sent() == {} and mailchimp.deliveries == []
     one_post.run()
-    assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1} and len(mailchimp.campaigns) == 1
+    assert (
+        mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
+        and len(mailchimp.campaigns) == 1
+    )
     assert one_post.sent() == {"un-billet-enfin": "mailchimp"}
 
 
@@ -144,7 +172,10 @@ def test_an_invalid_key_stops_before_anything(one_post, mailchimp, monkeypatch):
 
 def test_an_unknown_audience_stops_before_anything(one_post, mailchimp, monkeypatch):
     monkeypatch.setenv("MAILCHIMP_LIST_ID", "nope")
-    with pytest.raises(NewsletterError, match="checking the audience nope: Mailchimp answered 404 Resource Not Found"):
+    with pytest.raises(
+        NewsletterError,
+        match="checking the audience nope: Mailchimp answered 404 Resource Not Found",
+    ):
         one_post.run()
     assert mailchimp.campaigns == {}
 
@@ -153,7 +184,10 @@ def test_an_unknown_audience_stops_before_anything(one_post, mailchimp, monkeypa
     "environment, problem",
     [
         ({"MAILCHIMP_LIST_ID": ""}, "MAILCHIMP_LIST_ID is not"),
-        ({"MAILCHIMP_API_URL": "", "MAILCHIMP_API_KEY": "3f9a7c21e4b05d86"}, "does not end with its data centre"),
+        (
+            {"MAILCHIMP_API_URL": "", "MAILCHIMP_API_KEY": "3f9a7c21e4b05d86"},
+            "does not end with its data centre",
+        ),
     ],
 )
 def test_incomplete_configuration_is_named(one_post, mailchimp, monkeypatch, environment, problem):
@@ -165,7 +199,10 @@ def test_incomplete_configuration_is_named(one_post, mailchimp, monkeypatch, env
 
 
 def test_mailchimp_refuses_to_send_for_a_site_that_was_not_deployed(one_post, mailchimp):
-    with pytest.raises(NewsletterError, match="The site was not deployed .* unset MAILCHIMP_API_KEY to write the outbox"):
+    with pytest.raises(
+        NewsletterError,
+        match="The site was not deployed .* unset MAILCHIMP_API_KEY to write the outbox",
+    ):
         one_post.run(deployed=False)
     assert mailchimp.requests == [] and one_post.sent() == {} and one_post.outbox() == []
 
@@ -180,30 +217,49 @@ def test_a_campaign_sent_by_an_earlier_run_is_recorded_not_sent_again(one_post, 
 def test_a_draft_left_by_an_earlier_run_is_reused(one_post, mailchimp):
     draft = mailchimp.add_campaign("carnet:un-billet-enfin", status="save")
     one_post.run()
-    assert len(mailchimp.campaigns) == 1 and mailchimp.deliveries == [(draft["id"], "carnet:un-billet-enfin")]
+    assert len(mailchimp.campaigns) == 1 and mailchimp.deliveries == [
+        (draft["id"], "carnet:un-billet-enfin")
+    ]
     assert draft["settings"]["subject_line"] == "Un billet\u00a0: enfin"  # brought up to date
 
 
 def test_a_canceled_campaign_is_not_sent_again_and_says_what_to_do(one_post, mailchimp):
     mailchimp.add_campaign("carnet:un-billet-enfin", status="canceled")
-    with pytest.raises(NewsletterError, match="is 'canceled' in Mailchimp.*delete it in Mailchimp to send the post anew"):
+    with pytest.raises(
+        NewsletterError,
+        match="is 'canceled' in Mailchimp.*delete it in Mailchimp to send the post anew",
+    ):
         one_post.run()
     assert mailchimp.deliveries == []
 
 
 def test_schedule_on_a_quarter_hour(one_post, mailchimp, monkeypatch):
-    monkeypatch.setattr(one_post, "settings", dict(one_post.settings, CARNET_NEWSLETTER_SCHEDULE="07:30"))
+    monkeypatch.setattr(
+        one_post, "settings", dict(one_post.settings, CARNET_NEWSLETTER_SCHEDULE="07:30")
+    )
     one_post.run()
     campaign = campaigns_by_title(mailchimp)["carnet:un-billet-enfin"]
-    assert campaign["status"] == "schedule" and steps(mailchimp)[-1] == "POST /3.0/campaigns/{id}/actions/schedule"
+    assert (
+        campaign["status"] == "schedule"
+        and steps(mailchimp)[-1] == "POST /3.0/campaigns/{id}/actions/schedule"
+    )
     when = datetime.fromisoformat(campaign["send_time"])
-    assert when > datetime.now(timezone.utc) and when.minute in (30,) and when.hour in (5, 6)  # 07:30 in Paris
+    assert (
+        when > datetime.now(UTC) and when.minute in (30,) and when.hour in (5, 6)
+    )  # 07:30 in Paris
     assert one_post.ledger()["un-billet-enfin"]["sent_at"] == when.isoformat(timespec="seconds")
 
 
-def test_a_schedule_off_the_quarter_hour_is_refused_before_sending(one_post, mailchimp, monkeypatch):
-    monkeypatch.setattr(one_post, "settings", dict(one_post.settings, CARNET_NEWSLETTER_SCHEDULE="07:20"))
-    with pytest.raises(NewsletterError, match="CARNET_NEWSLETTER_SCHEDULE must be a time on a quarter hour like 07:30, not '07:20'"):
+def test_a_schedule_off_the_quarter_hour_is_refused_before_sending(
+    one_post, mailchimp, monkeypatch
+):
+    monkeypatch.setattr(
+        one_post, "settings", dict(one_post.settings, CARNET_NEWSLETTER_SCHEDULE="07:20")
+    )
+    with pytest.raises(
+        NewsletterError,
+        match="CARNET_NEWSLETTER_SCHEDULE must be a time on a quarter hour like 07:30, not '07:20'",
+    ):
         one_post.run()
     assert mailchimp.requests == []
 
@@ -211,23 +267,48 @@ def test_a_schedule_off_the_quarter_hour_is_refused_before_sending(one_post, mai
 def test_segments_become_mailchimp_segment_options(blog, mailchimp):
     segments = {
         "clientes": {"saved_segment_id": 42},
-        "emails-prives": {"interest_category_id": "cat1", "interest_ids": ["int1", "int2"], "label": "les emails privés"},
+        "emails-prives": {
+            "interest_category_id": "cat1",
+            "interest_ids": ["int1", "int2"],
+            "label": "les emails privés",
+        },
     }
-    blog.post("2021-01-05-a.md", title="Pour les clientes", date="2021-01-05 08:30", newsletter_segment="clientes")
-    blog.post("2021-01-06-b.md", title="Privé", date="2021-01-06 08:30", newsletter_segment="emails-prives")
+    blog.post(
+        "2021-01-05-a.md",
+        title="Pour les clientes",
+        date="2021-01-05 08:30",
+        newsletter_segment="clientes",
+    )
+    blog.post(
+        "2021-01-06-b.md",
+        title="Privé",
+        date="2021-01-06 08:30",
+        newsletter_segment="emails-prives",
+    )
     blog.start_ledger()
     blog.build(CARNET_NEWSLETTER_SEGMENTS=segments)
     blog.run()
     campaigns = campaigns_by_title(mailchimp)
-    assert campaigns["carnet:pour-les-clientes"]["recipients"]["segment_opts"] == {"saved_segment_id": 42}
+    assert campaigns["carnet:pour-les-clientes"]["recipients"]["segment_opts"] == {
+        "saved_segment_id": 42
+    }
     assert campaigns["carnet:prive"]["recipients"]["segment_opts"] == {
         "match": "any",
-        "conditions": [{"condition_type": "Interests", "field": "interests-cat1", "op": "interestcontains", "value": ["int1", "int2"]}],
+        "conditions": [
+            {
+                "condition_type": "Interests",
+                "field": "interests-cat1",
+                "op": "interestcontains",
+                "value": ["int1", "int2"],
+            }
+        ],
     }
 
 
 def test_an_email_only_post_goes_out(blog, mailchimp):
-    blog.post("2021-01-05-a.md", title="Rien que pour vous", date="2021-01-05 08:30", newsletter="only")
+    blog.post(
+        "2021-01-05-a.md", title="Rien que pour vous", date="2021-01-05 08:30", newsletter="only"
+    )
     blog.start_ledger()
     blog.build()
     blog.run()
@@ -239,6 +320,12 @@ def test_an_email_only_post_goes_out(blog, mailchimp):
 def test_the_test_send_reaches_one_address_and_leaves_nothing_behind(one_post, mailchimp):
     where = newsletter.send_test(one_post.settings, "claire@example.org")
     assert where == "Mailchimp, to claire@example.org"
-    assert mailchimp.tests_sent == [{"to": ["claire@example.org"], "subject": "[TEST] Un billet\u00a0: enfin", "title": "carnet-test:un-billet-enfin"}]
+    assert mailchimp.tests_sent == [
+        {
+            "to": ["claire@example.org"],
+            "subject": "[TEST] Un billet\u00a0: enfin",
+            "title": "carnet-test:un-billet-enfin",
+        }
+    ]
     assert mailchimp.campaigns == {} and mailchimp.deliveries == [] and one_post.sent() == {}
     assert API_KEY not in where

@@ -14,8 +14,12 @@ def manifest(blog):
 
 def test_the_manifest_lists_published_posts_with_what_the_email_needs(blog):
     blog.post(
-        "2021-01-05-premier.md", title="Premier billet : « oui »", date="2021-01-05 08:30",
-        tags="écoute, doutes", image="{static}/images/photo.jpg", summary="Un résumé.",
+        "2021-01-05-premier.md",
+        title="Premier billet : « oui »",
+        date="2021-01-05 08:30",
+        tags="écoute, doutes",
+        image="{static}/images/photo.jpg",
+        summary="Un résumé.",
         body="Voir [l’autre]({filename}/posts/2021-02-01-second.md) et ![Une photo](../images/photo.jpg).",
     )
     blog.post("2021-02-01-second.md", title="Second", date="2021-02-01 08:30", newsletter="no")
@@ -28,12 +32,18 @@ def test_the_manifest_lists_published_posts_with_what_the_email_needs(blog):
     assert [p["id"] for p in data["posts"]] == ["premier-billet-oui", "second"]
     first = data["posts"][0]
     assert first["source"] == "posts/2021-01-05-premier.md"
-    assert first["title"] == "Premier billet\u00a0: «\u00a0oui\u00a0»"  # plain text, French typography
+    assert (
+        first["title"] == "Premier billet\u00a0: «\u00a0oui\u00a0»"
+    )  # plain text, French typography
     assert first["url"] == "https://carnet-de-coach.fr/premier-billet-oui/"
     assert first["date"] == "2021-01-05T08:30:00+01:00"
     assert "Un résumé." in first["summary"]
     assert 'href="https://carnet-de-coach.fr/second/"' in first["content"]
-    assert (first["author"], first["category"], first["tags"]) == ("Claire Dumas", "Journal intime", ["écoute", "doutes"])
+    assert (first["author"], first["category"], first["tags"]) == (
+        "Claire Dumas",
+        "Journal intime",
+        ["écoute", "doutes"],
+    )
     assert (first["newsletter"], first["segment"]) == ("yes", None)
     assert first["image"] == "https://carnet-de-coach.fr/images/photo.jpg"
     assert data["posts"][1]["newsletter"] == "no"
@@ -42,8 +52,12 @@ def test_the_manifest_lists_published_posts_with_what_the_email_needs(blog):
 def test_an_email_only_post_is_in_the_manifest_but_nowhere_on_the_site(blog):
     blog.post("2021-01-05-public.md", title="Billet public", date="2021-01-05 08:30", tags="écoute")
     blog.post(
-        "2021-02-01-prive.md", title="Lettre réservée", date="2021-02-01 08:30",
-        category="Lancer son business", tags="confidences", newsletter="only",
+        "2021-02-01-prive.md",
+        title="Lettre réservée",
+        date="2021-02-01 08:30",
+        category="Lancer son business",
+        tags="confidences",
+        newsletter="only",
         body="Un texte pour les abonnées seulement, unique-marker-42.",
     )
     blog.build()
@@ -62,7 +76,10 @@ def test_an_email_only_post_is_in_the_manifest_but_nowhere_on_the_site(blog):
     "fields, problem",
     [
         ({"newsletter": "peut-être"}, "Newsletter must be yes, no or only, not 'peut-être'"),
-        ({"newsletter_segment": "vip"}, "Newsletter-Segment 'vip' is not in CARNET_NEWSLETTER_SEGMENTS (emails-prives)"),
+        (
+            {"newsletter_segment": "vip"},
+            "Newsletter-Segment 'vip' is not in CARNET_NEWSLETTER_SEGMENTS (emails-prives)",
+        ),
     ],
 )
 def test_bad_newsletter_metadata_fails_the_build_naming_the_file(blog, fields, problem):
@@ -85,19 +102,34 @@ def test_a_development_build_manifest_is_refused_by_the_newsletter(blog):
 
 
 def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
-    settings = {"PATH": str(tmp_path / "content"), "SITEURL": "https://carnet-de-coach.fr",
-                "CARNET_NEWSLETTER_MANIFEST": str(tmp_path / "manifest.json")}
+    settings = {
+        "PATH": str(tmp_path / "content"),
+        "SITEURL": "https://carnet-de-coach.fr",
+        "CARNET_NEWSLETTER_MANIFEST": str(tmp_path / "manifest.json"),
+    }
     post = {
-        "id": "a", "source": "posts/a.md", "title": "Un «\u00a0titre\u00a0» \"cité\"",
-        "url": "https://carnet-de-coach.fr/a/", "date": "2021-01-05T08:30:00+01:00",
-        "summary": "<p>r</p>", "content": "<p>L\u2019été\u202f!\nSuite</p>", "author": "A",
-        "category": "C", "tags": ["écoute"], "newsletter": "yes", "segment": None, "image": None,
+        "id": "a",
+        "source": "posts/a.md",
+        "title": 'Un «\u00a0titre\u00a0» "cité"',
+        "url": "https://carnet-de-coach.fr/a/",
+        "date": "2021-01-05T08:30:00+01:00",
+        "summary": "<p>r</p>",
+        "content": "<p>L\u2019été\u202f!\nSuite</p>",
+        "author": "A",
+        "category": "C",
+        "tags": ["écoute"],
+        "newsletter": "yes",
+        "segment": None,
+        "image": None,
     }
     # A generator, as plugin newsletter_manifest gives it: each post is made when written.
     newsletter_manifest.write(settings, (dict(post, id=slug) for slug in ("a", "b")))
     data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert data == {"version": 1, "siteurl": "https://carnet-de-coach.fr",
-                    "posts": [post, dict(post, id="b")]}
+    assert data == {
+        "version": 1,
+        "siteurl": "https://carnet-de-coach.fr",
+        "posts": [post, dict(post, id="b")],
+    }
     read = newsletter_manifest.read(settings)
     assert [p.id for p in read] == ["a", "b"] and read[0].content == post["content"]
     assert read[0].title == post["title"] and read[0].tags == ("écoute",)

@@ -15,19 +15,33 @@ def read_eml(path):
 
 def test_new_posts_become_eml_files_and_a_second_run_writes_nothing(blog):
     blog.post("2021-01-05-a.md", title="Premier : billet", date="2021-01-05 08:30")
-    blog.post("2021-02-01-b.md", title="Second billet", date="2021-02-01 08:30", newsletter_segment="emails-prives")
-    blog.post("2021-03-01-c.md", title="Sur le site seulement", date="2021-03-01 08:30", newsletter="no")
+    blog.post(
+        "2021-02-01-b.md",
+        title="Second billet",
+        date="2021-02-01 08:30",
+        newsletter_segment="emails-prives",
+    )
+    blog.post(
+        "2021-03-01-c.md", title="Sur le site seulement", date="2021-03-01 08:30", newsletter="no"
+    )
     blog.start_ledger()
     blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 3}})
     blog.run(deployed=False)  # the outbox does not need a deployed site
     assert blog.outbox() == [
-        "2021-01-05-premier-billet.eml", "2021-01-05-premier-billet.html",
-        "2021-02-01-second-billet.eml", "2021-02-01-second-billet.html",
+        "2021-01-05-premier-billet.eml",
+        "2021-01-05-premier-billet.html",
+        "2021-02-01-second-billet.eml",
+        "2021-02-01-second-billet.html",
     ]
     assert blog.sent() == {"premier-billet": "outbox", "second-billet": "outbox"}
     entry = blog.ledger()["premier-billet"]
-    assert entry["campaign_id"] == "2021-01-05-premier-billet" and entry["source"] == "posts/2021-01-05-a.md"
-    assert entry["url"] == "https://carnet-de-coach.fr/premier-billet/" and entry["sent_at"].endswith("+00:00")
+    assert (
+        entry["campaign_id"] == "2021-01-05-premier-billet"
+        and entry["source"] == "posts/2021-01-05-a.md"
+    )
+    assert entry["url"] == "https://carnet-de-coach.fr/premier-billet/" and entry[
+        "sent_at"
+    ].endswith("+00:00")
 
     message = read_eml(blog.root / "outbox" / "2021-01-05-premier-billet.eml")
     assert message.get_content_type() == "multipart/alternative"
@@ -37,10 +51,15 @@ def test_new_posts_become_eml_files_and_a_second_run_writes_nothing(blog):
     assert message["Date"] and message["Message-ID"]
     assert message["List-Unsubscribe"] == "<mailto:bonjour@carnet-de-coach.fr?subject=unsubscribe>"
     html = message.get_body(("html",)).get_content()
-    assert html.rstrip("\n") == (blog.root / "outbox" / "2021-01-05-premier-billet.html").read_text()
+    assert (
+        html.rstrip("\n") == (blog.root / "outbox" / "2021-01-05-premier-billet.html").read_text()
+    )
     assert 'href="*|UNSUB|*"' in html
     assert "Premier\u00a0: billet" in message.get_body(("plain",)).get_content()
-    assert read_eml(blog.root / "outbox" / "2021-02-01-second-billet.eml")["X-Carnet-Segment"] == "emails-prives"
+    assert (
+        read_eml(blog.root / "outbox" / "2021-02-01-second-billet.eml")["X-Carnet-Segment"]
+        == "emails-prives"
+    )
 
     before = {p: p.stat().st_mtime_ns for p in (blog.root / "outbox").iterdir()}
     ledger_before = Path(blog.ledger_path).read_text()
@@ -55,7 +74,10 @@ def test_first_run_on_an_existing_blog_records_posts_and_sends_nothing(blog, cap
     blog.build()
     blog.run()
     assert blog.outbox() == []
-    assert {k: e["provider"] for k, e in blog.ledger().items()} == {"ancien": "baseline", "plus-ancien": "baseline"}
+    assert {k: e["provider"] for k, e in blog.ledger().items()} == {
+        "ancien": "baseline",
+        "plus-ancien": "baseline",
+    }
     assert "first run, 2 existing post(s) recorded as already sent" in capsys.readouterr().out
     blog.post("c.md", title="Nouveau", date="2021-06-01 08:30")
     blog.build()
@@ -78,7 +100,11 @@ def test_an_edited_post_is_not_sent_again(blog):
     blog.start_ledger()
     blog.build()
     blog.run()
-    path.write_text(path.read_text().replace("Title: Titre", "Title: Titre corrigé").replace("Version 1.", "Version 2."))
+    path.write_text(
+        path.read_text()
+        .replace("Title: Titre", "Title: Titre corrigé")
+        .replace("Version 1.", "Version 2.")
+    )
     blog.build()
     blog.run()
     assert blog.outbox() == ["2021-01-05-titre.eml", "2021-01-05-titre.html"]

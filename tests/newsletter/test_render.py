@@ -5,21 +5,27 @@ import shutil
 
 import lxml.html
 import pytest
+from conftest import make_site
 
 from carnet.newsletter import manifest, render
 from carnet.newsletter.render import EmailRefused
-from conftest import make_site
 from newsletter.conftest import Blog
 
+
 def paragraphs(count):
-    return "\n\n".join(f"Paragraphe {n} : une phrase assez longue pour remplir l’email, encore et encore." for n in range(count))
+    return "\n\n".join(
+        f"Paragraphe {n} : une phrase assez longue pour remplir l’email, encore et encore."
+        for n in range(count)
+    )
 
 
 @pytest.fixture(scope="module")
 def posts(tmp_path_factory):
     blog = Blog(make_site(tmp_path_factory.mktemp("render") / "site"))
     blog.post(
-        "a.md", title="Le <script> & moi", date="2021-01-05 08:30",
+        "a.md",
+        title="Le <script> & moi",
+        date="2021-01-05 08:30",
         summary="Ce qu’on <em>ne</em> dit pas ; un résumé.",
         body="""
         Premier paragraphe avec un [lien relatif](../autre/) et un [lien absolu](https://example.org/x).
@@ -34,11 +40,26 @@ def posts(tmp_path_factory):
         Fin du billet.
         """,
     )
-    blog.post("b.md", title="Lettre privée", date="2021-01-06 08:30", newsletter="only", body="Pour vous seulement.")
+    blog.post(
+        "b.md",
+        title="Lettre privée",
+        date="2021-01-06 08:30",
+        newsletter="only",
+        body="Pour vous seulement.",
+    )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
-    blog.post("e.md", title="Pour les proches", date="2021-01-09 08:30", newsletter_segment="emails-prives")
-    settings = blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 7, "label": "les emails privés"}})
+    blog.post(
+        "e.md",
+        title="Pour les proches",
+        date="2021-01-09 08:30",
+        newsletter_segment="emails-prives",
+    )
+    settings = blog.build(
+        CARNET_NEWSLETTER_SEGMENTS={
+            "emails-prives": {"saved_segment_id": 7, "label": "les emails privés"}
+        }
+    )
     return settings, {post.id: post for post in manifest.read(settings)}
 
 
@@ -73,15 +94,23 @@ def test_footer_has_every_required_part(posts):
     email = email_for(posts, "le-moi")
     footer = document(email).xpath("//td[@class='footer']")[0]
     text = footer.text_content()
-    assert "Vous recevez cet email parce que vous êtes abonné·e à la lettre de Carnet de coach" in text
+    assert (
+        "Vous recevez cet email parce que vous êtes abonné·e à la lettre de Carnet de coach" in text
+    )
     assert "Envoyé à *|EMAIL|*" in text
-    assert footer.xpath(".//a[@href='*|UNSUB|*']") and footer.xpath(".//a[@href='*|UPDATE_PROFILE|*']")
+    assert footer.xpath(".//a[@href='*|UNSUB|*']") and footer.xpath(
+        ".//a[@href='*|UPDATE_PROFILE|*']"
+    )
     assert "*|HTML:LIST_ADDRESS_HTML|*" in text
     assert "*|LIST_ADDRESS|*" in email.text and "*|UNSUB|*" in email.text
 
 
 def test_the_footer_says_why_for_a_segment(posts):
-    text = document(email_for(posts, "pour-les-proches")).xpath("//td[@class='footer']")[0].text_content()
+    text = (
+        document(email_for(posts, "pour-les-proches"))
+        .xpath("//td[@class='footer']")[0]
+        .text_content()
+    )
     assert "et avez choisi de recevoir les emails privés." in text
 
 
@@ -92,7 +121,9 @@ def test_one_column_at_most_600px_with_inlined_css_and_dark_mode(posts):
     assert not document(email).xpath("//link[@rel='stylesheet']")
     styles = document(email).xpath("//style")
     # Only what cannot be inlined stays in <style>: the dark-mode colours.
-    assert len(styles) == 1 and styles[0].text.strip().startswith("@media (prefers-color-scheme: dark)")
+    assert len(styles) == 1 and styles[0].text.strip().startswith(
+        "@media (prefers-color-scheme: dark)"
+    )
     assert 'name="color-scheme" content="light dark"' in email.html
     assert document(email).xpath("//h1")[0].get("style")  # inlined
 
@@ -110,7 +141,9 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
     assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("width") == "560"
     assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("alt") == ""
     assert images["https://carnet-de-coach.fr/images/icone.png"].get("width") == "40"
-    assert any("sans-alt.png has no alt text" in w and w.startswith("posts/a.md") for w in email.warnings)
+    assert any(
+        "sans-alt.png has no alt text" in w and w.startswith("posts/a.md") for w in email.warnings
+    )
 
 
 def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
@@ -118,7 +151,9 @@ def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
     site_post = document(email_for(posts, "le-moi")).xpath(browser)[0]
     assert site_post.get("href") == "https://carnet-de-coach.fr/le-moi/"
     assert site_post.text == "Voir dans le navigateur"
-    assert document(email_for(posts, "lettre-privee")).xpath(browser)[0].get("href") == "*|ARCHIVE|*"
+    assert (
+        document(email_for(posts, "lettre-privee")).xpath(browser)[0].get("href") == "*|ARCHIVE|*"
+    )
 
 
 def test_full_post_or_excerpt_with_read_more(posts):
@@ -148,7 +183,10 @@ def test_size_warning_and_refusal_name_the_post(posts):
     medium = email_for(posts, "un-billet-moyen")
     assert 85 * 1024 < medium.size <= 100 * 1024
     assert any(w.startswith("posts/d.md: the email is") and "KB" in w for w in medium.warnings)
-    with pytest.raises(EmailRefused, match=r"^posts/c\.md: the email is 1\d\d KB of HTML; above 100 KB Gmail clips it"):
+    with pytest.raises(
+        EmailRefused,
+        match=r"^posts/c\.md: the email is 1\d\d KB of HTML; above 100 KB Gmail clips it",
+    ):
         email_for(posts, "un-gros-billet")
     # The excerpt is small enough.
     assert email_for(posts, "un-gros-billet", CARNET_NEWSLETTER_FULL_POST=False).size < 20 * 1024

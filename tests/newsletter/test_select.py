@@ -1,6 +1,6 @@
 """Which posts a run emails: new ones, never the edited, the moved or the site-only ones."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,21 +8,36 @@ from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.manifest import Post
 from carnet.newsletter.select import plan
 
-NOW = datetime(2021, 10, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2021, 10, 10, 12, 0, tzinfo=UTC)
 
 
 def post(slug, day, source=None, newsletter="yes"):
     return Post(
-        id=slug, source=source or f"posts/{slug}.md", title=slug.title(), url=f"https://x.fr/{slug}/",
-        date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), summary="<p>r</p>",
-        content="<p>c</p>", author="A", category="C", tags=(), newsletter=newsletter,
-        segment=None, image=None,
+        id=slug,
+        source=source or f"posts/{slug}.md",
+        title=slug.title(),
+        url=f"https://x.fr/{slug}/",
+        date=datetime.fromisoformat(day).replace(tzinfo=UTC),
+        summary="<p>r</p>",
+        content="<p>c</p>",
+        author="A",
+        category="C",
+        tags=(),
+        newsletter=newsletter,
+        segment=None,
+        image=None,
     )
 
 
 def sent_entry(item):
-    return {"provider": "outbox", "campaign_id": "x", "sent_at": "2021-01-01T00:00:00+00:00",
-            "title": item.title, "url": item.url, "source": item.source}
+    return {
+        "provider": "outbox",
+        "campaign_id": "x",
+        "sent_at": "2021-01-01T00:00:00+00:00",
+        "title": item.title,
+        "url": item.url,
+        "source": item.source,
+    }
 
 
 def ids(posts):
@@ -59,17 +74,27 @@ def test_a_moved_file_with_the_same_slug_is_not_sent_again_and_is_reported():
     moved = post("billet", "2021-01-01", source="posts/billet.md")
     result = plan([moved], {"billet": sent_entry(old)}, first_run=False, since="", now=NOW)
     assert result.new == []
-    assert result.notes and "posts/billet.md" in result.notes[0] and "posts/2021/billet.md" in result.notes[0]
+    assert (
+        result.notes
+        and "posts/billet.md" in result.notes[0]
+        and "posts/2021/billet.md" in result.notes[0]
+    )
 
 
 def test_site_only_and_future_posts_are_not_sent():
-    posts = [post("a", "2021-01-01", newsletter="no"), post("b", "2021-10-10"), post("c", "2021-10-11")]
+    posts = [
+        post("a", "2021-01-01", newsletter="no"),
+        post("b", "2021-10-10"),
+        post("c", "2021-10-11"),
+    ]
     result = plan(posts, {}, first_run=False, since="", now=NOW + timedelta(minutes=1))
     assert ids(result.site_only) == ["a"] and ids(result.new) == ["b"]
 
 
 def test_email_only_posts_are_sent():
-    result = plan([post("a", "2021-01-01", newsletter="only")], {}, first_run=False, since="", now=NOW)
+    result = plan(
+        [post("a", "2021-01-01", newsletter="only")], {}, first_run=False, since="", now=NOW
+    )
     assert ids(result.new) == ["a"]
 
 

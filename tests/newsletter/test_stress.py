@@ -13,12 +13,13 @@ CARNET_STRESS_SEED) and prints the counts.
 
 import os
 import random
+from datetime import UTC
 
 import pytest
-
-from carnet.newsletter import NewsletterError, ledger
 from conftest import make_site
 from mailchimp.standin import FAULTS
+
+from carnet.newsletter import NewsletterError, ledger
 from newsletter.conftest import Blog, mailchimp_environment
 
 ROUNDS = int(os.environ.get("CARNET_STRESS_ROUNDS", "12"))
@@ -32,7 +33,9 @@ STRESS = {"CARNET_NEWSLETTER_RETRIES": 2}  # fewer retries: more runs fail, more
 def blog(tmp_path_factory):
     blog = Blog(make_site(tmp_path_factory.mktemp("stress") / "site"), **STRESS)
     for number, slug in enumerate(POSTS, start=1):
-        blog.post(f"2021-0{number}-01-{slug}.md", title=slug.capitalize(), date=f"2021-0{number}-01 08:30")
+        blog.post(
+            f"2021-0{number}-01-{slug}.md", title=slug.capitalize(), date=f"2021-0{number}-01 08:30"
+        )
     blog.build()
     return blog
 
@@ -58,9 +61,9 @@ def blog_posts(blog):
 
 
 def campaign_time():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def publish(blog, standin, faults):
@@ -89,13 +92,18 @@ def test_randomized_fault_rounds(blog, standin, monkeypatch, capsys):
     for _ in range(ROUNDS):
         new = start_round(blog, standin, rng)
         requests_of_a_clean_run = 1 + 4 * len(new)
-        faults = [(rng.choice(FAULTS), rng.randint(1, requests_of_a_clean_run)) for _ in range(rng.randint(1, 3))]
+        faults = [
+            (rng.choice(FAULTS), rng.randint(1, requests_of_a_clean_run))
+            for _ in range(rng.randint(1, 3))
+        ]
         done = publish(blog, standin, faults)
         for _ in range(3):
             if done:
                 break
             failed_runs += 1
-            more = [(rng.choice(IN_PROCESS_FAULTS), rng.randint(1, 6))] if rng.random() < 0.3 else []
+            more = (
+                [(rng.choice(IN_PROCESS_FAULTS), rng.randint(1, 6))] if rng.random() < 0.3 else []
+            )
             done = publish(blog, standin, more)
         if not done:
             failed_runs += 1
@@ -108,5 +116,7 @@ def test_randomized_fault_rounds(blog, standin, monkeypatch, capsys):
             duplicates += max(0, times - 1)
             lost += times == 0 or slug not in recorded
     with capsys.disabled():
-        print(f"\n{ROUNDS} rounds (seed {SEED}), {failed_runs} failed publishes rerun: {duplicates} duplicates, {lost} lost posts")
+        print(
+            f"\n{ROUNDS} rounds (seed {SEED}), {failed_runs} failed publishes rerun: {duplicates} duplicates, {lost} lost posts"
+        )
     assert (duplicates, lost) == (0, 0)

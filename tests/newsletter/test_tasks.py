@@ -16,8 +16,14 @@ def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     blog.start_ledger()
     done = blog.invoke("newsletter-preview")
     assert done.returncode == 0, done.stderr
-    assert ".carnet/newsletter-preview/premier-billet.html (" in done.stdout and "KB of HTML" in done.stdout
-    assert "*|UNSUB|*" in (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.html").read_text()
+    assert (
+        ".carnet/newsletter-preview/premier-billet.html (" in done.stdout
+        and "KB of HTML" in done.stdout
+    )
+    assert (
+        "*|UNSUB|*"
+        in (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.html").read_text()
+    )
     assert (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.txt").exists()
     other = blog.invoke("newsletter-preview", "--slug", "second-billet")
     assert "second-billet.html" in other.stdout
@@ -52,7 +58,9 @@ def test_the_outbox_test_send_is_marked_and_records_nothing(blog):
 
 def test_the_mailchimp_test_send(blog, standin):
     add_posts(blog)
-    done = blog.invoke("newsletter-test", "--to", "claire@example.org", env=mailchimp_environment(standin))
+    done = blog.invoke(
+        "newsletter-test", "--to", "claire@example.org", env=mailchimp_environment(standin)
+    )
     assert done.returncode == 0, done.stderr
     assert "Test email sent: Mailchimp, to claire@example.org" in done.stdout
     assert [t["subject"] for t in standin.tests_sent] == ["[TEST] Second billet"]
@@ -69,7 +77,9 @@ def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
     assert standin.requests == [] and blog.sent() == {}
 
 
-def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(blog, standin, tmp_path):
+def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(
+    blog, standin, tmp_path
+):
     add_posts(blog)
     blog.start_ledger()
     target = tmp_path / "www"

@@ -35,21 +35,36 @@ def open_page(page, site, path, outside_requests=None):
     if outside_requests is not None:
         page.on(
             "request",
-            lambda request: urlsplit(request.url).hostname not in (None, "127.0.0.1")
-            and request.url.startswith("http")
-            and outside_requests.append(request.url),
+            lambda request: (
+                urlsplit(request.url).hostname not in (None, "127.0.0.1")
+                and request.url.startswith("http")
+                and outside_requests.append(request.url)
+            ),
         )
     response = page.goto(site.url(path), wait_until="load")
-    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{path}: HTTP {response and response.status}"
+    )
     return response
 
 
 @pytest.mark.parametrize(
     "name",
-    ["accueil", "article", "categorie", "etiquette", "auteur", "archives", "a-propos",
-     "recherche", "newsletter-archives"],
+    [
+        "accueil",
+        "article",
+        "categorie",
+        "etiquette",
+        "auteur",
+        "archives",
+        "a-propos",
+        "recherche",
+        "newsletter-archives",
+    ],
 )
-def test_page_renders_without_error_or_outside_request_or_sideways_scroll(page, built_site, artifacts, name):
+def test_page_renders_without_error_or_outside_request_or_sideways_scroll(
+    page, built_site, artifacts, name
+):
     errors, outside = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -113,9 +128,9 @@ def test_search_box_leads_to_results(browser, built_site):
     search.fill("écoute")
     search.press("Enter")
     page.wait_for_url(re.compile(r"recherche/\?q="))
-    page.locator("main a.pagefind-ui__result-link[href*='/qu-est-ce-que-l-ecoute/']").first.wait_for(
-        timeout=10_000
-    )
+    page.locator(
+        "main a.pagefind-ui__result-link[href*='/qu-est-ce-que-l-ecoute/']"
+    ).first.wait_for(timeout=10_000)
     context.close()
 
 

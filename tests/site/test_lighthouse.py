@@ -85,4 +85,6 @@ def test_lighthouse_scores_100(built_site, artifacts, lighthouse, name):
         path.unlink(missing_ok=True)
     problems = shortfalls(best_report)
     performance = [score for score, _, _ in runs]
-    assert not problems, f"{name} (performance in {len(runs)} runs: {performance}):\n" + "\n".join(problems)
+    assert not problems, f"{name} (performance in {len(runs)} runs: {performance}):\n" + "\n".join(
+        problems
+    )

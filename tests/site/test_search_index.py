@@ -71,6 +71,8 @@ def test_index_language_is_forced_whatever_the_page_says(site):
     site.add_post("a.md", title="Une cliente")
     site.build()
     page = site.output / "une-cliente" / "index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace('lang="fr"', 'lang="en"'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace('lang="fr"', 'lang="en"'), encoding="utf-8"
+    )
     build_index(str(site.output), {"CARNET_SEARCH_LANGUAGE": "fr"})
     assert list(index_languages(site)) == ["fr"]

@@ -19,7 +19,7 @@ or a timeout is an ApiClientError with status_code None.
 import json
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import mailchimp_marketing
@@ -32,7 +32,13 @@ from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.providers import Delivery, from_name
 
 DELIVERED = {"sending", "sent", "schedule"}
-LIST_FIELDS = ["campaigns.id", "campaigns.status", "campaigns.settings.title", "campaigns.send_time", "total_items"]
+LIST_FIELDS = [
+    "campaigns.id",
+    "campaigns.status",
+    "campaigns.settings.title",
+    "campaigns.send_time",
+    "total_items",
+]
 PAGE_SIZE = 1000  # the API's maximum
 LONGEST_PAUSE = 60  # seconds, whatever Retry-After or the backoff say
 
@@ -72,7 +78,9 @@ class MailchimpProvider:
                 "whole key from Mailchimp (Profile → Extras → API keys)"
             )
         if not setting(settings, "CARNET_NEWSLETTER_REPLY_TO"):
-            raise MailchimpError("CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send")
+            raise MailchimpError(
+                "CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send"
+            )
         return cls(settings, key, list_id, api_url, deployed)
 
     def __init__(self, settings, api_key, list_id, api_url="", deployed=True):
@@ -84,7 +92,9 @@ class MailchimpProvider:
         self.timeout = setting(settings, "CARNET_NEWSLETTER_TIMEOUT")
         self.schedule = setting(settings, "CARNET_NEWSLETTER_SCHEDULE")
         if self.schedule:  # a bad schedule is refused now, before anything is sent
-            next_quarter_hour_at(self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(timezone.utc))
+            next_quarter_hour_at(
+                self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
+            )
         self._key = api_key
         self.client = mailchimp_marketing.Client()
         self.client.set_config({"api_key": api_key, "timeout": self.timeout})
@@ -210,7 +220,12 @@ class MailchimpProvider:
             campaign_id = created["id"]
         else:
             campaign_id = campaign["id"]
-            self._call(f"{post.source}: updating the campaign", self.client.campaigns.update, campaign_id, body)
+            self._call(
+                f"{post.source}: updating the campaign",
+                self.client.campaigns.update,
+                campaign_id,
+                body,
+            )
         self._call(
             f"{post.source}: setting the campaign's content",
             self.client.campaigns.set_content,
@@ -222,9 +237,13 @@ class MailchimpProvider:
     def _send(self, post, campaign_id):
         """Send now, or schedule; when the email goes out."""
         if not self.schedule:
-            self._call(f"{post.source}: sending the campaign", self.client.campaigns.send, campaign_id)
-            return datetime.now(timezone.utc)
-        when = next_quarter_hour_at(self.schedule, self.settings.get("TIMEZONE") or "UTC", datetime.now(timezone.utc))
+            self._call(
+                f"{post.source}: sending the campaign", self.client.campaigns.send, campaign_id
+            )
+            return datetime.now(UTC)
+        when = next_quarter_hour_at(
+            self.schedule, self.settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
+        )
         self._call(
             f"{post.source}: scheduling the campaign",
             self.client.campaigns.schedule,
@@ -251,7 +270,7 @@ class MailchimpProvider:
     @staticmethod
     def _delivery(campaign):
         send_time = campaign.get("send_time")
-        sent_at = datetime.fromisoformat(send_time) if send_time else datetime.now(timezone.utc)
+        sent_at = datetime.fromisoformat(send_time) if send_time else datetime.now(UTC)
         return Delivery(campaign["id"], sent_at)
 
     # --- talking to the API -------------------------------------------------------------
@@ -282,12 +301,18 @@ class MailchimpProvider:
         if isinstance(answer, requests.Response):  # an empty body: only its status says
             if answer.ok:
                 return {}
-            raise self._failure(what, answer.status_code, answer.text, answer.headers.get("Retry-After"))
+            raise self._failure(
+                what, answer.status_code, answer.text, answer.headers.get("Retry-After")
+            )
         return answer
 
     def _failure(self, what, status, text, retry_after=None):
         if status is None:  # no answer: `text` is the exception requests raised
-            reason = f"timed out after {self.timeout} s" if isinstance(text, requests.Timeout) else "the connection failed"
+            reason = (
+                f"timed out after {self.timeout} s"
+                if isinstance(text, requests.Timeout)
+                else "the connection failed"
+            )
             return _Retryable(f"{what}: {reason}")
         reason = self._redact(f"{what}: Mailchimp answered {status}{_problem(text)}")
         if status == 429 or status >= 500:
@@ -309,7 +334,9 @@ def _problem(text):
     if not isinstance(text, dict):
         return ""
     fields = "; ".join(
-        f"{error.get('field')}: {error.get('message')}" for error in text.get("errors") or [] if isinstance(error, dict)
+        f"{error.get('field')}: {error.get('message')}"
+        for error in text.get("errors") or []
+        if isinstance(error, dict)
     )
     parts = [str(part) for part in (text.get("title"), text.get("detail"), fields) if part]
     return " " + " — ".join(parts) if parts else ""
@@ -319,7 +346,9 @@ def segment_options(settings, post):
     """The recipients.segment_opts for a post's Newsletter-Segment."""
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment)
     if not segment:
-        raise MailchimpError(f"{post.source}: segment {post.segment!r} is not in CARNET_NEWSLETTER_SEGMENTS")
+        raise MailchimpError(
+            f"{post.source}: segment {post.segment!r} is not in CARNET_NEWSLETTER_SEGMENTS"
+        )
     if "saved_segment_id" in segment:
         return {"saved_segment_id": int(segment["saved_segment_id"])}
     return {
@@ -346,7 +375,9 @@ def next_quarter_hour_at(clock, zone, now):
     local_now = now.astimezone(ZoneInfo(zone))
     day = local_now.date()
     while True:
-        candidate = datetime(day.year, day.month, day.day, int(match[1]), int(match[2]), tzinfo=ZoneInfo(zone))
+        candidate = datetime(
+            day.year, day.month, day.day, int(match[1]), int(match[2]), tzinfo=ZoneInfo(zone)
+        )
         if candidate - local_now >= timedelta(minutes=10):
-            return candidate.astimezone(timezone.utc)
+            return candidate.astimezone(UTC)
         day += timedelta(days=1)

@@ -6,7 +6,7 @@ after a crash replaces them: the outbox holds each post once.
 """
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
@@ -29,7 +29,7 @@ class OutboxProvider:
     def deliver(self, post, email):
         name = f"{post.date:%Y-%m-%d}-{post.id}"
         self._write(name, post, email, to="undisclosed-recipients:;")
-        return Delivery(campaign_id=name, sent_at=datetime.now(timezone.utc))
+        return Delivery(campaign_id=name, sent_at=datetime.now(UTC))
 
     def describe(self, delivery):
         where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
@@ -50,7 +50,7 @@ class OutboxProvider:
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = email.subject
-        message["Date"] = format_datetime(datetime.now(timezone.utc))
+        message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self.address.rpartition("@")[2])
         message["List-Unsubscribe"] = f"<mailto:{self.address}?subject=unsubscribe>"
         message["X-Carnet-Post"] = post.id
