@@ -11,11 +11,11 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
 from carnet import console, newsletter  # noqa: E402
-from carnet.build import BuildFailed  # noqa: E402
-from carnet.build import build as run_build
-from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
-from carnet.deploy import deploy as run_deploy
+from carnet import publish as publishing  # noqa: E402
+from carnet.build import BuildFailed, load_settings  # noqa: E402
+from carnet.build import build as run_build  # noqa: E402
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
+from carnet.settings_check import SettingError, check_settings  # noqa: E402
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
@@ -23,13 +23,30 @@ OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
 
 
-def _build(settings_file, what):
+def _checked_settings(settings_file, publish=False):
+    """The settings, every one checked before anything is built; one line and exit 1 if not."""
+    settings = load_settings(settings_file)
+    try:
+        check_settings(
+            settings, settings_file, production=settings_file == PROD_SETTINGS, publish=publish
+        )
+    except SettingError as error:
+        console.fail(str(error))
+        raise Exit(code=1) from None
+    return settings
+
+
+def _build(settings_file, what, output_path=OUTPUT, overrides=None, checked=False):
+    if not checked:
+        _checked_settings(settings_file)
     console.step(f"Building the {what} site…")
     try:
-        result = run_build(settings_file, output_path=OUTPUT)
+        result = run_build(settings_file, output_path=output_path, overrides=overrides)
     except BuildFailed as failure:
         console.problems("The build failed, nothing was published:", failure.problems)
         raise Exit(code=1) from None
+    for warning in result.warnings:
+        console.warn(warning)
     console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
     return result
 
@@ -108,24 +125,17 @@ def preview(c):
 
 @task
 def publish(c):
-    """Production build, then deploy, then send each new post as a newsletter."""
-    result = _build(PROD_SETTINGS, "production")
-    _index_for_search(result)
-    target = deploy_target(result.settings)
-    if not target:
-        console.warn(
-            "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-            "stays in output/."
-        )
-    else:
-        console.step(f"Deploying to {target}…")
-        try:
-            run_deploy(result.output_path, target)
-        except DeployFailed as failure:
-            console.fail(f"Deploy failed, no newsletter sent: {failure}")
-            raise Exit(code=1) from None
-        console.done(f"Deployed to {target}")
-    _newsletter(newsletter.run, result.settings, deployed=bool(target))
+    """Production build, then deploy, then send each new post as a newsletter (one at a time)."""
+    settings = _checked_settings(PROD_SETTINGS, publish=True)
+    try:
+        target = publishing.checked_target(settings, ROOT)
+        with publishing.one_at_a_time(settings, ROOT), publishing.private_folder(ROOT) as run:
+            result = _build(PROD_SETTINGS, "production", run.site, run.overrides, checked=True)
+            _index_for_search(result)
+            deployed = publishing.put_online(result.output_path, target, ROOT)
+            _newsletter(newsletter.run, result.settings, deployed=deployed)
+    except publishing.Stopped:
+        raise Exit(code=1) from None
 
 
 # --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
