@@ -45,9 +45,9 @@ def test_publish_without_target_says_so_and_keeps_output(site):
 
 def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     site.add_post("a.md", title="Un billet")
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(blocker)})
+    # The target passes the checks, but its releases folder cannot be made: a file is there.
+    (tmp_path / "www.carnet-releases").write_text("not a folder")
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
     assert done.returncode != 0
     assert "Deploy failed" in done.stderr
 

@@ -69,9 +69,9 @@ def test_the_mailchimp_test_send(blog, standin):
 def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
     add_posts(blog)
     blog.start_ledger()
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(blocker))
+    # The target passes the checks, but its releases folder cannot be made: a file is there.
+    (tmp_path / "www.carnet-releases").write_text("not a folder")
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
     done = blog.invoke("publish", env=env)
     assert done.returncode == 1 and "Deploy failed, no newsletter sent" in done.stderr
     assert standin.requests == [] and blog.sent() == {}
