@@ -27,13 +27,13 @@ def fill_defaults(pelican_object):
 
 
 def drop_siteurl_trailing_slash(pelican_object):
-    """SITEURL = "https://x/" is accepted: without its slash, links and feeds have one."""
+    """SITEURL = "https://x/" is accepted: Pelican drops SITEURL's slash, but not that of
+    FEED_DOMAIN (publishconf.py's `FEED_DOMAIN = SITEURL`), which doubles it in every link
+    to the feeds."""
     settings = pelican_object.settings
-    siteurl = settings.get("SITEURL")
-    if isinstance(siteurl, str) and siteurl.endswith("/"):
-        for name in ("SITEURL", "FEED_DOMAIN"):
-            if settings.get(name) == siteurl:
-                settings[name] = normalised_siteurl(siteurl)
+    for name in ("SITEURL", "FEED_DOMAIN"):
+        if name in settings:
+            settings[name] = normalised_siteurl(settings[name])
 
 
 def warn_about_unknown_settings(pelican_object):
