@@ -41,6 +41,8 @@ PLUGINS = [
     "french_dates",
     "plain_titles",
     "newsletter_manifest",
+    # After the build: a redirect at each emailed address a post no longer has.
+    "kept_addresses",
     "reading_time",
     "neighbours",
     "related_posts",

@@ -43,6 +43,8 @@ def run(settings, deployed):
         emails = {post.id: _rendered(post, settings) for post in plan.new}
         if plan.new:
             provider.check()
+        if _follow_moved_posts(plan):
+            ledger.save(ledger_path, entries)
         if plan.baseline or first_run:
             for post in plan.baseline:
                 entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(UTC))
@@ -113,6 +115,17 @@ def _plan(settings, ledger_path):
         now=datetime.now(UTC),
     )
     return entries, plan
+
+
+def _follow_moved_posts(plan):
+    """Point the ledger at the current file of each sent post that was moved or renamed
+    (its emailed address stays recorded); True if any was."""
+    moved = False
+    for post, entry in plan.sent:
+        if entry["source"] != post.source:
+            entry["source"] = post.source
+            moved = True
+    return moved
 
 
 def _pick(settings, slug):

@@ -4,9 +4,12 @@ One JSON file at the project root (CARNET_NEWSLETTER_LEDGER), committed by the a
 
     {"version": 1, "posts": {POST_ID: {"provider": "mailchimp", "campaign_id": "...",
      "sent_at": "2021-10-05T06:30:00+00:00", "title": "...", "url": "...",
-     "source": "posts/....md"}}}
+     "source": "posts/....md", "save_as": ".../index.html", "date": "2021-10-05T08:30:00+02:00"}}}
 
-POST_ID is the post's slug. `provider` is "mailchimp" or "outbox", or "baseline" for a
+POST_ID is the post's slug when it was sent. `url` and `save_as` are the address that was
+emailed, kept as they were: when the post later gets another address, the build writes a
+redirect there (plugin kept_addresses). `source` follows the post's file when it moves.
+`save_as` and `date` are missing from entries written before Carnet recorded them. `provider` is "mailchimp" or "outbox", or "baseline" for a
 post that already existed when the newsletter started: it is counted as sent, but Carnet
 did not email it (its campaign_id is null). An entry is written only after the provider
 confirmed the send, and the file is replaced atomically.
@@ -66,7 +69,37 @@ def entry(post, provider, campaign_id, sent_at):
         "title": post.title,
         "url": post.url,
         "source": post.source,
+        "save_as": post.save_as,
+        "date": post.date.isoformat(),
     }
+
+
+def match(entries, posts):
+    """{key: (entry, how)} for the `posts`, (key, source, slug, title, date ISO text)
+    tuples, that the ledger `entries` hold; how is "source", "slug" or "title and date".
+
+    A post whose file was moved, whose Slug was changed or whose title was edited after it
+    went out is still the post that went out: it is found by whichever did not change. An
+    entry goes to one post only, its own file's first: a new post that takes the slug of
+    an edited one is new. Dictionaries only: linear in posts and entries."""
+    posts = list(posts)
+    by_source = {entry["source"]: entry for entry in entries.values()}
+    by_title_and_date = {
+        (entry["title"], entry["date"]): entry for entry in entries.values() if entry.get("date")
+    }
+    found, claimed = {}, set()
+    lookups = [
+        ("source", lambda source, slug, title, date: by_source.get(source)),
+        ("slug", lambda source, slug, title, date: entries.get(slug)),
+        ("title and date", lambda source, slug, title, date: by_title_and_date.get((title, date))),
+    ]
+    for how, lookup in lookups:
+        for key, *identity in posts:
+            entry = None if key in found else lookup(*identity)
+            if entry is not None and id(entry) not in claimed:
+                found[key] = (entry, how)
+                claimed.add(id(entry))
+    return found
 
 
 def _broken(path, problem):

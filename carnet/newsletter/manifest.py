@@ -31,6 +31,7 @@ class Post:
     newsletter: str  # "yes", "no" or "only"
     segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
     image: str | None  # absolute URL of the post's image
+    save_as: str = ""  # its page, relative to the output folder (Pelican's save_as)
 
     @property
     def email_only(self):

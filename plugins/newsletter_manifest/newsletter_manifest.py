@@ -96,6 +96,7 @@ def _post(article, settings):
         "newsletter": _switch(article),
         "segment": segment.strip() if segment else None,
         "image": image or None,
+        "save_as": article.save_as,
     }
 
 
