@@ -152,6 +152,7 @@ def _newsletter(action, *args, **kwargs):
 
 def _production_settings():
     """Build the production site in a temporary folder (output/ is left alone): its settings."""
+    _checked_settings(PROD_SETTINGS)
     console.step("Building the production site for the newsletter…")
     with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
         try:

@@ -313,14 +313,18 @@ def _switch(link, pointed):
     try:
         if os.path.isdir(link) and not os.path.islink(link):
             # An earlier deploy as a plain folder (or an empty folder): exchange it with the
-            # link in one step, then remove it (check_target made sure it is Carnet's or empty).
+            # link in one step (check_target made sure it is Carnet's or empty).
             _exchange(temporary, link)
-            shutil.rmtree(temporary)
         else:
             os.replace(temporary, link)
-    finally:
-        if os.path.islink(temporary):
-            os.remove(temporary)
+    except OSError:
+        os.remove(temporary)
+        raise
+    # The new site is online; what is left is tidying up, which may fail harmlessly.
+    if os.path.islink(temporary):
+        os.remove(temporary)
+    else:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _exchange(first, second):

@@ -72,9 +72,13 @@ class Folder:
 
 @contextmanager
 def private_folder(project):
-    """A build folder of this publish's own, removed at the end."""
+    """A build folder of this publish's own, removed at the end (call it under the lock)."""
     base = os.path.join(project, ".carnet", "publish")
     os.makedirs(base, exist_ok=True)
+    # Under the lock, any other run's folder is left over from a publish that was killed.
+    for name in os.listdir(base):
+        if name.startswith("run-"):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
     folder = tempfile.mkdtemp(prefix="run-", dir=base)
     try:
         manifest = os.path.join(folder, "newsletter-manifest.json")

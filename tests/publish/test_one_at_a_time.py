@@ -73,6 +73,39 @@ def test_two_publishes_20_ms_apart_never_email_a_page_that_is_not_online(site, t
     assert waited >= ROUNDS // 2, waited
 
 
+def test_a_second_publish_builds_nothing_until_the_first_is_done(site, tmp_path):
+    """The lock is taken before the build: held here, a publish waits, and has built,
+    deployed and sent nothing until it is let go."""
+    from carnet.newsletter import lock
+
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    target = tmp_path / "www"
+    log = tmp_path / "publish.log"
+    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
+        with open(log, "w") as output:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+            waiting = subprocess.Popen(
+                [sys.executable, "-m", "invoke", "publish"],
+                cwd=site.root,
+                env=dict(env, CARNET_DEPLOY_TARGET=str(target)),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        deadline = time.monotonic() + 60
+        while "waiting for it" not in log.read_text() and time.monotonic() < deadline:
+            assert waiting.poll() is None, log.read_text()
+            time.sleep(0.1)
+        time.sleep(1)
+        assert waiting.poll() is None
+        assert "Building" not in log.read_text()
+        assert not target.exists() and not (site.root / "outbox").exists()
+        assert not list((site.root / ".carnet").glob("publish/run-*"))
+    assert waiting.wait(timeout=300) == 0, log.read_text()
+    assert (target / "un-billet" / "index.html").exists()
+    assert len(list((site.root / "outbox").glob("*.eml"))) == 1
+
+
 def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, tmp_path):
     from carnet.newsletter import lock
 
