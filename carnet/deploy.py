@@ -117,7 +117,10 @@ def _remote_target(text):
 
 def _local_target(text, project):
     path = os.path.abspath(os.path.join(project, os.path.expanduser(text)))
-    problem = _forbidden(path, project) or _forbidden(os.path.realpath(path), project)
+    # Folders above it may be links (to the project, to home): judge where it really is.
+    # Its own last part may be Carnet's link to a release, judged as itself below.
+    real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    problem = _forbidden(path, project) or _forbidden(real, project)
     if problem:
         raise DeployRefused(problem.format(target=text))
     if os.path.islink(path):
@@ -185,11 +188,15 @@ def _forbidden(path, project):
                 "the project"
             ).replace("{folder}", first)
         made_by_carnet = not os.path.lexists(path) or _is_our_link(path) or _has_marker(path)
-        if not (_ignored_by_git(project, relative) and made_by_carnet):
+        # Its releases are kept beside it (TARGET.carnet-releases): git must ignore both.
+        ignored = _ignored_by_git(project, relative) and _ignored_by_git(
+            project, relative + RELEASES
+        )
+        if not (ignored and made_by_carnet):
             return _(
                 "{target} is inside the project folder; choose a folder outside it (or one "
-                "that .gitignore ignores and that Carnet made)"
-            )
+                "that .gitignore ignores, with {releases} beside it, and that Carnet made)"
+            ).replace("{releases}", os.path.basename(path) + RELEASES)
     return None
 
 

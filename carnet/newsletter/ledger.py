@@ -139,6 +139,9 @@ def _entry_problem(item):
     for field in TEXT_FIELDS:
         if not isinstance(item.get(field), str) or not item[field]:
             return f'"{field}" is missing or not a text'
+    for field in ("save_as", "date"):  # recorded since Carnet keeps emailed addresses
+        if field in item and not isinstance(item[field], str):
+            return f'"{field}" must be a text'
     if item.get("campaign_id") is not None and not isinstance(item["campaign_id"], str):
         return '"campaign_id" must be a text or null'
     try:
