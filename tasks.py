@@ -129,7 +129,10 @@ def publish(c):
     settings = _checked_settings(PROD_SETTINGS, publish=True)
     try:
         target = publishing.checked_target(settings, ROOT)
-        with publishing.one_at_a_time(settings, ROOT), publishing.private_folder(ROOT) as run:
+        with (
+            publishing.one_at_a_time(settings, ROOT),
+            publishing.private_folder(settings, ROOT) as run,
+        ):
             result = _build(PROD_SETTINGS, "production", run.site, run.overrides, checked=True)
             _index_for_search(result)
             deployed = publishing.put_online(result.output_path, target, ROOT)

@@ -20,6 +20,7 @@ from carnet.defaults import setting
 from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
 from carnet.i18n import _
 from carnet.newsletter import lock
+from carnet.newsletter.paths import project_path
 
 
 class Stopped(Exception):
@@ -71,8 +72,11 @@ class Folder:
 
 
 @contextmanager
-def private_folder(project):
-    """A build folder of this publish's own, removed at the end (call it under the lock)."""
+def private_folder(settings, project):
+    """A build folder of this publish's own, removed at the end (call it under the lock).
+
+    Its newsletter manifest is then moved to the usual place (CARNET_NEWSLETTER_MANIFEST),
+    where the newsletter tasks and the benchmark find the last production build's."""
     base = os.path.join(project, ".carnet", "publish")
     os.makedirs(base, exist_ok=True)
     # Under the lock, any other run's folder is left over from a publish that was killed.
@@ -80,10 +84,14 @@ def private_folder(project):
         if name.startswith("run-"):
             shutil.rmtree(os.path.join(base, name), ignore_errors=True)
     folder = tempfile.mkdtemp(prefix="run-", dir=base)
+    manifest = os.path.join(folder, "newsletter-manifest.json")
     try:
-        manifest = os.path.join(folder, "newsletter-manifest.json")
         yield Folder(os.path.join(folder, "site"), {"CARNET_NEWSLETTER_MANIFEST": manifest})
     finally:
+        if os.path.exists(manifest):
+            usual = project_path(settings, "CARNET_NEWSLETTER_MANIFEST")
+            os.makedirs(os.path.dirname(usual), exist_ok=True)
+            shutil.move(manifest, usual)
         shutil.rmtree(folder, ignore_errors=True)
 
 
