@@ -6,9 +6,14 @@ listed here is a typo: the build warns and suggests the closest known name.
 """
 
 DEFAULTS = {
-    # Category spellings shown on the site. A post's category is matched against these
-    # case-insensitively, so « Journal Intime » files under « Journal intime ».
+    # list of str: the categories of the site, as shown. A post's category is matched
+    # against these without case or accents, so « journal INTIME » files under « Journal
+    # intime »; any other category stops the build (with the close match). Empty: any
+    # category is accepted.
     "CARNET_CATEGORIES": [],
+    # str: the category of a post without a `Category:` line. Empty: such a post stops
+    # the build (Pelican would file it under its folder's name, « posts »).
+    "CARNET_DEFAULT_CATEGORY": "",
     # Babel date patterns (https://babel.pocoo.org date format syntax), French locale.
     "CARNET_DATE_LONG": "d MMMM y",  # « 9 septembre 2020 »
     "CARNET_DATE_SHORT": "dd/MM/y",  # « 09/09/2020 »
