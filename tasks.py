@@ -11,6 +11,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
 from carnet import console, newsletter  # noqa: E402
+from carnet.i18n import _  # noqa: E402
 from carnet.build import BuildFailed  # noqa: E402
 from carnet.build import build as run_build
 from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
@@ -23,13 +24,23 @@ OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
 
 
-def _build(settings_file, what):
+STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
+
+
+def _build(settings_file, what, strict=False):
     console.step(f"Building the {what} site…")
     try:
-        result = run_build(settings_file, output_path=OUTPUT)
+        result = run_build(settings_file, output_path=OUTPUT, strict=strict)
     except BuildFailed as failure:
-        console.problems("The build failed, nothing was published:", failure.problems)
+        headline = (
+            _("The build has warnings and --strict makes them errors, nothing was published:")
+            if failure.strict
+            else _("The build failed, nothing was published:")
+        )
+        console.problems(headline, failure.problems)
         raise Exit(code=1) from None
+    for warning in result.warnings:
+        console.warn(warning)
     console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
     return result
 
@@ -54,10 +65,10 @@ def clean(c):
     console.done("Removed output/ and .carnet/cache/")
 
 
-@task
-def build(c):
+@task(help=STRICT_HELP)
+def build(c, strict=False):
     """Build the development site into output/ (relative URLs, no feeds)."""
-    _build(DEV_SETTINGS, "development")
+    _build(DEV_SETTINGS, "development", strict)
 
 
 @task(clean, build)
@@ -68,12 +79,12 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from carnet.serve import site_server
 
     if not os.path.isdir(OUTPUT):
         console.fail("output/ does not exist yet: run `invoke build` first")
         raise Exit(code=1)
-    server = RootedHTTPServer(OUTPUT, ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
+    server = site_server(OUTPUT, int(port))
     console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -100,16 +111,16 @@ def livereload(c):
 regenerate = livereload
 
 
-@task
-def preview(c):
+@task(help=STRICT_HELP)
+def preview(c, strict=False):
     """Build the production site into output/ (absolute URLs, feeds, search index)."""
-    _index_for_search(_build(PROD_SETTINGS, "production"))
+    _index_for_search(_build(PROD_SETTINGS, "production", strict))
 
 
-@task
-def publish(c):
+@task(help=STRICT_HELP)
+def publish(c, strict=False):
     """Production build, then deploy, then send each new post as a newsletter."""
-    result = _build(PROD_SETTINGS, "production")
+    result = _build(PROD_SETTINGS, "production", strict)
     _index_for_search(result)
     target = deploy_target(result.settings)
     if not target:

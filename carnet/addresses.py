@@ -84,8 +84,10 @@ def planned_files(generators, settings):
         ):
             for content in getattr(generator, key, None) or []:
                 source = source_name(settings, content.source_path)
-                what = _("the image or file {path}") if isinstance(content, Static) else "{path}"
-                add(content.save_as, Writer(what.format(path=source), source))
+                if isinstance(content, Static):  # a part of the site, not a post
+                    add(content.save_as, Writer(_("the file {path}").format(path=source)))
+                else:
+                    add(content.save_as, Writer(source, source))
         if hasattr(generator, "period_archives"):
             for periods in generator.period_archives.values():
                 for period in periods:

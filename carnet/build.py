@@ -16,6 +16,7 @@ from pelican.contents import Content
 from pelican.settings import read_settings
 
 from carnet.i18n import _
+from carnet.pelican_private import forget_logged_warnings
 from carnet.sources import project_folder, source_name
 
 
@@ -112,7 +113,7 @@ class _ProblemCollector(logging.Handler):
 
     def _relative(self, text):
         text = _file_first(text, self.settings)
-        return text.replace(self.project + os.sep, "").replace("./", "", 1)
+        return text.replace(self.project + os.sep, "").removeprefix("./")
 
     def _add_error(self, message):
         # One line per file: Pelican reports a post without a title twice (the second
@@ -151,6 +152,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
 
     strict: every warning is an error too (BuildFailed.strict says so)."""
     settings = load_settings(settings_file, output_path, overrides)
+    forget_logged_warnings()
     collector = _ProblemCollector(settings)
     # The root logger: plugins loaded from PLUGIN_PATHS log under their own module names.
     root_logger = logging.getLogger()

@@ -322,8 +322,8 @@ def _cut_slug(slug):
 
 def check_address_of(content):
     """A post's or page's address: at most 80 characters, and not empty."""
-    if not isinstance(content, (Article, Page)):
-        return
+    if not isinstance(content, (Article, Page)) or not hasattr(content, "title"):
+        return  # Pelican says what a post without a title lacks
     slug = getattr(content, "slug", None)
     if slug and len(slug) > MAX_SLUG_LENGTH:
         content.slug = _cut_slug(slug)
