@@ -52,7 +52,9 @@ def _paginated(name, url, count, template, settings):
     per_page = settings["PAGINATED_TEMPLATES"].get(template, False)
     if per_page is False or not count:
         return [name]
-    paginator = Paginator(name, url, range(count), settings, per_page or settings["DEFAULT_PAGINATION"])
+    paginator = Paginator(
+        name, url, range(count), settings, per_page or settings["DEFAULT_PAGINATION"]
+    )
     return [paginator.page(number).save_as for number in paginator.page_range]
 
 

@@ -158,9 +158,7 @@ def _check_image(settings, value):
         )
     if os.path.getsize(path) == 0:
         raise ValueError(
-            _("Image: {image} is an empty file (0 bytes): copy the image again").format(
-                image=value
-            )
+            _("Image: {image} is an empty file (0 bytes): copy the image again").format(image=value)
         )
 
 
@@ -240,7 +238,11 @@ def checked_reader(reader_class):
             for name in metadata:
                 if name not in KNOWN_METADATA:
                     close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)
-                    hint = _(" (did you mean {name}?)").format(name=close[0].capitalize()) if close else ""
+                    hint = (
+                        _(" (did you mean {name}?)").format(name=close[0].capitalize())
+                        if close
+                        else ""
+                    )
                     logger.warning(
                         _("{path}: unknown metadata {name!r} is ignored{hint}").format(
                             path=self._checked_path, name=name.capitalize(), hint=hint

@@ -55,8 +55,9 @@ def use_configured_spelling(content):
     if not category:
         if _configured["names"]:
             raise ValueError(
-                _("no Category: line: add one, e.g. « Category: {example} » (one of {names})")
-                .format(example=_configured["names"][0], names=_listed())
+                _(
+                    "no Category: line: add one, e.g. « Category: {example} » (one of {names})"
+                ).format(example=_configured["names"][0], names=_listed())
             )
         raise ValueError(_("no Category: line: add one, e.g. « Category: Journal intime »"))
     key = _key(category.name)

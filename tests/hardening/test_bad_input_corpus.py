@@ -203,7 +203,9 @@ def save_as_outside_the_site(site):
 
 def slug_of_an_image(site):
     _image(site, "carnet-ouvert.svg")
-    site.add_post("other.md", post_text(title="Autre", body="![Un carnet]({static}/images/carnet-ouvert.svg)"))
+    site.add_post(
+        "other.md", post_text(title="Autre", body="![Un carnet]({static}/images/carnet-ouvert.svg)")
+    )
     site.add_post("bad.md", post_text(slug="images/carnet-ouvert.svg"))
     return ERROR, BAD, ["Slug: images/carnet-ouvert.svg"]
 
@@ -248,7 +250,9 @@ def yaml_then_pelican_lines(site):
 
 
 def pelican_lines_then_yaml(site):
-    site.add_post("bad.md", "Title: Un billet\nDate: 2021-09-30\n\n---\ntags: [a, b]\n---\n\nTexte.\n")
+    site.add_post(
+        "bad.md", "Title: Un billet\nDate: 2021-09-30\n\n---\ntags: [a, b]\n---\n\nTexte.\n"
+    )
     return ERROR, BAD, ["line 4", "---"]
 
 
