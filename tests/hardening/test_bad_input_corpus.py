@@ -512,3 +512,18 @@ def test_markup_in_titles_and_tags_is_plain_text_everywhere(site):
         text = path.read_text()
         assert "<script>alert" not in text and "<b>gras" not in text, path
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in site.read("feeds/all.atom.xml")
+
+
+def test_odd_but_right_input_publishes_cold_and_warm(site, tmp_path):
+    (site.content / "images" / ".gitkeep").write_text("")
+    site.add_post("long.md", post_text(title=" ".join(["Une longue séance"] * 150)))
+    site.add_post("fete.md", post_text(title="🎉🚀💡", slug="fete"))
+    site.add_post("yaml.md", "---\ntitle: En YAML\ndate: 2021-09-30\ntags: [a, b]\n---\n\nTexte.\n")
+    target = tmp_path / "www"
+    for build in ("cold", "warm"):
+        done = site.invoke("publish", "--strict", env={"CARNET_DEPLOY_TARGET": str(target)})
+        assert done.returncode == 0, (build, done.stderr)
+        assert (target / "fete" / "index.html").exists()
+        assert (target / "en-yaml" / "index.html").exists()
+        assert (target / "etiquette" / "b" / "index.html").exists()
+        assert [p for p in target.iterdir() if p.name.startswith("une-longue")]
