@@ -38,6 +38,8 @@ def _build(settings_file, what, strict=False):
             else _("The build failed, nothing was published:")
         )
         console.problems(headline, failure.problems)
+        for warning in failure.warnings:
+            console.warn(warning)
         raise Exit(code=1) from None
     for warning in result.warnings:
         console.warn(warning)

@@ -169,8 +169,8 @@ def _feeds(generator, settings, add):
 
 
 def clashes(planned):
-    """[(path, first Writer, second Writer)]: two writers of one file, or a file (second)
-    that would have to be a folder for the first (written inside it)."""
+    """[(path, Writer, other path, other Writer)]: two writers of one file (the same path
+    twice), or a file (the other) that would have to be a folder for the first path."""
     found = []
     files = {}
     folders = set()
@@ -179,7 +179,7 @@ def clashes(planned):
             folders.add(path)
         earlier = files.setdefault(path, writer)
         if earlier is not writer and earlier != writer:
-            found.append((path, earlier, writer))
+            found.append((path, earlier, path, writer))
     for path, writer in planned:
         parts = path.rstrip("/").split("/")
         for depth in range(1, len(parts)):
@@ -189,6 +189,6 @@ def clashes(planned):
                 continue
             if parent + "/" in folders and holder.source is None and writer.source is None:
                 continue  # the site's own files in the site's own folder
-            found.append((path, writer, holder))
+            found.append((path, writer, files.get(parent) and parent or parent + "/", holder))
             break
     return found

@@ -24,9 +24,10 @@ class BuildFailed(Exception):
     """The build logged errors; `problems` has one line per error. strict: the problems
     are warnings, made errors by a strict build."""
 
-    def __init__(self, problems, strict=False):
+    def __init__(self, problems, strict=False, warnings=()):
         self.problems = problems
         self.strict = strict
+        self.warnings = list(warnings)
         super().__init__("\n".join(problems))
 
 
@@ -172,7 +173,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     finally:
         root_logger.removeHandler(collector)
     if collector.errors:
-        raise BuildFailed(collector.errors)
+        raise BuildFailed(collector.errors, warnings=collector.warnings)
     if strict and collector.warnings:
         raise BuildFailed(collector.warnings, strict=True)
     return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings)

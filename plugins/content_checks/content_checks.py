@@ -412,7 +412,7 @@ def _check_templates(generators):
     return problems
 
 
-def _report_clash(path, first, second):
+def _report_clash(path, first, other_path, second):
     if first.source and second.source:
         names = " and ".join(sorted({first.source, second.source}))
         logger.error(
@@ -423,11 +423,24 @@ def _report_clash(path, first, second):
         )
     elif first.source or second.source:
         post, other = (first, second) if first.source else (second, first)
-        logger.error(
-            _(
+        post_path, other_path = (path, other_path) if first.source else (other_path, path)
+        if other_path == post_path:
+            message = _(
                 "{path}: would be written at {address}, which is {what}: give it another "
                 "title or a Slug: (or remove its Save_as:)"
-            ).format(path=post.source, address=address(path), what=other.what)
+            )
+        else:  # one would have to be a folder holding the other
+            message = _(
+                "{path}: would be written at {address}, in the way of {what} at {other}: "
+                "give it another title or a Slug: (or remove its Save_as:)"
+            )
+        logger.error(
+            message.format(
+                path=post.source,
+                address=address(post_path),
+                what=other.what,
+                other=address(other_path),
+            )
         )
     else:
         logger.error(
@@ -444,11 +457,11 @@ def check_addresses(generators):
     problems = _check_templates(generators)
     found = clashes(planned_files(generators, settings))
     reported = set()
-    for path, first, second in found:
+    for path, first, other_path, second in found:
         key = frozenset({first, second})
         if key not in reported:
             reported.add(key)
-            _report_clash(path, first, second)
+            _report_clash(path, first, other_path, second)
     if problems or found:
         raise StopBeforeWriting(_("the site was not written"))
 
