@@ -282,7 +282,8 @@ def checked_reader(reader_class):
                 problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
                 raise ValueError(
                     _(
-                        "line {line}: the front matter (--- … ---) is not valid YAML: {problem}"
+                        "line {line}: the front matter (--- … ---) is not valid YAML: {problem} "
+                        "(a value holding « : » or « # » goes between quotes)"
                     ).format(line=line, problem=problem)
                 ) from None
             if not isinstance(metadata, dict):
