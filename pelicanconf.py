@@ -34,6 +34,9 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "content_cache",
+    # YAML front matter (--- / title: … / ---) read as metadata; before content_checks
+    # and french_typography, which extend the readers it installs.
+    "pelican.plugins.yaml_metadata",
     "carnet_settings",
     "content_checks",
     "french_typography",

@@ -14,6 +14,7 @@ from carnet import console, newsletter  # noqa: E402
 from carnet import publish as publishing  # noqa: E402
 from carnet.build import BuildFailed, load_settings  # noqa: E402
 from carnet.build import build as run_build  # noqa: E402
+from carnet.i18n import _  # noqa: E402
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 from carnet.settings_check import SettingError, check_settings  # noqa: E402
 
@@ -21,6 +22,9 @@ DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
+
+
+STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
 
 
 def _checked_settings(settings_file, publish=False):
@@ -36,14 +40,23 @@ def _checked_settings(settings_file, publish=False):
     return settings
 
 
-def _build(settings_file, what, output_path=OUTPUT, overrides=None, checked=False):
+def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
     if not checked:
         _checked_settings(settings_file)
     console.step(f"Building the {what} site…")
     try:
-        result = run_build(settings_file, output_path=output_path, overrides=overrides)
+        result = run_build(
+            settings_file, output_path=output_path, overrides=overrides, strict=strict
+        )
     except BuildFailed as failure:
-        console.problems("The build failed, nothing was published:", failure.problems)
+        headline = (
+            _("The build has warnings and --strict makes them errors, nothing was published:")
+            if failure.strict
+            else _("The build failed, nothing was published:")
+        )
+        console.problems(headline, failure.problems)
+        for warning in failure.warnings:
+            console.warn(warning)
         raise Exit(code=1) from None
     for warning in result.warnings:
         console.warn(warning)
@@ -71,10 +84,10 @@ def clean(c):
     console.done("Removed output/ and .carnet/cache/")
 
 
-@task
-def build(c):
+@task(help=STRICT_HELP)
+def build(c, strict=False):
     """Build the development site into output/ (relative URLs, no feeds)."""
-    _build(DEV_SETTINGS, "development")
+    _build(DEV_SETTINGS, "development", strict)
 
 
 @task(clean, build)
@@ -85,12 +98,12 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from carnet.serve import site_server
 
     if not os.path.isdir(OUTPUT):
         console.fail("output/ does not exist yet: run `invoke build` first")
         raise Exit(code=1)
-    server = RootedHTTPServer(OUTPUT, ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
+    server = site_server(OUTPUT, int(port))
     console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -117,14 +130,14 @@ def livereload(c):
 regenerate = livereload
 
 
-@task
-def preview(c):
+@task(help=STRICT_HELP)
+def preview(c, strict=False):
     """Build the production site into output/ (absolute URLs, feeds, search index)."""
-    _index_for_search(_build(PROD_SETTINGS, "production"))
+    _index_for_search(_build(PROD_SETTINGS, "production", strict))
 
 
-@task
-def publish(c):
+@task(help=STRICT_HELP)
+def publish(c, strict=False):
     """Production build, then deploy, then send each new post as a newsletter (one at a time)."""
     settings = _checked_settings(PROD_SETTINGS, publish=True)
     try:
@@ -133,7 +146,9 @@ def publish(c):
             publishing.one_at_a_time(settings, ROOT),
             publishing.private_folder(settings, ROOT) as run,
         ):
-            result = _build(PROD_SETTINGS, "production", run.site, run.overrides, checked=True)
+            result = _build(
+                PROD_SETTINGS, "production", strict, run.site, run.overrides, checked=True
+            )
             _index_for_search(result)
             deployed = publishing.put_online(result.output_path, target, ROOT)
             _newsletter(newsletter.run, result.settings, deployed=deployed)

@@ -30,8 +30,15 @@ SETTINGS = {
     "CARNET_CATEGORIES": Setting(
         [],
         "list of texts",
-        "Category spellings shown on the site; a post's category is matched against them "
-        "without regard to case, so « Journal Intime » files under « Journal intime ».",
+        "The categories of the site, as shown. A post's category is matched against them "
+        "without case or accents, so « journal INTIME » files under « Journal intime »; any "
+        "other category stops the build (with the close match). Empty: any category.",
+    ),
+    "CARNET_DEFAULT_CATEGORY": Setting(
+        "",
+        "text",
+        "The category of a post without a `Category:` line. Empty: such a post stops the "
+        "build (Pelican would file it under its folder's name, « posts »).",
     ),
     "CARNET_DATE_LONG": Setting(
         "d MMMM y",

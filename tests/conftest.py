@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from carnet.build import build  # noqa: E402
 
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
+DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'
 LINKED = ("theme", "plugins", "carnet")
 
 
@@ -96,6 +97,10 @@ def make_site(root):
         (root / name).symlink_to(ROOT / name)
     for folder in ("posts", "pages", "images"):
         (root / "content" / folder).mkdir(parents=True, exist_ok=True)
+    # Test posts are short: most say no Category:, which the site files under this one
+    # (tests of a missing category remove it).
+    with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f"\n{DEFAULT_CATEGORY_LINE}\n")
     return Site(root)
 
 
