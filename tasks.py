@@ -1,5 +1,6 @@
 """Carnet's tasks: `invoke --list` shows them, `invoke --help TASK` explains one."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -11,11 +12,13 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
 from carnet import console, newsletter  # noqa: E402
-from carnet.build import BuildFailed  # noqa: E402
+from carnet.build import BuildFailed, BuildResult, load_settings  # noqa: E402
 from carnet.build import build as run_build
 from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
 from carnet.deploy import deploy as run_deploy
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
+from carnet.newsletter import ledger  # noqa: E402
+from carnet.newsletter.paths import project_path  # noqa: E402
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
@@ -46,6 +49,19 @@ def _index_for_search(result):
     console.done(f"Search index of {pages} pages written in {where}/pagefind/")
 
 
+def _index_when_stale():
+    """Index output/ for search when its index is missing or older than the site: the
+    development build (and livereload) leave none, and a search page without one is broken."""
+    entry = os.path.join(OUTPUT, "pagefind", "pagefind-entry.json")
+    home = os.path.join(OUTPUT, "index.html")
+    if os.path.exists(entry) and not (
+        os.path.exists(home) and os.path.getmtime(home) > os.path.getmtime(entry)
+    ):
+        return
+    settings = load_settings(DEV_SETTINGS, output_path=OUTPUT)
+    _index_for_search(BuildResult(settings, OUTPUT))
+
+
 @task
 def clean(c):
     """Delete output/ and Carnet's build cache."""
@@ -56,8 +72,11 @@ def clean(c):
 
 @task
 def build(c):
-    """Build the development site into output/ (relative URLs, no feeds)."""
+    """Build the development site into output/ (relative URLs, no feeds, no search index)."""
     _build(DEV_SETTINGS, "development")
+    console.step(
+        "No search index in a development build: `invoke serve` indexes the site it serves"
+    )
 
 
 @task(clean, build)
@@ -73,6 +92,7 @@ def serve(c, port=PORT):
     if not os.path.isdir(OUTPUT):
         console.fail("output/ does not exist yet: run `invoke build` first")
         raise Exit(code=1)
+    _index_when_stale()
     server = RootedHTTPServer(OUTPUT, ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
     console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     try:
@@ -118,14 +138,51 @@ def publish(c):
             "stays in output/."
         )
     else:
-        console.step(f"Deploying to {target}…")
-        try:
-            run_deploy(result.output_path, target)
-        except DeployFailed as failure:
+        _deploy(result, target)
+    with _letters_page_kept_current(result.settings, target):
+        _newsletter(newsletter.run, result.settings, deployed=bool(target))
+
+
+def _deploy(result, target, before_newsletter=True):
+    console.step(f"Deploying to {target}…")
+    try:
+        run_deploy(result.output_path, target)
+    except DeployFailed as failure:
+        if before_newsletter:
             console.fail(f"Deploy failed, no newsletter sent: {failure}")
-            raise Exit(code=1) from None
-        console.done(f"Deployed to {target}")
-    _newsletter(newsletter.run, result.settings, deployed=bool(target))
+        else:
+            console.fail(f"Deploy failed, the letters page online is not up to date: {failure}")
+        raise Exit(code=1) from None
+    console.done(f"Deployed to {target}")
+
+
+@contextlib.contextmanager
+def _letters_page_kept_current(settings, target):
+    """After the newsletter, build, index and deploy the site again if letters went out
+    (even when a later one failed): the letters page is rendered from the ledger, which
+    the newsletter writes after the first build."""
+    ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+
+    def letters():
+        try:
+            return {
+                key
+                for key, entry in ledger.load(ledger_path).items()
+                if entry["provider"] != "baseline"
+            }
+        except ledger.LedgerError:
+            return set()  # the newsletter itself says what is wrong with it
+
+    before = letters()
+    try:
+        yield
+    finally:
+        if letters() != before:
+            console.step("Updating the letters page with the letters just sent…")
+            result = _build(PROD_SETTINGS, "production")
+            _index_for_search(result)
+            if target:
+                _deploy(result, target, before_newsletter=False)
 
 
 # --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
