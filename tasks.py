@@ -16,9 +16,9 @@ from carnet.build import BuildFailed, BuildResult, load_settings  # noqa: E402
 from carnet.build import build as run_build
 from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
 from carnet.deploy import deploy as run_deploy
-from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 from carnet.newsletter import ledger  # noqa: E402
 from carnet.newsletter.paths import project_path  # noqa: E402
+from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
