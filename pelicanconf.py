@@ -145,6 +145,9 @@ CARNET_AUTHORS = {
 # MAILCHIMP_LIST_ID are set in the environment (never here), else into outbox/.
 CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas · Carnet de coach"
 CARNET_NEWSLETTER_REPLY_TO = "bonjour@carnet-de-coach.fr"
+# The postal address every newsletter shows (the outbox writes it; Mailchimp uses the
+# audience's own).
+CARNET_NEWSLETTER_POSTAL_ADDRESS = "Claire Dumas\n12 rue des Coquelicots\n44000 Nantes"
 # The subscribe form (Mailchimp → Audience → Signup forms → Embedded forms): the form's
 # action URL and its hidden anti-robot field's name. Empty: the site says it is not open.
 CARNET_NEWSLETTER_FORM_URL = ""

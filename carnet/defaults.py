@@ -39,6 +39,17 @@ DEFAULTS = {
     # Empty SAVE_AS: no such page.
     "CARNET_NEWSLETTER_ARCHIVE_URL": "newsletter/archives/",
     "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS": "newsletter/archives/index.html",
+    # The pages an outbox e-mail's « Se désinscrire » and « Gérer vos préférences » links
+    # (and its List-Unsubscribe header) lead to; Mailchimp's e-mails use Mailchimp's own.
+    # str each; empty SAVE_AS: no such page.
+    "CARNET_NEWSLETTER_UNSUBSCRIBE_URL": "newsletter/desinscription/",
+    "CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS": "newsletter/desinscription/index.html",
+    "CARNET_NEWSLETTER_PREFERENCES_URL": "newsletter/preferences/",
+    "CARNET_NEWSLETTER_PREFERENCES_SAVE_AS": "newsletter/preferences/index.html",
+    # The page the sample subscribe form posts to while CARNET_NEWSLETTER_FORM_URL is
+    # empty: it says what to configure. str each.
+    "CARNET_NEWSLETTER_FORM_SETUP_URL": "newsletter/configurer/",
+    "CARNET_NEWSLETTER_FORM_SETUP_SAVE_AS": "newsletter/configurer/index.html",
     # The language Pagefind indexes the site in (`invoke preview` and `publish`), whatever
     # a page declares: French stemming, so « clientes » finds « cliente ».
     "CARNET_SEARCH_LANGUAGE": "fr",
@@ -61,6 +72,13 @@ DEFAULTS = {
     "CARNET_NEWSLETTER_FROM_NAME": "",
     # The address readers reply to (Mailchimp requires one to send).
     "CARNET_NEWSLETTER_REPLY_TO": "",
+    # The sender's postal address, which the law requires in every newsletter (str; one
+    # line, or lines separated by "\n"). Mailchimp writes the audience's own; the outbox
+    # writes this one.
+    "CARNET_NEWSLETTER_POSTAL_ADDRESS": "",
+    # The subscriber an outbox e-mail is addressed to (str): the outbox shows one
+    # subscriber's copy, with the merge tags Mailchimp would fill filled.
+    "CARNET_NEWSLETTER_SAMPLE_ADDRESS": "lectrice@example.com",
     # The subject line; {title} is the post's title, {site} is SITENAME.
     "CARNET_NEWSLETTER_SUBJECT": "{title}",
     # Sub-audiences a post can be sent to with `Newsletter-Segment: NAME`. NAME -> either

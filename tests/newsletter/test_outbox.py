@@ -49,12 +49,8 @@ def test_new_posts_become_eml_files_and_a_second_run_writes_nothing(blog):
     assert message["Subject"] == "Premier\u00a0: billet"
     assert message["From"] == "Claire Dumas · Carnet de coach <bonjour@carnet-de-coach.fr>"
     assert message["Date"] and message["Message-ID"]
-    assert message["List-Unsubscribe"] == "<mailto:bonjour@carnet-de-coach.fr?subject=unsubscribe>"
     html = message.get_body(("html",)).get_content()
-    assert (
-        html.rstrip("\n") == (blog.root / "outbox" / "2021-01-05-premier-billet.html").read_text()
-    )
-    assert 'href="*|UNSUB|*"' in html
+    assert "*|" not in html  # the full check is in test_outbox_eml.py
     assert "Premier\u00a0: billet" in message.get_body(("plain",)).get_content()
     assert (
         read_eml(blog.root / "outbox" / "2021-02-01-second-billet.eml")["X-Carnet-Segment"]
