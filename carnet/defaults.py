@@ -9,9 +9,11 @@ DEFAULTS = {
     # Category spellings shown on the site. A post's category is matched against these
     # case-insensitively, so « Journal Intime » files under « Journal intime ».
     "CARNET_CATEGORIES": [],
-    # Babel date patterns (https://babel.pocoo.org date format syntax), French locale.
-    "CARNET_DATE_LONG": "d MMMM y",  # « 9 septembre 2020 »
-    "CARNET_DATE_SHORT": "dd/MM/y",  # « 09/09/2020 »
+    # Babel date patterns (https://babel.pocoo.org date format syntax), French locale; a
+    # French pattern starting with "d " writes the 1st as « 1er ». carnet/dates.py formats
+    # every date of the site, the feeds and the e-mail with them.
+    "CARNET_DATE_LONG": "d MMMM y",  # a post's own date: « 9 septembre 2020 »
+    "CARNET_DATE_SHORT": "d MMM y",  # every list: « 9 sept. 2020 »
     "CARNET_LOCALE": "fr",
     # French typography (polytypo) on titles, summaries and content.
     "CARNET_TYPOGRAPHY": True,

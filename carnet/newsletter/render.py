@@ -15,11 +15,11 @@ import css_inline
 import jinja2
 import lxml.html
 import polytypo
-from babel.dates import format_date
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 from markupsafe import Markup
 
+from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.newsletter.errors import NewsletterError
 
@@ -71,11 +71,7 @@ def render(post, settings, test=False):
         full=full,
         subject=subject,
         preheader=preheader,
-        date_long=format_date(
-            post.date,
-            setting(settings, "CARNET_DATE_LONG"),
-            locale=setting(settings, "CARNET_LOCALE"),
-        ),
+        date_long=long_date(post.date, settings),
         browser_url=ARCHIVE if post.email_only else post.url,
         site=settings["SITENAME"],
         siteurl=settings["SITEURL"],
