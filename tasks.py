@@ -16,6 +16,7 @@ from carnet.build import BuildFailed, BuildResult, load_settings  # noqa: E402
 from carnet.build import build as run_build
 from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
 from carnet.deploy import deploy as run_deploy
+from carnet.i18n import _, site_language, use_language  # noqa: E402
 from carnet.newsletter import ledger  # noqa: E402
 from carnet.newsletter.paths import project_path  # noqa: E402
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
@@ -25,28 +26,41 @@ PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
 
+# Carnet speaks the site's language from the first line it prints.
+use_language(site_language(DEV_SETTINGS))
+
 
 def _build(settings_file, what):
-    console.step(f"Building the {what} site…")
+    console.step(
+        _("Building the development site…")
+        if what == "development"
+        else _("Building the production site…")
+    )
     try:
         result = run_build(settings_file, output_path=OUTPUT)
     except BuildFailed as failure:
-        console.problems("The build failed, nothing was published:", failure.problems)
+        console.problems(_("The build failed, nothing was published:"), failure.problems)
         raise Exit(code=1) from None
-    console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
+    console.done(
+        _("Site built in {folder}/").format(folder=os.path.relpath(result.output_path, ROOT))
+    )
     return result
 
 
 def _index_for_search(result):
-    console.step("Indexing the site for search (Pagefind, French)…")
+    console.step(_("Indexing the site for search (Pagefind)…"))
     try:
         pages = build_index(result.output_path, result.settings)
     except SearchIndexFailed as failure:
         # publish stops here too: a site whose search is broken is not deployed.
-        console.fail(f"Search indexing failed: {failure}")
+        console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
     where = os.path.relpath(result.output_path, ROOT)
-    console.done(f"Search index of {pages} pages written in {where}/pagefind/")
+    console.done(
+        _("Search index of {count} pages written in {folder}/pagefind/").format(
+            count=pages, folder=where
+        )
+    )
 
 
 def _index_when_stale():
@@ -67,7 +81,7 @@ def clean(c):
     """Delete output/ and Carnet's build cache."""
     for path in (OUTPUT, os.path.join(ROOT, ".carnet", "cache")):
         shutil.rmtree(path, ignore_errors=True)
-    console.done("Removed output/ and .carnet/cache/")
+    console.done(_("Removed output/ and .carnet/cache/"))
 
 
 @task
@@ -75,7 +89,7 @@ def build(c):
     """Build the development site into output/ (relative URLs, no feeds, no search index)."""
     _build(DEV_SETTINGS, "development")
     console.step(
-        "No search index in a development build: `invoke serve` indexes the site it serves"
+        _("No search index in a development build: `invoke serve` indexes the site it serves")
     )
 
 
@@ -90,11 +104,13 @@ def serve(c, port=PORT):
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
     if not os.path.isdir(OUTPUT):
-        console.fail("output/ does not exist yet: run `invoke build` first")
+        console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
     _index_when_stale()
     server = RootedHTTPServer(OUTPUT, ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
-    console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    console.done(
+        _("Serving output/ on {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{port}/")
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -108,13 +124,13 @@ def livereload(c):
 
     _build(DEV_SETTINGS, "development")
     watched = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins", "pelicanconf.py")]
-    console.step("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)")
+    console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
     for _changes in watchfiles.watch(*watched):
         try:
             run_build(DEV_SETTINGS, output_path=OUTPUT)
-            console.done("Rebuilt")
+            console.done(_("Rebuilt"))
         except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
+            console.problems(_("The build failed:"), failure.problems)
 
 
 regenerate = livereload
@@ -134,8 +150,10 @@ def publish(c):
     target = deploy_target(result.settings)
     if not target:
         console.warn(
-            "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-            "stays in output/."
+            _(
+                "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
+                "stays in output/."
+            )
         )
     else:
         _deploy(result, target)
@@ -144,16 +162,20 @@ def publish(c):
 
 
 def _deploy(result, target, before_newsletter=True):
-    console.step(f"Deploying to {target}…")
+    console.step(_("Deploying to {target}…").format(target=target))
     try:
         run_deploy(result.output_path, target)
     except DeployFailed as failure:
         if before_newsletter:
-            console.fail(f"Deploy failed, no newsletter sent: {failure}")
+            console.fail(_("Deploy failed, no newsletter sent: {reason}").format(reason=failure))
         else:
-            console.fail(f"Deploy failed, the letters page online is not up to date: {failure}")
+            console.fail(
+                _("Deploy failed, the letters page online is not up to date: {reason}").format(
+                    reason=failure
+                )
+            )
         raise Exit(code=1) from None
-    console.done(f"Deployed to {target}")
+    console.done(_("Deployed to {target}").format(target=target))
 
 
 @contextlib.contextmanager
@@ -178,7 +200,7 @@ def _letters_page_kept_current(settings, target):
         yield
     finally:
         if letters() != before:
-            console.step("Updating the letters page with the letters just sent…")
+            console.step(_("Updating the letters page with the letters just sent…"))
             result = _build(PROD_SETTINGS, "production")
             _index_for_search(result)
             if target:
@@ -193,18 +215,18 @@ def _newsletter(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except newsletter.NewsletterError as error:
-        console.fail(f"Newsletter: {error}")
+        console.fail(_("Newsletter: {problem}").format(problem=error))
         raise Exit(code=1) from None
 
 
 def _production_settings():
     """Build the production site in a temporary folder (output/ is left alone): its settings."""
-    console.step("Building the production site for the newsletter…")
+    console.step(_("Building the production site for the newsletter…"))
     with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
         try:
             return run_build(PROD_SETTINGS, output_path=folder).settings
         except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
+            console.problems(_("The build failed:"), failure.problems)
             raise Exit(code=1) from None
 
 
@@ -213,7 +235,9 @@ def newsletter_preview(c, slug=""):
     """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
     path, email = _newsletter(newsletter.preview, _production_settings(), slug)
     console.done(
-        f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »"
+        _("{path} ({size:.1f} KB of HTML), subject « {subject} »").format(
+            path=os.path.relpath(path, ROOT), size=email.size / 1024, subject=email.subject
+        )
     )
 
 
@@ -226,7 +250,7 @@ def newsletter_preview(c, slug=""):
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
     where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
-    console.done(f"Test email sent: {where}")
+    console.done(_("Test e-mail sent: {where}").format(where=where))
 
 
 @task
@@ -235,25 +259,42 @@ def newsletter_status(c):
     report = _newsletter(newsletter.status, _production_settings())
     plan = report.plan
     if plan.new:
-        console.step(f"The next publish sends {len(plan.new)} post(s) through {report.provider}:")
+        console.step(
+            _("The next publish sends {count} post(s) through {provider}:").format(
+                count=len(plan.new), provider=report.provider
+            )
+        )
         for post in plan.new:
             console.step(f"  {post.date:%Y-%m-%d} « {post.title} » ({post.source})")
     else:
-        console.done("The next publish sends nothing: no new post")
+        console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:
         console.step(
-            f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them"
+            _("It records {count} older post(s) as already sent, without e-mailing them").format(
+                count=len(plan.baseline)
+            )
         )
     if plan.site_only:
-        console.step(f"{len(plan.site_only)} post(s) are site-only (Newsletter: no)")
+        console.step(
+            _("{count} post(s) are site-only (Newsletter: no)").format(count=len(plan.site_only))
+        )
     sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
     counted = [entry for entry in sent if entry["provider"] == "baseline"]
     if counted:
-        console.step(f"{len(counted)} post(s) were counted as sent when the newsletter started")
+        console.step(
+            _("{count} post(s) were counted as sent when the newsletter started").format(
+                count=len(counted)
+            )
+        )
     for entry in sent:
         if entry["provider"] != "baseline":
             console.step(
-                f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})"
+                _("Sent {sent_at} « {title} » via {provider} ({campaign})").format(
+                    sent_at=entry["sent_at"],
+                    title=entry["title"],
+                    provider=entry["provider"],
+                    campaign=entry["campaign_id"],
+                )
             )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from carnet.i18n import N_, _
+
 
 class BuildFailed(Exception):
     """The build logged errors; `problems` has one line per error."""
@@ -32,10 +34,9 @@ class BuildResult:
 
 def _describe_exception(exc):
     if isinstance(exc, UnicodeDecodeError):
-        return (
-            f"is not valid UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
-        )
+        return _(
+            "is not valid UTF-8 text (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
+        ).format(byte=exc.object[exc.start], offset=exc.start)
     return str(exc) or exc.__class__.__name__
 
 
@@ -44,7 +45,7 @@ _PELICAN_PHRASES = [
     (re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S), "{path}: {problem}"),
     (
         re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
-        "{path}: the image {image} has no alt text (describe it for readers who cannot see it)",
+        N_("{path}: the image {image} has no alt text (describe it for readers who cannot see it)"),
     ),
     (
         re.compile(
@@ -52,7 +53,7 @@ _PELICAN_PHRASES = [
             r" \(Not in (?P<known>.*)\)$",
             re.S,
         ),
-        "{path}: Unknown status {status} (use one of {known})",
+        N_("{path}: Unknown status {status} (use one of {known})"),
     ),
 ]
 
@@ -61,7 +62,7 @@ def _file_first(message):
     for pattern, template in _PELICAN_PHRASES:
         match = pattern.match(message)
         if match:
-            return template.format(**match.groupdict())
+            return _(template).format(**match.groupdict())
     return message
 
 
@@ -122,7 +123,9 @@ def build(settings_file, output_path=None, overrides=None):
         # After a reported problem, a crash is most often its consequence (Pelican copying
         # a missing image a post links to): the problem itself is the useful line.
         if not collector.errors:
-            collector.errors.append(f"the build stopped: {_describe_exception(exc)}")
+            collector.errors.append(
+                _("the build stopped: {reason}").format(reason=_describe_exception(exc))
+            )
     finally:
         root_logger.removeHandler(collector)
     if collector.errors:

@@ -4,6 +4,8 @@ import os
 import shutil
 import subprocess
 
+from carnet.i18n import _
+
 
 class DeployFailed(Exception):
     pass
@@ -25,7 +27,9 @@ def is_remote(target):
 def deploy(output_path, target):
     """Mirror output_path into target; raise DeployFailed with a readable reason."""
     if not os.path.isdir(output_path) or not os.listdir(output_path):
-        raise DeployFailed(f"nothing to deploy: {output_path} is empty or missing")
+        raise DeployFailed(
+            _("nothing to deploy: {path} is empty or missing").format(path=output_path)
+        )
     if is_remote(target):
         _rsync(output_path, target)
     else:
@@ -37,17 +41,23 @@ def _rsync(output_path, target):
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except FileNotFoundError:
-        raise DeployFailed("rsync is not installed (apt-get install rsync)") from None
+        raise DeployFailed(_("rsync is not installed (apt-get install rsync)")) from None
     except subprocess.TimeoutExpired:
-        raise DeployFailed(f"rsync to {target} did not finish in 10 minutes") from None
+        raise DeployFailed(
+            _("rsync to {target} did not finish in 10 minutes").format(target=target)
+        ) from None
     if done.returncode != 0:
-        raise DeployFailed(f"rsync to {target} failed: {done.stderr.strip()}")
+        raise DeployFailed(
+            _("rsync to {target} failed: {reason}").format(
+                target=target, reason=done.stderr.strip()
+            )
+        )
 
 
 def _copy_tree(output_path, target):
     try:
         if os.path.exists(target) and not os.path.isdir(target):
-            raise DeployFailed(f"{target} exists and is not a folder")
+            raise DeployFailed(_("{target} exists and is not a folder").format(target=target))
         # Build the new copy beside the target, then swap, so a failure leaves the old site.
         staging = target.rstrip(os.sep) + ".carnet-new"
         shutil.rmtree(staging, ignore_errors=True)
@@ -59,4 +69,6 @@ def _copy_tree(output_path, target):
         os.rename(staging, target)
         shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
-        raise DeployFailed(f"copying to {target} failed: {exc}") from None
+        raise DeployFailed(
+            _("copying to {target} failed: {reason}").format(target=target, reason=exc)
+        ) from None

@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 
 from carnet import console
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 
 
@@ -44,12 +45,16 @@ def _acquire(handle, wait):
             holder = _holder(handle)
             if time.monotonic() >= deadline:
                 raise Busy(
-                    f"Another publish ({holder}) is still sending the newsletter; this one "
-                    "sent nothing. Publish again when it has finished."
+                    _(
+                        "Another publish ({holder}) is still sending the newsletter; this one "
+                        "sent nothing. Publish again when it has finished."
+                    ).format(holder=holder)
                 ) from None
             if not said_so:
                 console.step(
-                    f"Another publish ({holder}) is sending the newsletter; waiting for it…"
+                    _(
+                        "Another publish ({holder}) is sending the newsletter; waiting for it…"
+                    ).format(holder=holder)
                 )
                 said_so = True
             time.sleep(0.2)

@@ -12,6 +12,7 @@ as new. Posts dated before that day are never emailed.
 from dataclasses import dataclass, field
 from datetime import date
 
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 
 
@@ -34,8 +35,10 @@ def plan(posts, entries, *, first_run, since, now):
         if entry is not None:
             if entry["source"] != post.source:
                 result.notes.append(
-                    f"{post.source}: counted as already sent, because a post with the same "
-                    f"slug ({post.id}) went out from {entry['source']}"
+                    _(
+                        "{path}: counted as already sent, because a post with the same "
+                        "slug ({slug}) went out from {other}"
+                    ).format(path=post.source, slug=post.id, other=entry["source"])
                 )
             result.sent.append((post, entry))
         elif post.newsletter == "no":
@@ -56,5 +59,7 @@ def parse_since(value):
         return date.fromisoformat(str(value))
     except ValueError:
         raise NewsletterError(
-            f"CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}"
+            _("CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}").format(
+                value=value
+            )
         ) from None

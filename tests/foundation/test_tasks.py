@@ -12,7 +12,7 @@ def test_build_writes_the_development_site(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("build")
     assert done.returncode == 0, done.stderr
-    assert "Site built in output/" in done.stdout
+    assert "Site construit dans output/" in done.stdout
     assert (site.output / "un-billet" / "index.html").exists()
     assert not (site.output / "feeds").exists()
 
@@ -31,7 +31,7 @@ def test_publish_deploys_to_a_local_folder(site, tmp_path):
     target = tmp_path / "www"
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode == 0, done.stderr
-    assert f"Deployed to {target}" in done.stdout
+    assert f"Déployé vers {target}" in done.stdout
     assert (target / "un-billet" / "index.html").exists()
     assert "https://" in (target / "feeds" / "all.atom.xml").read_text()
 
@@ -40,7 +40,7 @@ def test_publish_without_target_says_so_and_keeps_output(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("publish")
     assert done.returncode == 0, done.stderr
-    assert "No deploy target" in done.stderr
+    assert "Aucune destination de déploiement" in done.stderr
     assert (site.output / "un-billet" / "index.html").exists()
 
 
@@ -50,7 +50,7 @@ def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     blocker.write_text("not a folder")
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(blocker)})
     assert done.returncode != 0
-    assert "Deploy failed" in done.stderr
+    assert "Le déploiement a échoué" in done.stderr
 
 
 def _free_port():
@@ -85,7 +85,7 @@ def test_serve_serves_the_built_site(site):
 def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("build")
-    assert "invoke serve" in done.stdout and "search" in done.stdout
+    assert "`invoke serve` indexe le site qu’il sert" in done.stdout
     assert not (site.output / "pagefind").exists()
     port = _free_port()
     server = subprocess.Popen(

@@ -169,6 +169,7 @@ ERROR_CASES = [
 @pytest.mark.parametrize("case", ERROR_CASES, ids=lambda case: case.__name__)
 def test_publish_deploys_and_sends_nothing(site, tmp_path, case):
     kind, where, problem = case(site)
+    site.speak("en")  # the problems as written in the code (French: tests/foundation/test_i18n.py)
     target = tmp_path / "www"
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode == 1

@@ -21,6 +21,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 
 from carnet import console
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter import files
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
@@ -44,8 +45,10 @@ class OutboxProvider:
         """The outbox can always write; it says when the postal address is missing."""
         if not setting(self.settings, "CARNET_NEWSLETTER_POSTAL_ADDRESS").strip():
             console.warn(
-                "CARNET_NEWSLETTER_POSTAL_ADDRESS is empty: a newsletter must show the sender's "
-                "postal address (Mailchimp writes the audience's own)"
+                _(
+                    "CARNET_NEWSLETTER_POSTAL_ADDRESS is empty: a newsletter must show the "
+                    "sender's postal address (Mailchimp writes the audience's own)"
+                )
             )
 
     def deliver(self, post, email):
@@ -55,7 +58,7 @@ class OutboxProvider:
 
     def describe(self, delivery):
         where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
-        return f"written to {where}"
+        return _("written to {where}").format(where=where)
 
     def send_test(self, post, email, to):
         return self._write(f"test-{post.id}", post, email, to=to)
@@ -69,7 +72,11 @@ class OutboxProvider:
             try:
                 files.write_atomically(path, text)
             except OSError as error:
-                raise NewsletterError(f"{path}: cannot be written ({error.strerror})") from None
+                raise NewsletterError(
+                    _("{path}: cannot be written ({reason})").format(
+                        path=path, reason=error.strerror
+                    )
+                ) from None
         return paths[1]
 
     def _message(self, post, email, email_html, to):
@@ -107,7 +114,9 @@ class OutboxProvider:
         left = MERGE_TAG.search(filled)
         if left:
             raise NewsletterError(
-                f"the e-mail uses the merge tag {left[0]}, which the outbox cannot fill"
+                _("the e-mail uses the merge tag {tag}, which the outbox cannot fill").format(
+                    tag=left[0]
+                )
             )
         return filled
 
