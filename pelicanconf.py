@@ -42,6 +42,7 @@ PLUGINS = [
     "plain_titles",
     "newsletter_manifest",
     "reading_time",
+    "summaries",
     "neighbours",
     "related_posts",
     "backlinks",
@@ -155,5 +156,5 @@ CARNET_NEWSLETTER_FORM_HONEYPOT = ""
 # Sub-audiences for `Newsletter-Segment: NAME`, e.g. readers who asked for private emails:
 # CARNET_NEWSLETTER_SEGMENTS = {
 #     "emails-prives": {"interest_category_id": "abc123", "interest_ids": ["def456"],
-#                       "label": "les emails privés"},
+#                       "label": "les e-mails privés"},
 # }

@@ -86,7 +86,7 @@ DEFAULTS = {
     # Sub-audiences a post can be sent to with `Newsletter-Segment: NAME`. NAME -> either
     # {"saved_segment_id": 123} (a Mailchimp saved segment) or {"interest_category_id":
     # "abc", "interest_ids": ["def"]} (a Mailchimp interest group), plus an optional
-    # "label" in French for the footer, e.g. "les emails privés".
+    # "label" in French for the footer, e.g. "les e-mails privés".
     "CARNET_NEWSLETTER_SEGMENTS": {},
     # "HH:MM" (site TIMEZONE, on a quarter hour): Mailchimp sends at the next such time
     # instead of at once. Empty: send at once.

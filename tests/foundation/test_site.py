@@ -213,3 +213,16 @@ def test_one_french_date_formatter_for_the_site_the_feed_and_the_email(site):
         text = text_of(site.read(page))
         assert "1er avr. 2021" in text and "5 avr. 2021" in text, page
     assert not re.search(r"\b\d\d/\d\d/\d{4}\b", site.all_text())
+
+
+def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
+    words = " ".join(f"mot{n}" for n in range(60))
+    site.add_post("a.md", title="Long", date="2021-04-01", category="Journal intime", body=words)
+    sentences = "Une phrase. " * 20
+    site.add_post(
+        "b.md", title="Phrases", date="2021-04-02", category="Journal intime", body=sentences
+    )
+    site.build()
+    home = site.read("index.html")
+    assert re.search(r"mot\d+…</p>", home) and " …" not in home
+    assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence
