@@ -18,6 +18,7 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.listing import listed_articles
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,11 @@ class NewsletterArchiveGenerator(Generator):
         try:
             template = self.get_template(template_name)
         except PelicanTemplateNotFound:
-            logger.warning("theme: no %s.html template, no %s page", template_name, save_as)
+            logger.warning(
+                _("theme: no {template}.html template, no {page} page").format(
+                    template=template_name, page=save_as
+                )
+            )
             return
         writer.write_file(
             save_as,
