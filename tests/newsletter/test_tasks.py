@@ -62,7 +62,7 @@ def test_the_mailchimp_test_send(blog, standin):
         "newsletter-test", "--to", "claire@example.org", env=mailchimp_environment(standin)
     )
     assert done.returncode == 0, done.stderr
-    assert "E-mail de test envoyé : Mailchimp, to claire@example.org" in done.stdout
+    assert "E-mail de test envoyé : Mailchimp, à claire@example.org" in done.stdout
     assert [t["subject"] for t in standin.tests_sent] == ["[TEST] Second billet"]
 
 
@@ -89,8 +89,8 @@ def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(
     down = blog.invoke("publish", env=env)
     assert down.returncode == 1
     assert (target / "premier-billet" / "index.html").exists()  # deployed all the same
-    assert "Lettre : posts/2021-01-05-a.md: Mailchimp kept failing" in down.stderr
-    assert "Mailchimp answered 503" in down.stderr
+    assert "Lettre : posts/2021-01-05-a.md : Mailchimp échoue encore" in down.stderr
+    assert "Mailchimp a répondu 503" in down.stderr
     standin.faults.clear()
     up = blog.invoke("publish", env=env)
     assert up.returncode == 0, up.stderr
@@ -104,7 +104,7 @@ def test_mailchimp_without_a_deploy_target_refuses_and_says_why(blog, standin):
     assert done.returncode == 1
     assert (
         "Aucune destination de déploiement" in done.stderr
-        and "The site was not deployed" in done.stderr
+        and "Le site n’a pas été mis en ligne" in done.stderr
     )
     assert (blog.root / "output" / "premier-billet" / "index.html").exists()
     assert standin.requests == [] and blog.sent() == {}
