@@ -47,6 +47,7 @@ PLUGINS = [
     # After the build: a redirect at each emailed address a post no longer has.
     "kept_addresses",
     "reading_time",
+    "summaries",
     "neighbours",
     "related_posts",
     "backlinks",
@@ -150,6 +151,9 @@ CARNET_AUTHORS = {
 # MAILCHIMP_LIST_ID are set in the environment (never here), else into outbox/.
 CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas · Carnet de coach"
 CARNET_NEWSLETTER_REPLY_TO = "bonjour@carnet-de-coach.fr"
+# The postal address every newsletter shows (the outbox writes it; Mailchimp uses the
+# audience's own).
+CARNET_NEWSLETTER_POSTAL_ADDRESS = "Claire Dumas\n12 rue des Coquelicots\n44000 Nantes"
 # The subscribe form (Mailchimp → Audience → Signup forms → Embedded forms): the form's
 # action URL and its hidden anti-robot field's name. Empty: the site says it is not open.
 CARNET_NEWSLETTER_FORM_URL = ""
@@ -157,5 +161,5 @@ CARNET_NEWSLETTER_FORM_HONEYPOT = ""
 # Sub-audiences for `Newsletter-Segment: NAME`, e.g. readers who asked for private emails:
 # CARNET_NEWSLETTER_SEGMENTS = {
 #     "emails-prives": {"interest_category_id": "abc123", "interest_ids": ["def456"],
-#                       "label": "les emails privés"},
+#                       "label": "les e-mails privés"},
 # }

@@ -1,5 +1,6 @@
 """Carnet's tasks: `invoke --list` shows them, `invoke --help TASK` explains one."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -14,7 +15,9 @@ from carnet import console, newsletter  # noqa: E402
 from carnet import publish as publishing  # noqa: E402
 from carnet.build import BuildFailed, load_settings  # noqa: E402
 from carnet.build import build as run_build  # noqa: E402
-from carnet.i18n import _  # noqa: E402
+from carnet.i18n import _, site_language, use_language  # noqa: E402
+from carnet.newsletter import ledger  # noqa: E402
+from carnet.newsletter.paths import project_path  # noqa: E402
 from carnet.search import SearchIndexFailed, build_index  # noqa: E402
 from carnet.settings_check import SettingError, check_settings  # noqa: E402
 
@@ -22,6 +25,9 @@ DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
+
+# Carnet speaks the site's language from the first line it prints.
+use_language(site_language(DEV_SETTINGS))
 
 
 STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
@@ -43,7 +49,11 @@ def _checked_settings(settings_file, publish=False):
 def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
     if not checked:
         _checked_settings(settings_file)
-    console.step(f"Building the {what} site…")
+    console.step(
+        _("Building the development site…")
+        if what == "development"
+        else _("Building the production site…")
+    )
     try:
         result = run_build(
             settings_file, output_path=output_path, overrides=overrides, strict=strict
@@ -60,20 +70,39 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
         raise Exit(code=1) from None
     for warning in result.warnings:
         console.warn(warning)
-    console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
+    console.done(
+        _("Site built in {folder}/").format(folder=os.path.relpath(result.output_path, ROOT))
+    )
     return result
 
 
 def _index_for_search(result):
-    console.step("Indexing the site for search (Pagefind, French)…")
+    console.step(_("Indexing the site for search (Pagefind)…"))
     try:
         pages = build_index(result.output_path, result.settings)
     except SearchIndexFailed as failure:
         # publish stops here too: a site whose search is broken is not deployed.
-        console.fail(f"Search indexing failed: {failure}")
+        console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
     where = os.path.relpath(result.output_path, ROOT)
-    console.done(f"Search index of {pages} pages written in {where}/pagefind/")
+    console.done(
+        _("Search index of {count} pages written in {folder}/pagefind/").format(
+            count=pages, folder=where
+        )
+    )
+
+
+def _index_when_stale():
+    """Index output/ for search when its index is missing or older than the site: the
+    development build (and livereload) leave none, and a search page without one is broken."""
+    entry = os.path.join(OUTPUT, "pagefind", "pagefind-entry.json")
+    home = os.path.join(OUTPUT, "index.html")
+    if os.path.exists(entry) and not (
+        os.path.exists(home) and os.path.getmtime(home) > os.path.getmtime(entry)
+    ):
+        return
+    settings = load_settings(DEV_SETTINGS, output_path=OUTPUT)
+    _index_for_search(BuildResult(settings, OUTPUT))
 
 
 @task
@@ -81,13 +110,16 @@ def clean(c):
     """Delete output/ and Carnet's build cache."""
     for path in (OUTPUT, os.path.join(ROOT, ".carnet", "cache")):
         shutil.rmtree(path, ignore_errors=True)
-    console.done("Removed output/ and .carnet/cache/")
+    console.done(_("Removed output/ and .carnet/cache/"))
 
 
 @task(help=STRICT_HELP)
 def build(c, strict=False):
-    """Build the development site into output/ (relative URLs, no feeds)."""
+    """Build the development site into output/ (relative URLs, no feeds, no search index)."""
     _build(DEV_SETTINGS, "development", strict)
+    console.step(
+        _("No search index in a development build: `invoke serve` indexes the site it serves")
+    )
 
 
 @task(clean, build)
@@ -101,10 +133,13 @@ def serve(c, port=PORT):
     from carnet.serve import site_server
 
     if not os.path.isdir(OUTPUT):
-        console.fail("output/ does not exist yet: run `invoke build` first")
+        console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
+    _index_when_stale()
     server = site_server(OUTPUT, int(port))
-    console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    console.done(
+        _("Serving output/ on {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{port}/")
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -118,13 +153,13 @@ def livereload(c):
 
     _build(DEV_SETTINGS, "development")
     watched = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins", "pelicanconf.py")]
-    console.step("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)")
+    console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
     for _changes in watchfiles.watch(*watched):
         try:
             run_build(DEV_SETTINGS, output_path=OUTPUT)
-            console.done("Rebuilt")
+            console.done(_("Rebuilt"))
         except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
+            console.problems(_("The build failed:"), failure.problems)
 
 
 regenerate = livereload
@@ -146,14 +181,48 @@ def publish(c, strict=False):
             publishing.one_at_a_time(settings, ROOT),
             publishing.private_folder(settings, ROOT) as run,
         ):
-            result = _build(
-                PROD_SETTINGS, "production", strict, run.site, run.overrides, checked=True
-            )
-            _index_for_search(result)
-            deployed = publishing.put_online(result.output_path, target, ROOT)
-            _newsletter(newsletter.run, result.settings, deployed=deployed)
+
+            def build_and_put_online(after_newsletter=False):
+                result = _build(
+                    PROD_SETTINGS, "production", strict, run.site, run.overrides, checked=True
+                )
+                _index_for_search(result)
+                deployed = publishing.put_online(
+                    result.output_path, target, ROOT, after_newsletter=after_newsletter
+                )
+                return result, deployed
+
+            result, deployed = build_and_put_online()
+            with _letters_page_kept_current(result.settings, build_and_put_online):
+                _newsletter(newsletter.run, result.settings, deployed=deployed)
     except publishing.Stopped:
         raise Exit(code=1) from None
+
+
+@contextlib.contextmanager
+def _letters_page_kept_current(settings, build_and_put_online):
+    """After the newsletter, build, index and deploy the site again if letters went out
+    (even when a later one failed): the letters page is rendered from the ledger, which
+    the newsletter writes after the first build."""
+    ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+
+    def letters():
+        try:
+            return {
+                key
+                for key, entry in ledger.load(ledger_path).items()
+                if entry["provider"] != "baseline"
+            }
+        except ledger.LedgerError:
+            return set()  # the newsletter itself says what is wrong with it
+
+    before = letters()
+    try:
+        yield
+    finally:
+        if letters() != before:
+            console.step(_("Updating the letters page with the letters just sent…"))
+            build_and_put_online(after_newsletter=True)
 
 
 # --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
@@ -164,19 +233,19 @@ def _newsletter(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except newsletter.NewsletterError as error:
-        console.fail(f"Newsletter: {error}")
+        console.fail(_("Newsletter: {problem}").format(problem=error))
         raise Exit(code=1) from None
 
 
 def _production_settings():
     """Build the production site in a temporary folder (output/ is left alone): its settings."""
     _checked_settings(PROD_SETTINGS)
-    console.step("Building the production site for the newsletter…")
+    console.step(_("Building the production site for the newsletter…"))
     with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
         try:
             return run_build(PROD_SETTINGS, output_path=folder).settings
         except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
+            console.problems(_("The build failed:"), failure.problems)
             raise Exit(code=1) from None
 
 
@@ -185,7 +254,9 @@ def newsletter_preview(c, slug=""):
     """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
     path, email = _newsletter(newsletter.preview, _production_settings(), slug)
     console.done(
-        f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »"
+        _("{path} ({size:.1f} KB of HTML), subject « {subject} »").format(
+            path=os.path.relpath(path, ROOT), size=email.size / 1024, subject=email.subject
+        )
     )
 
 
@@ -198,7 +269,7 @@ def newsletter_preview(c, slug=""):
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
     where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
-    console.done(f"Test email sent: {where}")
+    console.done(_("Test e-mail sent: {where}").format(where=where))
 
 
 @task
@@ -207,25 +278,42 @@ def newsletter_status(c):
     report = _newsletter(newsletter.status, _production_settings())
     plan = report.plan
     if plan.new:
-        console.step(f"The next publish sends {len(plan.new)} post(s) through {report.provider}:")
+        console.step(
+            _("The next publish sends {count} post(s) through {provider}:").format(
+                count=len(plan.new), provider=report.provider
+            )
+        )
         for post in plan.new:
             console.step(f"  {post.date:%Y-%m-%d} « {post.title} » ({post.source})")
     else:
-        console.done("The next publish sends nothing: no new post")
+        console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:
         console.step(
-            f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them"
+            _("It records {count} older post(s) as already sent, without e-mailing them").format(
+                count=len(plan.baseline)
+            )
         )
     if plan.site_only:
-        console.step(f"{len(plan.site_only)} post(s) are site-only (Newsletter: no)")
+        console.step(
+            _("{count} post(s) are site-only (Newsletter: no)").format(count=len(plan.site_only))
+        )
     sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
     counted = [entry for entry in sent if entry["provider"] == "baseline"]
     if counted:
-        console.step(f"{len(counted)} post(s) were counted as sent when the newsletter started")
+        console.step(
+            _("{count} post(s) were counted as sent when the newsletter started").format(
+                count=len(counted)
+            )
+        )
     for entry in sent:
         if entry["provider"] != "baseline":
             console.step(
-                f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})"
+                _("Sent {sent_at} « {title} » via {provider} ({campaign})").format(
+                    sent_at=entry["sent_at"],
+                    title=entry["title"],
+                    provider=entry["provider"],
+                    campaign=entry["campaign_id"],
+                )
             )
 
 

@@ -15,7 +15,7 @@ from pelican import Pelican
 from pelican.contents import Content
 from pelican.settings import read_settings
 
-from carnet.i18n import _
+from carnet.i18n import N_, _
 from carnet.pelican_private import forget_logged_warnings
 from carnet.sources import project_folder, source_name
 
@@ -51,7 +51,7 @@ _PELICAN_PHRASES = [
     (re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S), "{path}: {problem}"),
     (
         re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
-        "{path}: the image {image} has no alt text (describe it for readers who cannot see it)",
+        N_("{path}: the image {image} has no alt text (describe it for readers who cannot see it)"),
     ),
     (
         re.compile(
@@ -59,7 +59,7 @@ _PELICAN_PHRASES = [
             r" \(Not in (?P<known>.*)\)$",
             re.S,
         ),
-        "{path}: Unknown status {status} (use one of {known})",
+        N_("{path}: Unknown status {status} (use one of {known})"),
     ),
 ]
 

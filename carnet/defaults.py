@@ -43,11 +43,13 @@ SETTINGS = {
     "CARNET_DATE_LONG": Setting(
         "d MMMM y",
         "text",
-        "Babel date pattern of long dates, French locale (« 9 septembre 2020 »).",
+        "Babel date pattern of a post's own date, French locale (« 9 septembre 2020 »); a "
+        "French pattern starting with « d » writes the 1st as « 1er ». carnet/dates.py "
+        "formats every date of the site, the feeds and the e-mail with these two.",
         required=True,
     ),
     "CARNET_DATE_SHORT": Setting(
-        "dd/MM/y", "text", "Babel date pattern of short dates (« 09/09/2020 »).", required=True
+        "d MMM y", "text", "Babel date pattern of every list (« 9 sept. 2020 »).", required=True
     ),
     "CARNET_LOCALE": Setting("fr", "text", "The locale of dates and typography.", required=True),
     "CARNET_TYPOGRAPHY": Setting(
@@ -103,6 +105,32 @@ SETTINGS = {
         "text",
         "Where that page is written; empty: no such page.",
     ),
+    "CARNET_NEWSLETTER_UNSUBSCRIBE_URL": Setting(
+        "newsletter/desinscription/",
+        "text",
+        "The page an outbox e-mail's « Se désinscrire » link and List-Unsubscribe header lead "
+        "to (Mailchimp's e-mails use Mailchimp's own).",
+    ),
+    "CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS": Setting(
+        "newsletter/desinscription/index.html", "text", "Where that page is written; empty: none."
+    ),
+    "CARNET_NEWSLETTER_PREFERENCES_URL": Setting(
+        "newsletter/preferences/",
+        "text",
+        "The page an outbox e-mail's « Gérer vos préférences » link leads to.",
+    ),
+    "CARNET_NEWSLETTER_PREFERENCES_SAVE_AS": Setting(
+        "newsletter/preferences/index.html", "text", "Where that page is written; empty: none."
+    ),
+    "CARNET_NEWSLETTER_FORM_SETUP_URL": Setting(
+        "newsletter/configurer/",
+        "text",
+        "The page the sample subscribe form posts to while CARNET_NEWSLETTER_FORM_URL is "
+        "empty: it says what to configure.",
+    ),
+    "CARNET_NEWSLETTER_FORM_SETUP_SAVE_AS": Setting(
+        "newsletter/configurer/index.html", "text", "Where that page is written."
+    ),
     "CARNET_SEARCH_LANGUAGE": Setting(
         "fr",
         "text",
@@ -150,6 +178,19 @@ SETTINGS = {
         "",
         "e-mail address",
         "The address readers reply to; Mailchimp requires one to send.",
+    ),
+    "CARNET_NEWSLETTER_POSTAL_ADDRESS": Setting(
+        "",
+        "text",
+        "The sender's postal address, which the law requires in every newsletter (one line, "
+        'or lines separated by "\\n"). Mailchimp writes the audience\'s own; the outbox '
+        "writes this one.",
+    ),
+    "CARNET_NEWSLETTER_SAMPLE_ADDRESS": Setting(
+        "lectrice@example.com",
+        "e-mail address",
+        "The subscriber an outbox e-mail is addressed to: the outbox shows one subscriber's "
+        "copy, with the merge tags Mailchimp would fill filled.",
     ),
     "CARNET_NEWSLETTER_SUBJECT": Setting(
         "{title}",

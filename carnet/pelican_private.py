@@ -11,3 +11,14 @@ def forget_logged_warnings():
     tests) stayed silent about a post that still has the problem."""
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
+
+
+def use_boundary_summaries():
+    """Pelican's automatic summaries (Content.get_summary calls the name
+    pelican.contents.truncate_html_words) end at a sentence or word boundary with « … »
+    attached: carnet.summaries.truncate. Pelican offers no setting or signal for it."""
+    import pelican.contents
+
+    from carnet.summaries import truncate
+
+    pelican.contents.truncate_html_words = truncate

@@ -95,7 +95,7 @@ def private_folder(settings, project):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def put_online(output_path, target, project):
+def put_online(output_path, target, project, after_newsletter=False):
     """Deploy the built site to `target`; True once it is online. Stopped if it failed.
 
     Without a target the site is moved to output/ (for `invoke serve`) and False returned."""
@@ -114,7 +114,11 @@ def put_online(output_path, target, project):
     try:
         deploy(output_path, target)
     except DeployFailed as failure:
-        console.fail(_("Deploy failed, no newsletter sent: {reason}").format(reason=failure))
+        if after_newsletter:
+            message = _("Deploy failed, the letters page online is not up to date: {reason}")
+        else:
+            message = _("Deploy failed, no newsletter sent: {reason}")
+        console.fail(message.format(reason=failure))
         raise Stopped from None
     console.done(_("Deployed to {target}").format(target=target.text))
     if target.inside:

@@ -6,6 +6,7 @@ plugins/ and carnet/. Posts are written by the test.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,15 @@ class Site:
             if path.is_file() and path.suffix in {".html", ".xml", ".txt", ".json"}:
                 parts.append(path.read_text(encoding="utf-8", errors="replace"))
         return "\n".join(parts)
+
+    def speak(self, language):
+        """Set the site's DEFAULT_LANG, which is also the language Carnet's tasks speak."""
+        settings = self.root / "pelicanconf.py"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(
+            re.sub(r"^DEFAULT_LANG = .*$", f"DEFAULT_LANG = {language!r}", text, flags=re.M),
+            encoding="utf-8",
+        )
 
     def invoke(self, *args, env=None, timeout=300):
         """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""

@@ -22,6 +22,7 @@ import json
 import os
 from datetime import datetime
 
+from carnet.i18n import _
 from carnet.newsletter import files
 from carnet.newsletter.errors import NewsletterError
 
@@ -44,13 +45,13 @@ def load(path):
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise _broken(path, f"cannot be read ({error})") from None
+        raise _broken(path, _("cannot be read ({reason})").format(reason=error)) from None
     try:
         data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except ValueError as error:
         if "<<<<<<<" in text:
-            raise _broken(path, "still has git merge-conflict markers") from None
-        raise _broken(path, f"is not valid JSON ({error})") from None
+            raise _broken(path, _("still has git merge-conflict markers")) from None
+        raise _broken(path, _("is not valid JSON ({reason})").format(reason=error)) from None
     return _checked_entries(path, data)
 
 
@@ -105,8 +106,10 @@ def match(entries, posts):
 def _broken(path, problem):
     name = os.path.basename(path)
     return LedgerError(
-        f"{path} {problem}; nothing was sent. Fix it, or restore it with "
-        f"`git checkout -- {name}`, then publish again."
+        _(
+            "{path} {problem}; nothing was sent. Fix it, or restore it with "
+            "`git checkout -- {name}`, then publish again."
+        ).format(path=path, problem=problem, name=name)
     )
 
 
@@ -121,15 +124,21 @@ def _refuse_duplicate_keys(pairs):
 def _checked_entries(path, data):
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise _broken(
-            path, f'is not a version {VERSION} ledger (expected {{"version": 1, "posts": {{...}}}})'
+            path,
+            _(
+                'is not a version {version} ledger (expected {{"version": 1, "posts": {{...}}}})'
+            ).format(version=VERSION),
         )
     posts = data.get("posts")
     if not isinstance(posts, dict):
-        raise _broken(path, 'has no "posts" object')
+        raise _broken(path, _('has no "posts" object'))
     for post_id, item in posts.items():
         problem = _entry_problem(item)
         if problem:
-            raise _broken(path, f"has a bad entry for {post_id!r}: {problem}")
+            raise _broken(
+                path,
+                _("has a bad entry for {post!r}: {problem}").format(post=post_id, problem=problem),
+            )
     return posts
 
 

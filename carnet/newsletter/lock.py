@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 
 from carnet import console
+from carnet.i18n import N_, _
 from carnet.newsletter.errors import NewsletterError
 
 
@@ -18,8 +19,8 @@ class Busy(NewsletterError):
     """Another run held the lock for longer than we were willing to wait."""
 
 
-NEWSLETTER_WAITING = "Another publish ({holder}) is sending the newsletter; waiting for it…"
-NEWSLETTER_BUSY = (
+NEWSLETTER_WAITING = N_("Another publish ({holder}) is sending the newsletter; waiting for it…")
+NEWSLETTER_BUSY = N_(
     "Another publish ({holder}) is still sending the newsletter; this one sent nothing. "
     "Publish again when it has finished."
 )
@@ -54,9 +55,9 @@ def _acquire(handle, wait, waiting, busy):
         except BlockingIOError:
             holder = _holder(handle)
             if time.monotonic() >= deadline:
-                raise Busy(busy.format(holder=holder)) from None
+                raise Busy(_(busy).format(holder=holder)) from None
             if not said_so:
-                console.step(waiting.format(holder=holder))
+                console.step(_(waiting).format(holder=holder))
                 said_so = True
             time.sleep(0.2)
 

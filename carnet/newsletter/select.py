@@ -13,6 +13,7 @@ as new. Posts dated before that day are never emailed.
 from dataclasses import dataclass, field
 from datetime import date
 
+from carnet.i18n import _
 from carnet.newsletter import ledger
 from carnet.newsletter.errors import NewsletterError
 
@@ -42,21 +43,27 @@ def plan(posts, entries, *, first_run, since, now):
         if entry is not None:
             if how == "slug":
                 result.notes.append(
-                    f"{post.source}: counted as already sent, because a post with the same "
-                    f"slug ({post.id}) went out from {entry['source']}"
+                    _(
+                        "{path}: counted as already sent, because a post with the same "
+                        "slug ({slug}) went out from {other}"
+                    ).format(path=post.source, slug=post.id, other=entry["source"])
                 )
             elif how == "title and date":
                 result.notes.append(
-                    f"{post.source}: counted as already sent, because a post with the same "
-                    f"title and date went out from {entry['source']}"
+                    _(
+                        "{path}: counted as already sent, because a post with the same "
+                        "title and date went out from {other}"
+                    ).format(path=post.source, other=entry["source"])
                 )
             result.sent.append((post, entry))
         elif post.id in entries:
             # Its slug is the ledger's (and Mailchimp's) name of another post, sent before
             # and since renamed: sending would mix the two up.
             result.notes.append(
-                f"{post.source}: not emailed, because its slug ({post.id}) is that of "
-                f"{entries[post.id]['source']}, already emailed; give it a Slug: of its own"
+                _(
+                    "{path}: not emailed, because its slug ({slug}) is that of {other}, "
+                    "already emailed; give it a Slug: of its own"
+                ).format(path=post.source, slug=post.id, other=entries[post.id]["source"])
             )
         elif post.newsletter == "no":
             result.site_only.append(post)
@@ -76,5 +83,7 @@ def parse_since(value):
         return date.fromisoformat(str(value))
     except ValueError:
         raise NewsletterError(
-            f"CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}"
+            _("CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}").format(
+                value=value
+            )
         ) from None

@@ -12,6 +12,7 @@ from markupsafe import escape
 from pelican import signals
 from pelican.writers import Writer
 
+from carnet.dates import long_date
 from carnet.feeds import writes_feeds
 
 KEEP_SPACES = str.maketrans({"\u202f": "&#8239;", "\u00a0": "&#160;"})
@@ -24,10 +25,15 @@ class PlainTitleWriter(Writer):
         # so each copy kept a second copy of its post's HTML (700 feed items: over 7 MB).
         title = item.title
         item.title = str(escape(title)).translate(KEEP_SPACES)
+        # The post's date heads its text in the feed, in the site's words (carnet.dates).
+        dated = f'<p><time datetime="{item.date:%Y-%m-%d}">{long_date(item.date, self.settings)}</time></p>\n'
+        get_content = item.get_content
+        item.get_content = lambda siteurl: dated + get_content(siteurl)
         try:
             return super()._add_item_to_the_feed(feed, item)
         finally:
             item.title = title
+            del item.get_content
 
 
 def use_plain_title_writer(pelican_object):

@@ -357,6 +357,7 @@ def test_case_names_the_file_and_the_problem_cold_and_warm(site, case):
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_publish_deploys_and_sends_nothing_cold_and_warm(site, tmp_path, case):
     kind, where, words = case(site)
+    site.speak("en")  # the problems as written in the code (French: tests/foundation/test_i18n.py)
     target = tmp_path / "www"
     args = ["publish"] if kind == ERROR else ["publish", "--strict"]
     for build in ("cold", "warm"):
@@ -375,6 +376,7 @@ def test_warnings_are_printed_cold_and_warm(site, task):
     site.add_post("odd.md", post_text(catgory="Journal intime"))
     conf = site.root / "pelicanconf.py"
     conf.write_text(conf.read_text() + '\nCARNET_CATEGORIE = ["Journal intime"]\n')
+    site.speak("en")
     for build in ("cold", "warm"):
         done = site.invoke(task)
         assert done.returncode == 0, (build, done.stderr)
