@@ -13,7 +13,7 @@ sys.path.insert(0, ROOT)
 
 from carnet import console, newsletter  # noqa: E402
 from carnet import publish as publishing  # noqa: E402
-from carnet.build import BuildFailed, load_settings  # noqa: E402
+from carnet.build import BuildFailed, BuildResult, load_settings  # noqa: E402
 from carnet.build import build as run_build  # noqa: E402
 from carnet.i18n import _, site_language, use_language  # noqa: E402
 from carnet.newsletter import ledger  # noqa: E402

@@ -153,7 +153,7 @@ def _subject(spec, value):
     try:
         fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
     except ValueError:
-        return _("has a « { » or « } » without its pair (write {{ or }} for a brace)")
+        return _("has an opening or closing brace without its pair (write {{ or }} for a brace itself)")
     for field in fields:
         name = re.split(r"[.\[!:]", field, maxsplit=1)[0]
         if name not in SUBJECT_FIELDS:

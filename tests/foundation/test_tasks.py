@@ -118,7 +118,6 @@ def test_the_deployed_letters_page_lists_the_letters_just_sent(site, tmp_path):
     letters = _letters(target / "newsletter" / "archives" / "index.html")
     # The old post was counted as sent when the newsletter started, never emailed.
     assert letters == ["Deuxième lettre", "Première lettre"]
-    assert _letters(site.output / "newsletter" / "archives" / "index.html") == letters
 
 
 def test_a_letter_whose_send_failed_is_not_listed(site, tmp_path):

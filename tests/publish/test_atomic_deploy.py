@@ -29,6 +29,7 @@ NOBODY = 65534
 def built(tmp_path, name, title):
     """A real production build of a one-post site whose home page says `title`."""
     site = make_site(tmp_path / name)
+    site.speak("en")
     site.add_post("a.md", title=title, date="2021-10-01 08:00", category="Journal intime")
     site.build(SITEURL="https://carnet-de-coach.fr")
     return site
@@ -118,6 +119,7 @@ def as_nobody(command, cwd, env=None):
 
 def nobodys_site(base):
     site = make_site(base / "site")
+    site.speak("en")
     site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
     for path in [site.root, *site.root.rglob("*")]:
         os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
