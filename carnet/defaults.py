@@ -13,11 +13,9 @@ DEFAULTS = {
     "CARNET_DATE_LONG": "d MMMM y",  # « 9 septembre 2020 »
     "CARNET_DATE_SHORT": "dd/MM/y",  # « 09/09/2020 »
     "CARNET_LOCALE": "fr",
-    # French typography (polytypo) on titles, summaries and content.
+    # French typography (carnet/typography.py) on titles, summaries, content, descriptions
+    # and e-mails.
     "CARNET_TYPOGRAPHY": True,
-    # Worker processes that typeset posts in parallel when many are not in the cache (a
-    # cold build): 0 = one per CPU, 1 = none (everything in the build process).
-    "CARNET_TYPOGRAPHY_WORKERS": 0,
     # Render again only the pages whose template or content changed since the last build
     # (plugin page_reuse); the others are kept as they are. publishconf.py turns it off.
     "CARNET_PAGE_REUSE": True,
