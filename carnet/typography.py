@@ -70,9 +70,14 @@ VOID = frozenset(
 TEXT_ATTRIBUTES = {"img": ("alt", "title")}
 
 # The text around a text node, as one character: what the rules see there.
-EDGE_NONE = "\x00"  # the start or the end of the whole text
-EDGE_TAG = "\x01"  # a tag or an entity: opaque, never a space
-EDGE_LINE = "\n"  # a gap holding a line break (a <pre> block...): a line break
+# Unicode noncharacters: reserved for a program's internal use, never in a text (a text node
+# holding one is left as it is).
+EDGE_NONE = "\ufdd0"  # the start or the end of the whole text
+EDGE_TAG = "\ufdd1"  # a tag, an entity, an address: opaque, never a space
+EDGE_LINE = "\ufdd2"  # a gap holding a line break (a <pre> block...): a line break
+EDGES = frozenset(EDGE_NONE + EDGE_TAG + EDGE_LINE)
+_HAS_EDGE = re.compile("[\ufdd0-\ufdd2]")
+_SEPARATOR = re.compile("[\ufdd0-\ufdd2]{4}")
 
 # One token of HTML: each alternative matches to its end or to the end of the input, so a
 # broken tag never makes the scanner read the rest of the page again.
@@ -91,7 +96,7 @@ _ATTRIBUTE = re.compile(
 _SPACES = (
     " \t\u00a0\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f\u3000"
 )
-_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029" + EDGE_LINE
 SPACELIKE = frozenset(_SPACES + _BREAKS)
 INLINE_SPACE = frozenset(" \t\u00a0\u202f\u2007\u2009\u200a")
 BREAK = frozenset(_BREAKS)
@@ -134,62 +139,39 @@ def _is_upper(char):
     return char.isupper() and unicodedata.category(char) in ("Lu", "Lt")
 
 
-class Segment:
-    """One text node, with what stands before and after it (an EDGE_* character)."""
-
-    __slots__ = ("before", "text", "after")
-
-    def __init__(self, before, text, after):
-        self.before = before
-        self.text = text
-        self.after = after
-
-    def padded(self):
-        # Two characters each side: every rule looks at most two characters past a match
-        # that lies in the text, and the edge character is what it must see there.
-        return self.before * 2 + self.text + self.after * 2
-
-
 class Edits:
-    """Changes to one padded text node. Within a group of rules, the first claim on a
-    position wins (polytypo's own way of merging its no-break space rules)."""
+    """Changes to the joined text. Within a group of rules, the first claim on a position
+    wins (polytypo's own way of merging its no-break space rules)."""
 
-    def __init__(self, segment):
-        self.first = 2  # the text's first index in the padded string
-        self.last = 2 + len(segment.text)  # one past its last
-        self.edge_filter = segment.before != EDGE_NONE or segment.after != EDGE_NONE
+    def __init__(self, text):
+        self.text = text
         self.changes = {}  # (start, end) -> replacement
         self.claimed = set()  # (group, start)
 
     def add(self, start, end, replacement, group="nbsp"):
-        if start < self.first or end > self.last or (group, start) in self.claimed:
+        if (group, start) in self.claimed:
             return
         # Nothing grows at a tag: no character is added at either end of a text node (a
         # space at its start or end stays, a U+00A0 may replace it).
-        if self.edge_filter and (start == self.first or end == self.last):
-            if len(replacement) > end - start:
-                return
+        if len(replacement) > end - start and (
+            self.text[start - 1] in EDGES or self.text[end] in EDGES
+        ):
+            return
         self.claimed.add((group, start))
         self.changes[(start, end)] = replacement
 
-    def apply(self, padded):
-        if not self.changes:
-            return padded[self.first : self.last]
-        out = []
-        cursor = self.first
-        for start, end in sorted(self.changes):
-            if start < cursor:  # overlaps an earlier change: the earlier one wins
-                continue
-            out.append(padded[cursor:start])
-            out.append(self.changes[(start, end)])
-            cursor = end
-        out.append(padded[cursor : self.last])
-        return "".join(out)
+    def apply(self):
+        return _replace(
+            self.text,
+            [(start, end, self.changes[(start, end)]) for start, end in sorted(self.changes)],
+        )
 
 
 # ---------------------------------------------------------------- spaces and dots
 
-_SPACE_RUN = re.compile(r" {2,}| ++(?=[,.;:!?)\]}])|(?<=[(\[{]) ++")
+# A run of spaces that may have to shrink: two or more, or before , . ; : ! ? ) ] }, or after
+# ( [ {. Each alternative starts with a space, so the scan jumps from space to space.
+_SPACE_RUN = re.compile(r" (?: ++|(?=[,.;:!?)\]}])|(?<=[(\[{] ))")
 _EMOTICON_AFTER = re.compile(r"[:;][-^]?[()\[\]DdPpOo/\\|*](?![^\W_])")
 _EMOTICON_BEFORE = re.compile(r"[:;][-^]?[()\[\]DdPpOo/\\|*]\Z")
 
@@ -268,11 +250,14 @@ def _dashes(text):
 
 
 def _replace(text, edits):
+    """`text` with (start, end, replacement) edits in order; one overlapping an earlier one is dropped."""
     if not edits:
         return text
     out = []
     cursor = 0
     for start, end, replacement in edits:
+        if start < cursor:
+            continue
         out.append(text[cursor:start])
         out.append(replacement)
         cursor = end
@@ -334,56 +319,47 @@ def _quote_candidate(text, at):
     return can_open, can_close
 
 
-def _pair_quotes(padded_texts):
+def _pair_quotes(text):
     """Straight double quotes to « » (“ ” inside « »), paired over the whole text in one pass.
 
-    Returns, for each padded text, {index: new mark}. Typographic marks typed by the author
-    take part in the pairing (a straight quote inside « » is an inner one) and stay as typed.
+    Typographic marks typed by the author take part in the pairing (a straight quote
+    inside « » is an inner one) and stay as typed.
     """
-    stack = []  # (text number, index, empty so far) of the marks that may still open
-    pairs = []  # ((text number, index), (text number, index)) in the order they close
-    for number, text in enumerate(padded_texts):
-        for match in _WIDE.finditer(text, 2, len(text) - 2):
-            STATS["quotes"] += 1
-            at = match.start()
-            can_open, can_close = _quote_candidate(text, at)
-            if can_close and stack and not _vacuous(padded_texts, stack[-1], (number, at)):
-                pairs.append((stack.pop(), (number, at)))
-            elif can_open:
-                stack.append((number, at))
+    stack = []  # the marks that may still open
+    pairs = []  # (opening, closing), in the order they close
+    for match in _WIDE.finditer(text):
+        STATS["quotes"] += 1
+        at = match.start()
+        can_open, can_close = _quote_candidate(text, at)
+        if can_close and stack and not _vacuous(text, stack[-1], at):
+            pairs.append((stack.pop(), at))
+        elif can_open:
+            stack.append(at)
+    if not any(text[at] == '"' for pair in pairs for at in pair):
+        return text
     # Depths: the pairs are nested (a stack made them); walk their ends in reading order.
-    ends = []
-    for opening, closing in pairs:
-        ends.append((opening, 0, (opening, closing)))
-        ends.append((closing, 1, (opening, closing)))
-    ends.sort(key=lambda item: item[0])
-    changes = [{} for _ in padded_texts]
+    ends = sorted(
+        [(opening, False) for opening, _ in pairs] + [(closing, True) for _, closing in pairs]
+    )
+    characters = list(text)
     depth = 0
-    for (number, at), is_close, _pair in ends:
+    for at, is_close in ends:
+        if not is_close:
+            depth += 1
+        if text[at] == '"':
+            inner = depth % 2 == 0
+            characters[at] = ("”" if inner else "»") if is_close else ("“" if inner else "«")
         if is_close:
             depth -= 1
-            level = depth + 1
-        else:
-            depth += 1
-            level = depth
-        if padded_texts[number][at] == '"':
-            changes[number][at] = (
-                ("«" if level % 2 else "“") if not is_close else ("»" if level % 2 else "”")
-            )
-    return changes
+    return "".join(characters)
 
 
-def _vacuous(padded_texts, opening, closing):
-    """Only inline spaces between the two marks (checked only next to the closing mark)."""
-    number, at = closing
-    open_number, open_at = opening
-    if open_number != number:
-        return False
-    text = padded_texts[number]
-    at -= 1
-    while at > open_at and text[at] in INLINE_SPACE:
+def _vacuous(text, opening, closing):
+    """Only inline spaces between the two marks."""
+    at = closing - 1
+    while at > opening and text[at] in INLINE_SPACE:
         at -= 1
-    return at == open_at
+    return at == opening
 
 
 # ---------------------------------------------------------------- apostrophes and spaces
@@ -395,13 +371,13 @@ _UNIT = re.compile(r"(?<=[0-9])[ \u00a0](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
 _UNITS = ("km/h", "kWh", "°C", "km", "cm", "mm", "kg", "%", "‰", "€")
 _BEFORE_NUMBER = re.compile(r"(?:art\.|fig\.|n°|N°|p\.|§)([ \u00a0])(?=[0-9])")
 _BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0])(?=[^\W\d_])")
-_INITIAL = re.compile(r"(?<=[^\W\d_])\.([ \u00a0])(?=[^\W\d_])")
+_INITIAL = re.compile(r"(?<![^\W_])[^\W\d_]\.([ \u00a0])(?=[^\W\d_])")
 _P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
 _CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
 
 
 def _apostrophes(text, edits):
-    for match in _APOSTROPHE.finditer(text, edits.first, edits.last):
+    for match in _APOSTROPHE.finditer(text):
         STATS["apostrophes"] += 1
         at = match.start()
         left, right = text[at - 1], text[at + 1]
@@ -426,7 +402,7 @@ def _apostrophes(text, edits):
 
 def _before_punctuation(text, edits):
     """U+202F before ; ! ?, U+00A0 before :."""
-    for match in _PUNCTUATION.finditer(text, edits.first, edits.last):
+    for match in _PUNCTUATION.finditer(text):
         STATS["punctuation"] += 1
         at = match.start()
         mark = text[at]
@@ -453,7 +429,7 @@ def _before_punctuation(text, edits):
 
 
 def _inside_guillemets(text, edits):
-    for match in _GUILLEMET.finditer(text, edits.first, edits.last):
+    for match in _GUILLEMET.finditer(text):
         STATS["guillemets"] += 1
         at = match.start()
         if text[at] == "«":
@@ -471,7 +447,7 @@ def _inside_guillemets(text, edits):
 
 
 def _units(text, edits):
-    for match in _UNIT.finditer(text, edits.first, edits.last):
+    for match in _UNIT.finditer(text):
         STATS["units"] += 1
         at = match.start()
         unit_end = at + 1 + next(len(unit) for unit in _UNITS if text.startswith(unit, at + 1))
@@ -499,7 +475,7 @@ def _word_start(text, at):
 
 def _no_break_after_words(text, edits):
     for pattern in (_P_EX, _BEFORE_NUMBER, _BEFORE_WORD):
-        for match in pattern.finditer(text, edits.first, edits.last):
+        for match in pattern.finditer(text):
             STATS["abbreviations"] += 1
             if pattern is _P_EX:
                 if _is_alnum(text[match.start() - 1]) or _is_alnum(text[match.end()]):
@@ -512,10 +488,10 @@ def _no_break_after_words(text, edits):
             space = match.start(1)
             if text[space] != NBSP:
                 edits.add(space, space + 1, NBSP)
-    for match in _INITIAL.finditer(text, edits.first, edits.last):
+    for match in _INITIAL.finditer(text):
         STATS["initials"] += 1
-        dot = match.start()
-        initial = dot - 1
+        initial = match.start()
+        dot = initial + 1
         if not _is_upper(text[initial]) or not _is_upper(text[dot + 2]):
             continue
         left = text[initial - 1]
@@ -536,6 +512,9 @@ _ADDRESS = re.compile(
 )
 
 
+_MAY_HOLD_ADDRESS = re.compile(r"[@:]|www\.")
+
+
 def _text_pieces(text, start, end):
     """(start, end) of the parts of text[start:end] that are not URLs or e-mail addresses.
 
@@ -543,6 +522,8 @@ def _text_pieces(text, start, end):
     nothing in it changes, and nothing is added next to it.
     """
     pieces = []
+    if not _MAY_HOLD_ADDRESS.search(text, start, end):
+        return [(start, end)]
     for match in _ADDRESS.finditer(text, start, end):
         STATS["addresses"] += 1
         address_start, address_end = match.span()
@@ -559,56 +540,43 @@ def _text_pieces(text, start, end):
 # ---------------------------------------------------------------- the passes
 
 
-def _typeset_segments(segments):
-    """Typeset text nodes in reading order (they are one text, cut by tags)."""
-    padded = []
-    for segment in segments:
-        text = segment.padded()
-        text = _spaces(text)
-        text = _ellipsis(text)
-        text = _dashes(text)
-        padded.append(text)
-    quote_changes = _pair_quotes(padded)
-    results = []
-    for number, text in enumerate(padded):
-        if quote_changes[number]:
-            characters = list(text)
-            for at, mark in quote_changes[number].items():
-                characters[at] = mark
-            text = "".join(characters)
-        segment = Segment(segments[number].before, text[2:-2], segments[number].after)
-        edits = Edits(segment)
-        _apostrophes(text, edits)
-        _before_punctuation(text, edits)
-        _units(text, edits)
-        _no_break_after_words(text, edits)
-        _inside_guillemets(text, edits)
-        results.append(edits.apply(text))
-    return results
+def _typeset_texts(texts, edges):
+    """Typeset text nodes in reading order: they are one text, cut by tags.
+
+    `edges[i]` is what stands before `texts[i]` (an EDGE_* character), `edges[-1]` what
+    stands after the last. The nodes are joined, each edge written twice (no rule looks
+    further than two characters past a match), every pass runs once over the whole, and
+    the result is cut again at the edges, which no pass changes.
+    """
+    parts = [edges[0] * 2]
+    for number, text in enumerate(texts):
+        parts.append(text)
+        parts.append(edges[number + 1] * (4 if number + 1 < len(texts) else 2))
+    joined = "".join(parts)
+    text = _spaces(joined)
+    text = _ellipsis(text)
+    text = _dashes(text)
+    text = _pair_quotes(text)
+    edits = Edits(text)
+    _apostrophes(text, edits)
+    _before_punctuation(text, edits)
+    _units(text, edits)
+    _no_break_after_words(text, edits)
+    _inside_guillemets(text, edits)
+    return _SEPARATOR.split(edits.apply()[2:-2])
 
 
 def typeset_text(text, locale="fr"):
     """Plain text (a title, a subject), typeset. `locale` is kept for the callers: French."""
-    if not text:
+    if not text or _HAS_EDGE.search(text):
         return text
     text = unicodedata.normalize("NFC", text)
     pieces = _text_pieces(text, 0, len(text))
-    if pieces == [(0, len(text))]:
-        return _typeset_segments([Segment(EDGE_NONE, text, EDGE_NONE)])[0]
-    segments = [
-        Segment(
-            EDGE_NONE if start == 0 else EDGE_TAG,
-            text[start:end],
-            EDGE_NONE if end == len(text) else EDGE_TAG,
-        )
-        for start, end in pieces
-    ]
+    edges = [EDGE_NONE if start == 0 else EDGE_TAG for start, _ in pieces]
+    edges.append(EDGE_NONE if pieces and pieces[-1][1] == len(text) else EDGE_TAG)
+    typeset = _typeset_texts([text[start:end] for start, end in pieces], edges)
     return _join(
-        text,
-        [
-            (start, end, new)
-            for (start, end), new in zip(pieces, _typeset_segments(segments), strict=True)
-        ],
+        text, [(start, end, new) for (start, end), new in zip(pieces, typeset, strict=True)]
     )
 
 
@@ -632,6 +600,8 @@ def typeset_html(html, locale="fr"):
         if token_start > position:  # text
             if skip_depth:
                 gap_has_line = gap_has_line or "\n" in html[position:token_start]
+            elif _HAS_EDGE.search(html, position, token_start):
+                pass  # a noncharacter, never in text: this text node is left as it is
             else:
                 for piece_start, piece_end in _text_pieces(html, position, token_start):
                     texts.append((piece_start, piece_end, gap_has_line))
@@ -672,19 +642,14 @@ def typeset_html(html, locale="fr"):
         return html
     # Like polytypo: nothing before the first text node, nothing after the last; between
     # two, a tag (or a line break, if the gap holds one).
-    segments = []
-    for start, end, line_before in texts:
-        before = EDGE_LINE if line_before else EDGE_TAG
-        if segments:
-            segments[-1].after = before
-        segments.append(Segment(before, html[start:end], EDGE_NONE))
-    if segments:
-        segments[0].before = EDGE_NONE
-    typeset = _typeset_segments(segments)
+    edges = [EDGE_LINE if line_before else EDGE_TAG for _, _, line_before in texts] + [EDGE_NONE]
+    if texts:
+        edges[0] = EDGE_NONE
+    typeset = _typeset_texts([html[start:end] for start, end, _ in texts], edges) if texts else []
     return _join(
         html,
         sorted(
-            [(start, end, new) for (start, end, _line), new in zip(texts, typeset, strict=True)]
+            [(start, end, new) for (start, end, _), new in zip(texts, typeset, strict=True)]
             + pieces
         ),
     )
