@@ -367,11 +367,16 @@ def _vacuous(text, opening, closing):
 _APOSTROPHE = re.compile("'")
 _PUNCTUATION = re.compile("[:;!?]")
 _GUILLEMET = re.compile("[«»]")
-_UNIT = re.compile(r"(?<=[0-9])[ \u00a0](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
+_UNIT = re.compile(r"[0-9][ \u00a0](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
 _UNITS = ("km/h", "kWh", "°C", "km", "cm", "mm", "kg", "%", "‰", "€")
-_BEFORE_NUMBER = re.compile(r"(?:art\.|fig\.|n°|N°|p\.|§)([ \u00a0])(?=[0-9])")
+# Each pattern starts with a character that is rare in prose (a space before a digit, a
+# capital M, a dot), so that the scan jumps from one candidate to the next.
+_BEFORE_NUMBER = re.compile(
+    r"[ \u00a0](?:(?<=art\.[ \u00a0])|(?<=fig\.[ \u00a0])|(?<=[nN]°[ \u00a0])|(?<=p\.[ \u00a0])"
+    r"|(?<=§[ \u00a0]))(?=[0-9])"
+)
 _BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0])(?=[^\W\d_])")
-_INITIAL = re.compile(r"(?<![^\W_])[^\W\d_]\.([ \u00a0])(?=[^\W\d_])")
+_INITIAL = re.compile(r"\.(?<=(?<![^\W_])[^\W\d_]\.)([ \u00a0])(?=[^\W\d_])")
 _P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
 _CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
 
@@ -449,7 +454,7 @@ def _inside_guillemets(text, edits):
 def _units(text, edits):
     for match in _UNIT.finditer(text):
         STATS["units"] += 1
-        at = match.start()
+        at = match.start() + 1
         unit_end = at + 1 + next(len(unit) for unit in _UNITS if text.startswith(unit, at + 1))
         if _is_alnum(text[unit_end]):
             continue
@@ -474,24 +479,29 @@ def _word_start(text, at):
 
 
 def _no_break_after_words(text, edits):
-    for pattern in (_P_EX, _BEFORE_NUMBER, _BEFORE_WORD):
-        for match in pattern.finditer(text):
+    if text.find("ex.") != -1:
+        for match in _P_EX.finditer(text):
             STATS["abbreviations"] += 1
-            if pattern is _P_EX:
-                if _is_alnum(text[match.start() - 1]) or _is_alnum(text[match.end()]):
-                    continue
-            elif match.group()[0] == "§":
-                if _is_alnum(text[match.start() - 1]):
-                    continue
-            elif not _word_start(text, match.start()):
-                continue
-            space = match.start(1)
-            if text[space] != NBSP:
-                edits.add(space, space + 1, NBSP)
+            if not (_is_alnum(text[match.start() - 1]) or _is_alnum(text[match.end()])):
+                _no_break(text, edits, match.start(1))
+    for match in _BEFORE_NUMBER.finditer(text):
+        STATS["abbreviations"] += 1
+        space = match.start()
+        if text[space - 1] == "§":
+            if not _is_alnum(text[space - 2]):
+                _no_break(text, edits, space)
+            continue
+        length = 4 if text[space - 1] == "." and text[space - 2] != "p" else 2  # art. fig. / n° p.
+        if _word_start(text, space - length):
+            _no_break(text, edits, space)
+    for match in _BEFORE_WORD.finditer(text):
+        STATS["abbreviations"] += 1
+        if _word_start(text, match.start()):
+            _no_break(text, edits, match.start(1))
     for match in _INITIAL.finditer(text):
         STATS["initials"] += 1
-        initial = match.start()
-        dot = initial + 1
+        dot = match.start()
+        initial = dot - 1
         if not _is_upper(text[initial]) or not _is_upper(text[dot + 2]):
             continue
         left = text[initial - 1]
@@ -499,20 +509,18 @@ def _no_break_after_words(text, edits):
             continue
         if left in SPACELIKE and text[initial - 2] == "." and text[initial - 3].islower():
             continue  # « il est parti. A. Dupont »: the end of a sentence
-        space = match.start(1)
-        if text[space] != NBSP:
-            edits.add(space, space + 1, NBSP)
+        _no_break(text, edits, match.start(1))
+
+
+def _no_break(text, edits, space):
+    if text[space] != NBSP:
+        edits.add(space, space + 1, NBSP)
 
 
 # ---------------------------------------------------------------- URLs and e-mail addresses
 
-_ADDRESS = re.compile(
-    r"(?<![\w/.])(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>\"«»]*+"
-    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++"
-)
-
-
-_MAY_HOLD_ADDRESS = re.compile(r"[@:]|www\.")
+_URL = re.compile(r"(?<![\w/.])(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>\"«»\ufdd0-\ufdd2]*+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
 
 
 def _text_pieces(text, start, end):
@@ -521,12 +529,18 @@ def _text_pieces(text, start, end):
     An address is left out of the text like a tag (polytypo's `protect` does the same):
     nothing in it changes, and nothing is added next to it.
     """
-    pieces = []
-    if not _MAY_HOLD_ADDRESS.search(text, start, end):
+    addresses = []
+    if text.find("@", start, end) != -1:
+        addresses += [match.span() for match in _EMAIL.finditer(text, start, end)]
+    if any(text.find(mark, start, end) != -1 for mark in ("://", "www.", "mailto:")):
+        addresses += [match.span() for match in _URL.finditer(text, start, end)]
+    if not addresses:
         return [(start, end)]
-    for match in _ADDRESS.finditer(text, start, end):
+    pieces = []
+    for address_start, address_end in sorted(addresses):
         STATS["addresses"] += 1
-        address_start, address_end = match.span()
+        if address_start < start:
+            continue  # inside the one before (an e-mail address in a URL)
         while address_end > address_start and text[address_end - 1] in ".,;:!?)]}'’":
             address_end -= 1  # the sentence's punctuation, not the address's
         if address_start > start:
