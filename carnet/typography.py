@@ -29,6 +29,7 @@ The rules follow polytypo 1.16 (the library Carnet used before, now the tests' o
 `tests/foundation/test_typography_oracle.py` lists where and why Carnet differs.
 """
 
+import functools
 import html as html_module
 import re
 import unicodedata
@@ -727,7 +728,13 @@ def typeset_filter(value):
         return Markup(typeset_html(str(value)))
     if value is None:
         return value
-    return typeset_text(str(value))
+    return _typeset_text_once(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _typeset_text_once(text):
+    # Many pages share a description (the site's subtitle, a tag's pages): typeset it once.
+    return typeset_text(text)
 
 
 def escape_typeset(value):
