@@ -78,15 +78,21 @@ EDGE_TAG = "\ufdd1"  # a tag, an entity, an address: opaque, never a space
 EDGE_LINE = "\ufdd2"  # a gap holding a line break (a <pre> block...): a line break
 EDGES = frozenset(EDGE_NONE + EDGE_TAG + EDGE_LINE)
 _HAS_EDGE = re.compile("[\ufdd0-\ufdd2]")
-_SEPARATOR = re.compile("[\ufdd0-\ufdd2]{4}")
 
 # One token of HTML: each alternative matches to its end or to the end of the input, so a
 # broken tag never makes the scanner read the rest of the page again.
-_TOKEN = re.compile(
+_TOKEN_SOURCE = (
     r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"  # comment
     r"|<[!?][^>]*+>?"  # doctype, CDATA, processing instruction
     r"|</?([A-Za-z][^\s/>]*+)(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z)|[^\"'>]++)*+(?:>|\Z)"  # tag
     r"|&(?:#[0-9]++|#[xX][0-9a-fA-F]++|[A-Za-z][A-Za-z0-9]*+);?"  # character reference
+)
+_TOKEN = re.compile(_TOKEN_SOURCE)
+# The same, cutting the HTML into [text, token, text, token, ..., text].
+_TOKENS = re.compile("(" + _TOKEN_SOURCE.replace("</?([A-Za-z]", "</?(?:[A-Za-z]") + ")")
+# The elements that need the walk through the tags (skipped text, typeset attributes).
+_WALKED = re.compile(
+    "<(?:" + "|".join(sorted(SKIPPED | set(TEXT_ATTRIBUTES))) + r")(?![^\s/>])", re.IGNORECASE
 )
 _RAW_TEXT_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in RAW_TEXT}
 _ATTRIBUTE = re.compile(
@@ -219,6 +225,8 @@ _DOTS = re.compile(r"[.…]{2,}")
 
 
 def _ellipsis(text):
+    if ".." not in text and "…" not in text:
+        return text
     edits = []
     for match in _DOTS.finditer(text):
         STATS["ellipsis"] += 1
@@ -237,6 +245,8 @@ _SPACED_HYPHEN = re.compile(r"(?<= )-{1,3}(?= )")
 
 def _dashes(text):
     """A hyphen (or two, or three) with a space each side, between words: « — »."""
+    if " -" not in text:
+        return text
     edits = []
     for match in _SPACED_HYPHEN.finditer(text):
         STATS["dashes"] += 1
@@ -382,28 +392,38 @@ _P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
 _CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
 
 
-def _apostrophes(text, edits):
-    for match in _APOSTROPHE.finditer(text):
-        STATS["apostrophes"] += 1
-        at = match.start()
-        left, right = text[at - 1], text[at + 1]
-        if left in DIGITS and not _is_letter(right):
-            continue  # a prime: 5'
-        letter_left = _is_letter(left)
-        if (
-            (_is_alnum(left) and _is_alnum(right))
-            or (left in APOSTROPHE_CLOSEDELIM and _is_alnum(right))
-            or (
-                letter_left
-                and (right in (EDGE_NONE,) or right in SPACELIKE or right in APOSTROPHE_CLOSEISH)
-            )
-            or (letter_left and right in APOSTROPHE_OPENQUOTE)
-            or (
-                (left == EDGE_NONE or left in SPACELIKE or left in APOSTROPHE_OPENISH)
-                and _is_alnum(right)
-            )
-        ):
-            edits.add(at, at + 1, APOSTROPHE, "apostrophe")
+def _apostrophes(text):
+    """Straight apostrophes to ’ (none of the later rules reads an apostrophe)."""
+    if "'" not in text:
+        return text
+    return _APOSTROPHE.sub(_apostrophe, text)
+
+
+def _apostrophe(match):
+    STATS["apostrophes"] += 1
+    text = match.string
+    at = match.start()
+    left, right = text[at - 1], text[at + 1]
+    letter_left = _is_letter(left)
+    if letter_left and _is_alnum(right):
+        return APOSTROPHE  # l’écoute, aujourd’hui: most of them
+    if left in DIGITS and not _is_letter(right):
+        return "'"  # a prime: 5'
+    if (
+        (_is_alnum(left) and _is_alnum(right))
+        or (left in APOSTROPHE_CLOSEDELIM and _is_alnum(right))
+        or (
+            letter_left
+            and (right == EDGE_NONE or right in SPACELIKE or right in APOSTROPHE_CLOSEISH)
+        )
+        or (letter_left and right in APOSTROPHE_OPENQUOTE)
+        or (
+            (left == EDGE_NONE or left in SPACELIKE or left in APOSTROPHE_OPENISH)
+            and _is_alnum(right)
+        )
+    ):
+        return APOSTROPHE
+    return "'"
 
 
 def _before_punctuation(text, edits):
@@ -485,7 +505,8 @@ def _no_break_after_words(text, edits):
             STATS["abbreviations"] += 1
             if not (_is_alnum(text[match.start() - 1]) or _is_alnum(text[match.end()])):
                 _no_break(text, edits, match.start(1))
-    for match in _BEFORE_NUMBER.finditer(text):
+    abbreviations = any(text.find(a) != -1 for a in ("art.", "fig.", "n°", "N°", "p.", "§"))
+    for match in _BEFORE_NUMBER.finditer(text) if abbreviations else ():
         STATS["abbreviations"] += 1
         space = match.start()
         if text[space - 1] == "§":
@@ -572,13 +593,17 @@ def _typeset_texts(texts, edges):
     text = _ellipsis(text)
     text = _dashes(text)
     text = _pair_quotes(text)
+    text = _apostrophes(text)
     edits = Edits(text)
-    _apostrophes(text, edits)
     _before_punctuation(text, edits)
     _units(text, edits)
     _no_break_after_words(text, edits)
     _inside_guillemets(text, edits)
-    return _SEPARATOR.split(edits.apply()[2:-2])
+    # Cut at the separators (four edge characters; a line break's made a tag's first).
+    text = edits.apply()[2:-2]
+    if EDGE_LINE * 4 in text:
+        text = text.replace(EDGE_LINE * 4, EDGE_TAG * 4)
+    return text.split(EDGE_TAG * 4)
 
 
 def typeset_text(text, locale="fr"):
@@ -600,6 +625,8 @@ def typeset_html(html, locale="fr"):
     if not html:
         return html
     html = unicodedata.normalize("NFC", html)
+    if not _WALKED.search(html):
+        return _typeset_plain_html(html)
     pieces = []  # the HTML, cut: strings as they are, and the index of each text node
     texts = []  # (start, end) of each text node in `html`
     gap_has_line = False
@@ -668,6 +695,36 @@ def typeset_html(html, locale="fr"):
             + pieces
         ),
     )
+
+
+def _typeset_plain_html(html):
+    """typeset_html for HTML with no element to skip and no attribute to typeset (most
+    posts): every text between two tokens is text to typeset, found with one split."""
+    parts = _TOKENS.split(html)
+    STATS["tokens"] += len(parts) // 2
+    texts, edges, where = [], [], []  # the text pieces, the edge before each, (part, start, end)
+    gap_has_line = False
+    for number in range(0, len(parts), 2):
+        part = parts[number]
+        if part and not _HAS_EDGE.search(part):
+            for start, end in _text_pieces(part, 0, len(part)):
+                texts.append(part[start:end])
+                edges.append(EDGE_LINE if gap_has_line else EDGE_TAG)
+                where.append((number, start, end))
+                gap_has_line = False
+        if number + 1 < len(parts) and "\n" in parts[number + 1]:
+            gap_has_line = True
+    if not texts:
+        return html
+    edges[0] = EDGE_NONE
+    edges.append(EDGE_NONE)
+    typeset = _typeset_texts(texts, edges)
+    by_part = {}
+    for (number, start, end), new in zip(where, typeset, strict=True):
+        by_part.setdefault(number, []).append((start, end, new))
+    for number, replacements in by_part.items():
+        parts[number] = _join(parts[number], replacements)
+    return "".join(parts)
 
 
 def _join(text, replacements):
