@@ -84,9 +84,9 @@ def _pss_kb(pid):
 
 
 class TreeMemory(threading.Thread):
-    """Samples the memory of a process and all its children together (the build and its
-    typesetting workers, or Pagefind), 5 times a second. PSS shares a page between the
-    processes that share it, so pages a worker inherits from the build count once."""
+    """Samples the memory of a process and all its children together (the build, and
+    Pagefind), 5 times a second. PSS shares a page between the processes that share it, so
+    a page a child inherits from its parent counts once."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)

@@ -5,8 +5,7 @@ the `publish` task of tasks.py, carnet.newsletter.render.render) and times only 
 imports and Python's start-up are left out, for vanilla Pelican as for Carnet. It prints
 one JSON line: {"seconds": ..., "cpu_seconds": ..., "rss_kb": ..., ...}, or
 {"unavailable": "why"} when the code the step needs is not there yet. "cpu_seconds" is the
-CPU time of the timed call, this process's and its children's (typesetting workers,
-Pagefind) together.
+CPU time of the timed call, this process's and its children's (Pagefind) together.
 """
 
 import importlib
