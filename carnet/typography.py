@@ -19,11 +19,13 @@ Text already set this way comes back unchanged, and typesetting twice changes no
 
 How it stays linear: the HTML is cut into tags, entities and text with one compiled
 regular expression that always matches what it starts (no pattern can run to the end of
-the page and fail, to be tried again one character later); each rule is one more compiled
-expression over a text node, with no nested repetition, and everything else is a look at
-one or two characters around a match. Quotation marks are paired across the whole page with
-one stack, as the reader reads them. `STATS` counts the matches each pass handled (the
-tests check that this work grows in proportion to the text, whatever the text).
+the page and fail, to be tried again one character later; nested repetitions are
+possessive, so none backtracks). The text nodes are then joined into one string, each gap
+between them standing as edge characters the rules see as a tag, and each rule is one
+compiled expression over that string; everything else is a look at one or two characters
+around a match. Quotation marks are paired across the whole page with one stack, as the
+reader reads them. `STATS` counts the matches each pass handled (the tests check that this
+work grows in proportion to the text, whatever the text).
 
 The rules follow polytypo 1.16 (the library Carnet used before, now the tests' oracle):
 `tests/foundation/test_typography_oracle.py` lists where and why Carnet differs.
@@ -35,7 +37,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -296,14 +298,14 @@ def _skip_right(text, at):
 
 
 def _quote_candidate(text, at):
-    """(can open, can close) for the quotation mark at `at` of a padded text node."""
+    """(can open, can close) for the double quotation mark at `at` of the joined text."""
     mark = text[at]
     literal_left, literal_right = text[at - 1], text[at + 1]
     left, right = _skip_left(text, at), _skip_right(text, at)
     open_left = left if mark == "»" else literal_left
     close_right = right if mark == "«" else literal_right
     can_open = (
-        open_left in (EDGE_NONE,)
+        open_left == EDGE_NONE
         or open_left in SPACELIKE
         or open_left in QUOTE_OPENISH
         or open_left in DASHISH
@@ -318,8 +320,7 @@ def _quote_candidate(text, at):
         or close_right in QUOTE_CLOSEISH
         or close_right in DASHISH
     )
-    same = {"\u2019": "'"}.get
-    if same(literal_left, literal_left) == mark or same(literal_right, literal_right) == mark:
+    if literal_left == mark or literal_right == mark:  # "" or »»: neither opens nor closes
         return False, False
     gap = mark in "«»"
     if gap and (
@@ -436,9 +437,7 @@ def _before_punctuation(text, edits):
         before, after = text[at - 1], text[at + 1]
         if before in ":;!?":
             continue  # ?! : only the first mark
-        if not (
-            after in (EDGE_NONE,) or after in SPACELIKE or after in CLOSERS or after in "…:;!?"
-        ):
+        if not (after == EDGE_NONE or after in SPACELIKE or after in CLOSERS or after in "…:;!?"):
             continue  # 10:30, https://, a?b
         if before in OPENERS or (before in SPACELIKE and text[at - 2] in OPENERS):
             continue
@@ -792,7 +791,3 @@ def typeset_filter(value):
 def _typeset_text_once(text):
     # Many pages share a description (the site's subtitle, a tag's pages): typeset it once.
     return typeset_text(text)
-
-
-def escape_typeset(value):
-    return escape(typeset_text(str(value)))
