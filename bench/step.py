@@ -5,8 +5,7 @@ the `publish` task of tasks.py, carnet.newsletter.render.render) and times only 
 imports and Python's start-up are left out, for vanilla Pelican as for Carnet. It prints
 one JSON line: {"seconds": ..., "cpu_seconds": ..., "rss_kb": ..., ...}, or
 {"unavailable": "why"} when the code the step needs is not there yet. "cpu_seconds" is the
-CPU time of the timed call, this process's and its children's (typesetting workers,
-Pagefind) together.
+CPU time of the timed call, this process's and its children's (Pagefind) together.
 """
 
 import importlib
@@ -158,7 +157,47 @@ def render_email(spec):
     }
 
 
+def _scattered_marks(size):
+    """About `size` characters of French text with « » ? ! : scattered through it: the input
+    that made polytypo's time grow with the square of the text."""
+    words = ("« oui »", "non ?", "vraiment !", "note :", "l'autre", "« bon", "fin »", "mot")
+    parts, length, index = [], 0, 0
+    while length < size:
+        word = words[(index * 7 + index // 3) % len(words)]
+        parts.append(word)
+        length += len(word) + 1
+        index += 1
+    return "<p>" + " ".join(parts) + "</p>"
+
+
+def typography(spec):
+    """carnet.typography over every post of the corpus (as HTML), then over scattered marks."""
+    typography = _need("carnet.typography", "typeset_html")
+    import glob
+
+    import markdown
+
+    converter = markdown.Markdown(extensions=["extra"], output_format="html")
+    pages = []
+    for path in sorted(glob.glob(os.path.join(spec["content"], "posts", "*.md"))):
+        with open(path, encoding="utf-8") as source:
+            text = source.read()
+        pages.append(converter.reset().convert(text.split("\n\n", 1)[-1]))
+    corpus_mb = sum(len(page.encode("utf-8")) for page in pages) / 1e6
+    _, result = _timed(lambda: [typography(page) for page in pages])
+    scattered = _scattered_marks(1_000_000)
+    scattered_mb = len(scattered.encode("utf-8")) / 1e6
+    _, scattered_result = _timed(lambda: typography(scattered))
+    return {
+        **result,
+        "megabytes": corpus_mb,
+        "seconds_per_mb": result["seconds"] / corpus_mb,
+        "scattered_seconds_per_mb": scattered_result["seconds"] / scattered_mb,
+    }
+
+
 STEPS = {
+    "typography": typography,
     "vanilla": vanilla_build,
     "carnet": carnet_build,
     "search": search_index,

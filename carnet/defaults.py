@@ -53,14 +53,10 @@ SETTINGS = {
     ),
     "CARNET_LOCALE": Setting("fr", "text", "The locale of dates and typography.", required=True),
     "CARNET_TYPOGRAPHY": Setting(
-        True, "yes/no", "French typography on titles, summaries and content."
-    ),
-    "CARNET_TYPOGRAPHY_WORKERS": Setting(
-        0,
-        "whole number",
-        "Worker processes that typeset posts missing from the cache: 0 = one per CPU, "
-        "1 = none (everything in the build process).",
-        minimum=0,
+        True,
+        "yes/no",
+        "French typography (carnet/typography.py) on titles, summaries, content, "
+        "descriptions and e-mails.",
     ),
     "CARNET_PAGE_REUSE": Setting(
         True,

@@ -1,23 +1,759 @@
-"""French typography with polytypo: the functions the site and the worker processes share.
+"""French typography, in one linear pass over the text of a page (Carnet's own).
 
-Kept apart from the plugin so that a worker process (plugin french_typography typesets
-posts in parallel) imports polytypo and nothing of Pelican.
+What it does, on text only (never inside code, pre, kbd, samp, var, script, style, textarea,
+svg or math, never in a tag or its attributes, never in a URL or an e-mail address):
+
+- U+202F (narrow no-break space) before ; ! ?, replacing a plain space or a U+00A0;
+  U+00A0 before : (never in 10:30, 10h30 or a URL, where no space follows the colon);
+  none is added after ( [ { « “, nor at the start of a text node that follows a tag;
+- U+00A0 inside « », after n°, N°, art., fig., p. before a number, after M., MM., Mme,
+  Mmes, Mlle, Mlles and an initial (J. Dupont) before a word, after § before a number,
+  in « p. ex. », and between a number and its unit (10 kg, 50 €, 20 %);
+- ’ for an apostrophe inside, before or after a word (l’écoute, aujourd’hui, l’« autre »);
+- … for three dots (and for « ?.. »), « — » for a spaced hyphen between words;
+- straight double quotes around text become « » (“ ” inside « »), with their spaces;
+- repeated spaces become one, and a space before , . ; : ! ? or inside brackets goes
+  (the no-break spaces above are then put back where French wants them).
+
+Text already set this way comes back unchanged, and typesetting twice changes nothing.
+
+How it stays linear: the HTML is cut into tags, entities and text with one compiled
+regular expression that always matches what it starts (no pattern can run to the end of
+the page and fail, to be tried again one character later; nested repetitions are
+possessive, so none backtracks). The text nodes are then joined into one string, each gap
+between them standing as edge characters the rules see as a tag, and each rule is one
+compiled expression over that string; everything else is a look at one or two characters
+around a match. Quotation marks are paired across the whole page with one stack, as the
+reader reads them. `STATS` counts the matches each pass handled (the tests check that this
+work grows in proportion to the text, whatever the text).
+
+The rules follow polytypo 1.16 (the library Carnet used before, now the tests' oracle):
+`tests/foundation/test_typography_oracle.py` lists where and why Carnet differs.
 """
 
+import functools
+import html as html_module
+import re
 import unicodedata
+from collections import Counter
 
-import polytypo
+from markupsafe import Markup
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+ELLIPSIS = "\u2026"
+APOSTROPHE = "\u2019"
+EM_DASH = "\u2014"
+
+# Elements whose text is never typeset (what polytypo skips too).
+SKIPPED = frozenset(
+    {"code", "pre", "kbd", "samp", "var", "script", "style", "textarea", "svg", "math"}
+)
+# Elements whose text the HTML parser reads raw, up to their end tag.
+RAW_TEXT = frozenset({"script", "style"})
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+# Attributes a reader sees as text, per element.
+TEXT_ATTRIBUTES = {"img": ("alt", "title")}
+
+# The text around a text node, as one character: what the rules see there.
+# Unicode noncharacters: reserved for a program's internal use, never in a text (a text node
+# holding one is left as it is).
+EDGE_NONE = "\ufdd0"  # the start or the end of the whole text
+EDGE_TAG = "\ufdd1"  # a tag, an entity, an address: opaque, never a space
+EDGE_LINE = "\ufdd2"  # a gap holding a line break (a <pre> block...): a line break
+EDGES = frozenset(EDGE_NONE + EDGE_TAG + EDGE_LINE)
+_HAS_EDGE = re.compile("[\ufdd0-\ufdd2]")
+
+# One token of HTML: each alternative matches to its end or to the end of the input, so a
+# broken tag never makes the scanner read the rest of the page again.
+_TOKEN_SOURCE = (
+    r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"  # comment
+    r"|<[!?][^>]*+>?"  # doctype, CDATA, processing instruction
+    r"|</?([A-Za-z][^\s/>]*+)(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z)|[^\"'>]++)*+(?:>|\Z)"  # tag
+    r"|&(?:#[0-9]++|#[xX][0-9a-fA-F]++|[A-Za-z][A-Za-z0-9]*+);?"  # character reference
+)
+_TOKEN = re.compile(_TOKEN_SOURCE)
+# The same, cutting the HTML into [text, token, text, token, ..., text].
+_TOKENS = re.compile("(" + _TOKEN_SOURCE.replace("</?([A-Za-z]", "</?(?:[A-Za-z]") + ")")
+# The elements that need the walk through the tags (skipped text, typeset attributes).
+_WALKED = re.compile(
+    "<(?:" + "|".join(sorted(SKIPPED | set(TEXT_ATTRIBUTES))) + r")(?![^\s/>])", re.IGNORECASE
+)
+_RAW_TEXT_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in RAW_TEXT}
+_ATTRIBUTE = re.compile(
+    r"""(\s)([A-Za-z_:][-A-Za-z0-9_:.]*+)(\s*+=\s*+)(?:"([^"]*+)"|'([^']*+)')"""
+)
+
+# What the rules ask of a character.
+_SPACES = (
+    " \t\u00a0\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f\u3000"
+)
+_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029" + EDGE_LINE
+SPACELIKE = frozenset(_SPACES + _BREAKS)
+INLINE_SPACE = frozenset(" \t\u00a0\u202f\u2007\u2009\u200a")
+BREAK = frozenset(_BREAKS)
+OTHER_SPACE = frozenset(
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f\u3000"
+)
+DIGITS = frozenset("0123456789")
+OPEN_BRACKETS = frozenset("([{")
+# Before ; ! ? : nothing is added after these (nor after one of them and a space).
+OPENERS = frozenset("([{«“")
+# After ; ! ? : the space goes in only if one of these (or a space, or the end) follows.
+CLOSERS = frozenset(")]}»”" + EDGE_TAG)
+WIDE_QUOTES = frozenset('"«»“”„‟〝〞〟')
+NARROW_QUOTES = frozenset("'‘’‚‛‹›")
+QUOTEMARKS = WIDE_QUOTES | NARROW_QUOTES
+DASHISH = frozenset("-\u2011\u2013\u2014")
+SENTENCE_DASHES = frozenset("\u2013\u2014")
+# Around an apostrophe (polytypo's sets, the tag boundary counting as both).
+APOSTROPHE_OPENISH = frozenset("([{«‘‚‛“„‟‹-\u2011\u2013\u2014" + EDGE_TAG)
+APOSTROPHE_CLOSEISH = frozenset(")]}»’”›,.;:!?…-\u2011\u2013\u2014" + EDGE_TAG)
+APOSTROPHE_OPENQUOTE = frozenset("«‘‚‛“„‟‹")
+APOSTROPHE_CLOSEDELIM = frozenset(")]}»’”›")
+# Around a double quotation mark.
+QUOTE_OPENISH = frozenset("([{" + EDGE_TAG) | QUOTEMARKS
+QUOTE_CLOSEISH = frozenset(")]},.;:!?…\u2013\u2014" + EDGE_TAG) | QUOTEMARKS
+
+# The counts of what each pass handled, for the tests (time-independent work).
+STATS = Counter()
 
 
-def typeset_html(html, locale):
-    return polytypo.transform(unicodedata.normalize("NFC", html), locale=locale, mode="html")
+def _is_letter(char):
+    return char.isalpha() or (char > "\x7f" and unicodedata.category(char)[0] == "M")
 
 
-def typeset_text(text, locale):
-    return polytypo.transform(unicodedata.normalize("NFC", text), locale=locale, mode="text")
+def _is_alnum(char):
+    return char in DIGITS or _is_letter(char)
 
 
-def typeset_post(content, plain_fields, html_fields, locale):
+def _is_upper(char):
+    return char.isupper() and unicodedata.category(char) in ("Lu", "Lt")
+
+
+class Edits:
+    """Changes to the joined text. Within a group of rules, the first claim on a position
+    wins (polytypo's own way of merging its no-break space rules)."""
+
+    def __init__(self, text):
+        self.text = text
+        self.changes = {}  # (start, end) -> replacement
+        self.claimed = set()  # (group, start)
+
+    def add(self, start, end, replacement, group="nbsp"):
+        if (group, start) in self.claimed:
+            return
+        # Nothing grows at a tag: no character is added at either end of a text node (a
+        # space at its start or end stays, a U+00A0 may replace it).
+        if len(replacement) > end - start and (
+            self.text[start - 1] in EDGES or self.text[end] in EDGES
+        ):
+            return
+        self.claimed.add((group, start))
+        self.changes[(start, end)] = replacement
+
+    def apply(self):
+        return _replace(
+            self.text,
+            [(start, end, self.changes[(start, end)]) for start, end in sorted(self.changes)],
+        )
+
+
+# ---------------------------------------------------------------- spaces and dots
+
+# A run of spaces that may have to shrink: two or more, or before , . ; : ! ? ) ] }, or after
+# ( [ {. Each alternative starts with a space, so the scan jumps from space to space.
+_SPACE_RUN = re.compile(r" (?: ++|(?=[,.;:!?)\]}])|(?<=[(\[{] ))")
+_EMOTICON_AFTER = re.compile(r"[:;][-^]?[()\[\]DdPpOo/\\|*](?![^\W_])")
+_EMOTICON_BEFORE = re.compile(r"[:;][-^]?[()\[\]DdPpOo/\\|*]\Z")
+
+
+def _spaces(text):
+    """Repeated spaces, spaces before , . ; : ! ? and inside brackets (not at a tag)."""
+    edits = []
+    for match in _SPACE_RUN.finditer(text):
+        STATS["spaces"] += 1
+        start, end = match.span()
+        left, right = text[start - 1], text[end]
+        if (
+            left in (EDGE_NONE, EDGE_TAG)
+            or right in (EDGE_NONE, EDGE_TAG)
+            or left in BREAK
+            or right in BREAK
+        ):
+            continue
+        keep = 1
+        if left in OPEN_BRACKETS and {"(": ")", "[": "]", "{": "}"}[left] == right:
+            keep = 1
+        elif (
+            left in OPEN_BRACKETS and not _EMOTICON_BEFORE.search(text, max(0, start - 3), start)
+        ) or right in ")]}":
+            keep = 0
+        elif (
+            right in ",.;:!?"
+            and _lone_dot(text, end)
+            and not (right in ":;" and _EMOTICON_AFTER.match(text, end))
+        ):
+            keep = 0
+        if keep != end - start:
+            edits.append((start, end, " " * keep))
+    return _replace(text, edits)
+
+
+def _lone_dot(text, at):
+    if text[at] != ".":
+        return True
+    return text[at + 1] not in ".…" and not (text[at + 1] in DIGITS or _is_letter(text[at + 1]))
+
+
+_DOTS = re.compile(r"[.…]{2,}")
+
+
+def _ellipsis(text):
+    if ".." not in text and "…" not in text:
+        return text
+    edits = []
+    for match in _DOTS.finditer(text):
+        STATS["ellipsis"] += 1
+        start, end = match.span()
+        dots = match.group()
+        if dots == "..":
+            if text[start - 1] in "!?":
+                edits.append((start, end, ELLIPSIS))
+        else:
+            edits.append((start, end, ELLIPSIS))
+    return _replace(text, edits)
+
+
+_SPACED_HYPHEN = re.compile(r"(?<= )-{1,3}(?= )")
+
+
+def _dashes(text):
+    """A hyphen (or two, or three) with a space each side, between words: « — »."""
+    if " -" not in text:
+        return text
+    edits = []
+    for match in _SPACED_HYPHEN.finditer(text):
+        STATS["dashes"] += 1
+        start, end = match.span()
+        left, right = text[start - 2], text[end + 1]
+        if not (_is_letter(left) or left in ".,;:!?…»”)'’") or not (
+            _is_letter(right) or right in "«“('’"
+        ):
+            continue
+        edits.append((start, end, EM_DASH))
+    return _replace(text, edits)
+
+
+def _replace(text, edits):
+    """`text` with (start, end, replacement) edits in order; one overlapping an earlier one is dropped."""
+    if not edits:
+        return text
+    out = []
+    cursor = 0
+    for start, end, replacement in edits:
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        out.append(replacement)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- quotation marks
+
+_WIDE = re.compile('["«»“”„‟〝〞〟]')
+
+
+def _skip_left(text, at):
+    at -= 1
+    while text[at] in INLINE_SPACE:
+        at -= 1
+    return text[at]
+
+
+def _skip_right(text, at):
+    at += 1
+    while text[at] in INLINE_SPACE:
+        at += 1
+    return text[at]
+
+
+def _quote_candidate(text, at):
+    """(can open, can close) for the double quotation mark at `at` of the joined text."""
+    mark = text[at]
+    literal_left, literal_right = text[at - 1], text[at + 1]
+    left, right = _skip_left(text, at), _skip_right(text, at)
+    open_left = left if mark == "»" else literal_left
+    close_right = right if mark == "«" else literal_right
+    can_open = (
+        open_left == EDGE_NONE
+        or open_left in SPACELIKE
+        or open_left in QUOTE_OPENISH
+        or open_left in DASHISH
+    ) and (
+        right != EDGE_NONE
+        and right not in SPACELIKE
+        and (right not in QUOTE_CLOSEISH or right in QUOTEMARKS or right == EDGE_TAG)
+    )
+    can_close = (left != EDGE_NONE and left not in SPACELIKE) and (
+        close_right == EDGE_NONE
+        or close_right in SPACELIKE
+        or close_right in QUOTE_CLOSEISH
+        or close_right in DASHISH
+    )
+    if literal_left == mark or literal_right == mark:  # "" or »»: neither opens nor closes
+        return False, False
+    gap = mark in "«»"
+    if gap and (
+        (literal_left in INLINE_SPACE and left == mark)
+        or (literal_right in INLINE_SPACE and right == mark)
+    ):
+        return False, False
+    return can_open, can_close
+
+
+def _pair_quotes(text):
+    """Straight double quotes to « » (“ ” inside « »), paired over the whole text in one pass.
+
+    Typographic marks typed by the author take part in the pairing (a straight quote
+    inside « » is an inner one) and stay as typed.
+    """
+    stack = []  # the marks that may still open
+    pairs = []  # (opening, closing), in the order they close
+    for match in _WIDE.finditer(text):
+        STATS["quotes"] += 1
+        at = match.start()
+        can_open, can_close = _quote_candidate(text, at)
+        if can_close and stack and not _vacuous(text, stack[-1], at):
+            pairs.append((stack.pop(), at))
+        elif can_open:
+            stack.append(at)
+    if not any(text[at] == '"' for pair in pairs for at in pair):
+        return text
+    # Depths: the pairs are nested (a stack made them); walk their ends in reading order.
+    ends = sorted(
+        [(opening, False) for opening, _ in pairs] + [(closing, True) for _, closing in pairs]
+    )
+    characters = list(text)
+    depth = 0
+    for at, is_close in ends:
+        if not is_close:
+            depth += 1
+        if text[at] == '"':
+            inner = depth % 2 == 0
+            characters[at] = ("”" if inner else "»") if is_close else ("“" if inner else "«")
+        if is_close:
+            depth -= 1
+    return "".join(characters)
+
+
+def _vacuous(text, opening, closing):
+    """Only inline spaces between the two marks."""
+    at = closing - 1
+    while at > opening and text[at] in INLINE_SPACE:
+        at -= 1
+    return at == opening
+
+
+# ---------------------------------------------------------------- apostrophes and spaces
+
+_APOSTROPHE = re.compile("'")
+_PUNCTUATION = re.compile("[:;!?]")
+_GUILLEMET = re.compile("[«»]")
+_UNIT = re.compile(r"[0-9][ \u00a0](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
+_UNITS = ("km/h", "kWh", "°C", "km", "cm", "mm", "kg", "%", "‰", "€")
+# Each pattern starts with a character that is rare in prose (a space before a digit, a
+# capital M, a dot), so that the scan jumps from one candidate to the next.
+_BEFORE_NUMBER = re.compile(
+    r"[ \u00a0](?:(?<=art\.[ \u00a0])|(?<=fig\.[ \u00a0])|(?<=[nN]°[ \u00a0])|(?<=p\.[ \u00a0])"
+    r"|(?<=§[ \u00a0]))(?=[0-9])"
+)
+_BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0])(?=[^\W\d_])")
+_INITIAL = re.compile(r"\.(?<=(?<![^\W_])[^\W\d_]\.)([ \u00a0])(?=[^\W\d_])")
+_P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
+_CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
+
+
+def _apostrophes(text):
+    """Straight apostrophes to ’ (none of the later rules reads an apostrophe)."""
+    if "'" not in text:
+        return text
+    return _APOSTROPHE.sub(_apostrophe, text)
+
+
+def _apostrophe(match):
+    STATS["apostrophes"] += 1
+    text = match.string
+    at = match.start()
+    left, right = text[at - 1], text[at + 1]
+    letter_left = _is_letter(left)
+    if letter_left and _is_alnum(right):
+        return APOSTROPHE  # l’écoute, aujourd’hui: most of them
+    if left in DIGITS and not _is_letter(right):
+        return "'"  # a prime: 5'
+    if (
+        (_is_alnum(left) and _is_alnum(right))
+        or (left in APOSTROPHE_CLOSEDELIM and _is_alnum(right))
+        or (
+            letter_left
+            and (right == EDGE_NONE or right in SPACELIKE or right in APOSTROPHE_CLOSEISH)
+        )
+        or (letter_left and right in APOSTROPHE_OPENQUOTE)
+        or (
+            (left == EDGE_NONE or left in SPACELIKE or left in APOSTROPHE_OPENISH)
+            and _is_alnum(right)
+        )
+    ):
+        return APOSTROPHE
+    return "'"
+
+
+def _before_punctuation(text, edits):
+    """U+202F before ; ! ?, U+00A0 before :."""
+    for match in _PUNCTUATION.finditer(text):
+        STATS["punctuation"] += 1
+        at = match.start()
+        mark = text[at]
+        wanted = NBSP if mark == ":" else NNBSP
+        before, after = text[at - 1], text[at + 1]
+        if before in ":;!?":
+            continue  # ?! : only the first mark
+        if not (after == EDGE_NONE or after in SPACELIKE or after in CLOSERS or after in "…:;!?"):
+            continue  # 10:30, https://, a?b
+        if before in OPENERS or (before in SPACELIKE and text[at - 2] in OPENERS):
+            continue
+        if mark == ";" and _CHARACTER_REFERENCE.search(text, max(0, at - 34), at):
+            continue  # the end of &amp; in plain text
+        if before == wanted:
+            continue
+        if before == " " or before in (NBSP, NNBSP):
+            edits.add(at - 1, at, wanted)
+        elif before in OTHER_SPACE or before in BREAK or before in (EDGE_NONE, EDGE_TAG, "\t"):
+            continue
+        else:
+            edits.add(at, at, wanted)
+
+
+def _inside_guillemets(text, edits):
+    for match in _GUILLEMET.finditer(text):
+        STATS["guillemets"] += 1
+        at = match.start()
+        if text[at] == "«":
+            space, where = text[at + 1], at + 1
+        else:
+            space, where = text[at - 1], at - 1
+        if space == NBSP or space in BREAK or space == EDGE_NONE:
+            continue
+        if space in (" ", NNBSP):
+            edits.add(where, where + 1, NBSP)
+        elif text[at] == "«":
+            edits.add(at + 1, at + 1, NBSP)
+        else:
+            edits.add(at, at, NBSP)
+
+
+def _units(text, edits):
+    for match in _UNIT.finditer(text):
+        STATS["units"] += 1
+        at = match.start() + 1
+        unit_end = at + 1 + next(len(unit) for unit in _UNITS if text.startswith(unit, at + 1))
+        if _is_alnum(text[unit_end]):
+            continue
+        start = at - 1
+        while text[start - 1] in DIGITS:
+            start -= 1
+        if _is_letter(text[start - 1]):
+            continue  # A4 kg
+        if text[at] != NBSP:
+            edits.add(at, at + 1, NBSP)
+
+
+def _word_start(text, at):
+    """May a word begin at `at` (for n°, M., art. ...): after a space, a bracket, a dash."""
+    left = text[at - 1]
+    return (
+        left in (EDGE_NONE, EDGE_TAG)
+        or left in SPACELIKE
+        or left in OPENERS
+        or left in SENTENCE_DASHES
+    )
+
+
+def _no_break_after_words(text, edits):
+    if text.find("ex.") != -1:
+        for match in _P_EX.finditer(text):
+            STATS["abbreviations"] += 1
+            if not (_is_alnum(text[match.start() - 1]) or _is_alnum(text[match.end()])):
+                _no_break(text, edits, match.start(1))
+    abbreviations = any(text.find(a) != -1 for a in ("art.", "fig.", "n°", "N°", "p.", "§"))
+    for match in _BEFORE_NUMBER.finditer(text) if abbreviations else ():
+        STATS["abbreviations"] += 1
+        space = match.start()
+        if text[space - 1] == "§":
+            if not _is_alnum(text[space - 2]):
+                _no_break(text, edits, space)
+            continue
+        length = 4 if text[space - 1] == "." and text[space - 2] != "p" else 2  # art. fig. / n° p.
+        if _word_start(text, space - length):
+            _no_break(text, edits, space)
+    for match in _BEFORE_WORD.finditer(text):
+        STATS["abbreviations"] += 1
+        if _word_start(text, match.start()):
+            _no_break(text, edits, match.start(1))
+    for match in _INITIAL.finditer(text):
+        STATS["initials"] += 1
+        dot = match.start()
+        initial = dot - 1
+        if not _is_upper(text[initial]) or not _is_upper(text[dot + 2]):
+            continue
+        left = text[initial - 1]
+        if not (left == EDGE_NONE or left in SPACELIKE or left in OPENERS):
+            continue
+        if left in SPACELIKE and text[initial - 2] == "." and text[initial - 3].islower():
+            continue  # « il est parti. A. Dupont »: the end of a sentence
+        _no_break(text, edits, match.start(1))
+
+
+def _no_break(text, edits, space):
+    if text[space] != NBSP:
+        edits.add(space, space + 1, NBSP)
+
+
+# ---------------------------------------------------------------- URLs and e-mail addresses
+
+_URL = re.compile(r"(?<![\w/.])(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>\"«»\ufdd0-\ufdd2]*+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++")
+
+
+def _text_pieces(text, start, end):
+    """(start, end) of the parts of text[start:end] that are not URLs or e-mail addresses.
+
+    An address is left out of the text like a tag (polytypo's `protect` does the same):
+    nothing in it changes, and nothing is added next to it.
+    """
+    addresses = []
+    if text.find("@", start, end) != -1:
+        addresses += [match.span() for match in _EMAIL.finditer(text, start, end)]
+    if any(text.find(mark, start, end) != -1 for mark in ("://", "www.", "mailto:")):
+        addresses += [match.span() for match in _URL.finditer(text, start, end)]
+    if not addresses:
+        return [(start, end)]
+    pieces = []
+    for address_start, address_end in sorted(addresses):
+        STATS["addresses"] += 1
+        if address_start < start:
+            continue  # inside the one before (an e-mail address in a URL)
+        while address_end > address_start and text[address_end - 1] in ".,;:!?)]}'’":
+            address_end -= 1  # the sentence's punctuation, not the address's
+        if address_start > start:
+            pieces.append((start, address_start))
+        start = address_end
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+# ---------------------------------------------------------------- the passes
+
+
+def _typeset_texts(texts, edges):
+    """Typeset text nodes in reading order: they are one text, cut by tags.
+
+    `edges[i]` is what stands before `texts[i]` (an EDGE_* character), `edges[-1]` what
+    stands after the last. The nodes are joined, each edge written twice (no rule looks
+    further than two characters past a match), every pass runs once over the whole, and
+    the result is cut again at the edges, which no pass changes.
+    """
+    parts = [edges[0] * 2]
+    for number, text in enumerate(texts):
+        parts.append(text)
+        parts.append(edges[number + 1] * (4 if number + 1 < len(texts) else 2))
+    joined = "".join(parts)
+    text = _spaces(joined)
+    text = _ellipsis(text)
+    text = _dashes(text)
+    text = _pair_quotes(text)
+    text = _apostrophes(text)
+    edits = Edits(text)
+    _before_punctuation(text, edits)
+    _units(text, edits)
+    _no_break_after_words(text, edits)
+    _inside_guillemets(text, edits)
+    # Cut at the separators (four edge characters; a line break's made a tag's first).
+    text = edits.apply()[2:-2]
+    if EDGE_LINE * 4 in text:
+        text = text.replace(EDGE_LINE * 4, EDGE_TAG * 4)
+    return text.split(EDGE_TAG * 4)
+
+
+def typeset_text(text, locale="fr"):
+    """Plain text (a title, a subject), typeset. `locale` is kept for the callers: French."""
+    if not text or _HAS_EDGE.search(text):
+        return text
+    text = unicodedata.normalize("NFC", text)
+    pieces = _text_pieces(text, 0, len(text))
+    edges = [EDGE_NONE if start == 0 else EDGE_TAG for start, _ in pieces]
+    edges.append(EDGE_NONE if pieces and pieces[-1][1] == len(text) else EDGE_TAG)
+    typeset = _typeset_texts([text[start:end] for start, end in pieces], edges)
+    return _join(
+        text, [(start, end, new) for (start, end), new in zip(pieces, typeset, strict=True)]
+    )
+
+
+def typeset_html(html, locale="fr"):
+    """HTML (a post, a summary, a page), its text typeset; tags and skipped elements as they are."""
+    if not html:
+        return html
+    html = unicodedata.normalize("NFC", html)
+    if not _WALKED.search(html):
+        return _typeset_plain_html(html)
+    pieces = []  # the HTML, cut: strings as they are, and the index of each text node
+    texts = []  # (start, end) of each text node in `html`
+    gap_has_line = False
+    skip_depth = 0
+    open_counts = Counter()  # open elements by name (a name not open is not closed)
+    stack = []
+    position = 0
+    length = len(html)
+    while position < length:
+        match = _TOKEN.search(html, position)
+        STATS["tokens"] += 1
+        token_start = match.start() if match else length
+        if token_start > position:  # text
+            if skip_depth:
+                gap_has_line = gap_has_line or "\n" in html[position:token_start]
+            elif _HAS_EDGE.search(html, position, token_start):
+                pass  # a noncharacter, never in text: this text node is left as it is
+            else:
+                for piece_start, piece_end in _text_pieces(html, position, token_start):
+                    texts.append((piece_start, piece_end, gap_has_line))
+                    gap_has_line = False
+        if not match:
+            break
+        token = match.group()
+        name = match.group(1)
+        end = match.end()
+        if name:
+            name = name.lower()
+            if token[1] == "/":
+                if open_counts[name]:
+                    while stack:
+                        popped = stack.pop()
+                        open_counts[popped] -= 1
+                        if popped in SKIPPED:
+                            skip_depth -= 1
+                        if popped == name:
+                            break
+            elif not token.endswith("/>") and name not in VOID:
+                if name in RAW_TEXT:
+                    closing = _RAW_TEXT_END[name].search(html, end)
+                    end = closing.start() if closing else length
+                    gap_has_line = gap_has_line or "\n" in html[match.end() : end]
+                else:
+                    stack.append(name)
+                    open_counts[name] += 1
+                    if name in SKIPPED:
+                        skip_depth += 1
+            if name in TEXT_ATTRIBUTES and not skip_depth:
+                pieces.append(
+                    (match.start(), match.end(), _typeset_attributes(token, TEXT_ATTRIBUTES[name]))
+                )
+        gap_has_line = gap_has_line or "\n" in token
+        position = end
+    if not texts and not pieces:
+        return html
+    # Like polytypo: nothing before the first text node, nothing after the last; between
+    # two, a tag (or a line break, if the gap holds one).
+    edges = [EDGE_LINE if line_before else EDGE_TAG for _, _, line_before in texts] + [EDGE_NONE]
+    if texts:
+        edges[0] = EDGE_NONE
+    typeset = _typeset_texts([html[start:end] for start, end, _ in texts], edges) if texts else []
+    return _join(
+        html,
+        sorted(
+            [(start, end, new) for (start, end, _), new in zip(texts, typeset, strict=True)]
+            + pieces
+        ),
+    )
+
+
+def _typeset_plain_html(html):
+    """typeset_html for HTML with no element to skip and no attribute to typeset (most
+    posts): every text between two tokens is text to typeset, found with one split."""
+    parts = _TOKENS.split(html)
+    STATS["tokens"] += len(parts) // 2
+    texts, edges, where = [], [], []  # the text pieces, the edge before each, (part, start, end)
+    gap_has_line = False
+    for number in range(0, len(parts), 2):
+        part = parts[number]
+        if part and not _HAS_EDGE.search(part):
+            for start, end in _text_pieces(part, 0, len(part)):
+                texts.append(part[start:end])
+                edges.append(EDGE_LINE if gap_has_line else EDGE_TAG)
+                where.append((number, start, end))
+                gap_has_line = False
+        if number + 1 < len(parts) and "\n" in parts[number + 1]:
+            gap_has_line = True
+    if not texts:
+        return html
+    edges[0] = EDGE_NONE
+    edges.append(EDGE_NONE)
+    typeset = _typeset_texts(texts, edges)
+    by_part = {}
+    for (number, start, end), new in zip(where, typeset, strict=True):
+        by_part.setdefault(number, []).append((start, end, new))
+    for number, replacements in by_part.items():
+        parts[number] = _join(parts[number], replacements)
+    return "".join(parts)
+
+
+def _join(text, replacements):
+    """`text` with each (start, end, new) of `replacements` (in order, disjoint) applied."""
+    out = []
+    cursor = 0
+    for start, end, new in replacements:
+        out.append(text[cursor:start])
+        out.append(new)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def _typeset_attributes(tag, names):
+    def typeset_value(match):
+        if match.group(2).lower() not in names:
+            return match.group()
+        quote = '"' if match.group(4) is not None else "'"
+        value = match.group(4) if match.group(4) is not None else match.group(5)
+        text = typeset_text(html_module.unescape(value))
+        new = html_module.escape(text, quote=True)
+        if new == html_module.escape(html_module.unescape(value), quote=True):
+            return match.group()  # unchanged: keep the author's spelling of it
+        return f"{match.group(1)}{match.group(2)}{match.group(3)}{quote}{new}{quote}"
+
+    return _ATTRIBUTE.sub(typeset_value, tag)
+
+
+def typeset_post(content, plain_fields, html_fields, locale="fr"):
     """Typeset one post: its HTML content and its metadata fields ({name: text}).
 
     Returns (content, plain_fields, html_fields), typeset; None content stays None.
@@ -27,3 +763,31 @@ def typeset_post(content, plain_fields, html_fields, locale):
         {name: typeset_text(text, locale) for name, text in plain_fields.items()},
         {name: typeset_html(text, locale) for name, text in html_fields.items()},
     )
+
+
+# ---------------------------------------------------------------- for templates
+
+_TAG_OR_COMMENT = re.compile(r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)|<[^>]*+>?")
+_ASCII_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def plain_text(html):
+    """The text of some HTML on one line, its no-break spaces kept (Jinja's striptags
+    folds them into plain spaces, undoing the typography)."""
+    text = _TAG_OR_COMMENT.sub(" ", str(html))
+    return _ASCII_WHITESPACE.sub(" ", html_module.unescape(text)).strip()
+
+
+def typeset_filter(value):
+    """Jinja filter `typeset`: plain text (or Markup, whose text is typeset) in French."""
+    if isinstance(value, Markup):
+        return Markup(typeset_html(str(value)))
+    if value is None:
+        return value
+    return _typeset_text_once(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _typeset_text_once(text):
+    # Many pages share a description (the site's subtitle, a tag's pages): typeset it once.
+    return typeset_text(text)

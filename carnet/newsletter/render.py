@@ -1,7 +1,7 @@
 """Turn a post into an email: subject, preheader, inlined HTML and its plain-text twin.
 
 The HTML comes from the theme's Jinja templates (THEME/templates/email/post.html), is set
-in French typography (polytypo), gets its CSS inlined (css-inline) and its plain-text
+in French typography (carnet.typography), gets its CSS inlined (css-inline) and its plain-text
 alternative from inscriptis. Mailchimp merge tags (*|UNSUB|*, *|EMAIL|*, ...) are left for
 Mailchimp to fill. An email without the unsubscribe link, or one so big that Gmail would
 clip it (and hide the footer with the unsubscribe link), is refused.
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import css_inline
 import jinja2
 import lxml.html
-import polytypo
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 from markupsafe import Markup
@@ -23,6 +22,7 @@ from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
+from carnet.typography import typeset_html, typeset_text
 
 # Gmail clips a message above about 102 KB and hides the rest, footer included.
 SIZE_WARNING = 85 * 1024
@@ -63,6 +63,8 @@ def render(post, settings, test=False):
     body = _email_ready(post.content if full else post.summary, post, warnings)
     subject = _subject(post, settings, test)
     preheader = _preheader(post)
+    if setting(settings, "CARNET_TYPOGRAPHY"):
+        preheader = typeset_text(preheader)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
         post=post,
@@ -79,7 +81,7 @@ def render(post, settings, test=False):
         segment_label=segment.get("label", ""),
     )
     if setting(settings, "CARNET_TYPOGRAPHY"):
-        html = polytypo.transform(html, locale=setting(settings, "CARNET_LOCALE"), mode="html")
+        html = typeset_html(html, setting(settings, "CARNET_LOCALE"))
     html = html.replace(BODY_SLOT, body, 1)
     # The text first: css-inline writes U+00A0 back as &nbsp;, which inscriptis would fold.
     text = _plain_text(html)
@@ -115,9 +117,7 @@ def _subject(post, settings, test):
         ) from None
     subject = _one_line(subject)  # a header is one line
     if setting(settings, "CARNET_TYPOGRAPHY"):
-        subject = polytypo.transform(
-            subject, locale=setting(settings, "CARNET_LOCALE"), mode="text"
-        )
+        subject = typeset_text(subject, setting(settings, "CARNET_LOCALE"))
     return f"[TEST] {subject}" if test else subject
 
 

@@ -192,8 +192,31 @@ class LinkResolver:
         return self.by_url.get(self._url_key(absolute[len(self.base) :]))
 
 
+# A block's start or end tag: the text between two of them is one run of prose.
+BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(BLOCKS)) + r")(?![^\s/>])[^>]*+>", re.IGNORECASE)
+# Where the parser reads differently from a plain search for tags.
+RAW_OR_COMMENT = re.compile(r"<(?:script|style|template|!)", re.IGNORECASE)
+
+
 def links_in(html):
-    """[(href, excerpt)] of every link of the HTML fragment."""
+    """[(href, excerpt)] of every link of the HTML fragment.
+
+    Only the runs of prose that hold a link are parsed (a post has a few links in many
+    paragraphs): the parser starts afresh at every block tag anyway. HTML with a script,
+    a style, a template or a comment, where a tag may not be one, is parsed whole.
+    """
+    if "<a" not in html and "<A" not in html:
+        return []
+    if RAW_OR_COMMENT.search(html):
+        return _links_in(html)
+    found = []
+    for run in BLOCK_TAG.split(html):
+        if "<a" in run or "<A" in run:
+            found += _links_in(run)
+    return found
+
+
+def _links_in(html):
     collector = LinkCollector()
     collector.feed(html)
     collector.close()

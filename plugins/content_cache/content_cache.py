@@ -2,8 +2,8 @@
 
 Pelican's content cache (CACHE_CONTENT, LOAD_CONTENT_CACHE) checks each post's file and
 nothing else. After a change of settings (a URL pattern, the Markdown extensions,
-typography on or off), of a plugin or of Carnet's code, or of Pelican, Markdown or
-polytypo, a warm build would reuse what the old configuration read (the cached tags and
+typography on or off), of a plugin or of Carnet's code (its typography included), or of Pelican or
+Markdown, a warm build would reuse what the old configuration read (the cached tags and
 categories even carry the old settings, URLs included). So this plugin moves the cache
 into CACHE_PATH/<fingerprint>/, the fingerprint covering all of that: a new configuration
 starts from an empty cache, going back to an old one finds its cache again, and the
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # Caches kept: development, production, and a couple of recent experiments.
 KEEP = 4
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
-LIBRARIES = ("pelican", "Markdown", "polytypo", "babel", "Pygments", "docutils", "Jinja2")
+LIBRARIES = ("pelican", "Markdown", "babel", "Pygments", "docutils", "Jinja2")
 
 # The hash of each code file the first time this process saw it: a long-running process
 # (`invoke livereload`) keeps running the code it imported then, so that is what the

@@ -1,6 +1,12 @@
-"""French typography on titles, summaries and content; never in code, URLs or attributes."""
+"""French typography on titles, summaries, content and descriptions; never in code, URLs or
+attributes (image alt and title excepted)."""
+
+import itertools
 
 import pytest
+from conftest import ROOT
+
+from carnet.typography import plain_text, typeset_html, typeset_text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -55,3 +61,136 @@ def test_title_and_summary_are_typeset(site):
     home = site.read("index.html")
     assert f"question{NBSP}: la mienne{NNBSP}!" in home
     assert f"Pourquoi moi{NNBSP}?" in site.read("feeds/all.atom.xml")
+
+
+# ---------------------------------------------------------------- the rules, one by one
+
+
+@pytest.mark.parametrize(
+    "typed, typeset",
+    [
+        # U+202F before ; ! ?, replacing a plain space or a U+00A0, or added after a word.
+        ("Quoi ? Oui ! Bon ; non", "Quoi\u202f? Oui\u202f! Bon\u202f; non"),
+        ("Quoi? Oui!", "Quoi\u202f? Oui\u202f!"),
+        ("Quoi\u00a0?", "Quoi\u202f?"),
+        ("Vraiment ?!", "Vraiment\u202f?!"),
+        # Never after an opening bracket or quotation mark.
+        ("(? quoi) et « ? »", "(? quoi) et «\u00a0?\u00a0»"),
+        # U+00A0 before :, never in a time or a URL.
+        ("Note : ceci", "Note\u00a0: ceci"),
+        ("Note: ceci", "Note\u00a0: ceci"),
+        ("à 10:30 ou 10h30", "à 10:30 ou 10h30"),
+        ("Voir https://exemple.fr/a?b=c:d ici", "Voir https://exemple.fr/a?b=c:d ici"),
+        (
+            "Voir https://exemple.fr/? ou claire@exemple.fr ?",
+            "Voir https://exemple.fr/? ou claire@exemple.fr\u202f?",
+        ),
+        # U+00A0 inside « ».
+        ("« Bonjour »", "«\u00a0Bonjour\u00a0»"),
+        ("«Bonjour»", "«\u00a0Bonjour\u00a0»"),
+        # U+00A0 after n°, N°, art., p., fig. before a number, after M., Mme before a name.
+        (
+            "le n° 5, N° 6, art. 7, p. 8, fig. 9",
+            "le n°\u00a05, N°\u00a06, art.\u00a07, p.\u00a08, fig.\u00a09",
+        ),
+        ("M. Dupont, Mme Durand, M. le maire", "M.\u00a0Dupont, Mme\u00a0Durand, M.\u00a0le maire"),
+        # Between a number and its unit.
+        ("10 kg, 50 €, 20 %, 90 km/h", "10\u00a0kg, 50\u00a0€, 20\u00a0%, 90\u00a0km/h"),
+        # The apostrophe, inside or before a word.
+        ("l'écoute, aujourd'hui, l'« autre »", "l’écoute, aujourd’hui, l’«\u00a0autre\u00a0»"),
+        # Three dots.
+        ("Et puis... rien", "Et puis… rien"),
+        # Straight double quotes around French text.
+        (
+            'Il dit "bonjour" et "au revoir".',
+            "Il dit «\u00a0bonjour\u00a0» et «\u00a0au revoir\u00a0».",
+        ),
+        ('« Il dit "oui" »', "«\u00a0Il dit “oui”\u00a0»"),
+    ],
+)
+def test_each_rule(typed, typeset):
+    assert typeset_text(typed) == typeset
+    assert typeset_html(f"<p>{typed}</p>") == f"<p>{typeset}</p>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><a href="https://exemple.fr/recherche?q=a:b&amp;x=1" title="Titre : là ?">lien</a></p>',
+        "<p><code>a ? b : c</code> <kbd>Ctrl ; C</kbd> <samp>ok ?</samp> <var>x ! y</var></p>",
+        '<pre><code>bloc ; de code ?\n"cité" l\'apostrophe...\n</code></pre>',
+        '<script>var x = "a ? b : c";</script><style>a:hover { color: red; }</style>',
+        "<p>Les entités&nbsp;: déjà là&#160;? Tom &amp; Jerry</p>",
+        # A tag right before ? ! : (the mark starts its text node): nothing is added.
+        '<p><em>vrai</em>? <a href="/x/">lien</a>! <strong>note</strong>:</p>',
+        # Text already correct.
+        "<p>Déjà correct\u00a0: rien ne bouge\u202f; ici\u202f! «\u00a0Voilà\u00a0». L’écoute…</p>",
+        "<p>Rendez-vous à 10h30 ou 14:45\u202f? Oui\u202f!</p>",
+    ],
+)
+def test_hard_cases_stay_as_they_are(html):
+    assert typeset_html(html) == html
+
+
+def test_a_space_before_the_mark_after_a_tag_becomes_a_no_break_one():
+    assert typeset_html("<p><em>vrai</em> ? non</p>") == "<p><em>vrai</em>\u202f? non</p>"
+    assert (
+        typeset_html('<p><a href="/x/">la page ?</a> ici</p>')
+        == '<p><a href="/x/">la page\u202f?</a> ici</p>'
+    )
+
+
+def test_raw_html_in_a_post_is_typeset_like_the_rest():
+    html = '<div class="encadre"><p>Une question ?</p><span>Réponse : oui</span></div>'
+    assert typeset_html(html) == (
+        '<div class="encadre"><p>Une question\u202f?</p><span>Réponse\u00a0: oui</span></div>'
+    )
+
+
+def test_image_alt_and_title_are_typeset_and_other_attributes_are_not():
+    html = '<p><img src="/a?b=c:d" alt="Le café d\'hier : « chaud » ?" title="Une tasse ?"></p>'
+    assert typeset_html(html) == (
+        '<p><img src="/a?b=c:d" alt="Le café d’hier\u00a0: «\u00a0chaud\u00a0»\u202f?" '
+        'title="Une tasse\u202f?"></p>'
+    )
+
+
+def test_typesetting_twice_changes_nothing():
+    fixture = (ROOT / "tests" / "fixtures" / "typography" / "hard_cases.html").read_text()
+    once = typeset_html(fixture)
+    assert once != fixture
+    assert typeset_html(once) == once
+    for paragraph in fixture.split("\n\n"):
+        text = plain_text(paragraph)
+        assert typeset_text(typeset_text(text)) == typeset_text(text)
+
+
+def test_typesetting_twice_changes_nothing_on_mixed_marks():
+    """Every short mix of the characters the rules act on, at once and twice."""
+    alphabet = ['"', "«", "»", "'", "?", ":", " ", "a", "1", "."]
+    for length in (3, 4):
+        for letters in itertools.product(alphabet, repeat=length):
+            text = "".join(letters)
+            once = typeset_text(text)
+            assert typeset_text(once) == once, repr(text)
+
+
+# ---------------------------------------------------------------- in the built site
+
+
+def test_descriptions_and_alt_texts_are_typeset(site):
+    site.add_post(
+        "p.md",
+        title="Le retour",
+        summary="Et si vous oubliez d'y revenir ? Notez : tout.",
+        body="![Une tasse d'hier : « chaude » ?](/images/tasse.png)\n\nLe texte.",
+    )
+    site.build()
+    page = site.read("le-retour/index.html")
+    described = "Et si vous oubliez d’y revenir\u202f? Notez\u00a0: tout."
+    assert f'<meta name="description" content="{described}">' in page
+    assert f'<meta property="og:description" content="{described}">' in page
+    assert f'"description": "{described}"' in page.replace("\\u202f", "\u202f").replace(
+        "\\u00a0", "\u00a0"
+    ).replace("\\u2019", "’")
+    assert 'alt="Une tasse d’hier\u00a0: «\u00a0chaude\u00a0»\u202f?"' in page

@@ -201,3 +201,25 @@ def test_an_email_without_the_unsubscribe_link_is_refused(posts, tmp_path):
     footer.write_text(footer.read_text().replace('<a href="*|UNSUB|*">Se désinscrire</a>', ""))
     with pytest.raises(EmailRefused, match=r"posts/a\.md: the email has no unsubscribe link"):
         email_for(posts, "le-moi", THEME=str(theme))
+
+
+def test_the_templates_own_words_are_typeset_too(posts, tmp_path):
+    """The footer (and any text of the email's templates) gets French typography, not only
+    the post; code in it stays as typed."""
+    settings, _ = posts
+    theme = tmp_path / "theme"
+    shutil.copytree(settings["THEME"] + "/templates/email", theme / "templates" / "email")
+    footer = theme / "templates" / "email" / "footer.html"
+    footer.write_text(
+        footer.read_text().replace(
+            "<p>Envoyé à *|EMAIL|*.</p>",
+            '<p>Une question ? Écrivez-nous : c\'est "simple". <code>a ? b</code></p>',
+        )
+    )
+    email = email_for(posts, "le-moi", THEME=str(theme))
+    footer_line = document(email).xpath("//p[contains(., 'Une question')]")[0]
+    assert footer_line.text_content() == (
+        "Une question\u202f? Écrivez-nous\u00a0: c’est «\u00a0simple\u00a0». a ? b"
+    )
+    assert footer_line.xpath("code")[0].text == "a ? b"
+    assert "Une question\u202f? Écrivez-nous\u00a0: c’est «\u00a0simple\u00a0»." in email.text
