@@ -1,0 +1,349 @@
+"""A share image for every post (Open Graph, 1200×630), and one for the rest of the site.
+
+A post with its own image (`Image:` metadata, else the first image of its text, when it
+is a file of the site) gets that image cropped to 1200×630; any other post gets a card
+drawn by carnet/share_card.py (its title, category, author and the site's name, in the
+colours of theme/static/css/carnet.css). The home page, category pages and pages get
+the site's card. Templates read `article.share_image` and `site_share_image`, each with
+`.url`, `.width`, `.height` and `.alt`.
+
+Each image is kept in the build cache under a hash of everything drawn (the text, the
+colours, the fonts, the source image, the drawing code and Pillow's version): a warm
+build draws nothing, it copies. What must be drawn is drawn in worker processes while
+Pelican renders the pages (from all_generators_finalized to finalized), and copied into
+the output at the end. The file name carries the hash too, so that a network that keeps
+an old preview fetches the new image after a change of title.
+"""
+
+import dataclasses
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+
+from pelican import signals
+
+from carnet import share_card
+from carnet.listing import is_email_only
+from carnet.pelican_private import html_before_links
+
+logger = logging.getLogger(__name__)
+
+# Where the images go in the output.
+FOLDER = "partage"
+CACHE_FOLDER = "share-cards"
+# A cached image no build used for this long is removed.
+FORGET_AFTER_DAYS = 30
+# Below this many images to draw, starting worker processes costs more than it saves.
+MIN_FOR_WORKERS = 8
+FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+# The light colours of the theme's stylesheet (the first definition of each).
+CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
+DEFAULT_COLOURS = {
+    "bg": "#fbf5ec",
+    "text": "#2e2419",
+    "muted": "#6b5444",
+    "accent": "#9a3b17",
+    "on_accent": "#ffffff",
+    "line": "#e2d3be",
+}
+FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+@dataclasses.dataclass
+class ShareImage:
+    url: str
+    alt: str
+    width: int = share_card.WIDTH
+    height: int = share_card.HEIGHT
+    type: str = "image/jpeg"
+
+
+@dataclasses.dataclass
+class Job:
+    key: str
+    save_as: str
+    spec: dict = None  # a card to draw
+    source: str = None  # or an image to crop
+
+
+_build = None
+
+
+def _code_version():
+    with open(share_card.__file__, "rb") as code:
+        digest = hashlib.sha256(code.read()).hexdigest()
+    fonts = []
+    for kind, path in sorted(share_card.FONTS.items()):
+        try:
+            fonts.append([kind, path, os.path.getsize(path), os.path.getmtime(path)])
+        except OSError:
+            fonts.append([kind, path, None, None])
+    return [digest, metadata.version("pillow"), fonts]
+
+
+def cache_folder(settings):
+    """CACHE_PATH/share-cards, shared by every configuration: plugin content_cache puts
+    each configuration's cache in CACHE_PATH/<fingerprint>/, and the cards of the
+    development and production builds are the same."""
+    root = settings.get("CACHE_PATH") or "cache"
+    if FINGERPRINT.match(os.path.basename(root.rstrip(os.sep))):
+        root = os.path.dirname(root.rstrip(os.sep))
+    return os.path.join(root, CACHE_FOLDER)
+
+
+def theme_colours(settings):
+    colours = dict(DEFAULT_COLOURS)
+    path = os.path.join(settings.get("THEME", ""), "static", "css", "carnet.css")
+    try:
+        with open(path, encoding="utf-8") as css:
+            text = css.read()
+    except OSError:
+        return colours
+    found = {}
+    for name, value in CSS_COLOUR.findall(text):
+        found.setdefault(name.replace("-", "_"), value)
+    for name, value in found.items():
+        if len(value) == 4:  # #abc
+            value = "#" + "".join(c * 2 for c in value[1:])
+        colours[name] = value.lower()
+    return colours
+
+
+def _plain(text):
+    """Metadata as plain text (titles are HTML-escaped by Markdown)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
+
+
+def _local_image(article, settings):
+    """(path of the post's own image, its alt text), or (None, None)."""
+    content_path = os.path.abspath(settings["PATH"])
+    image = str(getattr(article, "image", "") or "").strip()
+    if image and not re.match(r"^[a-z]+:", image, re.I):
+        path = os.path.join(content_path, image.lstrip("/"))
+        if os.path.isfile(path):
+            return path, ""
+    match = FIRST_IMAGE.search(html_before_links(article))
+    if not match:
+        return None, None
+    attributes = {
+        name.lower(): html.unescape(a if a is not None else b)
+        for name, a, b in ATTRIBUTE.findall(match.group(0))
+    }
+    src = attributes.get("src", "")
+    for marker in ("{static}", "{filename}", "|static|", "|filename|"):
+        if src.startswith(marker):
+            relative = src[len(marker) :].split("?")[0].split("#")[0]
+            if relative.startswith("/"):
+                path = os.path.join(content_path, relative.lstrip("/"))
+            else:
+                path = os.path.join(os.path.dirname(article.source_path), relative)
+            if os.path.isfile(path):
+                return os.path.abspath(path), attributes.get("alt", "")
+    return None, None
+
+
+def _key(version, what, source=None):
+    digest = hashlib.sha256(json.dumps([version, what], sort_keys=True).encode("utf-8"))
+    if source:
+        with open(source, "rb") as image:
+            digest.update(image.read())
+    return digest.hexdigest()
+
+
+class ShareCards:
+    """What one build draws and copies."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.cache = cache_folder(settings)
+        self.version = _code_version()
+        self.colours = theme_colours(settings)
+        self.jobs = []
+        self.pool = None
+        self.futures = []
+        self.drawn = 0
+        self.started = None
+
+    def _card(self, slug, spec, alt):
+        key = _key(self.version, spec)
+        job = Job(key, f"{FOLDER}/{slug}-{key[:10]}.jpg", spec=spec)
+        self.jobs.append(job)
+        return ShareImage(url=job.save_as, alt=alt)
+
+    def for_article(self, article):
+        title = _plain(article.title)
+        source, alt = _local_image(article, self.settings)
+        if source:
+            key = _key(self.version, ["image", os.path.basename(source)], source)
+            job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", source=source)
+            self.jobs.append(job)
+            return ShareImage(url=job.save_as, alt=alt or title)
+        author = _plain(article.author) if getattr(article, "author", None) else ""
+        category = _plain(article.category) if getattr(article, "category", None) else ""
+        site = _plain(self.settings.get("SITENAME"))
+        spec = {
+            "title": title,
+            "category": category,
+            "author": author,
+            "site": site,
+            "colours": self.colours,
+        }
+        alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
+        return self._card(article.slug, spec, alt)
+
+    def for_site(self):
+        site = _plain(self.settings.get("SITENAME"))
+        subtitle = _plain(self.settings.get("SITESUBTITLE"))
+        spec = {
+            "title": subtitle or site,
+            "category": "",
+            "author": _plain(self.settings.get("AUTHOR")),
+            "site": site,
+            "colours": self.colours,
+        }
+        return self._card("site", spec, f"{site} — {subtitle}" if subtitle else site)
+
+    def _cached(self, job):
+        return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
+
+    def start_drawing(self):
+        """Draw, in worker processes when there are many, what the cache does not have."""
+        self.started = time.perf_counter()
+        missing = {}
+        for job in self.jobs:
+            if not os.path.exists(self._cached(job)):
+                missing.setdefault(job.key, job)
+        missing = list(missing.values())
+        self.drawn = len(missing)
+        workers = _worker_count()
+        if len(missing) >= MIN_FOR_WORKERS and workers > 1:
+            try:
+                self.pool = ProcessPoolExecutor(workers, mp_context=_fork_context())
+                chunks = [missing[i::workers] for i in range(workers)]
+                self.futures = [
+                    self.pool.submit(_draw_all, chunk, self.cache) for chunk in chunks if chunk
+                ]
+                return
+            except Exception:  # no worker could start (e.g. inside a daemon process)
+                self._stop_pool()
+        _draw_all(missing, self.cache)
+
+    def _stop_pool(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def finish(self, output_path):
+        """Wait for the drawing, then copy each image into the output."""
+        try:
+            for future in self.futures:
+                future.result()
+        finally:
+            self._stop_pool()
+        written = set()
+        for job in self.jobs:
+            if job.save_as in written:
+                continue
+            written.add(job.save_as)
+            cached = self._cached(job)
+            target = os.path.join(output_path, job.save_as)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(cached, target)
+            os.utime(cached)  # used: kept in the cache
+        self._forget_unused()
+        logger.info(
+            "Share images: %d drawn, %d from the cache, in %.2f s",
+            self.drawn,
+            len(written) - self.drawn,
+            time.perf_counter() - self.started,
+        )
+
+    def _forget_unused(self):
+        limit = time.time() - FORGET_AFTER_DAYS * 86400
+        for directory, _folders, files in os.walk(self.cache):
+            for name in files:
+                path = os.path.join(directory, name)
+                if os.path.getmtime(path) < limit:
+                    os.remove(path)
+
+
+def _draw_all(jobs, cache):
+    """Draw (or crop) each job's image into the cache (in a worker process, or not)."""
+    for job in jobs:
+        data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
+        path = os.path.join(cache, job.key[:2], job.key + ".jpg")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+
+
+def _worker_count():
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _fork_context():
+    import multiprocessing
+    import sys
+
+    # fork on Linux, as plugin french_typography does (and for the same reasons).
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _check_fonts():
+    missing = [path for path in share_card.FONTS.values() if not os.path.isfile(path)]
+    if missing:
+        logger.error(
+            "%s: the font for share images is missing (Debian package fonts-dejavu-core: "
+            "run scripts/setup.sh)",
+            missing[0],
+        )
+        return False
+    return True
+
+
+def prepare(generators):
+    """Give each post and the site their share image; start drawing what is missing."""
+    global _build
+    _build = None
+    generator = next((g for g in generators if hasattr(g, "articles")), None)
+    if generator is None or not _check_fonts():
+        return
+    build = ShareCards(generator.settings)
+    for article in generator.articles + generator.hidden_articles:
+        if not is_email_only(article):
+            article.share_image = build.for_article(article)
+    site_image = build.for_site()
+    for each in generators:
+        each.context["site_share_image"] = site_image
+    build.start_drawing()
+    _build = build
+
+
+def finish(pelican_object):
+    global _build
+    if _build is None:
+        return
+    try:
+        _build.finish(pelican_object.output_path)
+    finally:
+        _build = None
+
+
+def register():
+    signals.all_generators_finalized.connect(prepare)
+    # Before plugin page_reuse's own `finalized` (it removes what the build did not write).
+    signals.finalized.connect(finish)
