@@ -30,6 +30,11 @@ TITLE_BOTTOM = HEIGHT - MARGIN - 110
 TITLE_SIZES = range(68, 29, -4)  # largest first
 LINE_SPACING = 1.18
 AVATAR = 80
+# The last column inside the margin (Pillow's boxes include their last pixel).
+RIGHT = WIDTH - MARGIN - 1
+BOTTOM = HEIGHT - MARGIN - 1
+# Room kept at the end of each line: a letter's ink may reach past its advance.
+INK_SLACK = 8
 JPEG_QUALITY = 90
 
 # Debian's fonts-dejavu-core (scripts/setup.sh installs it): a serif like the site's
@@ -157,6 +162,15 @@ def initials(name):
     return letters.upper()
 
 
+def _text(draw, xy, text, face, fill, anchor):
+    """Draw `text`, moved inside the margins if its ink would cross them (a « J » reaches
+    left of where it starts, an accent above its line)."""
+    left, top, right, bottom = draw.textbbox(xy, text, font=face, anchor=anchor)
+    dx = max(0, MARGIN - left) - max(0, right - (RIGHT + 1))
+    dy = max(0, MARGIN - top) - max(0, bottom - (BOTTOM + 1))
+    draw.text((xy[0] + dx, xy[1] + dy), text, font=face, fill=fill, anchor=anchor)
+
+
 @functools.lru_cache(maxsize=64)
 def _initials_disc(name, colours, fonts):
     colours = dict(colours)
@@ -175,26 +189,24 @@ def _frame(category, author, site, colours, fonts):
     colours = dict(colours)
     card = Image.new("RGB", (WIDTH, HEIGHT), colours["bg"])
     draw = ImageDraw.Draw(card)
-    inner = WIDTH - 2 * MARGIN
+    inner = WIDTH - 2 * MARGIN - INK_SLACK
     # Top: the category in the accent colour, a short rule under it.
     if category:
         face, text = _fit_line(category.upper(), "bold", 24, inner, fonts)
-        draw.text((MARGIN, MARGIN), text, font=face, fill=colours["accent"], anchor="la")
+        _text(draw, (MARGIN, MARGIN), text, face, colours["accent"], "la")
     draw.rectangle((MARGIN, MARGIN + 40, MARGIN + 96, MARGIN + 45), fill=colours["accent"])
     # Bottom: the author's initials in a circle and her name; the site's name on the right.
     bottom = HEIGHT - MARGIN
     rule = bottom - AVATAR - 20
-    draw.line((MARGIN, rule, WIDTH - MARGIN, rule), fill=colours["line"], width=2)
+    draw.rectangle((MARGIN, rule, RIGHT, rule + 1), fill=colours["line"])
     site_face, site = _fit_line(site, "bold", 26, inner // 2 - 16, fonts)
     middle = bottom - AVATAR // 2
-    draw.text((WIDTH - MARGIN, middle), site, font=site_face, fill=colours["accent"], anchor="rm")
+    _text(draw, (RIGHT - 2, middle), site, site_face, colours["accent"], "rm")
     if author:
         card.paste(_initials_disc(author, tuple(colours.items()), fonts), (MARGIN, bottom - AVATAR))
         room = inner - AVATAR - 20 - site_face.getlength(site) - 32
         face, name = _fit_line(author, "text", 28, room, fonts)
-        draw.text(
-            (MARGIN + AVATAR + 20, middle), name, font=face, fill=colours["muted"], anchor="lm"
-        )
+        _text(draw, (MARGIN + AVATAR + 20, middle), name, face, colours["muted"], "lm")
     return card
 
 
@@ -208,13 +220,13 @@ def render_card(spec):
         spec.get("category") or "", spec.get("author") or "", spec.get("site") or "", colours, fonts
     ).copy()
     # The title, as large as fits, vertically centred in its box.
-    inner = WIDTH - 2 * MARGIN
+    inner = WIDTH - 2 * MARGIN - INK_SLACK
     face, lines, line_height = fit_title(spec["title"], inner, TITLE_BOTTOM - TITLE_TOP, fonts)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - len(lines) * line_height) // 2
     draw = ImageDraw.Draw(card)
     for index, line in enumerate(lines):
         position = (MARGIN, top + index * line_height)
-        draw.text(position, line, font=face, fill=spec["colours"]["text"], anchor="la")
+        _text(draw, position, line, face, spec["colours"]["text"], "la")
     return card
 
 

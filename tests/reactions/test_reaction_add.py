@@ -109,7 +109,9 @@ def test_an_existing_file_is_never_overwritten(blog):
     folder.mkdir(parents=True)
     mine = folder / "2020-11-12-sophie.md"
     mine.write_text("Name: Sophie\nDate: 2020-11-12 10:00\n\nUne autre Sophie.\n")
-    done = blog.invoke("reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(EMAILS / "gmail.eml"))
+    done = blog.invoke(
+        "reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(EMAILS / "gmail.eml")
+    )
     assert done.returncode == 0, done.stderr
     assert mine.read_text() == "Name: Sophie\nDate: 2020-11-12 10:00\n\nUne autre Sophie.\n"
     assert (folder / "2020-11-12-sophie-2.md").exists()

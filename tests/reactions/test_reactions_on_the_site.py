@@ -90,7 +90,9 @@ def test_reactions_are_in_no_feed(blog):
 
 
 def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
-    add_reaction(blog, "billet-disparu", "2021-01-01-ana.md", "Name: Ana\nDate: 2021-01-01\n\nOui.\n")
+    add_reaction(
+        blog, "billet-disparu", "2021-01-01-ana.md", "Name: Ana\nDate: 2021-01-01\n\nOui.\n"
+    )
     with pytest.raises(BuildFailed) as failure:
         blog.build()
     assert any(
@@ -105,7 +107,10 @@ def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
         ("Name: Ana\nDate: hier\n\nOui.\n", "Date"),
         ("Date: 2021-01-01 10:00\n\nOui.\n", "Name"),
         ("Name: Ana\nDate: 2021-01-01 10:00\nStatus: publie\n\nOui.\n", "Status"),
-        ("Name: Ana\nDate: 2021-01-01 10:00\n\n".encode() + "Oui, c'\xe9tait".encode("latin-1"), "UTF-8"),
+        (
+            b"Name: Ana\nDate: 2021-01-01 10:00\n\n" + "Oui, c'\xe9tait".encode("latin-1"),
+            "UTF-8",
+        ),
     ],
     ids=["date", "name", "status", "encoding"],
 )
