@@ -37,6 +37,7 @@ EMAIL_WORDS = 1500
 STEPS = [
     ("vanilla", "Vanilla Pelican, cold build"),
     ("cold", "Carnet, cold production build"),
+    ("cold_no_cards", "Carnet, the same without share cards"),
     ("search", "Carnet, search index alone"),
     ("warm", "Carnet, warm dev rebuild, 1 post edited"),
     ("publish_none", "publish, no new post"),
@@ -281,6 +282,20 @@ def run_round(ws, run, say):
         }
     )
 
+    say("Carnet, cold production build without share cards")
+    shutil.rmtree(ws.path("cold-cache-no-cards"), ignore_errors=True)
+    results["cold_no_cards"] = ws.measure(
+        {
+            "step": "carnet",
+            "settings_file": prod,
+            "content": corpus_content,
+            "output": ws.path("cold-output-no-cards"),
+            "cache": ws.path("cold-cache-no-cards"),
+            "without_plugins": ["share_cards"],
+        }
+    )
+    shutil.rmtree(ws.path("cold-output-no-cards"), ignore_errors=True)
+
     say("Carnet, search index alone")
     shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
     results["search"] = ws.measure(
@@ -344,6 +359,11 @@ def summarise(runs):
         "peak_mb": max(r["peak_kb"] for r in good) / 1024,
         "build_process_peak_mb": max(r["rss_kb"] for r in good) / 1024,
     }
+    if "share_cards" in good[0]:
+        summary["share_cards"] = {
+            key: statistics.median(r["share_cards"][key] for r in good)
+            for key in good[0]["share_cards"]
+        }
     for key in ("provider_calls", "emails", "html_bytes", "pages"):  # the worst run
         if key in good[0]:
             summary[key] = max(r[key] for r in good)
@@ -391,6 +411,12 @@ def check_targets(by_size):
                 f"{ratio:.2f}×" if ratio else "—",
                 None if ratio is None else ratio <= limit,
             )
+        with_cards, without = _ratio(result, "cold"), _ratio(result, "cold_no_cards")
+        add(
+            f"N={n}: share cards add ≤ 0.05× to the cold build",
+            f"{with_cards - without:+.2f}×" if with_cards and without else "—",
+            None if not (with_cards and without) else with_cards - without <= 0.05,
+        )
         warm = result.get("warm", {})
         if "edit_visible" in warm:
             add(
@@ -478,6 +504,12 @@ def results_table(by_size):
                 notes.append(f"{summary['html_bytes'] / 1024:.1f} KB HTML")
             if "pages" in summary:
                 notes.append(f"{summary['pages']} pages indexed")
+            if "share_cards" in summary:
+                cards = summary["share_cards"]
+                notes.append(
+                    f"share images: {cards['drawn']:.0f} drawn of {cards['images']:.0f}, "
+                    f"build process {cards['prepare_seconds'] + cards['finish_seconds']:.2f} s"
+                )
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")
             table.add_row(

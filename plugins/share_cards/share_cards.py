@@ -75,6 +75,9 @@ class Job:
 
 
 _build = None
+# What the last build did (for `invoke bench`): images drawn and copied, and the seconds
+# the build process spent on them (preparing, then waiting for the workers and copying).
+last_build = {}
 
 
 def _code_version():
@@ -170,7 +173,8 @@ class ShareCards:
         self.pool = None
         self.futures = []
         self.drawn = 0
-        self.started = None
+        self.started = time.perf_counter()
+        self.prepare_seconds = 0
 
     def _card(self, slug, spec, alt):
         key = _key(self.version, spec)
@@ -216,7 +220,6 @@ class ShareCards:
 
     def start_drawing(self):
         """Draw, in worker processes when there are many, what the cache does not have."""
-        self.started = time.perf_counter()
         missing = {}
         for job in self.jobs:
             if not os.path.exists(self._cached(job)):
@@ -243,6 +246,7 @@ class ShareCards:
 
     def finish(self, output_path):
         """Wait for the drawing, then copy each image into the output."""
+        waiting = time.perf_counter()
         try:
             for future in self.futures:
                 future.result()
@@ -259,6 +263,13 @@ class ShareCards:
             shutil.copyfile(cached, target)
             os.utime(cached)  # used: kept in the cache
         self._forget_unused()
+        last_build.clear()
+        last_build.update(
+            drawn=self.drawn,
+            images=len(written),
+            prepare_seconds=self.prepare_seconds,
+            finish_seconds=time.perf_counter() - waiting,
+        )
         logger.info(
             "Share images: %d drawn, %d from the cache, in %.2f s",
             self.drawn,
@@ -330,6 +341,7 @@ def prepare(generators):
     for each in generators:
         each.context["site_share_image"] = site_image
     build.start_drawing()
+    build.prepare_seconds = time.perf_counter() - build.started
     _build = build
 
 
