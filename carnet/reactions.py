@@ -141,7 +141,7 @@ def _own_text(message, label):
         raise ReactionError(
             _(
                 "{path}: the e-mail's text is not valid {charset} (byte 0x{byte:02x} at offset "
-                "{offset}): save it again as UTF-8"
+                "{offset}): a damaged e-mail?"
             ).format(
                 path=label,
                 charset=charset.upper(),

@@ -135,7 +135,7 @@ def _email(subject="Re: Un an de carnet", body="Merci !", headers="", charset="u
         (_email(body="> Il y a un an jour pour jour...\n"), "text"),
         (_email(body="\n-- \nLéa Roux\n"), "text"),
         (_email(body="Merci, c'\xe9tait beau".encode("latin-1")), "UTF-8"),
-        (_email(body="Merci. " * 800_000), "MB"),
+        (_email(body="Merci. " * 800_000), "Mo"),
     ],
     ids=["not-a-reply", "another-post", "only-quotes", "only-signature", "not-utf8", "huge"],
 )
