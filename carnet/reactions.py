@@ -200,7 +200,8 @@ def read_reply(message, label, post_title, timezone):
             )
         )
     answered = REPLY_PREFIX.sub("", subject).strip()
-    if answered and post_title and _normal_title(answered) != _normal_title(post_title):
+    # The subject holds the title (the newsletter's subject may add the site's name).
+    if answered and post_title and _normal_title(post_title) not in _normal_title(answered):
         raise ReactionError(
             _("{path}: it answers « {subject} », not the post « {title} »").format(
                 path=label, subject=answered, title=post_title

@@ -16,6 +16,7 @@ an old preview fetches the new image after a change of title.
 """
 
 import dataclasses
+import gc
 import hashlib
 import html
 import json
@@ -229,6 +230,10 @@ class ShareCards:
         workers = _worker_count()
         if len(missing) >= MIN_FOR_WORKERS and workers > 1:
             try:
+                # Frozen, the build's objects stay shared with the forked workers (their
+                # garbage collector would otherwise copy every page it looks at), as in
+                # plugin french_typography.
+                gc.freeze()
                 self.pool = ProcessPoolExecutor(workers, mp_context=_fork_context())
                 chunks = [missing[i::workers] for i in range(workers)]
                 self.futures = [
@@ -243,6 +248,7 @@ class ShareCards:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+            gc.unfreeze()
 
     def finish(self, output_path):
         """Wait for the drawing, then copy each image into the output."""
