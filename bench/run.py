@@ -508,7 +508,7 @@ def results_table(by_size):
                 cards = summary["share_cards"]
                 notes.append(
                     f"share images: {cards['drawn']:.0f} drawn of {cards['images']:.0f}, "
-                    f"build process {cards['prepare_seconds'] + cards['finish_seconds']:.2f} s"
+                    f"{cards['seconds']:.2f} s of the build process"
                 )
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")

@@ -9,10 +9,12 @@ the site's card. Templates read `article.share_image` and `site_share_image`, ea
 
 Each image is kept in the build cache under a hash of everything drawn (the text, the
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
-build draws nothing, it copies. What must be drawn is drawn in worker processes while
-Pelican renders the pages (from all_generators_finalized to finalized), and copied into
-the output at the end. The file name carries the hash too, so that a network that keeps
-an old preview fetches the new image after a change of title.
+build draws nothing, it links. A post is given its image as soon as Pelican makes it
+(content_object_init); what the cache lacks goes, a few at a time, to a worker process
+(one CPU is left to the build), which draws while Pelican reads the rest and renders the
+pages; at the end (`finalized`, before plugin page_reuse's) each image is hard-linked into
+output/partage/. The file name carries the hash too, so that a network that keeps an old
+preview fetches the new image after a change of title.
 """
 
 import dataclasses
@@ -29,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 
 from pelican import signals
+from pelican.contents import Article
 
 from carnet import share_card
 from carnet.listing import is_email_only
@@ -41,8 +44,10 @@ FOLDER = "partage"
 CACHE_FOLDER = "share-cards"
 # A cached image no build used for this long is removed.
 FORGET_AFTER_DAYS = 30
-# Below this many images to draw, starting worker processes costs more than it saves.
-MIN_FOR_WORKERS = 8
+# The first images a build lacks are drawn in the build process (a few milliseconds
+# each); beyond, a worker process starts and draws the rest, BATCH at a time.
+DRAWN_HERE = 4
+BATCH = 8
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -163,46 +168,57 @@ def _key(version, what, source=None):
 
 
 class ShareCards:
-    """What one build draws and copies."""
+    """What one build draws and copies. Posts are given their image as Pelican reads them
+    (content_object_init), and what the cache lacks is sent to the worker as soon as
+    there are a few: the drawing runs beside the reading and the rendering."""
 
     def __init__(self, settings):
         self.settings = settings
         self.cache = cache_folder(settings)
         self.version = _code_version()
         self.colours = theme_colours(settings)
-        self.jobs = []
+        self.jobs = {}  # save_as -> Job, every image of this build
+        self.pending = []  # missing from the cache, not sent yet
+        self.sent = set()  # keys sent to be drawn
         self.pool = None
         self.futures = []
-        self.drawn = 0
         self.started = time.perf_counter()
-        self.prepare_seconds = 0
+        self.seconds = 0.0  # spent in the build process
 
-    def _card(self, slug, spec, alt):
-        key = _key(self.version, spec)
-        job = Job(key, f"{FOLDER}/{slug}-{key[:10]}.jpg", spec=spec)
-        self.jobs.append(job)
-        return ShareImage(url=job.save_as, alt=alt)
+    # --- What each post shows -------------------------------------------------------
+
+    def _add(self, job):
+        self.jobs[job.save_as] = job
+        if job.key not in self.sent and not os.path.exists(self._cached(job)):
+            self.sent.add(job.key)
+            self.pending.append(job)
+            if len(self.pending) >= BATCH:
+                self._send()
 
     def for_article(self, article):
+        began = time.perf_counter()
         title = _plain(article.title)
         source, alt = _local_image(article, self.settings)
         if source:
             key = _key(self.version, ["image", os.path.basename(source)], source)
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", source=source)
-            self.jobs.append(job)
-            return ShareImage(url=job.save_as, alt=alt or title)
-        author = _plain(article.author) if getattr(article, "author", None) else ""
-        category = _plain(article.category) if getattr(article, "category", None) else ""
-        site = _plain(self.settings.get("SITENAME"))
-        spec = {
-            "title": title,
-            "category": category,
-            "author": author,
-            "site": site,
-            "colours": self.colours,
-        }
-        alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
-        return self._card(article.slug, spec, alt)
+            alt = alt or title
+        else:
+            author = _plain(article.author) if getattr(article, "author", None) else ""
+            site = _plain(self.settings.get("SITENAME"))
+            spec = {
+                "title": title,
+                "category": _plain(getattr(article, "category", "") or ""),
+                "author": author,
+                "site": site,
+                "colours": self.colours,
+            }
+            key = _key(self.version, spec)
+            job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
+            alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
+        self._add(job)
+        self.seconds += time.perf_counter() - began
+        return ShareImage(url=job.save_as, alt=alt)
 
     def for_site(self):
         site = _plain(self.settings.get("SITENAME"))
@@ -214,73 +230,66 @@ class ShareCards:
             "site": site,
             "colours": self.colours,
         }
-        return self._card("site", spec, f"{site} — {subtitle}" if subtitle else site)
+        key = _key(self.version, spec)
+        job = Job(key, f"{FOLDER}/site-{key[:10]}.jpg", spec=spec)
+        self._add(job)
+        return ShareImage(url=job.save_as, alt=f"{site} — {subtitle}" if subtitle else site)
+
+    # --- Drawing ----------------------------------------------------------------------
 
     def _cached(self, job):
         return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
 
-    def start_drawing(self):
-        """Draw, in worker processes when there are many, what the cache does not have."""
-        missing = {}
-        for job in self.jobs:
-            if not os.path.exists(self._cached(job)):
-                missing.setdefault(job.key, job)
-        missing = list(missing.values())
-        self.drawn = len(missing)
-        workers = _worker_count()
-        if len(missing) >= MIN_FOR_WORKERS and workers > 1:
+    def _send(self):
+        """Send the pending images to the worker; the first few of a build are kept back
+        (a warm build that lacks one or two draws them itself, no worker started)."""
+        if not self.pending or (self.pool is None and len(self.sent) <= DRAWN_HERE):
+            return
+        if self.pool is None:
             try:
-                # Frozen, the build's objects stay shared with the forked workers (their
+                # Frozen, the build's objects stay shared with the forked worker (its
                 # garbage collector would otherwise copy every page it looks at), as in
                 # plugin french_typography.
                 gc.freeze()
-                self.pool = ProcessPoolExecutor(workers, mp_context=_fork_context())
-                chunks = [missing[i::workers] for i in range(workers)]
-                self.futures = [
-                    self.pool.submit(_draw_all, chunk, self.cache) for chunk in chunks if chunk
-                ]
-                return
+                self.pool = ProcessPoolExecutor(_worker_count(), mp_context=_fork_context())
             except Exception:  # no worker could start (e.g. inside a daemon process)
-                self._stop_pool()
-        _draw_all(missing, self.cache)
+                self.pool = None
+                gc.unfreeze()
+                return
+        self.futures.append(self.pool.submit(_draw_all, self.pending, self.cache))
+        self.pending = []
 
-    def _stop_pool(self):
+    def send_the_rest(self):
+        began = time.perf_counter()
+        self._send()
+        self.seconds += time.perf_counter() - began
+
+    def stop_pool(self):
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
             gc.unfreeze()
 
     def finish(self, output_path):
-        """Wait for the drawing, then copy each image into the output."""
-        waiting = time.perf_counter()
+        """Draw what was kept back, wait for the worker, put each image in the output."""
+        began = time.perf_counter()
         try:
+            _draw_all(self.pending, self.cache)
             for future in self.futures:
                 future.result()
         finally:
-            self._stop_pool()
-        written = set()
-        for job in self.jobs:
-            if job.save_as in written:
-                continue
-            written.add(job.save_as)
-            cached = self._cached(job)
-            target = os.path.join(output_path, job.save_as)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(cached, target)
-            os.utime(cached)  # used: kept in the cache
+            self.stop_pool()
+        for job in self.jobs.values():
+            _place(self._cached(job), os.path.join(output_path, job.save_as))
         self._forget_unused()
+        self.seconds += time.perf_counter() - began
         last_build.clear()
-        last_build.update(
-            drawn=self.drawn,
-            images=len(written),
-            prepare_seconds=self.prepare_seconds,
-            finish_seconds=time.perf_counter() - waiting,
-        )
+        last_build.update(drawn=len(self.sent), images=len(self.jobs), seconds=self.seconds)
         logger.info(
-            "Share images: %d drawn, %d from the cache, in %.2f s",
-            self.drawn,
-            len(written) - self.drawn,
-            time.perf_counter() - self.started,
+            "Share images: %d drawn, %d from the cache; %.2f s of the build process",
+            len(self.sent),
+            len(self.jobs) - len(self.sent),
+            self.seconds,
         )
 
     def _forget_unused(self):
@@ -292,8 +301,25 @@ class ShareCards:
                     os.remove(path)
 
 
+def _place(cached, target):
+    """The cached image at `target`: a hard link (no copy of 1000 images on each build),
+    else a copy. Either way the file's ctime is now, which tells plugin page_reuse this
+    build made it, and the cache file's mtime is now: used, kept."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        if os.path.exists(target) and os.path.samefile(cached, target):
+            os.utime(target)
+            return
+        if os.path.lexists(target):
+            os.remove(target)
+        os.link(cached, target)
+    except OSError:  # another file system, or no hard links there
+        shutil.copyfile(cached, target)
+        os.utime(cached)
+
+
 def _draw_all(jobs, cache):
-    """Draw (or crop) each job's image into the cache (in a worker process, or not)."""
+    """Draw (or crop) each job's image into the cache (in the worker, or not)."""
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
         path = os.path.join(cache, job.key[:2], job.key + ".jpg")
@@ -305,9 +331,12 @@ def _draw_all(jobs, cache):
 
 
 def _worker_count():
+    """One CPU stays for the build itself."""
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        cpus = len(os.sched_getaffinity(0))
+    else:
+        cpus = os.cpu_count() or 1
+    return max(1, cpus - 1)
 
 
 def _fork_context():
@@ -332,23 +361,30 @@ def _check_fonts():
     return True
 
 
-def prepare(generators):
-    """Give each post and the site their share image; start drawing what is missing."""
+def start(pelican_object):
     global _build
-    _build = None
-    generator = next((g for g in generators if hasattr(g, "articles")), None)
-    if generator is None or not _check_fonts():
+    if _build is not None:  # a build that stopped half-way
+        _build.stop_pool()
+    _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+def give_post_its_image(content):
+    if (
+        _build is not None
+        and isinstance(content, Article)
+        and content.status != "draft"
+        and not is_email_only(content)
+    ):
+        content.share_image = _build.for_article(content)
+
+
+def give_site_its_image(generators):
+    if _build is None:
         return
-    build = ShareCards(generator.settings)
-    for article in generator.articles + generator.hidden_articles:
-        if not is_email_only(article):
-            article.share_image = build.for_article(article)
-    site_image = build.for_site()
-    for each in generators:
-        each.context["site_share_image"] = site_image
-    build.start_drawing()
-    build.prepare_seconds = time.perf_counter() - build.started
-    _build = build
+    site_image = _build.for_site()
+    for generator in generators:
+        generator.context["site_share_image"] = site_image
+    _build.send_the_rest()
 
 
 def finish(pelican_object):
@@ -362,6 +398,8 @@ def finish(pelican_object):
 
 
 def register():
-    signals.all_generators_finalized.connect(prepare)
+    signals.initialized.connect(start)
+    signals.content_object_init.connect(give_post_its_image)
+    signals.all_generators_finalized.connect(give_site_its_image)
     # Before plugin page_reuse's own `finalized` (it removes what the build did not write).
     signals.finalized.connect(finish)
