@@ -508,7 +508,8 @@ def results_table(by_size):
                 cards = summary["share_cards"]
                 notes.append(
                     f"share images: {cards['drawn']:.0f} drawn of {cards['images']:.0f}, "
-                    f"{cards['seconds']:.2f} s of the build process"
+                    f"the build process spent {cards['seconds']:.2f} s on them "
+                    f"({cards['cpu_seconds']:.2f} s CPU)"
                 )
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")
