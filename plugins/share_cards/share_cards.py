@@ -9,11 +9,11 @@ the site's card. Templates read `article.share_image` and `site_share_image`, ea
 
 Each image is kept in the build cache under a hash of everything drawn (the text, the
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
-build draws nothing, it links. A post is given its image as soon as Pelican makes it
+build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init); what the cache lacks goes, a few at a time, to a worker process
 (one CPU is left to the build), which draws while Pelican reads the rest and renders the
-pages; at the end (`finalized`, before plugin page_reuse's) each image is hard-linked into
-output/partage/. The file name carries the hash too, so that a network that keeps an old
+pages; at the end (`finalized`, before plugin page_reuse's) each image is copied into
+output/partage/ (a warm build only touches the copies already there). The file name carries the hash too, so that a network that keeps an old
 preview fetches the new image after a change of title.
 """
 
@@ -182,7 +182,7 @@ class ShareCards:
         self.sent = set()  # keys sent to be drawn
         self.pool = None
         self.futures = []
-        # The build process's time on share images: its CPU (keys, links), and the wall
+        # The build process's time on share images: its CPU (keys, copies), and the wall
         # time, which adds the wait for the worker at the end.
         self.cpu_seconds = 0.0
         self.seconds = 0.0
@@ -310,25 +310,27 @@ class ShareCards:
         for directory, _folders, files in os.walk(self.cache):
             for name in files:
                 path = os.path.join(directory, name)
-                if os.path.getmtime(path) < limit:
+                if os.stat(path).st_atime < limit:  # _place sets it on each use
                     os.remove(path)
 
 
 def _place(cached, target):
-    """The cached image at `target`: a hard link (no copy of 1000 images on each build),
-    else a copy. Either way the file's ctime is now, which tells plugin page_reuse this
-    build made it, and the cache file's mtime is now: used, kept."""
+    """Copy the cached image to `target`, unless `target` is already that copy (same size
+    and modification time). Either way `target` gets a new ctime, which tells plugin
+    page_reuse this build made it, and the cached file a new access time: used, kept.
+    (Not a hard link: one inode shared by two outputs would share its ctime.)"""
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    source = os.stat(cached)
+    now = time.time_ns()
     try:
-        if os.path.exists(target) and os.path.samefile(cached, target):
-            os.utime(target)
-            return
-        if os.path.lexists(target):
-            os.remove(target)
-        os.link(cached, target)
-    except OSError:  # another file system, or no hard links there
-        shutil.copyfile(cached, target)
-        os.utime(cached)
+        found = os.stat(target)
+        same = (found.st_size, found.st_mtime_ns) == (source.st_size, source.st_mtime_ns)
+    except OSError:
+        same = False
+    if not same:
+        shutil.copy2(cached, target)
+    os.utime(target, ns=(now, source.st_mtime_ns))
+    os.utime(cached, ns=(now, source.st_mtime_ns))
 
 
 def _draw_all(jobs, cache):
