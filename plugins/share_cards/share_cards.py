@@ -389,6 +389,9 @@ def give_post_its_image(content):
         and isinstance(content, Article)
         and content.status != "draft"
         and not is_email_only(content)
+        # A post without a title is Pelican's to report, right after this signal.
+        and getattr(content, "title", None)
+        and getattr(content, "slug", None)
     ):
         content.share_image = _build.for_article(content)
 
