@@ -32,6 +32,7 @@ from importlib import metadata
 
 from pelican import signals
 from pelican.contents import Article
+from PIL import Image
 
 from carnet import share_card
 from carnet.listing import is_email_only
@@ -137,7 +138,7 @@ def _local_image(article, settings):
     image = str(getattr(article, "image", "") or "").strip()
     if image and not re.match(r"^[a-z]+:", image, re.I):
         path = os.path.join(content_path, image.lstrip("/"))
-        if os.path.isfile(path):
+        if _readable(path):
             return path, ""
     match = FIRST_IMAGE.search(html_before_links(article))
     if not match:
@@ -154,9 +155,19 @@ def _local_image(article, settings):
                 path = os.path.join(content_path, relative.lstrip("/"))
             else:
                 path = os.path.join(os.path.dirname(article.source_path), relative)
-            if os.path.isfile(path):
+            if _readable(path):
                 return os.path.abspath(path), attributes.get("alt", "")
     return None, None
+
+
+def _readable(path):
+    """Whether Pillow can read the image at `path` (not an SVG, not a missing file; a post
+    whose image is neither gets a drawn card). Only the header is read."""
+    try:
+        with Image.open(path):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _key(version, what, source=None):

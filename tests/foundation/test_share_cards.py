@@ -170,3 +170,14 @@ def test_every_card_is_a_real_jpeg(site):
     for path in (site.output / "partage").iterdir():
         with Image.open(io.BytesIO(path.read_bytes())) as image:
             image.verify()
+
+
+def test_a_post_whose_image_pillow_cannot_read_gets_a_drawn_card(site):
+    (site.content / "images" / "schema.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    )
+    site.add_post("a.md", title="Avec un SVG", body="![Un schéma]({static}/images/schema.svg)")
+    site.build()
+    page = site.read("avec-un-svg/index.html")
+    assert og(page, "og:image:alt").startswith("« Avec un SVG »")
+    assert image_of(site, og(page, "og:image")).size == (1200, 630)
