@@ -12,8 +12,9 @@ colours, the fonts, the source image, the drawing code and Pillow's version): a 
 build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init); what the cache lacks goes, a few at a time, to a worker process
 (one CPU is left to the build), which draws while Pelican reads the rest and renders the
-pages; at the end (`finalized`, before plugin page_reuse's) each image is copied into
-output/partage/ (a warm build only touches the copies already there). The file name carries the hash too, so that a network that keeps an old
+pages; at the end (`finalized`, before plugin page_reuse's) each image is hard-linked
+into output/partage/ when Pelican emptied the output (production), else copied (a warm
+development build only touches the copies already there). The file name carries the hash too, so that a network that keeps an old
 preview fetches the new image after a change of title.
 """
 
@@ -287,8 +288,9 @@ class ShareCards:
             self.pool = None
             gc.unfreeze()
 
-    def finish(self, output_path):
-        """Draw what was kept back, wait for the worker, put each image in the output."""
+    def finish(self, output_path, emptied):
+        """Draw what was kept back, wait for the worker, put each image in the output
+        (`emptied`: Pelican emptied it at the start of the build)."""
         began, began_cpu = time.perf_counter(), time.process_time()
         try:
             _draw_all(self.pending, self.cache)
@@ -297,7 +299,7 @@ class ShareCards:
         finally:
             self.stop_pool()
         for job in self.jobs.values():
-            _place(self._cached(job), os.path.join(output_path, job.save_as))
+            _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
         self._forget_unused()
         self._count(began, began_cpu)
         last_build.clear()
@@ -317,31 +319,50 @@ class ShareCards:
         )
 
     def _forget_unused(self):
+        """Remove the cached images this build did not use, drawn over FORGET_AFTER_DAYS
+        ago (a cached image is never modified: its mtime is when it was drawn)."""
+        used = {self._cached(job) for job in self.jobs.values()}
         limit = time.time() - FORGET_AFTER_DAYS * 86400
         for directory, _folders, files in os.walk(self.cache):
             for name in files:
                 path = os.path.join(directory, name)
-                if os.stat(path).st_atime < limit:  # _place sets it on each use
+                if path not in used and os.stat(path).st_mtime < limit:
                     os.remove(path)
 
 
-def _place(cached, target):
-    """Copy the cached image to `target`, unless `target` is already that copy (same size
-    and modification time). Either way `target` gets a new ctime, which tells plugin
-    page_reuse this build made it, and the cached file a new access time: used, kept.
-    (Not a hard link: one inode shared by two outputs would share its ctime.)"""
+def _place(cached, target, emptied):
+    """Put the cached image at `target`.
+
+    `emptied`: Pelican emptied the output at the start of this build (production), so a
+    hard link is safe and saves copying every image on every build. Otherwise plugin
+    page_reuse keeps the output and removes, at the end, the files whose ctime is older
+    than the build: a hard link would share its ctime with every other link to the cached
+    image (a stale image would look new), so the image is copied, or only touched when
+    the copy there is already the cached image (same size and modification time)."""
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    if emptied:
+        if os.path.lexists(target):
+            os.remove(target)
+        try:
+            os.link(cached, target)
+            return
+        except OSError:  # another file system, or no hard links there
+            shutil.copy2(cached, target)
+            return
     source = os.stat(cached)
-    now = time.time_ns()
     try:
         found = os.stat(target)
-        same = (found.st_size, found.st_mtime_ns) == (source.st_size, source.st_mtime_ns)
     except OSError:
-        same = False
-    if not same:
+        found = None
+    if (
+        found is None
+        or found.st_ino == source.st_ino
+        or ((found.st_size, found.st_mtime_ns) != (source.st_size, source.st_mtime_ns))
+    ):
+        if found is not None:
+            os.remove(target)  # a link left by a production build, or another image
         shutil.copy2(cached, target)
-    os.utime(target, ns=(now, source.st_mtime_ns))
-    os.utime(cached, ns=(now, source.st_mtime_ns))
+    os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
 
 
 def _draw_all(jobs, cache):
@@ -421,7 +442,8 @@ def finish(pelican_object):
     if _build is None:
         return
     try:
-        _build.finish(pelican_object.output_path)
+        # Plugin page_reuse turns delete_outputdir off when it keeps the output.
+        _build.finish(pelican_object.output_path, bool(pelican_object.delete_outputdir))
     finally:
         _build = None
 

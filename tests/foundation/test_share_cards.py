@@ -181,3 +181,17 @@ def test_a_post_whose_image_pillow_cannot_read_gets_a_drawn_card(site):
     page = site.read("avec-un-svg/index.html")
     assert og(page, "og:image:alt").startswith("« Avec un SVG »")
     assert image_of(site, og(page, "og:image")).size == (1200, 630)
+
+
+def test_no_stale_image_after_a_new_slug_between_production_and_development(site):
+    site.add_post("a.md", title="Un titre", slug="ancien")
+    site.add_post("b.md", title="Un autre", date="2020-09-10 08:00")
+    site.build(production=True)  # images hard-linked from the cache
+    assert any(p.name.startswith("ancien-") for p in (site.output / "partage").iterdir())
+    site.add_post("a.md", title="Un titre", slug="nouveau")  # the same card, a new name
+    site.build(production=False)  # page_reuse keeps the output, removes what it did not make
+    names = sorted(p.name for p in (site.output / "partage").iterdir())
+    assert not any(name.startswith("ancien-") for name in names), names
+    assert any(name.startswith("nouveau-") for name in names)
+    site.build(production=False)
+    assert sorted(p.name for p in (site.output / "partage").iterdir()) == names
