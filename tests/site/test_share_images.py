@@ -42,9 +42,7 @@ def test_the_post_with_an_image_shares_it_and_lists_and_pages_share_the_site_car
 
 
 def test_the_sample_reactions_show_under_their_posts(built_site):
-    page = (built_site.output / "qu-est-ce-que-l-ecoute" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    page = (built_site.output / "qu-est-ce-que-l-ecoute" / "index.html").read_text(encoding="utf-8")
     assert "Réactions (" in page and "Sophie" in page
     assert "sophie.martin@gmail.com" not in built_site_text(built_site)
 
