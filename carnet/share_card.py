@@ -183,7 +183,7 @@ def _initials_disc(name, colours, fonts):
     return disc
 
 
-@functools.lru_cache(maxsize=4)  # 2 MB each; they save a tenth of a card's time
+@functools.lru_cache(maxsize=1)  # 2 MB each; consecutive cards often share one
 def _frame(category, author, site, colours, fonts):
     """Everything but the title (the same on many cards: drawn once per process)."""
     colours = dict(colours)
