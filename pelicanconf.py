@@ -17,6 +17,7 @@ SITEURL = ""
 RELATIVE_URLS = True
 
 PATH = "content"
+# content/reactions/ is neither: plugin reactions reads it (readers’ replies, not posts).
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
@@ -56,6 +57,12 @@ PLUGINS = [
     "site_menus",
     "post_lists",
     "frozen_urls",
+    # Reads content/reactions/ (not an ARTICLE_PATHS/PAGE_PATHS folder) once the posts are
+    # read; after french_typography, whose typesetting it borrows for the reactions.
+    "reactions",
+    # Draws the share images in worker processes while the pages render; before
+    # page_reuse, whose `finalized` removes the files this build did not write.
+    "share_cards",
     # Last: it keeps its page keys in the cache folder plugin content_cache chooses.
     "page_reuse",
 ]

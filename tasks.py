@@ -348,3 +348,46 @@ def bench(c, posts=1000, sizes="", runs=3, strict=False):
     report = run_bench(chosen, int(runs), command=command)
     if strict and any(check["verdict"] == "FAIL" for check in report["targets"]):
         raise Exit(code=1)
+
+
+# --- Reader reactions (the logic is in carnet/reactions.py) ----------------------------------
+
+
+@task(
+    help={
+        "slug": "the post the e-mails answer (the end of its address: qu-est-ce-que-l-ecoute)",
+        "path": "an .eml file, an mbox, a folder of .eml files, or a quoted pattern ('*.eml')",
+        "name": "the name to show (default: the sender's first name)",
+        "with-email": "also write the reader's e-mail address (only if she asked for it)",
+        "draft": "write Status: draft (kept off the site until you change it)",
+    }
+)
+def reaction_add(c, slug, path, name="", with_email=False, draft=False):
+    """Turn readers' e-mail replies into reactions shown under a post (content/reactions/)."""
+    import glob
+
+    from carnet import reactions
+    from carnet.build import load_settings
+    from carnet.i18n import _, use_language
+
+    settings = load_settings(DEV_SETTINGS)
+    use_language(settings.get("DEFAULT_LANG"))
+    paths = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+    if not paths:
+        console.fail(_("{path}: no such file").format(path=path))
+        raise Exit(code=1)
+    try:
+        written, already = reactions.add_reactions(
+            settings, slug, paths, name=name or None, with_email=with_email, draft=draft
+        )
+    except reactions.ReactionError as error:
+        for line in str(error).splitlines():
+            console.fail(line)
+        console.fail(_("No reaction written."))
+        raise Exit(code=1) from None
+    for target in already:
+        console.step(_("Already added: {path}").format(path=os.path.relpath(target, ROOT)))
+    for target in written:
+        console.done(_("Reaction written: {path}").format(path=os.path.relpath(target, ROOT)))
+    if written:
+        console.step(_("Read it, edit it if you like, then build: it shows under the post."))

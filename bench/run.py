@@ -37,6 +37,7 @@ EMAIL_WORDS = 1500
 STEPS = [
     ("vanilla", "Vanilla Pelican, cold build"),
     ("cold", "Carnet, cold production build"),
+    ("cold_no_cards", "Carnet, the same without share cards"),
     ("search", "Carnet, search index alone"),
     ("warm", "Carnet, warm dev rebuild, 1 post edited"),
     ("publish_none", "publish, no new post"),
@@ -285,6 +286,20 @@ def run_round(ws, run, say):
         }
     )
 
+    say("Carnet, cold production build without share cards")
+    shutil.rmtree(ws.path("cold-cache-no-cards"), ignore_errors=True)
+    results["cold_no_cards"] = ws.measure(
+        {
+            "step": "carnet",
+            "settings_file": prod,
+            "content": corpus_content,
+            "output": ws.path("cold-output-no-cards"),
+            "cache": ws.path("cold-cache-no-cards"),
+            "without_plugins": ["share_cards"],
+        }
+    )
+    shutil.rmtree(ws.path("cold-output-no-cards"), ignore_errors=True)
+
     say("Carnet, search index alone")
     shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
     results["search"] = ws.measure(
@@ -354,6 +369,11 @@ def summarise(runs):
     for key in ("seconds_per_mb", "scattered_seconds_per_mb"):
         if key in good[0]:
             summary[key] = statistics.median(r[key] for r in good)
+    if "share_cards" in good[0]:
+        summary["share_cards"] = {
+            key: statistics.median(r["share_cards"][key] for r in good)
+            for key in good[0]["share_cards"]
+        }
     for key in ("provider_calls", "emails", "html_bytes", "pages"):  # the worst run
         if key in good[0]:
             summary[key] = max(r[key] for r in good)
@@ -401,6 +421,12 @@ def check_targets(by_size):
                 f"{ratio:.2f}×" if ratio else "—",
                 None if ratio is None else ratio <= limit,
             )
+        with_cards, without = _ratio(result, "cold"), _ratio(result, "cold_no_cards")
+        add(
+            f"N={n}: share cards add ≤ 0.05× to the cold build",
+            f"{with_cards - without:+.2f}×" if with_cards and without else "—",
+            None if not (with_cards and without) else with_cards - without <= 0.05,
+        )
         warm = result.get("warm", {})
         if "edit_visible" in warm:
             add(
@@ -492,6 +518,13 @@ def results_table(by_size):
                 notes.append(
                     f"{summary['seconds_per_mb']:.2f} s per MB of posts, "
                     f"{summary['scattered_seconds_per_mb']:.2f} s per MB of scattered « » ? ! :"
+                )
+            if "share_cards" in summary:
+                cards = summary["share_cards"]
+                notes.append(
+                    f"share images: {cards['drawn']:.0f} drawn of {cards['images']:.0f}, "
+                    f"the build process spent {cards['seconds']:.2f} s on them "
+                    f"({cards['cpu_seconds']:.2f} s CPU)"
                 )
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")

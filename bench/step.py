@@ -77,9 +77,16 @@ def carnet_build(spec):
     """carnet.build.build with the site's settings file, the corpus, and a given cache."""
     build = _need("carnet.build", "build")
     overrides = {"PATH": spec["content"], "CACHE_PATH": spec["cache"]}
+    if spec.get("without_plugins"):  # e.g. the cold build without share cards, to compare
+        load_settings = _need("carnet.build", "load_settings")
+        plugins = load_settings(spec["settings_file"])["PLUGINS"]
+        overrides["PLUGINS"] = [p for p in plugins if p not in spec["without_plugins"]]
     _, result = _timed(
         lambda: build(spec["settings_file"], output_path=spec["output"], overrides=overrides)
     )
+    cards = getattr(sys.modules.get("share_cards"), "last_build", None)
+    if cards and not spec.get("without_plugins"):
+        result["share_cards"] = dict(cards)
     if spec.get("expect_text"):
         # The edit this rebuild follows must be in the output (a stale cache would hide it).
         with open(os.path.join(spec["output"], spec["expect_in"]), encoding="utf-8") as page:

@@ -22,3 +22,9 @@ def use_boundary_summaries():
     from carnet.summaries import truncate
 
     pelican.contents.truncate_html_words = truncate
+
+
+def html_before_links(content):
+    """The HTML the reader produced for `content` (Content._content): `{static}` links
+    still name the file they point to."""
+    return content._content or ""

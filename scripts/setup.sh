@@ -15,5 +15,10 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
 fi
+# The font of the share images (plugin share_cards): Debian's DejaVu, never committed.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq fonts-dejavu-core
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
 echo "Carnet is installed in .venv/ ($requirements)."

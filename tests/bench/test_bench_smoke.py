@@ -18,6 +18,10 @@ def test_every_step_runs_on_a_small_corpus(tmp_path):
         r["carnet_code"] == code for r in steps["cold"]["runs"] + steps["publish_one"]["runs"]
     )
     assert steps["warm"]["edit_visible"] is True
+    # A cold build draws every share image (12 posts and the site's card).
+    cards = steps["cold"]["share_cards"]
+    assert cards["drawn"] == cards["images"] == 13
+    assert any("share cards add" in check["target"] for check in report["targets"])
     assert steps["publish_none"]["provider_calls"] == 0
     assert steps["publish_one"]["emails"] == 1
     assert steps["email"]["html_bytes"] > 0

@@ -1,0 +1,424 @@
+"""Reader reactions: a reader's e-mail reply becomes a Markdown file the coach publishes.
+
+`invoke reaction-add --slug S FILE` reads one `.eml`, a folder of them or an mbox, keeps
+of each reply its own text (mail-parser-reply cuts the quoted history and the signature,
+in French and English; what a client quotes in its own way is cut here too), the reader's
+first name (or the name the coach gives) and the date, and writes
+`content/reactions/S/YYYY-MM-DD-name.md`:
+
+    Name: Sophie
+    Date: 2021-09-12 18:04
+    Status: published
+
+    Merci pour ce billet…
+
+The reader's e-mail address is written only with `--with-email` (when she asks for it).
+Every file is checked before anything is written: one bad file, nothing written. An
+existing file is never overwritten.
+
+Plugin reactions reads these files (`read_reaction`, `render_markdown`) and shows them
+under the post.
+"""
+
+import email
+import email.policy
+import mailbox
+import os
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+import markdown
+from inscriptis import get_text
+from mailparser_reply import EmailReplyParser
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from carnet.i18n import _
+
+REACTIONS_FOLDER = "reactions"
+# An e-mail larger than this is not a reply someone typed (attachments, a forwarded thread).
+MAX_EMAIL_BYTES = 5_000_000
+# A reaction longer than this is not a comment any more.
+MAX_REACTION_CHARACTERS = 10_000
+REPLY_PREFIX = re.compile(r"^\s*((re|ré|réf|aw|sv|antw|tr|fwd?)\s*(\[\d+\])?\s*:\s*)+", re.I)
+FORWARD_PREFIX = re.compile(r"^\s*(tr|fwd?)\s*:", re.I)
+QUOTED_LINE = re.compile(r"^\s*>")
+# What a client writes above the history it quotes, when the parser leaves it: Gmail and
+# Apple Mail « Le 12 sept. 2021 à 18:04, X a écrit : », Orange « Message du 12/09/21 18:04 »,
+# Outlook's rule and « -----Message d'origine----- ».
+ATTRIBUTION = re.compile(
+    r"^\s*(le .{4,200}a [ée]crit\s*:|on .{4,200}wrote:|message du \d|-{3,}\s*(message d.origine|original message)|_{10,}|de\s*:\s.+)\s*$",
+    re.I | re.S,
+)
+# Phone signatures the parser may leave at the end.
+SENT_FROM = re.compile(
+    r"^\s*(envoy[ée] (de|depuis) (mon|ma|l[’']).*|sent from my .*|obtenir outlook pour .*|get outlook for .*)$",
+    re.I,
+)
+# A formal closing starts the signature block (the parser knows « Cordialement » at the
+# start of a line, not « Bien cordialement », the most common in France).
+CLOSING = re.compile(r"^\s*((bien|très|tres) )*cordialement\b", re.I)
+FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*):\s*(.*)$")
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class ReactionError(Exception):
+    """One line: the file and what is wrong with it."""
+
+
+@dataclass
+class Reply:
+    name: str
+    date: datetime
+    text: str
+    address: str
+    message_id: str
+
+
+# --- From an e-mail to a reaction file ---------------------------------------------------
+
+
+def messages_in(path):
+    """[(label, email.message.EmailMessage)] of an .eml file, an mbox or a folder of .eml."""
+    if os.path.isdir(path):
+        found = []
+        for name in sorted(os.listdir(path)):
+            if name.lower().endswith(".eml"):
+                found += messages_in(os.path.join(path, name))
+        return found
+    if not os.path.isfile(path):
+        raise ReactionError(_("{path}: no such file").format(path=path))
+    size = os.path.getsize(path)
+    with open(path, "rb") as file:
+        start = file.read(5)
+    if start == b"From ":  # an mbox: its messages, each checked on its own
+        box = mailbox.mbox(path, create=False)
+        found = []
+        for number, key in enumerate(box.keys(), 1):
+            data = box.get_bytes(key)
+            label = _("{path} (message {number})").format(path=path, number=number)
+            found.append((label, _parse(data, label)))
+        return found
+    if size > MAX_EMAIL_BYTES:
+        raise ReactionError(_too_big(path, size))
+    with open(path, "rb") as file:
+        return [(path, _parse(file.read(), path))]
+
+
+def _too_big(label, size):
+    return _(
+        "{path}: the e-mail is {size:.1f} MB, over the {limit:g} MB a reply can be "
+        "(attachments or a forwarded thread?)"
+    ).format(path=label, size=size / 1e6, limit=MAX_EMAIL_BYTES / 1e6)
+
+
+def _parse(data, label):
+    if len(data) > MAX_EMAIL_BYTES:
+        raise ReactionError(_too_big(label, len(data)))
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+def _own_text(message, label):
+    """The text of the message's body (plain text preferred), strictly decoded."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        raise ReactionError(_("{path}: the e-mail has no text").format(path=label))
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = payload.decode(charset)
+    except LookupError:
+        raise ReactionError(
+            _("{path}: the e-mail's text is in an unknown encoding ({charset})").format(
+                path=label, charset=charset
+            )
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ReactionError(
+            _(
+                "{path}: the e-mail's text is not valid {charset} (byte 0x{byte:02x} at offset "
+                "{offset}): a damaged e-mail?"
+            ).format(
+                path=label,
+                charset=charset.upper(),
+                byte=error.object[error.start],
+                offset=error.start,
+            )
+        ) from None
+    if part.get_content_subtype() == "html":
+        text = get_text(text)
+    return text
+
+
+def reply_text(text):
+    """The reply's own text: no quoted history, no signature."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    parsed = EmailReplyParser(languages=["fr", "en"]).read(text)
+    body = parsed.replies[0].body if parsed.replies else ""
+    lines = body.split("\n")
+    # What the parser left: the quoted history and the line that introduces it.
+    for index, line in enumerate(lines):
+        if QUOTED_LINE.match(line) and all(
+            QUOTED_LINE.match(rest) or not rest.strip() for rest in lines[index:]
+        ):
+            lines = lines[:index]
+            break
+    for index, line in enumerate(lines):
+        if index and CLOSING.match(line):
+            lines = lines[:index]
+            break
+    for index, line in enumerate(lines):
+        if ATTRIBUTION.match(line) or (
+            index + 1 < len(lines) and ATTRIBUTION.match(line + " " + lines[index + 1])
+        ):
+            lines = lines[:index]
+            break
+    while lines and (not lines[-1].strip() or SENT_FROM.match(lines[-1])):
+        lines.pop()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _normal_title(text):
+    text = unicodedata.normalize("NFKD", text).casefold()
+    return "".join(char for char in text if char.isalnum())
+
+
+def read_reply(message, label, post_title, timezone):
+    """A Reply from an e-mail answering the post titled `post_title`; ReactionError if not."""
+    subject = str(message.get("Subject", "") or "")
+    is_reply = bool(message.get("In-Reply-To") or message.get("References")) or bool(
+        REPLY_PREFIX.match(subject)
+    )
+    if not is_reply or FORWARD_PREFIX.match(subject):
+        raise ReactionError(
+            _("{path}: not a reply to a post (no « Re: » subject, no In-Reply-To)").format(
+                path=label
+            )
+        )
+    answered = REPLY_PREFIX.sub("", subject).strip()
+    # The subject holds the title (the newsletter's subject may add the site's name).
+    if answered and post_title and _normal_title(post_title) not in _normal_title(answered):
+        raise ReactionError(
+            _("{path}: it answers « {subject} », not the post « {title} »").format(
+                path=label, subject=answered, title=post_title
+            )
+        )
+    text = reply_text(_own_text(message, label))
+    if not text:
+        raise ReactionError(
+            _("{path}: the reply has no text of its own (only quotes or a signature)").format(
+                path=label
+            )
+        )
+    if len(text) > MAX_REACTION_CHARACTERS:
+        raise ReactionError(
+            _(
+                "{path}: the reply is {count} characters long, over the {limit} a reaction can be"
+            ).format(path=label, count=len(text), limit=MAX_REACTION_CHARACTERS)
+        )
+    sender = message.get("From")
+    address = sender.addresses[0] if sender and sender.addresses else None
+    try:
+        date = parsedate_to_datetime(str(message.get("Date")))
+    except (TypeError, ValueError):
+        raise ReactionError(_("{path}: the e-mail has no valid Date:").format(path=label)) from None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+    return Reply(
+        name=(address.display_name if address else "").strip(),
+        date=date.astimezone(zoneinfo.ZoneInfo(timezone)),
+        text=text,
+        address=address.addr_spec if address else "",
+        message_id=str(message.get("Message-ID", "") or "").strip(),
+    )
+
+
+def first_name(display_name):
+    """« Sophie Martin » → « Sophie »; « Marie-Hélène D. » → « Marie-Hélène »."""
+    words = display_name.replace('"', " ").split()
+    return words[0] if words else ""
+
+
+def _file_slug(name):
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "lectrice"
+
+
+def reaction_text(reply, name, with_email=False, status="published"):
+    """The reaction file's text."""
+    lines = [f"Name: {name}", f"Date: {reply.date:%Y-%m-%d %H:%M}", f"Status: {status}"]
+    if with_email and reply.address:
+        lines.append(f"Email: {reply.address}")
+    if reply.message_id:
+        lines.append(f"Message-Id: {reply.message_id}")
+    return "\n".join(lines) + "\n\n" + reply.text + "\n"
+
+
+def known_message_ids(folder):
+    found = {}
+    if not os.path.isdir(folder):
+        return found
+    for name in os.listdir(folder):
+        if name.endswith(".md"):
+            path = os.path.join(folder, name)
+            try:
+                fields, _text = split_fields(_read_text(path))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if fields.get("message-id"):
+                found[fields["message-id"]] = path
+    return found
+
+
+def free_path(folder, date, name, taken):
+    """content/reactions/S/YYYY-MM-DD-name.md, or -2, -3… when that one exists."""
+    stem = f"{date:%Y-%m-%d}-{_file_slug(name)}"
+    path, number = os.path.join(folder, stem + ".md"), 1
+    while os.path.exists(path) or path in taken:
+        number += 1
+        path = os.path.join(folder, f"{stem}-{number}.md")
+    return path
+
+
+def post_titles(settings):
+    """{slug: title} of every post under ARTICLE_PATHS (drafts included), from the fields
+    at the top of each file: what Pelican's slug would be, without a build."""
+    from pelican.utils import slugify
+
+    titles = {}
+    content = settings["PATH"]
+    for folder in settings.get("ARTICLE_PATHS") or [""]:
+        for directory, _folders, files in os.walk(os.path.join(content, folder)):
+            for name in files:
+                if not name.endswith((".md", ".markdown", ".mkd")):
+                    continue
+                try:
+                    fields, _text = split_fields(_read_text(os.path.join(directory, name)))
+                except (OSError, UnicodeDecodeError):
+                    continue
+                title = fields.get("title", "")
+                slug = fields.get("slug") or slugify(
+                    title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+                )
+                if slug:
+                    titles[slug] = title
+    return titles
+
+
+def add_reactions(settings, slug, paths, name=None, with_email=False, draft=False):
+    """Write a reaction file for each e-mail in `paths` (files, folders, mboxes) under
+    content/reactions/SLUG/; returns the paths written and the ones already there. Every
+    e-mail is checked first: ReactionError (one line per bad file) and nothing written."""
+    titles = post_titles(settings)
+    if slug not in titles:
+        raise ReactionError(
+            _("--slug {slug}: no post has this slug (see the address of the post)").format(
+                slug=slug
+            )
+        )
+    folder = os.path.join(settings["PATH"], REACTIONS_FOLDER, slug)
+    problems, replies = [], []
+    for path in paths:
+        try:
+            for label, message in messages_in(path):
+                try:
+                    reply = read_reply(message, label, titles[slug], settings["TIMEZONE"])
+                except ReactionError as error:
+                    problems.append(str(error))
+                    continue
+                shown = name or first_name(reply.name)
+                if not shown:
+                    problems.append(
+                        _("{path}: the sender gave no name: choose one with --name").format(
+                            path=label
+                        )
+                    )
+                    continue
+                replies.append((reply, shown))
+        except ReactionError as error:
+            problems.append(str(error))
+    if problems:
+        raise ReactionError("\n".join(problems))
+    known = known_message_ids(folder)
+    written, already = [], []
+    for reply, shown in replies:
+        if reply.message_id and reply.message_id in known:
+            already.append(known[reply.message_id])
+            continue
+        target = free_path(folder, reply.date, shown, written)
+        os.makedirs(folder, exist_ok=True)
+        text = reaction_text(reply, shown, with_email, "draft" if draft else "published")
+        with open(target, "x", encoding="utf-8") as file:  # "x": never over a file
+            file.write(text)
+        written.append(target)
+        if reply.message_id:
+            known[reply.message_id] = target
+    return written, already
+
+
+# --- Reading a reaction file (plugin reactions) ------------------------------------------
+
+
+def _read_text(path):
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def split_fields(text):
+    """({lowercase field: value}, Markdown text) of a reaction file."""
+    fields = {}
+    lines = text.lstrip("\ufeff").split("\n")
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007
+        match = FIELD.match(line)
+        if not match:
+            break
+        fields[match.group(1).lower()] = match.group(2).strip()
+    else:
+        index = len(lines)
+    return fields, "\n".join(lines[index:]).strip()
+
+
+class _ReaderSafe(Treeprocessor):
+    """Links get rel="nofollow ugc" (and lose a scheme that is not http, https or mailto);
+    images become their alt text (a reaction loads nothing from elsewhere); headings
+    become bold paragraphs (the page's outline stays the post's)."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag == "a":
+                href = element.get("href", "")
+                if not href.lower().startswith(LINK_SCHEMES):
+                    element.attrib.pop("href", None)
+                    element.tag = "span"
+                else:
+                    element.set("rel", "nofollow ugc")
+            elif element.tag == "img":
+                alt = element.get("alt", "")
+                element.attrib.clear()
+                element.tag = "span"
+                element.text = alt
+            elif element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                element.tag = "p"
+                strong = element.makeelement("strong", {})
+                strong.text, element.text = element.text, None
+                strong[:] = list(element)
+                element[:] = [strong]
+
+
+class _NoRawHtml(Extension):
+    """Markdown without raw HTML: what looks like a tag is shown as text, escaped."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_ReaderSafe(md), "reader_safe", 0)
+
+
+def render_markdown(text):
+    """HTML of a reaction's Markdown: raw HTML escaped, links rel="nofollow ugc"."""
+    return markdown.markdown(text, extensions=[_NoRawHtml()])

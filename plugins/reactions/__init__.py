@@ -1,0 +1,1 @@
+from .reactions import *  # noqa: F403

@@ -1,0 +1,137 @@
+"""`article.reactions`: readers' reactions, from content/reactions/SLUG/*.md, oldest first.
+
+The files are written by `invoke reaction-add` (carnet/reactions.py) and edited by the
+coach; they are not posts: content/reactions/ is in neither ARTICLE_PATHS nor PAGE_PATHS,
+this plugin reads them. A Reaction has `.name`, `.date` (aware, site time zone), `.html`
+(Markup: the Markdown without raw HTML, links rel="nofollow ugc", French typography),
+`.text` (plain, for JSON-LD), `.email` (only when the file has one) and `.anchor`.
+`Status: draft` keeps a reaction off the site. A folder whose name is no post's slug, or
+a file that cannot be read, stops the build naming it.
+
+Reactions are not in the post's content: feeds and e-mails do not show them.
+"""
+
+import logging
+import os
+import sys
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup
+from pelican import signals
+
+from carnet.defaults import setting
+from carnet.i18n import _
+from carnet.reactions import REACTIONS_FOLDER, render_markdown, split_fields
+
+logger = logging.getLogger(__name__)
+
+STATUSES = ("published", "draft")
+
+
+@dataclass
+class Reaction:
+    name: str
+    date: datetime
+    html: Markup
+    text: str
+    email: str
+    anchor: str
+
+
+def typeset(html, settings, plain=False):
+    """French typography through plugin french_typography, whatever it does inside: the
+    one place to change if its functions change. Without the plugin, the text as it is."""
+    plugin = sys.modules.get("french_typography")
+    if plugin is None or not setting(settings, "CARNET_TYPOGRAPHY"):
+        return html
+    locale = setting(settings, "CARNET_LOCALE")
+    return plugin.typeset_text(html, locale) if plain else plugin.typeset_html(html, locale)
+
+
+def _parse_date(value, timezone):
+    date = datetime.fromisoformat(value.strip())
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
+    return date
+
+
+def read_reaction(path, relative, settings):
+    """A Reaction, None for a draft; logs an error naming the file and returns None if
+    the file is wrong."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            fields, text = split_fields(file.read())
+    except UnicodeDecodeError:
+        logger.error(_("{path}: is not valid UTF-8 text; save it as UTF-8").format(path=relative))
+        return None
+    status = fields.get("status", "published").lower()
+    if status not in STATUSES:
+        logger.error(
+            _("{path}: unknown Status {status!r} (use published or draft)").format(
+                path=relative, status=status
+            )
+        )
+        return None
+    if status == "draft":
+        return None
+    problem = None
+    if not fields.get("name"):
+        problem = _("{path}: the reaction has no Name:")
+    elif not text:
+        problem = _("{path}: the reaction has no text")
+    else:
+        try:
+            date = _parse_date(fields.get("date", ""), settings["TIMEZONE"])
+        except ValueError:
+            problem = _("{path}: the reaction's Date: is not YYYY-MM-DD HH:MM")
+    if problem:
+        logger.error(problem.format(path=relative))
+        return None
+    html = typeset(render_markdown(text), settings)
+    return Reaction(
+        name=typeset(fields["name"], settings, plain=True),
+        date=date,
+        html=Markup(html),
+        text=typeset(text, settings, plain=True),
+        email=fields.get("email", ""),
+        anchor="reaction-" + os.path.splitext(os.path.basename(path))[0],
+    )
+
+
+def attach_reactions(generator):
+    settings = generator.settings
+    root = os.path.join(settings["PATH"], REACTIONS_FOLDER)
+    every_post = generator.articles + generator.hidden_articles + generator.drafts
+    by_slug = {post.slug: post for post in every_post}
+    for post in every_post:
+        post.reactions = []
+    if not os.path.isdir(root):
+        return
+    for slug in sorted(os.listdir(root)):
+        folder = os.path.join(root, slug)
+        relative = os.path.relpath(folder, settings["PATH"])
+        if slug.startswith(".") or not os.path.isdir(folder):
+            continue
+        post = by_slug.get(slug)
+        if post is None:
+            logger.error(
+                _(
+                    "{path}: no post has the slug {slug!r} (a renamed post? move its reactions)"
+                ).format(path=relative, slug=slug)
+            )
+            continue
+        found = []
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".md") and not name.startswith("."):
+                reaction = read_reaction(
+                    os.path.join(folder, name), os.path.join(relative, name), settings
+                )
+                if reaction is not None:
+                    found.append(reaction)
+        post.reactions = sorted(found, key=lambda reaction: reaction.date)
+
+
+def register():
+    signals.article_generator_finalized.connect(attach_reactions)

@@ -1,0 +1,1 @@
+from .share_cards import *  # noqa: F403

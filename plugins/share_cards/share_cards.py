@@ -1,0 +1,456 @@
+"""A share image for every post (Open Graph, 1200×630), and one for the rest of the site.
+
+A post with its own image (`Image:` metadata, else the first image of its text, when it
+is a file of the site) gets that image cropped to 1200×630; any other post gets a card
+drawn by carnet/share_card.py (its title, category, author and the site's name, in the
+colours of theme/static/css/carnet.css). The home page, category pages and pages get
+the site's card. Templates read `article.share_image` and `site_share_image`, each with
+`.url`, `.width`, `.height` and `.alt`.
+
+Each image is kept in the build cache under a hash of everything drawn (the text, the
+colours, the fonts, the source image, the drawing code and Pillow's version): a warm
+build draws nothing. A post is given its image as soon as Pelican makes it
+(content_object_init); what the cache lacks goes, a few at a time, to a worker process
+(one CPU is left to the build), which draws while Pelican reads the rest and renders the
+pages; at the end (`finalized`, before plugin page_reuse's) each image is hard-linked
+into output/partage/ when Pelican emptied the output (production), else copied (a warm
+development build only touches the copies already there). The file name carries the hash too, so that a network that keeps an old
+preview fetches the new image after a change of title.
+"""
+
+import dataclasses
+import gc
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
+
+from pelican import signals
+from pelican.contents import Article
+from PIL import Image
+
+from carnet import share_card
+from carnet.listing import is_email_only
+from carnet.pelican_private import html_before_links
+
+logger = logging.getLogger(__name__)
+
+# Where the images go in the output.
+FOLDER = "partage"
+CACHE_FOLDER = "share-cards"
+# A cached image no build used for this long is removed.
+FORGET_AFTER_DAYS = 30
+# The first images a build lacks are drawn in the build process (a few milliseconds
+# each); beyond, a worker process starts and draws the rest, BATCH at a time.
+DRAWN_HERE = 4
+BATCH = 8
+FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
+# The light colours of the theme's stylesheet (the first definition of each).
+CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
+DEFAULT_COLOURS = {
+    "bg": "#fbf5ec",
+    "text": "#2e2419",
+    "muted": "#6b5444",
+    "accent": "#9a3b17",
+    "on_accent": "#ffffff",
+    "line": "#e2d3be",
+}
+FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+@dataclasses.dataclass
+class ShareImage:
+    url: str
+    alt: str
+    width: int = share_card.WIDTH
+    height: int = share_card.HEIGHT
+    type: str = "image/jpeg"
+
+
+@dataclasses.dataclass
+class Job:
+    key: str
+    save_as: str
+    spec: dict = None  # a card to draw
+    source: str = None  # or an image to crop
+
+
+_build = None
+# What the last build did (for `invoke bench`): images drawn and copied, and the seconds
+# the build process spent on them (preparing, then waiting for the workers and copying).
+last_build = {}
+
+
+def _code_version():
+    with open(share_card.__file__, "rb") as code:
+        digest = hashlib.sha256(code.read()).hexdigest()
+    fonts = []
+    for kind, path in sorted(share_card.FONTS.items()):
+        try:
+            fonts.append([kind, path, os.path.getsize(path), os.path.getmtime(path)])
+        except OSError:
+            fonts.append([kind, path, None, None])
+    return [digest, metadata.version("pillow"), fonts]
+
+
+def cache_folder(settings):
+    """CACHE_PATH/share-cards, shared by every configuration: plugin content_cache puts
+    each configuration's cache in CACHE_PATH/<fingerprint>/, and the cards of the
+    development and production builds are the same."""
+    root = settings.get("CACHE_PATH") or "cache"
+    if FINGERPRINT.match(os.path.basename(root.rstrip(os.sep))):
+        root = os.path.dirname(root.rstrip(os.sep))
+    return os.path.join(root, CACHE_FOLDER)
+
+
+def theme_colours(settings):
+    colours = dict(DEFAULT_COLOURS)
+    path = os.path.join(settings.get("THEME", ""), "static", "css", "carnet.css")
+    try:
+        with open(path, encoding="utf-8") as css:
+            text = css.read()
+    except OSError:
+        return colours
+    found = {}
+    for name, value in CSS_COLOUR.findall(text):
+        found.setdefault(name.replace("-", "_"), value)
+    for name, value in found.items():
+        if len(value) == 4:  # #abc
+            value = "#" + "".join(c * 2 for c in value[1:])
+        colours[name] = value.lower()
+    return colours
+
+
+def _plain(text):
+    """Metadata as plain text (titles are HTML-escaped by Markdown)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
+
+
+def _local_image(article, settings):
+    """(path of the post's own image, its alt text), or (None, None)."""
+    content_path = os.path.abspath(settings["PATH"])
+    image = str(getattr(article, "image", "") or "").strip()
+    if image and not re.match(r"^[a-z]+:", image, re.I):
+        path = os.path.join(content_path, image.lstrip("/"))
+        if _readable(path):
+            return path, ""
+    match = FIRST_IMAGE.search(html_before_links(article))
+    if not match:
+        return None, None
+    attributes = {
+        name.lower(): html.unescape(a if a is not None else b)
+        for name, a, b in ATTRIBUTE.findall(match.group(0))
+    }
+    src = attributes.get("src", "")
+    for marker in ("{static}", "{filename}", "|static|", "|filename|"):
+        if src.startswith(marker):
+            relative = src[len(marker) :].split("?")[0].split("#")[0]
+            if relative.startswith("/"):
+                path = os.path.join(content_path, relative.lstrip("/"))
+            else:
+                path = os.path.join(os.path.dirname(article.source_path), relative)
+            if _readable(path):
+                return os.path.abspath(path), attributes.get("alt", "")
+    return None, None
+
+
+def _readable(path):
+    """Whether Pillow can read the image at `path` (not an SVG, not a missing file; a post
+    whose image is neither gets a drawn card). Only the header is read."""
+    try:
+        with Image.open(path):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def _key(version, what, source=None):
+    digest = hashlib.sha256(json.dumps([version, what], sort_keys=True).encode("utf-8"))
+    if source:
+        with open(source, "rb") as image:
+            digest.update(image.read())
+    return digest.hexdigest()
+
+
+class ShareCards:
+    """What one build draws and copies. Posts are given their image as Pelican reads them
+    (content_object_init), and what the cache lacks is sent to the worker as soon as
+    there are a few: the drawing runs beside the reading and the rendering."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.cache = cache_folder(settings)
+        self.version = _code_version()
+        self.colours = theme_colours(settings)
+        self.jobs = {}  # save_as -> Job, every image of this build
+        self.pending = []  # missing from the cache, not sent yet
+        self.sent = set()  # keys sent to be drawn
+        self.pool = None
+        self.futures = []
+        # The build process's time on share images: its CPU (keys, copies), and the wall
+        # time, which adds the wait for the worker at the end.
+        self.cpu_seconds = 0.0
+        self.seconds = 0.0
+
+    # --- What each post shows -------------------------------------------------------
+
+    def _add(self, job):
+        self.jobs[job.save_as] = job
+        if job.key not in self.sent and not os.path.exists(self._cached(job)):
+            self.sent.add(job.key)
+            self.pending.append(job)
+            if len(self.pending) >= BATCH:
+                self._send()
+
+    def for_article(self, article):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        title = _plain(article.title)
+        source, alt = _local_image(article, self.settings)
+        if source:
+            key = _key(self.version, ["image", os.path.basename(source)], source)
+            job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", source=source)
+            alt = alt or title
+        else:
+            author = _plain(article.author) if getattr(article, "author", None) else ""
+            site = _plain(self.settings.get("SITENAME"))
+            spec = {
+                "title": title,
+                "category": _plain(getattr(article, "category", "") or ""),
+                "author": author,
+                "site": site,
+                "colours": self.colours,
+            }
+            key = _key(self.version, spec)
+            job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
+            alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
+        self._add(job)
+        self._count(began, began_cpu)
+        return ShareImage(url=job.save_as, alt=alt)
+
+    def for_site(self):
+        site = _plain(self.settings.get("SITENAME"))
+        subtitle = _plain(self.settings.get("SITESUBTITLE"))
+        spec = {
+            "title": subtitle or site,
+            "category": "",
+            "author": _plain(self.settings.get("AUTHOR")),
+            "site": site,
+            "colours": self.colours,
+        }
+        key = _key(self.version, spec)
+        job = Job(key, f"{FOLDER}/site-{key[:10]}.jpg", spec=spec)
+        self._add(job)
+        return ShareImage(url=job.save_as, alt=f"{site} — {subtitle}" if subtitle else site)
+
+    # --- Drawing ----------------------------------------------------------------------
+
+    def _cached(self, job):
+        return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
+
+    def _send(self):
+        """Send the pending images to the worker; the first few of a build are kept back
+        (a warm build that lacks one or two draws them itself, no worker started)."""
+        if not self.pending or (self.pool is None and len(self.sent) <= DRAWN_HERE):
+            return
+        if self.pool is None:
+            try:
+                # Frozen, the build's objects stay shared with the forked worker (its
+                # garbage collector would otherwise copy every page it looks at), as in
+                # plugin french_typography.
+                gc.freeze()
+                self.pool = ProcessPoolExecutor(_worker_count(), mp_context=_fork_context())
+            except Exception:  # no worker could start (e.g. inside a daemon process)
+                self.pool = None
+                gc.unfreeze()
+                return
+        self.futures.append(self.pool.submit(_draw_all, self.pending, self.cache))
+        self.pending = []
+
+    def _count(self, began, began_cpu):
+        self.seconds += time.perf_counter() - began
+        self.cpu_seconds += time.process_time() - began_cpu
+
+    def send_the_rest(self):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        self._send()
+        self._count(began, began_cpu)
+
+    def stop_pool(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            gc.unfreeze()
+
+    def finish(self, output_path, emptied):
+        """Draw what was kept back, wait for the worker, put each image in the output
+        (`emptied`: Pelican emptied it at the start of the build)."""
+        began, began_cpu = time.perf_counter(), time.process_time()
+        try:
+            _draw_all(self.pending, self.cache)
+            for future in self.futures:
+                future.result()
+        finally:
+            self.stop_pool()
+        for job in self.jobs.values():
+            _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
+        self._forget_unused()
+        self._count(began, began_cpu)
+        last_build.clear()
+        last_build.update(
+            drawn=len(self.sent),
+            images=len(self.jobs),
+            seconds=self.seconds,
+            cpu_seconds=self.cpu_seconds,
+        )
+        logger.info(
+            "Share images: %d drawn, %d from the cache; the build process spent %.2f s "
+            "(%.2f s of CPU) on them",
+            len(self.sent),
+            len(self.jobs) - len(self.sent),
+            self.seconds,
+            self.cpu_seconds,
+        )
+
+    def _forget_unused(self):
+        """Remove the cached images this build did not use, drawn over FORGET_AFTER_DAYS
+        ago (a cached image is never modified: its mtime is when it was drawn)."""
+        used = {self._cached(job) for job in self.jobs.values()}
+        limit = time.time() - FORGET_AFTER_DAYS * 86400
+        for directory, _folders, files in os.walk(self.cache):
+            for name in files:
+                path = os.path.join(directory, name)
+                if path not in used and os.stat(path).st_mtime < limit:
+                    os.remove(path)
+
+
+def _place(cached, target, emptied):
+    """Put the cached image at `target`.
+
+    `emptied`: Pelican emptied the output at the start of this build (production), so a
+    hard link is safe and saves copying every image on every build. Otherwise plugin
+    page_reuse keeps the output and removes, at the end, the files whose ctime is older
+    than the build: a hard link would share its ctime with every other link to the cached
+    image (a stale image would look new), so the image is copied, or only touched when
+    the copy there is already the cached image (same size and modification time)."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if emptied:
+        if os.path.lexists(target):
+            os.remove(target)
+        try:
+            os.link(cached, target)
+            return
+        except OSError:  # another file system, or no hard links there
+            shutil.copy2(cached, target)
+            return
+    source = os.stat(cached)
+    try:
+        found = os.stat(target)
+    except OSError:
+        found = None
+    if (
+        found is None
+        or found.st_ino == source.st_ino
+        or ((found.st_size, found.st_mtime_ns) != (source.st_size, source.st_mtime_ns))
+    ):
+        if found is not None:
+            os.remove(target)  # a link left by a production build, or another image
+        shutil.copy2(cached, target)
+    os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
+
+
+def _draw_all(jobs, cache):
+    """Draw (or crop) each job's image into the cache (in the worker, or not)."""
+    for job in jobs:
+        data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
+        path = os.path.join(cache, job.key[:2], job.key + ".jpg")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+
+
+def _worker_count():
+    """One CPU stays for the build itself."""
+    if hasattr(os, "sched_getaffinity"):
+        cpus = len(os.sched_getaffinity(0))
+    else:
+        cpus = os.cpu_count() or 1
+    return max(1, cpus - 1)
+
+
+def _fork_context():
+    import multiprocessing
+    import sys
+
+    # fork on Linux, as plugin french_typography does (and for the same reasons).
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _check_fonts():
+    missing = [path for path in share_card.FONTS.values() if not os.path.isfile(path)]
+    if missing:
+        logger.error(
+            "%s: the font for share images is missing (Debian package fonts-dejavu-core: "
+            "run scripts/setup.sh)",
+            missing[0],
+        )
+        return False
+    return True
+
+
+def start(pelican_object):
+    global _build
+    if _build is not None:  # a build that stopped half-way
+        _build.stop_pool()
+    _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+def give_post_its_image(content):
+    if (
+        _build is not None
+        and isinstance(content, Article)
+        and content.status != "draft"
+        and not is_email_only(content)
+        # A post without a title is Pelican's to report, right after this signal.
+        and getattr(content, "title", None)
+        and getattr(content, "slug", None)
+    ):
+        content.share_image = _build.for_article(content)
+
+
+def give_site_its_image(generators):
+    if _build is None:
+        return
+    site_image = _build.for_site()
+    for generator in generators:
+        generator.context["site_share_image"] = site_image
+    _build.send_the_rest()
+
+
+def finish(pelican_object):
+    global _build
+    if _build is None:
+        return
+    try:
+        # Plugin page_reuse turns delete_outputdir off when it keeps the output.
+        _build.finish(pelican_object.output_path, bool(pelican_object.delete_outputdir))
+    finally:
+        _build = None
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.content_object_init.connect(give_post_its_image)
+    signals.all_generators_finalized.connect(give_site_its_image)
+    # Before plugin page_reuse's own `finalized` (it removes what the build did not write).
+    signals.finalized.connect(finish)

@@ -1,0 +1,197 @@
+"""Share images: the cards Carnet draws stay inside their margins whatever the title, each
+post gets its own 1200×630 image, and a warm build draws nothing."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from carnet import share_card
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+COLOURS = {
+    "bg": "#fbf5ec",
+    "text": "#2e2419",
+    "muted": "#6b5444",
+    "accent": "#9a3b17",
+    "on_accent": "#ffffff",
+    "line": "#e2d3be",
+}
+LONG_TITLE = (
+    "Ce que j’ai appris en accompagnant quarante femmes qui quittaient un emploi salarié "
+    "pour lancer leur activité de coach ou de naturopathe, et pourquoi aucune d’elles "
+    "n’a suivi le plan prévu au départ\u202f!"
+)
+EMOJI_TITLE = "Merci 🙏 pour cette première année 🎉👩‍👩‍👧 ✨ ☕ et à l’an prochain 🌱"
+
+
+def card_spec(title, author="Claire Dumas", category="Journal intime"):
+    return {
+        "title": title,
+        "category": category,
+        "author": author,
+        "site": "Carnet de coach",
+        "colours": COLOURS,
+    }
+
+
+def hex_rgb(value):
+    return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def margin_pixels(image):
+    """Every pixel of the band MARGIN wide around the card."""
+    width, height, margin = image.width, image.height, share_card.MARGIN
+    pixels = image.load()
+    for y in range(height):
+        for x in range(width):
+            if x < margin or x >= width - margin or y < margin or y >= height - margin:
+                yield pixels[x, y]
+
+
+@pytest.mark.parametrize("name, title", [("long-title", LONG_TITLE), ("emoji-title", EMOJI_TITLE)])
+def test_nothing_is_drawn_outside_the_margins(name, title):
+    assert len(LONG_TITLE) == 200
+    image = share_card.render_card(card_spec(title))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    image.save(ARTIFACTS / f"share-card-{name}.png")
+    (ARTIFACTS / f"share-card-{name}.jpg").write_bytes(share_card.encode(image))
+    assert image.size == (1200, 630)
+    background = hex_rgb(COLOURS["bg"])
+    assert set(margin_pixels(image)) == {background}
+    # And the title is there: text-coloured pixels in the title's box.
+    box = image.crop(
+        (share_card.MARGIN, share_card.TITLE_TOP, 1200 - share_card.MARGIN, share_card.TITLE_BOTTOM)
+    )
+    assert hex_rgb(COLOURS["text"]) in {colour for _count, colour in box.getcolors(1 << 20)}
+
+
+def test_a_title_too_long_for_the_smallest_size_ends_with_an_ellipsis():
+    title = "Un mot " * 200
+    face, lines, line_height = share_card.fit_title(
+        title, 1200 - 2 * share_card.MARGIN, share_card.TITLE_BOTTOM - share_card.TITLE_TOP
+    )
+    assert lines[-1].endswith("…")
+    assert len(lines) * line_height <= share_card.TITLE_BOTTOM - share_card.TITLE_TOP
+    assert all(face.getlength(line) <= 1200 - 2 * share_card.MARGIN for line in lines)
+    image = share_card.render_card(card_spec(title + "Anticonstitutionnellement" * 20))
+    assert set(margin_pixels(image)) == {hex_rgb(COLOURS["bg"])}
+
+
+def test_emoji_the_font_lacks_are_left_out_and_french_spaces_kept():
+    face = share_card.font("title", 40)
+    assert share_card.drawable("Merci 🙏 beaucoup\u202f!", face) == "Merci beaucoup\u202f!"
+    assert share_card.initials("Marie-Hélène Dupont") == "MD"
+
+
+def test_the_largest_size_that_fits_is_chosen():
+    short = share_card.fit_title("Court", 1072, 300)
+    longer = share_card.fit_title(LONG_TITLE, 1072, 300)
+    assert short[0].size == max(share_card.TITLE_SIZES)
+    assert longer[0].size < short[0].size
+
+
+# --- In a build -------------------------------------------------------------------------
+
+
+def og(page, name):
+    match = re.search(rf'<meta (?:property|name)="{re.escape(name)}" content="([^"]*)"', page)
+    return match.group(1) if match else None
+
+
+def image_of(site, url):
+    path = site.output / re.sub(r"^(https?://[^/]+)?/", "", url)
+    return Image.open(path)
+
+
+def test_each_post_gets_its_own_card_and_the_rest_the_site_card(site):
+    site.add_post("a.md", title="Premier billet", category="Journal intime", author="Claire Dumas")
+    site.add_post("b.md", title="Second billet", date="2020-09-10 08:00", author="Claire Dumas")
+    site.add_page("p.md", title="À propos")
+    site.build(production=True)
+    first, second = site.read("premier-billet/index.html"), site.read("second-billet/index.html")
+    assert og(first, "og:image") != og(second, "og:image")
+    for page in (first, second):
+        image = image_of(site, og(page, "og:image"))
+        assert image.size == (1200, 630) and image.format == "JPEG"
+        assert og(page, "og:image:width") == "1200" and og(page, "og:image:height") == "630"
+        assert og(page, "og:image:alt").startswith("« ")
+        assert og(page, "twitter:card") == "summary_large_image"
+        assert og(page, "og:image").startswith("https://")
+        assert '"image": "' + og(page, "og:image") + '"' in page  # JSON-LD
+    site_card = og(site.read("index.html"), "og:image")
+    assert site_card not in (og(first, "og:image"), og(second, "og:image"))
+    assert og(site.read("a-propos/index.html"), "og:image") == site_card
+    category = next(site.output.glob("categorie/*/index.html")).read_text()
+    assert og(category, "og:image") == site_card
+    assert image_of(site, site_card).size == (1200, 630)
+
+
+def test_a_post_with_its_own_image_shares_it_cropped(site):
+    photo = site.content / "images" / "photo.png"
+    Image.new("RGB", (800, 800), "#3366aa").save(photo)
+    site.add_post("a.md", title="Avec photo", body="![Un ciel bleu]({static}/images/photo.png)")
+    site.build()
+    page = site.read("avec-photo/index.html")
+    image = image_of(site, og(page, "og:image"))
+    assert image.size == (1200, 630)
+    red, green, blue = image.convert("RGB").getpixel((600, 315))
+    assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
+    assert og(page, "og:image:alt") == "Un ciel bleu"
+
+
+def cache_files(site):
+    return {p: p.stat().st_ino for p in (site.root / ".carnet" / "cache").rglob("*.jpg")}
+
+
+def test_a_warm_build_draws_nothing_and_a_new_title_draws_one_card(site):
+    for number in range(12):  # enough for the worker processes
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    site.build()
+    drawn = cache_files(site)
+    assert len(drawn) == 13  # 12 posts and the site
+    site.build()
+    assert cache_files(site) == drawn  # the same files: nothing drawn again
+    site.add_post("0.md", title="Billet zéro", date="2020-09-01")
+    site.build()
+    after = cache_files(site)
+    assert len(set(after) - set(drawn)) == 1
+    assert all(after[path] == inode for path, inode in drawn.items() if path in after)
+    cards = sorted(p.name for p in (site.output / "partage").iterdir())
+    assert len(cards) == 13 and any(name.startswith("billet-zero-") for name in cards)
+
+
+def test_every_card_is_a_real_jpeg(site):
+    site.add_post("a.md", title="Un billet")
+    site.build()
+    for path in (site.output / "partage").iterdir():
+        with Image.open(io.BytesIO(path.read_bytes())) as image:
+            image.verify()
+
+
+def test_a_post_whose_image_pillow_cannot_read_gets_a_drawn_card(site):
+    (site.content / "images" / "schema.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
+    )
+    site.add_post("a.md", title="Avec un SVG", body="![Un schéma]({static}/images/schema.svg)")
+    site.build()
+    page = site.read("avec-un-svg/index.html")
+    assert og(page, "og:image:alt").startswith("« Avec un SVG »")
+    assert image_of(site, og(page, "og:image")).size == (1200, 630)
+
+
+def test_no_stale_image_after_a_new_slug_between_production_and_development(site):
+    site.add_post("a.md", title="Un titre", slug="ancien")
+    site.add_post("b.md", title="Un autre", date="2020-09-10 08:00")
+    site.build(production=True)  # images hard-linked from the cache
+    assert any(p.name.startswith("ancien-") for p in (site.output / "partage").iterdir())
+    site.add_post("a.md", title="Un titre", slug="nouveau")  # the same card, a new name
+    site.build(production=False)  # page_reuse keeps the output, removes what it did not make
+    names = sorted(p.name for p in (site.output / "partage").iterdir())
+    assert not any(name.startswith("ancien-") for name in names), names
+    assert any(name.startswith("nouveau-") for name in names)
+    site.build(production=False)
+    assert sorted(p.name for p in (site.output / "partage").iterdir()) == names

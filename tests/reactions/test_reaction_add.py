@@ -1,0 +1,160 @@
+"""`invoke reaction-add`: real e-mail replies, as French clients write them, become reaction
+files; bad e-mails get one line naming the file, and nothing is written."""
+
+import mailbox
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EMAILS = Path(__file__).parent / "emails"
+EXPECTED = Path(__file__).parent / "expected"
+
+# fixture -> (the post it answers, the file it must become)
+REPLIES = {
+    "gmail": ("qu-est-ce-que-l-ecoute", "2020-11-12-sophie.md"),
+    "outlook": ("savoir-dire-non-quand-l-agenda-est-vide", "2021-04-07-marc.md"),
+    "apple-mail": ("un-an-de-carnet", "2021-09-09-anais.md"),
+    "orange": ("du-cafe-des-semis-et-un-peu-de-patience", "2021-05-20-dominique.md"),
+}
+POSTS = (
+    "2020-11-12-qu-est-ce-que-l-ecoute.md",
+    "2021-04-06-savoir-dire-non.md",
+    "2021-09-09-un-an-de-carnet.md",
+    "2021-05-20-cafe-et-semis.md",
+)
+
+
+@pytest.fixture
+def blog(site):
+    """A site with the sample posts the fixtures answer."""
+    for name in POSTS:
+        shutil.copy(ROOT / "content" / "posts" / name, site.content / "posts" / name)
+    return site
+
+
+def reactions_of(site, slug):
+    folder = site.content / "reactions" / slug
+    return sorted(folder.glob("*.md")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("client", sorted(REPLIES))
+def test_a_french_reply_becomes_the_expected_reaction_file(blog, client):
+    slug, file_name = REPLIES[client]
+    done = blog.invoke("reaction-add", "--slug", slug, str(EMAILS / f"{client}.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = blog.content / "reactions" / slug / file_name
+    assert written.read_text(encoding="utf-8") == (EXPECTED / f"{client}.md").read_text(
+        encoding="utf-8"
+    )
+    text = written.read_text(encoding="utf-8")
+    # Neither the quoted post, nor the signature, nor the reader's address.
+    assert ">" not in text.split("\n\n", 1)[1]
+    assert "@" not in text.split("Message-Id:")[0] + text.split("\n\n", 1)[1]
+    assert file_name in done.stdout
+
+
+def test_signatures_and_history_are_cut(blog):
+    blog.invoke("reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(EMAILS / "gmail.eml"))
+    blog.invoke(
+        "reaction-add",
+        "--slug",
+        "savoir-dire-non-quand-l-agenda-est-vide",
+        str(EMAILS / "outlook.eml"),
+    )
+    gmail = reactions_of(blog, "qu-est-ce-que-l-ecoute")[0].read_text(encoding="utf-8")
+    outlook = reactions_of(blog, "savoir-dire-non-quand-l-agenda-est-vide")[0].read_text(
+        encoding="utf-8"
+    )
+    assert "Sophrologue" not in gmail and "a écrit" not in gmail and "06 11" not in gmail
+    assert "cordialement" not in outlook.lower() and "Envoyé" not in outlook
+    assert "Tél." not in outlook and "J'avais promis" not in outlook
+
+
+def test_with_email_writes_the_address_and_name_chooses_the_name(blog):
+    done = blog.invoke(
+        "reaction-add",
+        "--slug",
+        "un-an-de-carnet",
+        "--with-email",
+        "--name",
+        "Anaïs L.",
+        str(EMAILS / "apple-mail.eml"),
+    )
+    assert done.returncode == 0, done.stderr
+    (written,) = reactions_of(blog, "un-an-de-carnet")
+    assert written.name == "2021-09-09-anais-l.md"
+    text = written.read_text(encoding="utf-8")
+    assert "Name: Anaïs L.\n" in text and "Email: anais.leroy@icloud.com\n" in text
+
+
+def test_a_folder_and_an_mbox_add_several_and_the_same_email_is_not_added_twice(blog, tmp_path):
+    box = mailbox.mbox(tmp_path / "reponses.mbox")
+    for client in ("gmail", "gmail"):
+        box.add((EMAILS / f"{client}.eml").read_bytes())
+    box.flush()
+    done = blog.invoke("reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(box._path))
+    assert done.returncode == 0, done.stderr
+    assert len(reactions_of(blog, "qu-est-ce-que-l-ecoute")) == 1  # one message, twice
+    folder = tmp_path / "replies"
+    folder.mkdir()
+    shutil.copy(EMAILS / "gmail.eml", folder / "a.eml")
+    done = blog.invoke("reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(folder))
+    assert done.returncode == 0 and len(reactions_of(blog, "qu-est-ce-que-l-ecoute")) == 1
+
+
+def test_an_existing_file_is_never_overwritten(blog):
+    folder = blog.content / "reactions" / "qu-est-ce-que-l-ecoute"
+    folder.mkdir(parents=True)
+    mine = folder / "2020-11-12-sophie.md"
+    mine.write_text("Name: Sophie\nDate: 2020-11-12 10:00\n\nUne autre Sophie.\n")
+    done = blog.invoke(
+        "reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(EMAILS / "gmail.eml")
+    )
+    assert done.returncode == 0, done.stderr
+    assert mine.read_text() == "Name: Sophie\nDate: 2020-11-12 10:00\n\nUne autre Sophie.\n"
+    assert (folder / "2020-11-12-sophie-2.md").exists()
+
+
+def _email(subject="Re: Un an de carnet", body="Merci !", headers="", charset="utf-8"):
+    head = (
+        "From: Léa Roux <lea@example.org>\nTo: bonjour@carnet-de-coach.fr\n"
+        f"Subject: {subject}\nDate: Fri, 10 Sep 2021 10:00:00 +0200\n"
+        "Message-ID: <x1@example.org>\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset={charset}\nContent-Transfer-Encoding: 8bit\n{headers}\n"
+    )
+    return head.encode("utf-8") + (body if isinstance(body, bytes) else body.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "data, problem",
+    [
+        (_email(subject="Un an de carnet"), "In-Reply-To"),
+        (_email(subject="Re: Mes vacances"), "Mes vacances"),
+        (_email(body="> Il y a un an jour pour jour...\n"), "text"),
+        (_email(body="\n-- \nLéa Roux\n"), "text"),
+        (_email(body="Merci, c'\xe9tait beau".encode("latin-1")), "UTF-8"),
+        (_email(body="Merci. " * 800_000), "Mo"),
+    ],
+    ids=["not-a-reply", "another-post", "only-quotes", "only-signature", "not-utf8", "huge"],
+)
+def test_bad_email_gets_one_line_naming_the_file_and_nothing_is_written(blog, data, problem):
+    bad = blog.root / "mauvais.eml"
+    bad.write_bytes(data)
+    good = EMAILS / "apple-mail.eml"
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "*.eml"))
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if "mauvais.eml" in line]
+    assert len(lines) == 1 and problem in lines[0], done.stderr
+    assert reactions_of(blog, "un-an-de-carnet") == []
+    # The same file with a good one: still nothing written (checked before anything goes out).
+    shutil.copy(good, blog.root / "bon.eml")
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "*.eml"))
+    assert done.returncode == 1 and reactions_of(blog, "un-an-de-carnet") == []
+
+
+def test_an_unknown_slug_is_refused(blog):
+    done = blog.invoke("reaction-add", "--slug", "pas-de-billet", str(EMAILS / "gmail.eml"))
+    assert done.returncode == 1 and "pas-de-billet" in done.stderr
+    assert not (blog.content / "reactions").exists()

@@ -1,0 +1,123 @@
+"""Reactions under a post: escaped, oldest first, counted in lists, in JSON-LD as Comment,
+not in feeds; a reaction for a post that does not exist stops the build."""
+
+import json
+import re
+
+import pytest
+
+from carnet.build import BuildFailed
+
+
+def add_reaction(site, slug, name, text):
+    path = site.content / "reactions" / slug / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def blog(site):
+    site.add_post("a.md", title="Le billet commenté", body="Le texte du billet.")
+    site.add_post("b.md", title="Un autre billet", date="2020-09-10 08:00")
+    add_reaction(
+        site,
+        "le-billet-commente",
+        "2021-02-01-lea.md",
+        "Name: Léa\nDate: 2021-02-01 10:00\nStatus: published\n\n"
+        "Deuxième réaction ! Voir [mon site](https://lea.example/) et "
+        "[ceci](javascript:alert(1)).\n\n<script>alert('x')</script> <b>gras</b>\n\n"
+        "![une image](https://tracker.example/pixel.gif)\n",
+    )
+    add_reaction(
+        site,
+        "le-billet-commente",
+        "2021-01-15-sophie.md",
+        "Name: Sophie\nDate: 2021-01-15 21:30\n\nPremière réaction, *merci* !\n",
+    )
+    add_reaction(
+        site,
+        "le-billet-commente",
+        "2021-03-01-brouillon.md",
+        "Name: Marc\nDate: 2021-03-01 09:00\nStatus: draft\n\nPas encore publiée.\n",
+    )
+    return site
+
+
+def reactions_section(page):
+    return page.split('<section class="reactions"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_post_shows_its_reactions_escaped_oldest_first(blog):
+    blog.build()
+    page = blog.read("le-billet-commente/index.html")
+    section = reactions_section(page)
+    assert "Réactions (2)" in section
+    assert section.index("Sophie") < section.index("Léa")  # oldest first
+    assert "15 janvier 2021" in section and "1er février 2021" in section
+    assert "Pas encore publiée" not in page  # a draft
+    # Raw HTML is shown as text, never run.
+    assert "<script>" not in section and "&lt;script&gt;" in section
+    assert "<b>" not in section and "&lt;b&gt;gras&lt;/b&gt;" in section
+    assert 'href="javascript' not in section and "<span>ceci</span>" in section
+    assert '<a href="https://lea.example/" rel="nofollow ugc">mon site</a>' in section
+    assert "tracker.example" not in section and "une image" in section
+    assert "<em>merci</em>" in section
+    # French typography.
+    assert "réaction\u202f!" in section
+    # Then « Répondre par e-mail », after the reactions.
+    assert page.index('class="reactions"') < page.index("Répondre par e-mail")
+
+
+def test_the_count_shows_in_lists_and_reactions_are_comments_in_json_ld(blog):
+    blog.build()
+    home = blog.read("index.html")
+    assert re.search(r'href="[^"]*le-billet-commente/#reactions">2 réactions</a>', home)
+    assert "réaction" not in home.split("Un autre billet", 1)[1].split("</article>", 1)[0]
+    page = blog.read("le-billet-commente/index.html")
+    data = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>")[0])
+    assert data["commentCount"] == 2
+    assert [c["@type"] for c in data["comment"]] == ["Comment", "Comment"]
+    assert [c["author"]["name"] for c in data["comment"]] == ["Sophie", "Léa"]
+    assert data["comment"][0]["dateCreated"] == "2021-01-15T21:30:00+01:00"
+
+
+def test_reactions_are_in_no_feed(blog):
+    blog.build(production=True)
+    feeds = "".join(p.read_text() for p in (blog.output / "feeds").glob("*.xml"))
+    assert "Le billet commenté" in feeds
+    assert "Première réaction" not in feeds and "Sophie" not in feeds
+
+
+def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
+    add_reaction(
+        blog, "billet-disparu", "2021-01-01-ana.md", "Name: Ana\nDate: 2021-01-01\n\nOui.\n"
+    )
+    with pytest.raises(BuildFailed) as failure:
+        blog.build()
+    assert any(
+        line.startswith("reactions/billet-disparu") and "billet-disparu" in line
+        for line in failure.value.problems
+    ), failure.value.problems
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("Name: Ana\nDate: hier\n\nOui.\n", "Date"),
+        ("Date: 2021-01-01 10:00\n\nOui.\n", "Name"),
+        ("Name: Ana\nDate: 2021-01-01 10:00\nStatus: publie\n\nOui.\n", "Status"),
+        (
+            b"Name: Ana\nDate: 2021-01-01 10:00\n\n" + "Oui, c'\xe9tait".encode("latin-1"),
+            "UTF-8",
+        ),
+    ],
+    ids=["date", "name", "status", "encoding"],
+)
+def test_a_bad_reaction_file_stops_the_build_naming_it(blog, text, problem):
+    path = blog.content / "reactions" / "le-billet-commente" / "2021-01-01-ana.md"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    with pytest.raises(BuildFailed) as failure:
+        blog.build()
+    (line,) = [line for line in failure.value.problems if "2021-01-01-ana.md" in line]
+    assert line.startswith("reactions/le-billet-commente/2021-01-01-ana.md: ") and problem in line
