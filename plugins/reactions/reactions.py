@@ -13,7 +13,6 @@ Reactions are not in the post's content: feeds and e-mails do not show them.
 
 import logging
 import os
-import sys
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from pelican import signals
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.reactions import REACTIONS_FOLDER, render_markdown, split_fields
+from carnet.typography import typeset_html, typeset_text
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +41,11 @@ class Reaction:
 
 
 def typeset(html, settings, plain=False):
-    """French typography through plugin french_typography, whatever it does inside: the
-    one place to change if its functions change. Without the plugin, the text as it is."""
-    plugin = sys.modules.get("french_typography")
-    if plugin is None or not setting(settings, "CARNET_TYPOGRAPHY"):
+    """French typography (carnet.typography), as on the posts; off with CARNET_TYPOGRAPHY."""
+    if not setting(settings, "CARNET_TYPOGRAPHY"):
         return html
     locale = setting(settings, "CARNET_LOCALE")
-    return plugin.typeset_text(html, locale) if plain else plugin.typeset_html(html, locale)
+    return typeset_text(html, locale) if plain else typeset_html(html, locale)
 
 
 def _parse_date(value, timezone):
