@@ -16,11 +16,20 @@ from pelican.contents import Static
 from pelican.paginator import Paginator
 
 from carnet.defaults import setting
-from carnet.i18n import _
+from carnet.i18n import N_, _
 from carnet.sources import source_name
 
 # Files written after the build, by Carnet itself: the search index (carnet/search.py).
-FOLDERS_WRITTEN_LATER = {"pagefind": "the search index (Pagefind)"}
+FOLDERS_WRITTEN_LATER = {
+    "pagefind": N_("the search index (Pagefind)"),
+    "partage": N_("the share images"),  # plugin share_cards, after the pages
+}
+# The newsletter's own small pages (plugin newsletter_archive), by their SAVE_AS setting.
+NEWSLETTER_PAGES = {
+    "CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS": N_("the newsletter's unsubscribe page"),
+    "CARNET_NEWSLETTER_PREFERENCES_SAVE_AS": N_("the newsletter's preferences page"),
+    "CARNET_NEWSLETTER_FORM_SETUP_SAVE_AS": N_("the subscribe form's set-up page"),
+}
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,8 @@ def planned_files(generators, settings):
         setting(settings, "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS"),
         Writer(_("the archive of the newsletters")),
     )
+    for name, what in NEWSLETTER_PAGES.items():
+        add(setting(settings, name), Writer(_(what)))
     for folder, what in FOLDERS_WRITTEN_LATER.items():
         add(folder + "/", Writer(_(what)))
     return planned

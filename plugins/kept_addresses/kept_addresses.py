@@ -18,6 +18,8 @@ from urllib.parse import urljoin, urlsplit
 import jinja2
 from pelican import signals
 
+from carnet.i18n import _
+
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "redirect.html"
@@ -61,10 +63,11 @@ def write_redirects(pelican_object):
             continue
         if os.path.exists(path):
             logger.warning(
-                "%s: the address emailed on %s, %s, is now another page's; it shows that page",
-                source,
-                entry["sent_at"][:10],
-                entry["url"],
+                "%s",
+                _(
+                    "{path}: the address emailed on {day}, {url}, is now another page's; "
+                    "it shows that page"
+                ).format(path=source, day=entry["sent_at"][:10], url=entry["url"]),
             )
             continue
         template = template or _template(settings)
@@ -80,10 +83,10 @@ def write_redirects(pelican_object):
                 )
             )
         logger.warning(
-            "%s: its address changed after it was emailed; %s now redirects to %s",
-            source,
-            entry["url"],
-            new_url,
+            "%s",
+            _(
+                "{path}: its address changed after it was emailed; {old} now redirects to {new}"
+            ).format(path=source, old=entry["url"], new=new_url),
         )
 
 

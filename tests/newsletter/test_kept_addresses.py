@@ -41,6 +41,7 @@ def follow(base, url):
 
 
 def publish(blog, target, env=None):
+    blog.site.speak("en")  # the messages as written in the code
     done = blog.invoke("publish", env=dict(env or {}, CARNET_DEPLOY_TARGET=str(target)))
     assert done.returncode == 0, done.stdout + done.stderr
     return done
