@@ -262,8 +262,7 @@ class ShareCards:
         if self.pool is None:
             try:
                 # Frozen, the build's objects stay shared with the forked worker (its
-                # garbage collector would otherwise copy every page it looks at), as in
-                # plugin french_typography.
+                # garbage collector would otherwise copy every page it looks at).
                 gc.freeze()
                 self.pool = ProcessPoolExecutor(_worker_count(), mp_context=_fork_context())
             except Exception:  # no worker could start (e.g. inside a daemon process)
@@ -428,14 +427,6 @@ def give_post_its_image(content):
         content.share_image = _build.for_article(content)
 
 
-def freeze_again(_generator):
-    """Plugin french_typography unfreezes the garbage collector once the posts are read;
-    while the worker runs, the objects it shares with the build stay frozen (the build
-    process's collector would otherwise copy each page of them it looks at)."""
-    if _build is not None and _build.pool is not None:
-        gc.freeze()
-
-
 def give_site_its_image(generators):
     if _build is None:
         return
@@ -460,7 +451,6 @@ def register():
     signals.initialized.connect(start)
     signals.content_object_init.connect(give_post_its_image)
     # After plugin french_typography's own receiver of the same signal.
-    signals.article_generator_pretaxonomy.connect(freeze_again)
     signals.all_generators_finalized.connect(give_site_its_image)
     # Before plugin page_reuse's own `finalized` (it removes what the build did not write).
     signals.finalized.connect(finish)
