@@ -4,12 +4,6 @@ Pelican's own settings are documented in Pelican's manual; Carnet's (CARNET_*) a
 with their defaults, in carnet/defaults.py. Production overrides live in publishconf.py.
 """
 
-import os
-import sys
-
-# Carnet's plugins import the `carnet` package that sits beside this file.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 AUTHOR = "Claire Dumas"
 SITENAME = "Carnet de coach"
 SITESUBTITLE = "Le journal d’une coach qui lance son activité"

@@ -7,15 +7,14 @@ import tempfile
 
 from invoke import Exit, task
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, ROOT)
-
-from carnet import console, newsletter  # noqa: E402
-from carnet.build import BuildFailed  # noqa: E402
+from carnet import console, newsletter
+from carnet.build import BuildFailed
 from carnet.build import build as run_build
-from carnet.deploy import DeployFailed, deploy_target  # noqa: E402
+from carnet.deploy import DeployFailed, deploy_target
 from carnet.deploy import deploy as run_deploy
-from carnet.search import SearchIndexFailed, build_index  # noqa: E402
+from carnet.search import SearchIndexFailed, build_index
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")

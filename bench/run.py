@@ -24,10 +24,9 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from bench import corpus
 
-from bench import corpus  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RESULTS = os.path.join(ROOT, "bench", "results")
 SITE_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py")
@@ -435,7 +434,7 @@ def check_targets(by_size):
         ("warm", "warm rebuild"),
         ("publish_one", "publish"),
     ):
-        for small, large in zip(sizes, sizes[1:]):
+        for small, large in zip(sizes, sizes[1:], strict=False):
             a = by_size[small].get(step, {}).get("seconds")
             b = by_size[large].get(step, {}).get("seconds")
             growth = (b / a) / (large / small) if a and b else None

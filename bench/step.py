@@ -17,11 +17,9 @@ import resource
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Carnet comes from the folder the runner starts this step in (its snapshot of the code),
-# which Python put first on sys.path; the repository only provides the benchmark.
-if ROOT not in sys.path:
-    sys.path.append(ROOT)
+# which `python -m` puts first on sys.path, before the installed (editable) package; the
+# repository, on PYTHONPATH, only provides the benchmark.
 
 
 class Unavailable(Exception):

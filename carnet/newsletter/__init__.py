@@ -15,7 +15,7 @@ Every problem is a NewsletterError whose message is one line naming the post or 
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 from carnet import console
 from carnet.defaults import setting

@@ -101,7 +101,7 @@ def check_unique_urls(generators):
     for generator in generators:
         for content in getattr(generator, "articles", []) + getattr(generator, "pages", []):
             by_url[content.save_as].append(content)
-    for save_as, contents in by_url.items():
+    for contents in by_url.values():
         if len(contents) > 1:
             names = " and ".join(sorted(_relative(c.settings, c.source_path) for c in contents))
             logger.error(

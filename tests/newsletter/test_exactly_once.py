@@ -87,7 +87,7 @@ def test_outbox_crash_at_every_write_then_publish_again(two_posts, monkeypatch):
         calls = []
         real = files.write_atomically
 
-        def crashing(path, text):
+        def crashing(path, text, calls=calls, crash_at=crash_at, real=real):
             calls.append(path)
             if len(calls) == crash_at + 1:
                 raise Crash()
