@@ -26,26 +26,59 @@ WITH_FUTURE_DATES = False
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = [
-    "content_cache",
-    "carnet_settings",
-    "content_checks",
-    "french_typography",
-    "french_categories",
-    "french_dates",
-    "plain_titles",
-    "newsletter_manifest",
-    "reading_time",
-    "neighbours",
-    "related_posts",
-    "backlinks",
-    "sitemap",
-    "newsletter_archive",
-    "site_menus",
-    "post_lists",
-    # Last: it keeps its page keys in the cache folder plugin content_cache chooses.
-    "page_reuse",
+# Carnet's plugins, in the order Pelican registers them, which is the order their handlers
+# of a same signal run in (and the order the reader classes are wrapped in: carnet/readers.py).
+# Each comes with what it needs from a plugin listed before it, and why. Plugin
+# carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
+# Signals used, per plugin: see docs/ARCHITECTURE.md.
+CARNET_PLUGINS = [
+    # Refuses an untested Pelican, checks this list, gives the build its one writer
+    # (carnet/writer.py: feeds with feedgen, page reuse).
+    ("carnet_wiring", {}),
+    # Moves CACHE_PATH into one folder per configuration (initialized): before any plugin
+    # reads CACHE_PATH.
+    ("content_cache", {}),
+    # Every CARNET_* default filled in (initialized), typos in setting names reported.
+    ("carnet_settings", {}),
+    # Bad input named, file by file (reader, then the whole site read).
+    ("content_checks", {}),
+    # French typography of titles, summaries and text (reader).
+    ("french_typography", {}),
+    # Categories spelled as CARNET_CATEGORIES says; dates in French (Babel).
+    ("french_categories", {}),
+    ("french_dates", {}),
+    # Email-only posts out of the site before anything lists them; the newsletter's
+    # manifest written after the production build.
+    ("newsletter_manifest", {}),
+    (
+        "reading_time",
+        {"french_typography": "the words counted are the typeset text's (reader wrapped after)"},
+    ),
+    # What each post points to: older/newer, related, the posts linking to it.
+    ("neighbours", {}),
+    ("related_posts", {}),
+    ("backlinks", {"content_cache": "it keeps the links of each post in CACHE_PATH"}),
+    # sitemap.xml (production) and robots.txt; the page of the letters sent.
+    ("sitemap", {}),
+    ("newsletter_archive", {}),
+    # The menus every page shows, as two short lists.
+    ("site_menus", {}),
+    # A tag's, category's and author's posts answer `post in posts` in constant time.
+    ("post_lists", {}),
+    (
+        "page_reuse",
+        {
+            "content_cache": "its page keys are valid for one configuration: they live in "
+            "the per-configuration CACHE_PATH",
+            "site_menus": "templates read category_counts and recent_articles, so that a page "
+            "does not depend on every post",
+            "neighbours": "a page's key counts the posts it points to, set before pages are written",
+            "related_posts": "a page's key counts the posts it points to, set before pages are written",
+            "backlinks": "a page's key counts the posts it points to, set before pages are written",
+        },
+    ),
 ]
+PLUGINS = [name for name, _needs in CARNET_PLUGINS]
 
 # Titles and tags are plain text: templates escape everything unless marked |safe
 # (content and summaries, which are HTML).

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from carnet.listing import listed_articles
+from carnet.pelican_private import html_before_links
 
 # Elements whose text makes up one run of prose: a sentence never crosses their edge.
 BLOCKS = {
@@ -244,7 +245,7 @@ def collect_backlinks(articles, settings):
     cache = LinkCache(settings)
     found = {}
     for source in articles:
-        for href, sentence in cache.links(source._content or ""):
+        for href, sentence in cache.links(html_before_links(source)):
             target = resolver.target(href, source)
             if target is None or target is source:
                 continue
