@@ -19,7 +19,7 @@ import json
 import os
 from datetime import datetime
 
-from carnet.newsletter import files
+from carnet import files
 from carnet.newsletter.errors import NewsletterError
 
 VERSION = 1

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from carnet.newsletter import files
+from carnet import files
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from markupsafe import Markup
 from pelican import signals
 
+from carnet import files
 from carnet.listing import listed_articles
 from carnet.pelican_private import html_before_links
 
@@ -233,10 +234,8 @@ class LinkCache:
 
     def save(self):
         if self.path and (self.parsed or len(self.current) != len(self.previous)):
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(self.path + ".tmp", "wb") as file:
-                pickle.dump(self.current, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(self.path + ".tmp", self.path)
+            data = pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL)
+            files.write_atomically(self.path, data, durable=False)
 
 
 def collect_backlinks(articles, settings):

@@ -56,6 +56,7 @@ from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 
+from carnet import files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.pelican_private import site_context
@@ -333,15 +334,9 @@ class PageReuse:
             if len(entry) == 1:  # rendered by this build: note what its file looks like
                 found = os.stat(sanitised_join(self.output_path, name))
                 entry += [found.st_size, found.st_mtime_ns]
-        os.makedirs(os.path.dirname(self.keys_path), exist_ok=True)
-        temporary = self.keys_path + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as file:
-            templates = self.templates.analysed() if self.templates else self.known_templates
-            json.dump(
-                {"output_path": self.output_path, "pages": self.current, "templates": templates},
-                file,
-            )
-        os.replace(temporary, self.keys_path)
+        templates = self.templates.analysed() if self.templates else self.known_templates
+        keys = {"output_path": self.output_path, "pages": self.current, "templates": templates}
+        files.write_atomically(self.keys_path, json.dumps(keys), durable=False)
 
     def key(self, template, localcontext, site_context):
         if self.templates is None:
@@ -449,11 +444,11 @@ def _remove_untouched(output_path, started_ns, retention, kept_paths):
     file it made, which sets their ctime), then the folders left empty; OUTPUT_RETENTION is
     left alone."""
     emptied = set()
-    for directory, folders, files in os.walk(output_path):
+    for directory, folders, names in os.walk(output_path):
         if directory == output_path:
             folders[:] = [name for name in folders if name not in retention]
-            files = [name for name in files if name not in retention]
-        for name in files:
+            names = [name for name in names if name not in retention]
+        for name in names:
             path = os.path.join(directory, name)
             if path not in kept_paths and os.lstat(path).st_ctime_ns < started_ns:
                 os.remove(path)

@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import make_site
 
-from carnet.newsletter import files
+from carnet import files
 from newsletter.conftest import Blog, mailchimp_environment
 
 TITLES = {"carnet:premier-billet": 1, "carnet:second-billet": 1}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from carnet.newsletter import files
+from carnet import files
 from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
 
