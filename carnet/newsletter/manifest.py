@@ -6,35 +6,15 @@ posts (`Newsletter: only`) are in it although the site does not show them.
 """
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 
 from carnet import files
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
+from carnet.posts import Post
+
+__all__ = ["Post", "path", "read", "write"]
 
 VERSION = 1
-
-
-@dataclass(frozen=True)
-class Post:
-    id: str  # the slug
-    source: str  # relative to content/, e.g. "posts/2021-10-05-chiffres.md"
-    title: str  # plain text (already French typography)
-    url: str  # absolute
-    date: datetime  # aware
-    summary: str  # HTML
-    content: str  # HTML, links absolute
-    author: str
-    category: str
-    tags: tuple
-    newsletter: str  # "yes", "no" or "only"
-    segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
-    image: str | None  # absolute URL of the post's image
-
-    @property
-    def email_only(self):
-        return self.newsletter == "only"
 
 
 def path(settings):
@@ -42,8 +22,8 @@ def path(settings):
 
 
 def write(settings, posts):
-    """Write the manifest for `posts` (an iterable of dicts with Post's fields, date as ISO
-    text): {"version": ..., "siteurl": ..., "posts": [...]}, one post per line.
+    """Write the manifest for `posts` (an iterable of carnet.posts.Post):
+    {"version": ..., "siteurl": ..., "posts": [...]}, one post per line.
 
     Written post by post, each post serialised when its turn comes: made as one string,
     the manifest held a copy of every post's content at once, the largest single cost in
@@ -57,7 +37,7 @@ def _pieces(settings, posts):
     yield f'{{"version": {VERSION}, "siteurl": {siteurl}, "posts": ['
     separator = "\n"
     for post in posts:
-        yield separator + json.dumps(post, ensure_ascii=False)
+        yield separator + json.dumps(post.to_json(), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 
@@ -82,10 +62,5 @@ def read(settings):
             f"{manifest_path} comes from another build (SITEURL {data.get('siteurl')!r}): "
             "emails need the production build's absolute links; run the production build first"
         )
-    posts = [_post(item) for item in data["posts"]]
+    posts = [Post.from_json(item) for item in data["posts"]]
     return sorted(posts, key=lambda post: post.date)
-
-
-def _post(item):
-    fields = dict(item, date=datetime.fromisoformat(item["date"]), tags=tuple(item["tags"]))
-    return Post(**fields)

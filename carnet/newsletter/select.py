@@ -38,7 +38,7 @@ def plan(posts, entries, *, first_run, since, now):
                     f"slug ({post.id}) went out from {entry['source']}"
                 )
             result.sent.append((post, entry))
-        elif post.newsletter == "no":
+        elif post.site_only:
             result.site_only.append(post)
         elif post.date > now:
             continue  # not out yet: a later run will send it

@@ -6,6 +6,7 @@ import pytest
 
 from carnet.build import BuildFailed
 from carnet.newsletter import manifest as newsletter_manifest
+from carnet.posts import Post
 
 
 def manifest(blog):
@@ -123,7 +124,9 @@ def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
         "image": None,
     }
     # A generator, as plugin newsletter_manifest gives it: each post is made when written.
-    newsletter_manifest.write(settings, (dict(post, id=slug) for slug in ("a", "b")))
+    newsletter_manifest.write(
+        settings, (Post.from_json(dict(post, id=slug)) for slug in ("a", "b"))
+    )
     data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert data == {
         "version": 1,
