@@ -124,7 +124,9 @@ def publish(c):
             console.fail(f"Deploy failed, no newsletter sent: {failure}")
             raise Exit(code=1) from None
         console.done(f"Deployed to {target}")
-    _newsletter(newsletter.run, result.settings, deployed=bool(target))
+    deployed = bool(target)
+    provider = _given_provider(c, result.settings, deployed)
+    _newsletter(newsletter.run, result.settings, deployed=deployed, provider=provider)
 
 
 # --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
@@ -137,6 +139,14 @@ def _newsletter(action, *args, **kwargs):
     except newsletter.NewsletterError as error:
         console.fail(f"Newsletter: {error}")
         raise Exit(code=1) from None
+
+
+def _given_provider(c, settings, deployed):
+    """The provider given through invoke's configuration (carnet.provider_factory, a
+    function of the settings and `deployed`: the benchmark counts its calls), else None:
+    the settings and the environment choose (carnet/newsletter/providers/)."""
+    make = c.config.get("carnet", {}).get("provider_factory")
+    return make(settings, deployed) if make else None
 
 
 def _production_settings():

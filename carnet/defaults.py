@@ -86,6 +86,10 @@ DEFAULTS = {
     "CARNET_NEWSLETTER_BACKOFF": 2,
     # Seconds a second `invoke publish` waits for a running one before giving up.
     "CARNET_NEWSLETTER_LOCK_WAIT": 120,
+    # str: the provider that sends ("mailchimp" or "outbox", see
+    # carnet/newsletter/providers/). Empty: Mailchimp when MAILCHIMP_API_KEY is set, else
+    # the outbox.
+    "CARNET_NEWSLETTER_PROVIDER": "",
 }
 
 

@@ -26,14 +26,16 @@ from carnet.newsletter.paths import lock_path, project_path
 __all__ = ["Status", "preview", "run", "send_test", "status"]
 
 
-def run(settings, deployed):
+def run(settings, deployed, provider=None):
     """Send every new post once; return the select.Plan that was carried out.
 
     `settings` are the production build's; `deployed` says whether the site went online
-    (Mailchimp refuses to send links to a site that did not). Raises NewsletterError.
+    (Mailchimp refuses to send links to a site that did not). `provider`: by default the
+    one providers.choose makes from the settings and the environment. Raises
+    NewsletterError.
     """
     ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
-    provider = providers.choose(settings, deployed)
+    provider = provider or providers.choose(settings, deployed)
     with lock.hold(lock_path(settings), setting(settings, "CARNET_NEWSLETTER_LOCK_WAIT")):
         # Read under the lock: a run that waited for another sees what that one sent.
         first_run = not os.path.exists(ledger_path)
@@ -72,7 +74,7 @@ class Status:
 def status(settings):
     """What the next publish would send, and what went out (reads, changes nothing)."""
     entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
-    provider = "Mailchimp" if os.environ.get("MAILCHIMP_API_KEY") else "the outbox"
+    provider = providers.provider_class(providers.chosen_name(settings)).label
     return Status(plan, entries, provider)
 
 
@@ -93,12 +95,12 @@ def preview(settings, slug=None):
     return path, email
 
 
-def send_test(settings, to, slug=None):
+def send_test(settings, to, slug=None, provider=None):
     """The provider's test send of one post to `to`, subject « [TEST] … ». Where it went."""
     post = _pick(settings, slug)
     email = _rendered(post, settings, test=True)
     # A test goes to the author, not to subscribers: it does not need a deployed site.
-    provider = providers.choose(settings, deployed=True)
+    provider = provider or providers.choose(settings, deployed=True)
     return provider.send_test(post, email, to)
 
 

@@ -17,6 +17,12 @@ from carnet.newsletter.providers import Delivery, from_name, reply_to
 
 class OutboxProvider:
     name = "outbox"
+    label = "the outbox"
+
+    @classmethod
+    def from_settings(cls, settings, deployed, environ, transport=None):
+        """The outbox writes files: no environment, no transport."""
+        return cls(settings)
 
     def __init__(self, settings):
         self.folder = project_path(settings, "CARNET_NEWSLETTER_OUTBOX")
@@ -27,9 +33,19 @@ class OutboxProvider:
         """The outbox can always write."""
 
     def deliver(self, post, email):
-        name = f"{post.date:%Y-%m-%d}-{post.id}"
+        name = self._name(post)
         self._write(name, post, email, to="undisclosed-recipients:;")
         return Delivery(campaign_id=name, sent_at=datetime.now(UTC))
+
+    def find(self, post):
+        name = self._name(post)
+        path = os.path.join(self.folder, name + ".eml")
+        if not os.path.exists(path):
+            return None
+        return Delivery(name, datetime.fromtimestamp(os.path.getmtime(path), UTC))
+
+    def status(self):
+        return f"the outbox ({os.path.basename(self.folder)}/)"
 
     def describe(self, delivery):
         where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
@@ -37,6 +53,10 @@ class OutboxProvider:
 
     def send_test(self, post, email, to):
         return self._write(f"test-{post.id}", post, email, to=to)
+
+    @staticmethod
+    def _name(post):
+        return f"{post.date:%Y-%m-%d}-{post.id}"
 
     def _write(self, name, post, email, to):
         """Write NAME.html then NAME.eml; return the .eml's path."""
