@@ -3,15 +3,16 @@
 import os
 import shutil
 import sys
-import tempfile
 
 from invoke import Exit, task
 
 from carnet import console, newsletter
-from carnet.build import BuildFailed
+from carnet.build import BuildFailed, load_settings
 from carnet.build import build as run_build
 from carnet.deploy import DeployFailed, deploy_target
 from carnet.deploy import deploy as run_deploy
+from carnet.i18n import _
+from carnet.newsletter import manifest
 from carnet.search import SearchIndexFailed, build_index
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -150,14 +151,23 @@ def _given_provider(c, settings, deployed):
 
 
 def _production_settings():
-    """Build the production site in a temporary folder (output/ is left alone): its settings."""
-    console.step("Building the production site for the newsletter…")
-    with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
-        try:
-            return run_build(PROD_SETTINGS, output_path=folder).settings
-        except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
-            raise Exit(code=1) from None
+    """The production settings, for a task that reads what the last production build left
+    (the newsletter manifest): no build here. Says when that build is older than a post or
+    a settings file."""
+    try:
+        settings = load_settings(PROD_SETTINGS)
+    except Exception as error:  # a broken settings file: one line, not a traceback
+        console.fail(_("publishconf.py: {problem}").format(problem=error))
+        raise Exit(code=1) from None
+    newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
+    if newer:
+        console.warn(
+            _(
+                "{path} changed after the last production build: the e-mails are that "
+                "build's; run `invoke preview` to see the change"
+            ).format(path=newer[0])
+        )
+    return settings
 
 
 @task(help={"slug": "the post (default: the next one to be sent, else the newest)"})

@@ -1,18 +1,21 @@
 """The manifest: every published post as the build saw it, which is all the newsletter reads.
 
-plugins/newsletter_manifest writes it at the end of each build (CARNET_NEWSLETTER_MANIFEST,
-under .carnet/); `invoke publish` reads it right after the production build. Email-only
-posts (`Newsletter: only`) are in it although the site does not show them.
+plugins/newsletter_manifest writes it at the end of each production build
+(CARNET_NEWSLETTER_MANIFEST, under .carnet/); `invoke publish` reads it right after the
+production build, and `newsletter-status`, `-preview` and `-test` read what the last one
+left (`newer_sources` says what changed since). Email-only posts (`Newsletter: only`) are in
+it although the site does not show them. Its posts are carnet.posts.Post.
 """
 
 import json
+import os
 
 from carnet import files
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.paths import project_path
+from carnet.newsletter.paths import project_folder, project_path
 from carnet.posts import Post
 
-__all__ = ["Post", "path", "read", "write"]
+__all__ = ["Post", "newer_sources", "path", "read", "write"]
 
 VERSION = 1
 
@@ -51,7 +54,7 @@ def read(settings):
     except FileNotFoundError:
         raise NewsletterError(
             f"{manifest_path} does not exist: the newsletter needs the production build "
-            "first (is plugin newsletter_manifest in PLUGINS?)"
+            "first: run `invoke preview` (is plugin newsletter_manifest in PLUGINS?)"
         ) from None
     except ValueError as error:
         raise NewsletterError(f"{manifest_path} is not valid JSON ({error}): build again") from None
@@ -64,3 +67,26 @@ def read(settings):
         )
     posts = [Post.from_json(item) for item in data["posts"]]
     return sorted(posts, key=lambda post: post.date)
+
+
+def newer_sources(settings, also=()):
+    """The files of the content folder, and of `also` (the settings files), changed since
+    the manifest was written, relative to the project folder, newest first; [] when there is
+    no manifest (read says so)."""
+    try:
+        written = os.stat(path(settings)).st_mtime_ns
+    except OSError:
+        return []
+    project = project_folder(settings)
+    newer = []
+    candidates = list(also)
+    for folder, _subfolders, names in os.walk(settings["PATH"]):
+        candidates += [os.path.join(folder, name) for name in names]
+    for candidate in candidates:
+        try:
+            changed = os.stat(candidate).st_mtime_ns
+        except OSError:
+            continue
+        if changed > written:
+            newer.append((changed, os.path.relpath(candidate, project)))
+    return [name for _changed, name in sorted(newer, reverse=True)]
