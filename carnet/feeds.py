@@ -15,7 +15,6 @@ What Carnet's feeds are, compared with Pelican's own:
 import os
 from urllib.parse import urljoin
 
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 from pelican.utils import sanitised_join, set_date_tzinfo
 
@@ -39,6 +38,10 @@ def _aware(moment, settings):
 
 def feed(posts, settings, context, feed_url, feed_title=None, feed_type="atom"):
     """A feedgen FeedGenerator for `posts` (newest first, as Pelican gives them)."""
+    # Imported here: feedgen brings lxml (5 MB), which builds without feeds (development,
+    # the warm rebuild) have no use for.
+    from feedgen.feed import FeedGenerator
+
     site_url = context.get("SITEURL", "")
     title = context["SITENAME"] + (" - " + feed_title if feed_title else "")
     generator = FeedGenerator()

@@ -10,7 +10,7 @@ CODE = """
 import json, sys
 from carnet.build import build
 build(sys.argv[1], output_path=sys.argv[2])
-print(json.dumps(sorted(name for name in sys.modules if name.startswith("carnet"))))
+print(json.dumps(sorted(name for name in sys.modules if name.startswith(("carnet", "lxml")))))
 """
 
 SENDING = {
@@ -38,3 +38,17 @@ def test_a_production_build_loads_no_sending_code(site):
     # ...and loaded none of the modules that send.
     assert not loaded & SENDING, sorted(loaded & SENDING)
     assert not {name for name in loaded if name.startswith("carnet.newsletter.providers")}
+
+
+def test_a_development_build_loads_no_xml_library(site):
+    """No feeds in development: feedgen and its lxml (5 MB) stay out of the build."""
+    site.add_post("a.md", text=post_text(title="Un article", category="Journal intime"))
+    done = subprocess.run(
+        [sys.executable, "-c", CODE, site.settings_file(production=False), str(site.output)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "carnet.feeds" in loaded and "lxml" not in loaded
