@@ -28,15 +28,14 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Carnet's plugins, in the order Pelican registers them, which is the order their handlers
 # of a same signal run in (and the order the reader classes are wrapped in: carnet/readers.py).
-# Each comes with what it needs from a plugin listed before it, and why. Plugin
+# Each comes with what it needs from a plugin listed before it, and why; a third item, when
+# there is one, is the plugins it must come after when they are listed (order only). Plugin
 # carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
-# Signals used, per plugin: see docs/ARCHITECTURE.md.
 CARNET_PLUGINS = [
     # Refuses an untested Pelican, checks this list, gives the build its one writer
     # (carnet/writer.py: feeds with feedgen, page reuse).
     ("carnet_wiring", {}),
-    # Moves CACHE_PATH into one folder per configuration (initialized): before any plugin
-    # reads CACHE_PATH.
+    # Moves CACHE_PATH into one folder per configuration (initialized).
     ("content_cache", {}),
     # Every CARNET_* default filled in (initialized), typos in setting names reported.
     ("carnet_settings", {}),
@@ -47,38 +46,40 @@ CARNET_PLUGINS = [
     # Categories spelled as CARNET_CATEGORIES says; dates in French (Babel).
     ("french_categories", {}),
     ("french_dates", {}),
-    # Email-only posts out of the site before anything lists them; the newsletter's
-    # manifest written after the production build.
+    # E-mail-only posts out of the site before anything lists them (pretaxonomy); the
+    # newsletter's manifest written after a production build.
     ("newsletter_manifest", {}),
+    # Words counted when a post is read (reader), minutes set on each article.
     (
         "reading_time",
-        {"french_typography": "the words counted are the typeset text's (reader wrapped after)"},
+        {},
+        {
+            "french_typography": "its reader wraps typography's: the words counted are the typeset text's"
+        },
     ),
     # What each post points to: older/newer, related, the posts linking to it.
     ("neighbours", {}),
     ("related_posts", {}),
-    ("backlinks", {"content_cache": "it keeps the links of each post in CACHE_PATH"}),
+    ("backlinks", {}),
     # sitemap.xml (production) and robots.txt; the page of the letters sent.
     ("sitemap", {}),
     ("newsletter_archive", {}),
-    # The menus every page shows, as two short lists.
+    # The menus every page shows, as two short lists (the theme reads them).
     ("site_menus", {}),
     # A tag's, category's and author's posts answer `post in posts` in constant time.
     ("post_lists", {}),
+    # Development builds: pages whose key is unchanged are neither rendered nor written.
     (
         "page_reuse",
         {
-            "content_cache": "its page keys are valid for one configuration: they live in "
-            "the per-configuration CACHE_PATH",
+            "content_cache": "its page keys hold for one configuration only: it reads CACHE_PATH "
+            "at initialized, once content_cache has made it the configuration's folder",
             "site_menus": "templates read category_counts and recent_articles, so that a page "
-            "does not depend on every post",
-            "neighbours": "a page's key counts the posts it points to, set before pages are written",
-            "related_posts": "a page's key counts the posts it points to, set before pages are written",
-            "backlinks": "a page's key counts the posts it points to, set before pages are written",
+            "does not depend on every post (else every edit renders every page again)",
         },
     ),
 ]
-PLUGINS = [name for name, _needs in CARNET_PLUGINS]
+PLUGINS = [plugin[0] for plugin in CARNET_PLUGINS]
 
 # Titles and tags are plain text: templates escape everything unless marked |safe
 # (content and summaries, which are HTML).

@@ -21,8 +21,9 @@ DEFAULTS = {
     # Render again only the pages whose template or content changed since the last build
     # (plugin page_reuse); the others are kept as they are. publishconf.py turns it off.
     "CARNET_PAGE_REUSE": True,
-    # list of (plugin name, {plugin it needs before it: why}): what each plugin of PLUGINS
-    # needs from another; plugin carnet_wiring checks PLUGINS against it (pelicanconf.py).
+    # list of (plugin name, {plugin it needs before it: why}[, {plugin it comes after when
+    # listed: why}]): what each plugin of PLUGINS needs from another; plugin carnet_wiring
+    # checks PLUGINS against it (pelicanconf.py).
     "CARNET_PLUGINS": [],
     # Where `invoke publish` deploys: a local folder or an rsync destination
     # (user@host:path). The environment variable CARNET_DEPLOY_TARGET wins over it.

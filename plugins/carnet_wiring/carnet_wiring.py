@@ -21,11 +21,14 @@ class WiringError(Exception):
 
 def problems(plugins, declared):
     """One line per need that `plugins` (PLUGINS, in order) does not meet. `declared`:
-    CARNET_PLUGINS, [(plugin, {needed plugin: why})]."""
-    needs = dict(declared)
+    CARNET_PLUGINS, [(plugin, {needed plugin: why}, optionally {plugin it comes after: why})]."""
     found = []
-    for position, name in enumerate(plugins):
-        for needed, why in needs.get(name, {}).items():
+    for entry in declared:
+        name, needs, after = entry[0], entry[1], (entry[2] if len(entry) > 2 else {})
+        if name not in plugins:
+            continue
+        position = plugins.index(name)
+        for needed, why in needs.items():
             if needed not in plugins:
                 message = _("PLUGINS: {plugin} needs {needed}, which is not listed ({why})")
             elif plugins.index(needed) > position:
@@ -33,6 +36,10 @@ def problems(plugins, declared):
             else:
                 continue
             found.append(message.format(plugin=name, needed=needed, why=why))
+        for earlier, why in after.items():
+            if earlier in plugins and plugins.index(earlier) > position:
+                message = _("PLUGINS: {plugin} must come after {needed} ({why})")
+                found.append(message.format(plugin=name, needed=earlier, why=why))
     return found
 
 

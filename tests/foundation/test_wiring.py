@@ -29,11 +29,21 @@ def test_a_plugin_listed_before_what_it_needs_stops_the_build(site):
     plugins = plugins_of(site)
     plugins.remove("content_cache")
     plugins.append("content_cache")
+    plugins.remove("reading_time")
+    plugins.insert(plugins.index("french_typography"), "reading_time")
     with pytest.raises(BuildFailed) as failure:
         site.build(production=False, PLUGINS=plugins)
     problems = "\n".join(failure.value.problems)
-    assert "backlinks needs content_cache listed before it" in problems
     assert "page_reuse needs content_cache listed before it" in problems
+    assert "reading_time must come after french_typography" in problems
+
+
+def test_an_order_only_plugin_may_be_left_out(site):
+    """reading_time comes after french_typography when both are listed; alone, it works."""
+    site.add_post("a.md", title="Un article", body="Un texte de cinq mots.")
+    plugins = [name for name in plugins_of(site) if name != "french_typography"]
+    site.build(production=False, PLUGINS=plugins)
+    assert (site.output / "index.html").exists()
 
 
 def test_the_sample_wiring_meets_every_need(site):
