@@ -37,18 +37,38 @@ CARNET_PLUGINS = [
     ("carnet_wiring", {}),
     # Moves CACHE_PATH into one folder per configuration (initialized).
     ("content_cache", {}),
+    # YAML front matter (--- / title: … / ---) read as metadata: replaces Pelican's Markdown
+    # reader at readers_init, so the plugins that wrap the readers come after it.
+    ("pelican.plugins.yaml_metadata", {}),
     # Every CARNET_* default filled in (initialized), typos in setting names reported.
     ("carnet_settings", {}),
-    # Bad input named, file by file (reader, then the whole site read).
-    ("content_checks", {}),
+    # Bad input named, file by file (reader, then the whole site read, before writing).
+    (
+        "content_checks",
+        {},
+        {
+            "pelican.plugins.yaml_metadata": "its reader wraps the Markdown reader the YAML "
+            "plugin installs (readers_init): listed after it, YAML posts would go unchecked"
+        },
+    ),
     # French typography of titles, summaries and text (reader).
-    ("french_typography", {}),
+    (
+        "french_typography",
+        {},
+        {
+            "pelican.plugins.yaml_metadata": "its reader wraps the Markdown reader the YAML "
+            "plugin installs (readers_init): listed after it, YAML posts would not be typeset"
+        },
+    ),
     # Categories spelled as CARNET_CATEGORIES says; dates in French (Babel).
     ("french_categories", {}),
     ("french_dates", {}),
     # E-mail-only posts out of the site before anything lists them (pretaxonomy); the
     # newsletter's manifest written after a production build.
     ("newsletter_manifest", {}),
+    # Production builds, once the site is written (finalized): a redirect page at each
+    # e-mailed address a post no longer has (the ledger's addresses); needs no other plugin.
+    ("kept_addresses", {}),
     # Words counted when a post is read (reader), minutes set on each article.
     (
         "reading_time",
@@ -57,6 +77,9 @@ CARNET_PLUGINS = [
             "french_typography": "its reader wraps typography's: the words counted are the typeset text's"
         },
     ),
+    # Automatic summaries end after a sentence or a whole word (carnet/summaries.py, put in
+    # place when the plugin is registered, through carnet/pelican_private.py).
+    ("summaries", {}),
     # What each post points to: older/newer, related, the posts linking to it.
     ("neighbours", {}),
     ("related_posts", {}),
@@ -173,6 +196,9 @@ CARNET_AUTHORS = {
 # MAILCHIMP_LIST_ID are set in the environment (never here), else into outbox/.
 CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas · Carnet de coach"
 CARNET_NEWSLETTER_REPLY_TO = "bonjour@carnet-de-coach.fr"
+# The postal address every newsletter shows (the outbox writes it; Mailchimp uses the
+# audience's own).
+CARNET_NEWSLETTER_POSTAL_ADDRESS = "Claire Dumas\n12 rue des Coquelicots\n44000 Nantes"
 # The subscribe form (Mailchimp → Audience → Signup forms → Embedded forms): the form's
 # action URL and its hidden anti-robot field's name. Empty: the site says it is not open.
 CARNET_NEWSLETTER_FORM_URL = ""
@@ -180,5 +206,5 @@ CARNET_NEWSLETTER_FORM_HONEYPOT = ""
 # Sub-audiences for `Newsletter-Segment: NAME`, e.g. readers who asked for private emails:
 # CARNET_NEWSLETTER_SEGMENTS = {
 #     "emails-prives": {"interest_category_id": "abc123", "interest_ids": ["def456"],
-#                       "label": "les emails privés"},
+#                       "label": "les e-mails privés"},
 # }

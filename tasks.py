@@ -1,5 +1,6 @@
 """Carnet's tasks: `invoke --list` shows them, `invoke --help TASK` explains one."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -7,13 +8,14 @@ import sys
 from invoke import Exit, task
 
 from carnet import console, newsletter
-from carnet.build import BuildFailed, load_settings
+from carnet import publish as publishing
+from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
-from carnet.deploy import DeployFailed, deploy_target
-from carnet.deploy import deploy as run_deploy
-from carnet.i18n import _
-from carnet.newsletter import manifest
+from carnet.i18n import _, site_language, use_language
+from carnet.newsletter import ledger, manifest
+from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
+from carnet.settings_check import SettingError, check_settings
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
@@ -22,28 +24,87 @@ PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
 PORT = int(os.environ.get("CARNET_PORT", "8000"))
 
+# Carnet speaks the site's language from the first line it prints.
+use_language(site_language(DEV_SETTINGS))
 
-def _build(settings_file, what):
-    console.step(f"Building the {what} site…")
+
+STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
+
+
+def _checked_settings(settings_file, publish=False):
+    """The settings, every one checked before anything is built; one line and exit 1 if not."""
+    settings = load_settings(settings_file)
+    _check(settings, settings_file, publish)
+    return settings
+
+
+def _check(settings, settings_file, publish=False):
     try:
-        result = run_build(settings_file, output_path=OUTPUT)
-    except BuildFailed as failure:
-        console.problems("The build failed, nothing was published:", failure.problems)
+        check_settings(
+            settings, settings_file, production=settings_file == PROD_SETTINGS, publish=publish
+        )
+    except SettingError as error:
+        console.fail(str(error))
         raise Exit(code=1) from None
-    console.done(f"Site built in {os.path.relpath(result.output_path, ROOT)}/")
+
+
+def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
+    if not checked:
+        _checked_settings(settings_file)
+    console.step(
+        _("Building the development site…")
+        if what == "development"
+        else _("Building the production site…")
+    )
+    try:
+        result = run_build(
+            settings_file, output_path=output_path, overrides=overrides, strict=strict
+        )
+    except BuildFailed as failure:
+        headline = (
+            _("The build has warnings and --strict makes them errors, nothing was published:")
+            if failure.strict
+            else _("The build failed, nothing was published:")
+        )
+        console.problems(headline, failure.problems)
+        for warning in failure.warnings:
+            console.warn(warning)
+        raise Exit(code=1) from None
+    for warning in result.warnings:
+        console.warn(warning)
+    console.done(
+        _("Site built in {folder}/").format(folder=os.path.relpath(result.output_path, ROOT))
+    )
     return result
 
 
 def _index_for_search(result):
-    console.step("Indexing the site for search (Pagefind, French)…")
+    console.step(_("Indexing the site for search (Pagefind)…"))
     try:
         pages = build_index(result.output_path, result.settings)
     except SearchIndexFailed as failure:
         # publish stops here too: a site whose search is broken is not deployed.
-        console.fail(f"Search indexing failed: {failure}")
+        console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
     where = os.path.relpath(result.output_path, ROOT)
-    console.done(f"Search index of {pages} pages written in {where}/pagefind/")
+    console.done(
+        _("Search index of {count} pages written in {folder}/pagefind/").format(
+            count=pages, folder=where
+        )
+    )
+
+
+def _index_when_stale():
+    """Index output/ for search when its index is missing or older than the site: the
+    development build (and livereload) leave none, and a search page without one is broken."""
+    entry = os.path.join(OUTPUT, "pagefind", "pagefind-entry.json")
+    home = os.path.join(OUTPUT, "index.html")
+    if os.path.exists(entry) and not (
+        os.path.exists(home) and os.path.getmtime(home) > os.path.getmtime(entry)
+    ):
+        return
+    settings = load_settings(DEV_SETTINGS, output_path=OUTPUT)
+    _index_for_search(BuildResult(settings, OUTPUT))
 
 
 @task
@@ -51,13 +112,16 @@ def clean(c):
     """Delete output/ and Carnet's build cache."""
     for path in (OUTPUT, os.path.join(ROOT, ".carnet", "cache")):
         shutil.rmtree(path, ignore_errors=True)
-    console.done("Removed output/ and .carnet/cache/")
+    console.done(_("Removed output/ and .carnet/cache/"))
 
 
-@task
-def build(c):
-    """Build the development site into output/ (relative URLs, no feeds)."""
-    _build(DEV_SETTINGS, "development")
+@task(help=STRICT_HELP)
+def build(c, strict=False):
+    """Build the development site into output/ (relative URLs, no feeds, no search index)."""
+    _build(DEV_SETTINGS, "development", strict)
+    console.step(
+        _("No search index in a development build: `invoke serve` indexes the site it serves")
+    )
 
 
 @task(clean, build)
@@ -68,13 +132,16 @@ def rebuild(c):
 @task
 def serve(c, port=PORT):
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+    from carnet.serve import site_server
 
     if not os.path.isdir(OUTPUT):
-        console.fail("output/ does not exist yet: run `invoke build` first")
+        console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
-    server = RootedHTTPServer(OUTPUT, ("127.0.0.1", int(port)), ComplexHTTPRequestHandler)
-    console.done(f"Serving output/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    _index_when_stale()
+    server = site_server(OUTPUT, int(port))
+    console.done(
+        _("Serving output/ on {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{port}/")
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -88,46 +155,77 @@ def livereload(c):
 
     _build(DEV_SETTINGS, "development")
     watched = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins", "pelicanconf.py")]
-    console.step("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)")
+    console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
     for _changes in watchfiles.watch(*watched):
         try:
             run_build(DEV_SETTINGS, output_path=OUTPUT)
-            console.done("Rebuilt")
+            console.done(_("Rebuilt"))
         except BuildFailed as failure:
-            console.problems("The build failed:", failure.problems)
+            console.problems(_("The build failed:"), failure.problems)
 
 
 regenerate = livereload
 
 
-@task
-def preview(c):
+@task(help=STRICT_HELP)
+def preview(c, strict=False):
     """Build the production site into output/ (absolute URLs, feeds, search index)."""
-    _index_for_search(_build(PROD_SETTINGS, "production"))
+    _index_for_search(_build(PROD_SETTINGS, "production", strict))
 
 
-@task
-def publish(c):
-    """Production build, then deploy, then send each new post as a newsletter."""
-    result = _build(PROD_SETTINGS, "production")
-    _index_for_search(result)
-    target = deploy_target(result.settings)
-    if not target:
-        console.warn(
-            "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-            "stays in output/."
-        )
-    else:
-        console.step(f"Deploying to {target}…")
+@task(help=STRICT_HELP)
+def publish(c, strict=False):
+    """Production build, then deploy, then send each new post as a newsletter (one at a time)."""
+    settings = _checked_settings(PROD_SETTINGS, publish=True)
+    try:
+        target = publishing.checked_target(settings, ROOT)
+        with (
+            publishing.one_at_a_time(settings, ROOT),
+            publishing.private_folder(settings, ROOT) as run,
+        ):
+
+            def build_and_put_online(after_newsletter=False):
+                result = _build(
+                    PROD_SETTINGS, "production", strict, run.site, run.overrides, checked=True
+                )
+                _index_for_search(result)
+                deployed = publishing.put_online(
+                    result.output_path, target, ROOT, after_newsletter=after_newsletter
+                )
+                return result, deployed
+
+            result, deployed = build_and_put_online()
+            provider = _given_provider(c, result.settings, deployed)
+            with _letters_page_kept_current(result.settings, build_and_put_online):
+                _newsletter(newsletter.run, result.settings, deployed=deployed, provider=provider)
+    except publishing.Stopped:
+        raise Exit(code=1) from None
+
+
+@contextlib.contextmanager
+def _letters_page_kept_current(settings, build_and_put_online):
+    """After the newsletter, build, index and deploy the site again if letters went out
+    (even when a later one failed): the letters page is rendered from the ledger, which
+    the newsletter writes after the first build."""
+    ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+
+    def letters():
         try:
-            run_deploy(result.output_path, target)
-        except DeployFailed as failure:
-            console.fail(f"Deploy failed, no newsletter sent: {failure}")
-            raise Exit(code=1) from None
-        console.done(f"Deployed to {target}")
-    deployed = bool(target)
-    provider = _given_provider(c, result.settings, deployed)
-    _newsletter(newsletter.run, result.settings, deployed=deployed, provider=provider)
+            return {
+                key
+                for key, entry in ledger.load(ledger_path).items()
+                if entry["provider"] != "baseline"
+            }
+        except ledger.LedgerError:
+            return set()  # the newsletter itself says what is wrong with it
+
+    before = letters()
+    try:
+        yield
+    finally:
+        if letters() != before:
+            console.step(_("Updating the letters page with the letters just sent…"))
+            build_and_put_online(after_newsletter=True)
 
 
 # --- Newsletter (the logic is in carnet/newsletter/) -----------------------------------------
@@ -138,7 +236,7 @@ def _newsletter(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except newsletter.NewsletterError as error:
-        console.fail(f"Newsletter: {error}")
+        console.fail(_("Newsletter: {problem}").format(problem=error))
         raise Exit(code=1) from None
 
 
@@ -151,14 +249,15 @@ def _given_provider(c, settings, deployed):
 
 
 def _production_settings():
-    """The production settings, for a task that reads what the last production build left
-    (the newsletter manifest): no build here. Says when that build is older than a post or
-    a settings file."""
+    """The production settings, checked, for a task that reads what the last production
+    build left (the newsletter manifest): no build here. Says when that build is older than
+    a post or a settings file."""
     try:
         settings = load_settings(PROD_SETTINGS)
     except Exception as error:  # a broken settings file: one line, not a traceback
         console.fail(_("publishconf.py: {problem}").format(problem=error))
         raise Exit(code=1) from None
+    _check(settings, PROD_SETTINGS)
     newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
     if newer:
         console.warn(
@@ -175,7 +274,9 @@ def newsletter_preview(c, slug=""):
     """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
     path, email = _newsletter(newsletter.preview, _production_settings(), slug)
     console.done(
-        f"{os.path.relpath(path, ROOT)} ({email.size / 1024:.1f} KB of HTML), subject « {email.subject} »"
+        _("{path} ({size:.1f} KB of HTML), subject « {subject} »").format(
+            path=os.path.relpath(path, ROOT), size=email.size / 1024, subject=email.subject
+        )
     )
 
 
@@ -188,7 +289,7 @@ def newsletter_preview(c, slug=""):
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
     where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
-    console.done(f"Test email sent: {where}")
+    console.done(_("Test e-mail sent: {where}").format(where=where))
 
 
 @task
@@ -197,25 +298,42 @@ def newsletter_status(c):
     report = _newsletter(newsletter.status, _production_settings())
     plan = report.plan
     if plan.new:
-        console.step(f"The next publish sends {len(plan.new)} post(s) through {report.provider}:")
+        console.step(
+            _("The next publish sends {count} post(s) through {provider}:").format(
+                count=len(plan.new), provider=report.provider
+            )
+        )
         for post in plan.new:
             console.step(f"  {post.date:%Y-%m-%d} « {post.title} » ({post.source})")
     else:
-        console.done("The next publish sends nothing: no new post")
+        console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:
         console.step(
-            f"It records {len(plan.baseline)} older post(s) as already sent, without emailing them"
+            _("It records {count} older post(s) as already sent, without e-mailing them").format(
+                count=len(plan.baseline)
+            )
         )
     if plan.site_only:
-        console.step(f"{len(plan.site_only)} post(s) are site-only (Newsletter: no)")
+        console.step(
+            _("{count} post(s) are site-only (Newsletter: no)").format(count=len(plan.site_only))
+        )
     sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
     counted = [entry for entry in sent if entry["provider"] == "baseline"]
     if counted:
-        console.step(f"{len(counted)} post(s) were counted as sent when the newsletter started")
+        console.step(
+            _("{count} post(s) were counted as sent when the newsletter started").format(
+                count=len(counted)
+            )
+        )
     for entry in sent:
         if entry["provider"] != "baseline":
             console.step(
-                f"Sent {entry['sent_at']} « {entry['title']} » via {entry['provider']} ({entry['campaign_id']})"
+                _("Sent {sent_at} « {title} » via {provider} ({campaign})").format(
+                    sent_at=entry["sent_at"],
+                    title=entry["title"],
+                    provider=entry["provider"],
+                    campaign=entry["campaign_id"],
+                )
             )
 
 

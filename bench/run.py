@@ -156,6 +156,9 @@ def make_site(folder, code, content_from=None, count=0, seed=0):
     os.makedirs(folder)
     for name in SITE_FILES:
         shutil.copy(os.path.join(code, name), folder)
+    # The corpus files its posts under more categories than the sample site lists.
+    with open(os.path.join(folder, "pelicanconf.py"), "a", encoding="utf-8") as conf:
+        conf.write(f"\nCARNET_CATEGORIES = {corpus.CATEGORIES!r}\n")
     for name in SITE_LINKS:
         os.symlink(os.path.join(code, name), os.path.join(folder, name))
     content = os.path.join(folder, "content")

@@ -12,14 +12,22 @@ import sys
 from dataclasses import dataclass, field
 
 from pelican import Pelican
+from pelican.contents import Content
 from pelican.settings import load_source, read_settings
+
+from carnet.i18n import N_, _
+from carnet.pelican_private import forget_logged_warnings
+from carnet.sources import project_folder, source_name
 
 
 class BuildFailed(Exception):
-    """The build logged errors; `problems` has one line per error."""
+    """The build logged errors; `problems` has one line per error. strict: the problems
+    are warnings, made errors by a strict build."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, strict=False, warnings=()):
         self.problems = problems
+        self.strict = strict
+        self.warnings = list(warnings)
         super().__init__("\n".join(problems))
 
 
@@ -32,10 +40,9 @@ class BuildResult:
 
 def _describe_exception(exc):
     if isinstance(exc, UnicodeDecodeError):
-        return (
-            f"is not valid UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-            f"{exc.start}); save it as UTF-8"
-        )
+        return _(
+            "is not valid UTF-8 text (byte 0x{byte:02x} at offset {offset}); save it as UTF-8"
+        ).format(byte=exc.object[exc.start], offset=exc.start)
     return str(exc) or exc.__class__.__name__
 
 
@@ -44,7 +51,7 @@ _PELICAN_PHRASES = [
     (re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S), "{path}: {problem}"),
     (
         re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
-        "{path}: the image {image} has no alt text (describe it for readers who cannot see it)",
+        N_("{path}: the image {image} has no alt text (describe it for readers who cannot see it)"),
     ),
     (
         re.compile(
@@ -52,30 +59,62 @@ _PELICAN_PHRASES = [
             r" \(Not in (?P<known>.*)\)$",
             re.S,
         ),
-        "{path}: Unknown status {status} (use one of {known})",
+        N_("{path}: Unknown status {status} (use one of {known})"),
     ),
 ]
 
 
-def _file_first(message):
+def _file_first(message, settings):
     for pattern, template in _PELICAN_PHRASES:
         match = pattern.match(message)
         if match:
-            return template.format(**match.groupdict())
+            fields = match.groupdict()
+            fields["path"] = source_name(settings, fields["path"])
+            return _(template).format(**fields)
     return message
+
+
+def _source_of_failure(exc, settings):
+    """The post, page or output file being handled when `exc` was raised, if any.
+
+    A crash in a template, the writer or a plugin comes from deep inside Pelican; the
+    frames of its traceback still hold the post it was working on (a generator's
+    `article`, the writer's `name`)."""
+    frames = []
+    trace = exc.__traceback__
+    while trace is not None:
+        frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    output_file = None
+    for frame in reversed(frames):
+        local = frame.f_locals
+        candidates = [local.get(name) for name in ("article", "page", "content")]
+        kwargs = local.get("kwargs")
+        if isinstance(kwargs, dict):
+            candidates += [kwargs.get("article"), kwargs.get("page")]
+        for value in candidates:
+            if isinstance(value, Content) and getattr(value, "source_path", None):
+                return source_name(settings, value.source_path)
+        if output_file is None and frame.f_code.co_name == "write_file":
+            output_file = local.get("name")
+    if output_file:
+        return _("output/{name}").format(name=output_file)
+    return None
 
 
 class _ProblemCollector(logging.Handler):
     """Keeps every ERROR and WARNING record as one plain sentence."""
 
-    def __init__(self, content_path):
+    def __init__(self, settings):
         super().__init__(level=logging.WARNING)
-        self.content_path = content_path
+        self.settings = settings
+        self.project = project_folder(settings)
         self.errors = []
         self.warnings = []
 
     def _relative(self, text):
-        return _file_first(text.replace(self.content_path + os.sep, "").replace("./", "", 1))
+        text = _file_first(text, self.settings)
+        return text.replace(self.project + os.sep, "").removeprefix("./")
 
     def _add_error(self, message):
         # One line per file: Pelican reports a post without a title twice (the second
@@ -92,9 +131,9 @@ class _ProblemCollector(logging.Handler):
             current = sys.exc_info()[1]
             if message.startswith("Could not process") and current is not None:
                 path = message.removeprefix("Could not process").strip()
-                message = f"{path}: {_describe_exception(current)}"
+                message = f"{source_name(self.settings, path)}: {_describe_exception(current)}"
             self._add_error(self._relative(message))
-        else:
+        elif not any(line == self._relative(message) for line in self.warnings[-1:]):
             self.warnings.append(self._relative(message))
 
 
@@ -116,10 +155,13 @@ def load_settings(settings_file, output_path=None, overrides=None):
     return read_settings(settings_file, override=override)
 
 
-def build(settings_file, output_path=None, overrides=None):
-    """Build the site; raise BuildFailed naming each bad file, else return a BuildResult."""
+def build(settings_file, output_path=None, overrides=None, strict=False):
+    """Build the site; raise BuildFailed naming each bad file, else return a BuildResult.
+
+    strict: every warning is an error too (BuildFailed.strict says so)."""
     settings = load_settings(settings_file, output_path, overrides)
-    collector = _ProblemCollector(settings["PATH"])
+    forget_logged_warnings()
+    collector = _ProblemCollector(settings)
     # The root logger: plugins loaded from PLUGIN_PATHS log under their own module names.
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
@@ -129,9 +171,16 @@ def build(settings_file, output_path=None, overrides=None):
         # After a reported problem, a crash is most often its consequence (Pelican copying
         # a missing image a post links to): the problem itself is the useful line.
         if not collector.errors:
-            collector.errors.append(f"the build stopped: {_describe_exception(exc)}")
+            where = _source_of_failure(exc, settings)
+            problem = _describe_exception(exc).replace(collector.project + os.sep, "")
+            if where:
+                collector.errors.append(f"{where}: {problem}")
+            else:
+                collector.errors.append(_("the build stopped: {problem}").format(problem=problem))
     finally:
         root_logger.removeHandler(collector)
     if collector.errors:
-        raise BuildFailed(collector.errors)
+        raise BuildFailed(collector.errors, warnings=collector.warnings)
+    if strict and collector.warnings:
+        raise BuildFailed(collector.warnings, strict=True)
     return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings)

@@ -1,12 +1,69 @@
-"""Copy the built site to its target: a local folder, or an rsync destination."""
+"""Put the built site online: a local folder, or an rsync destination.
 
+The target is checked before anything is built (`check_target`), and a local deploy is
+all or nothing (`deploy`): the new site is copied into a release folder of its own, then
+one atomic rename of a symbolic link switches readers from the old site to the new one.
+Where that link lives depends on whether the target's parent folder is writable:
+
+- parent writable (the usual case): TARGET itself is the link, to
+  TARGET.carnet-releases/RELEASE/; the web server serves TARGET as before.
+- parent not writable (a coach's /var/www/carnet inside a root-owned /var/www): the
+  releases are kept inside the target, TARGET/.carnet-releases/RELEASE/, and the link is
+  TARGET/current; the web server must serve TARGET/current (said on every deploy).
+
+Every folder Carnet deploys to gets a marker file, MARKER: a folder that exists, is not
+empty and has no marker is somebody else's, and is never written to. Carnet removes only
+releases it made (the current one and the one before it are kept).
+
+An rsync target (`[user@]host:path`) is given to rsync after `--`, with --protect-args, so
+that it is never read as an option; --delay-updates puts every changed file in place at
+the end of the transfer, so readers see a mixed site only for that short moment.
+"""
+
+import ctypes
+import ctypes.util
+import fnmatch
 import os
+import re
 import shutil
 import subprocess
+import time
+from dataclasses import dataclass
+
+from carnet.i18n import _
+
+MARKER = ".carnet-deploy"
+MARKER_TEXT = "This folder is written by Carnet's `invoke publish`.\n"
+RELEASES = ".carnet-releases"  # TARGET.carnet-releases/ beside, or TARGET/.carnet-releases/
+CURRENT = "current"
+KEEP_RELEASES = 2
+# [user@]host:path; the host is a name or an address, never an option.
+REMOTE = re.compile(
+    r"(?:(?P<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<path>.+)"
+)
+# Carnet's own folders in the project: never a deploy target.
+PROJECT_FOLDERS = ("content", "theme", "plugins", "carnet", "output", ".carnet", ".git")
+
+
+class DeployRefused(Exception):
+    """The target is not a place Carnet may deploy to; str() says why and what to do."""
 
 
 class DeployFailed(Exception):
-    pass
+    """The deploy did not go through; the old site is still the one online."""
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str  # as the coach wrote it
+    remote: bool
+    path: str  # absolute, for a local target
+    inside: bool = False  # releases inside the target, served from TARGET/current
+
+    @property
+    def served(self):
+        """The folder the web server must serve."""
+        return os.path.join(self.path, CURRENT) if self.inside else self.path or self.text
 
 
 def deploy_target(settings):
@@ -22,41 +79,333 @@ def is_remote(target):
     return ":" in head and len(head.split(":", 1)[0]) > 1
 
 
+# --- the checks, before anything is built ------------------------------------------------
+
+
+def check_target(text, project):
+    """The Target that `text` names, or DeployRefused saying why it may not be used."""
+    if text != text.strip() or not text:
+        raise DeployRefused(
+            _('"{target}" starts or ends with a space; write the target without them').format(
+                target=text
+            )
+        )
+    if text.startswith("-"):
+        raise DeployRefused(
+            _(
+                "{target} starts with « - », so rsync would read it as an option; put ssh "
+                "options (a port, a key) in ~/.ssh/config under a Host name and write "
+                "CARNET_DEPLOY_TARGET as host:/path"
+            ).format(target=text)
+        )
+    if is_remote(text):
+        return _remote_target(text)
+    return _local_target(text, os.path.realpath(project))
+
+
+def _remote_target(text):
+    match = REMOTE.fullmatch(text)
+    if not match or match["path"].startswith("-") or "::" in text:
+        raise DeployRefused(
+            _(
+                "{target} is not an rsync destination of the form [user@]host:path "
+                "(for example claire@carnet-de-coach.fr:/var/www/carnet)"
+            ).format(target=text)
+        )
+    return Target(text, remote=True, path="")
+
+
+def _local_target(text, project):
+    path = os.path.abspath(os.path.join(project, os.path.expanduser(text)))
+    # Folders above it may be links (to the project, to home): judge where it really is.
+    # Its own last part may be Carnet's link to a release, judged as itself below.
+    real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+    problem = _forbidden(path, project) or _forbidden(real, project)
+    if problem:
+        raise DeployRefused(problem.format(target=text))
+    if os.path.islink(path):
+        if not _is_our_link(path):
+            raise DeployRefused(
+                _(
+                    "{target} is a symbolic link Carnet did not make; set "
+                    "CARNET_DEPLOY_TARGET to the folder itself"
+                ).format(target=text)
+            )
+        return Target(text, remote=False, path=path)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise DeployRefused(
+            _("{target} is a file, not a folder; choose a folder to deploy to").format(target=text)
+        )
+    if os.path.isdir(path) and not _ours_or_empty(path):
+        raise DeployRefused(
+            _(
+                "{target} is not empty and was not made by Carnet (it has no {marker} "
+                "file); nothing in it was touched. Choose an empty or new folder"
+            ).format(target=text, marker=MARKER)
+        )
+    inside = os.path.islink(os.path.join(path, CURRENT)) or not _writable(os.path.dirname(path))
+    if inside and not os.path.isdir(path):
+        raise DeployRefused(
+            _(
+                "{target} does not exist and its folder {parent} is not writable: ask for "
+                "{target} to be created for you, then publish again"
+            ).format(target=text, parent=os.path.dirname(path))
+        )
+    if inside and not _inside_layout_or_empty(path):
+        raise DeployRefused(
+            _(
+                "{target} holds an earlier Carnet deploy and its folder {parent} is not "
+                "writable, so it cannot be switched atomically; empty it, then publish "
+                "again (the site will be served from {target}/current)"
+            ).format(target=text, parent=os.path.dirname(path))
+        )
+    return Target(text, remote=False, path=path, inside=inside)
+
+
+def _forbidden(path, project):
+    """Why `path` may never be a deploy target ({target} to be filled in), or None."""
+    home = os.path.realpath(os.path.expanduser("~"))
+    if path == os.sep:
+        return _("{target} is the root folder /; choose a folder of its own for the site")
+    if path == home:
+        return _("{target} is your home folder; choose a folder of its own for the site")
+    if path == project:
+        return _(
+            "{target} is the project folder itself: deploying there would replace your posts "
+            "and Carnet's code; choose a folder outside it"
+        )
+    if project.startswith(path.rstrip(os.sep) + os.sep):
+        return _(
+            "{target} contains the project folder: deploying there would replace your posts; "
+            "choose a folder outside it"
+        )
+    if path.startswith(project + os.sep):
+        relative = os.path.relpath(path, project)
+        first = relative.split(os.sep, 1)[0]
+        if first in PROJECT_FOLDERS:
+            return _(
+                "{target} is inside {folder}/, which Carnet needs; choose a folder outside "
+                "the project"
+            ).replace("{folder}", first)
+        made_by_carnet = not os.path.lexists(path) or _is_our_link(path) or _has_marker(path)
+        # Its releases are kept beside it (TARGET.carnet-releases): git must ignore both.
+        ignored = _ignored_by_git(project, relative) and _ignored_by_git(
+            project, relative + RELEASES
+        )
+        if not (ignored and made_by_carnet):
+            return _(
+                "{target} is inside the project folder; choose a folder outside it (or one "
+                "that .gitignore ignores, with {releases} beside it, and that Carnet made)"
+            ).replace("{releases}", os.path.basename(path) + RELEASES)
+    return None
+
+
+def _ignored_by_git(project, relative):
+    """True when the project's .gitignore ignores `relative` or a folder above it."""
+    try:
+        with open(os.path.join(project, ".gitignore"), encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return False
+    parts = relative.split(os.sep)
+    prefixes = [os.sep.join(parts[: n + 1]) for n in range(len(parts))]
+    for line in lines:
+        pattern = line.strip()
+        if not pattern or pattern.startswith(("#", "!")):
+            continue
+        anchored = "/" in pattern.strip("/")
+        pattern = pattern.strip("/")
+        if anchored or line.strip().startswith("/"):
+            if any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def _has_marker(folder):
+    return os.path.isfile(os.path.join(folder, MARKER))
+
+
+def _ours_or_empty(folder):
+    return _has_marker(folder) or not os.listdir(folder)
+
+
+def _inside_layout_or_empty(folder):
+    names = set(os.listdir(folder)) - {MARKER}
+    return not names or names <= {RELEASES, CURRENT}
+
+
+def _is_our_link(path):
+    """A link TARGET -> TARGET.carnet-releases/RELEASE, as deploy() makes it."""
+    if not os.path.islink(path):
+        return False
+    pointed = os.readlink(path)
+    return pointed.startswith(os.path.basename(path) + RELEASES + os.sep)
+
+
+def _writable(folder):
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+# --- the deploy ---------------------------------------------------------------------------
+
+
 def deploy(output_path, target):
-    """Mirror output_path into target; raise DeployFailed with a readable reason."""
+    """Put output_path online at `target` (a Target); raise DeployFailed with a reason."""
     if not os.path.isdir(output_path) or not os.listdir(output_path):
-        raise DeployFailed(f"nothing to deploy: {output_path} is empty or missing")
-    if is_remote(target):
-        _rsync(output_path, target)
+        raise DeployFailed(
+            _("nothing to deploy: {path} is empty or missing").format(path=output_path)
+        )
+    _mark(output_path)  # the marker goes online with the site
+    if target.remote:
+        _check_remote_folder(target.text)
+        _rsync(output_path, target.text)
     else:
-        _copy_tree(output_path, target)
+        _release(output_path, target)
+
+
+def _release(output_path, target):
+    """Copy the site into a new release, then switch the link to it in one rename."""
+    if target.inside:
+        releases = os.path.join(target.path, RELEASES)
+        link = os.path.join(target.path, CURRENT)
+        pointed_prefix = RELEASES
+    else:
+        releases = target.path + RELEASES
+        link = target.path
+        pointed_prefix = os.path.basename(target.path) + RELEASES
+    now = time.time()
+    name = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now)) + f"-{int(now % 1 * 1e6):06d}"
+    release = os.path.join(releases, name)
+    try:
+        if target.inside:
+            _mark(target.path)
+        os.makedirs(releases, exist_ok=True)
+        _mark(releases)
+        shutil.copytree(output_path, release + ".partial", symlinks=True)
+        os.rename(release + ".partial", release)
+        _switch(link, os.path.join(pointed_prefix, name))
+    except OSError as error:
+        shutil.rmtree(release + ".partial", ignore_errors=True)
+        if not _points_to(link, release):
+            shutil.rmtree(release, ignore_errors=True)
+        raise DeployFailed(
+            _("copying to {target} failed ({error}); the site online is unchanged").format(
+                target=target.text, error=error
+            )
+        ) from None
+    _prune(releases, keep=name)
+
+
+def _mark(folder):
+    marker = os.path.join(folder, MARKER)
+    if not os.path.exists(marker):
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write(MARKER_TEXT)
+
+
+def _points_to(link, release):
+    return os.path.islink(link) and os.path.realpath(link) == os.path.realpath(release)
+
+
+def _switch(link, pointed):
+    """Make `link` point to `pointed` (relative) in one atomic step."""
+    temporary = os.path.join(
+        os.path.dirname(link), f".{os.path.basename(link)}.carnet-{os.getpid()}"
+    )
+    if os.path.lexists(temporary):
+        os.remove(temporary)
+    os.symlink(pointed, temporary)
+    try:
+        if os.path.isdir(link) and not os.path.islink(link):
+            # An earlier deploy as a plain folder (or an empty folder): exchange it with the
+            # link in one step (check_target made sure it is Carnet's or empty).
+            _exchange(temporary, link)
+        else:
+            os.replace(temporary, link)
+    except OSError:
+        os.remove(temporary)
+        raise
+    # The new site is online; what is left is tidying up, which may fail harmlessly.
+    if os.path.islink(temporary):
+        os.remove(temporary)
+    else:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _exchange(first, second):
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # very old C library: a moment without the site, never a mix
+        aside = first + ".old"
+        os.rename(second, aside)
+        os.rename(first, second)
+        os.rename(aside, first)
+        return
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number), second)
+
+
+def _prune(releases, keep):
+    """Remove releases older than the last KEEP_RELEASES (all of them Carnet's)."""
+    names = sorted(
+        name for name in os.listdir(releases) if re.fullmatch(r"\d{8}-\d{6}-\d+(\.partial)?", name)
+    )
+    finished = [name for name in names if not name.endswith(".partial")]
+    for name in finished[:-KEEP_RELEASES]:
+        if name != keep:
+            shutil.rmtree(os.path.join(releases, name), ignore_errors=True)
+
+
+def _check_remote_folder(target):
+    """Refuse a remote folder that is not empty and has no marker: rsync --delete would
+    empty it. A folder that does not exist yet is fine: rsync makes it."""
+    listing = _run_rsync(["--list-only", "--", target.rstrip("/") + "/"], target)
+    if listing.returncode != 0:
+        if "No such file or directory" in listing.stderr:
+            return
+        raise DeployFailed(
+            _("rsync could not read {target}: {reason}").format(
+                target=target, reason=listing.stderr.strip()
+            )
+        )
+    names = {line.split()[-1] for line in listing.stdout.splitlines() if line.split()}
+    names.discard(".")
+    if names and MARKER not in names:
+        raise DeployFailed(
+            _(
+                "{target} is not empty and was not made by Carnet (it has no {marker} "
+                "file); nothing in it was touched. Choose an empty or new folder"
+            ).format(target=target, marker=MARKER)
+        )
+
+
+def _run_rsync(arguments, target):
+    try:
+        return subprocess.run(
+            ["rsync", "--protect-args", *arguments], capture_output=True, text=True, timeout=600
+        )
+    except FileNotFoundError:
+        raise DeployFailed(_("rsync is not installed (apt-get install rsync)")) from None
+    except subprocess.TimeoutExpired:
+        raise DeployFailed(
+            _("rsync to {target} did not finish in 10 minutes").format(target=target)
+        ) from None
 
 
 def _rsync(output_path, target):
-    command = ["rsync", "-rlptz", "--delete", output_path.rstrip("/") + "/", target]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except FileNotFoundError:
-        raise DeployFailed("rsync is not installed (apt-get install rsync)") from None
-    except subprocess.TimeoutExpired:
-        raise DeployFailed(f"rsync to {target} did not finish in 10 minutes") from None
+    # --protect-args and "--": the target is a destination, whatever it looks like.
+    # --delay-updates and --delete-delay: changed files are put in place, and old ones
+    # removed, at the end of the transfer, not while it runs.
+    arguments = ["-rlptz", "--delay-updates", "--delete-delay", "--"]
+    done = _run_rsync([*arguments, output_path.rstrip("/") + "/", target], target)
     if done.returncode != 0:
-        raise DeployFailed(f"rsync to {target} failed: {done.stderr.strip()}")
-
-
-def _copy_tree(output_path, target):
-    try:
-        if os.path.exists(target) and not os.path.isdir(target):
-            raise DeployFailed(f"{target} exists and is not a folder")
-        # Build the new copy beside the target, then swap, so a failure leaves the old site.
-        staging = target.rstrip(os.sep) + ".carnet-new"
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(output_path, staging)
-        old = target.rstrip(os.sep) + ".carnet-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if os.path.exists(target):
-            os.rename(target, old)
-        os.rename(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise DeployFailed(f"copying to {target} failed: {exc}") from None
+        raise DeployFailed(
+            _("rsync to {target} failed: {reason}").format(
+                target=target, reason=done.stderr.strip()
+            )
+        )

@@ -8,15 +8,18 @@ What Carnet's feeds are, compared with Pelican's own:
 - titles are plain text (Pelican's writer treats a title as HTML and strips anything like
   a tag, so « Le <body> & moi » lost its <body>, and folded the no-break spaces of French
   typography); feedgen escapes them as XML;
-- the full content of each post, links made absolute (Content.get_content(SITEURL));
+- the full content of each post, links made absolute (Content.get_content(SITEURL)),
+  headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
 - the feed says it is French (DEFAULT_LANG), and every address in it is absolute.
 """
 
 import os
 from urllib.parse import urljoin
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican.utils import sanitised_join, set_date_tzinfo
+
+from carnet.dates import long_date
 
 
 def writes_feeds(settings):
@@ -70,7 +73,12 @@ def _add(generator, post, settings, site_url, feed_type):
     entry.guid(link, permalink=True)
     entry.title(post.title)
     entry.link(href=link)
-    content = post.get_content(site_url)
+    # The post's date heads its text, as the site and the e-mail write it (carnet.dates).
+    dated = (
+        f'<p><time datetime="{post.date:%Y-%m-%d}">'
+        f"{escape(long_date(post.date, settings))}</time></p>\n"
+    )
+    content = dated + post.get_content(site_url)
     if feed_type == "rss":
         # RSS has one element for the text: the summary only if the site asks for it.
         summary_only = settings.get("RSS_FEED_SUMMARY_ONLY")

@@ -6,6 +6,7 @@ first needed (no compiled file is committed). ``use_language(settings["DEFAULT_L
 picks the catalog; a language without one speaks English.
 """
 
+import ast
 import functools
 import io
 import os
@@ -44,5 +45,35 @@ def _(message):
     return _active.gettext(message)
 
 
+def N_(message):
+    """Marks `message` for the catalog where it is written; `_()` translates it later."""
+    return message
+
+
 def ngettext(singular, plural, count):
     return _active.ngettext(singular, plural, count)
+
+
+def site_language(settings_file):
+    """DEFAULT_LANG as the settings file (or a settings file it star-imports) sets it,
+    read without running it, so the first line a task prints is already in that language;
+    "en" when none sets it or the file cannot be read."""
+    try:
+        with open(settings_file, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return "en"
+    language = "en"
+    for node in tree.body:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and any(a.name == "*" for a in node.names)
+        ):
+            imported = os.path.join(os.path.dirname(settings_file), node.module + ".py")
+            if os.path.exists(imported):
+                language = site_language(imported)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if any(isinstance(t, ast.Name) and t.id == "DEFAULT_LANG" for t in node.targets):
+                language = str(node.value.value)
+    return language

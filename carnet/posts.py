@@ -51,6 +51,7 @@ class Post:
     newsletter: str  # one of SWITCHES
     segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
     image: str | None  # absolute URL of the post's image
+    save_as: str = ""  # its page, relative to the output folder (Pelican's save_as)
 
     @property
     def email_only(self):
@@ -86,6 +87,7 @@ class Post:
             newsletter=switch(article.metadata.get("newsletter")),
             segment=segment.strip() if segment else None,
             image=image or None,
+            save_as=article.save_as,
         )
 
     def to_json(self):

@@ -12,6 +12,7 @@ import re
 import subprocess
 
 from carnet.defaults import setting
+from carnet.i18n import _
 
 
 class SearchIndexFailed(Exception):
@@ -47,11 +48,15 @@ def build_index(output_path, settings=None):
     settings = settings or {}
     language = setting(settings, "CARNET_SEARCH_LANGUAGE")
     if not os.path.isdir(output_path):
-        raise SearchIndexFailed(f"nothing to index: {output_path} does not exist")
+        raise SearchIndexFailed(
+            _("nothing to index: {path} does not exist").format(path=output_path)
+        )
     try:
         command = pagefind_command()
     except (ImportError, FileNotFoundError):
-        raise SearchIndexFailed("Pagefind is not installed (pip install 'pagefind[bin]')") from None
+        raise SearchIndexFailed(
+            _("Pagefind is not installed (pip install 'pagefind[bin]')")
+        ) from None
     command += ["--site", output_path, "--force-language", language, "--quiet"]
     glob = article_glob(settings)
     if glob:
@@ -59,13 +64,15 @@ def build_index(output_path, settings=None):
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
-        raise SearchIndexFailed("Pagefind did not finish in 10 minutes") from None
+        raise SearchIndexFailed(_("Pagefind did not finish in 10 minutes")) from None
     if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip() or f"exit code {done.returncode}"
-        raise SearchIndexFailed(f"Pagefind failed: {reason}")
+        reason = (done.stderr or done.stdout).strip() or _("exit code {code}").format(
+            code=done.returncode
+        )
+        raise SearchIndexFailed(_("Pagefind failed: {reason}").format(reason=reason))
     entry = os.path.join(output_path, "pagefind", "pagefind-entry.json")
     if not os.path.exists(entry):
-        raise SearchIndexFailed("Pagefind ran but wrote no pagefind/pagefind-entry.json")
+        raise SearchIndexFailed(_("Pagefind ran but wrote no pagefind/pagefind-entry.json"))
     with open(entry, encoding="utf-8") as file:
         languages = json.load(file)["languages"]
     return sum(language["page_count"] for language in languages.values())

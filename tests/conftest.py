@@ -6,6 +6,7 @@ plugins/ and carnet/. Posts are written by the test.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from carnet.build import build
 ROOT = Path(__file__).resolve().parents[1]
 
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
+DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'
 LINKED = ("theme", "plugins", "carnet")
 
 
@@ -74,6 +76,15 @@ class Site:
                 parts.append(path.read_text(encoding="utf-8", errors="replace"))
         return "\n".join(parts)
 
+    def speak(self, language):
+        """Set the site's DEFAULT_LANG, which is also the language Carnet's tasks speak."""
+        settings = self.root / "pelicanconf.py"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(
+            re.sub(r"^DEFAULT_LANG = .*$", f"DEFAULT_LANG = {language!r}", text, flags=re.M),
+            encoding="utf-8",
+        )
+
     def invoke(self, *args, env=None, timeout=300):
         """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""
         full_env = {
@@ -95,6 +106,10 @@ def make_site(root):
         (root / name).symlink_to(ROOT / name)
     for folder in ("posts", "pages", "images"):
         (root / "content" / folder).mkdir(parents=True, exist_ok=True)
+    # Test posts are short: most say no Category:, which the site files under this one
+    # (tests of a missing category remove it).
+    with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f"\n{DEFAULT_CATEGORY_LINE}\n")
     return Site(root)
 
 

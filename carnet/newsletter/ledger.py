@@ -4,9 +4,12 @@ One JSON file at the project root (CARNET_NEWSLETTER_LEDGER), committed by the a
 
     {"version": 1, "posts": {POST_ID: {"provider": "mailchimp", "campaign_id": "...",
      "sent_at": "2021-10-05T06:30:00+00:00", "title": "...", "url": "...",
-     "source": "posts/....md"}}}
+     "source": "posts/....md", "save_as": ".../index.html", "date": "2021-10-05T08:30:00+02:00"}}}
 
-POST_ID is the post's slug. `provider` is "mailchimp" or "outbox", or "baseline" for a
+POST_ID is the post's slug when it was sent. `url` and `save_as` are the address that was
+emailed, kept as they were: when the post later gets another address, the build writes a
+redirect there (plugin kept_addresses). `source` follows the post's file when it moves.
+`save_as` and `date` are missing from entries written before Carnet recorded them. `provider` is "mailchimp" or "outbox", or "baseline" for a
 post that already existed when the newsletter started: it is counted as sent, but Carnet
 did not email it (its campaign_id is null). An entry is written only after the provider
 confirmed the send, and the file is replaced atomically.
@@ -20,6 +23,7 @@ import os
 from datetime import datetime
 
 from carnet import files
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 
 VERSION = 1
@@ -41,13 +45,13 @@ def load(path):
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as error:
-        raise _broken(path, f"cannot be read ({error})") from None
+        raise _broken(path, _("cannot be read ({reason})").format(reason=error)) from None
     try:
         data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except ValueError as error:
         if "<<<<<<<" in text:
-            raise _broken(path, "still has git merge-conflict markers") from None
-        raise _broken(path, f"is not valid JSON ({error})") from None
+            raise _broken(path, _("still has git merge-conflict markers")) from None
+        raise _broken(path, _("is not valid JSON ({reason})").format(reason=error)) from None
     return _checked_entries(path, data)
 
 
@@ -66,14 +70,46 @@ def entry(post, provider, campaign_id, sent_at):
         "title": post.title,
         "url": post.url,
         "source": post.source,
+        "save_as": post.save_as,
+        "date": post.date.isoformat(),
     }
+
+
+def match(entries, posts):
+    """{key: (entry, how)} for the `posts`, (key, source, slug, title, date ISO text)
+    tuples, that the ledger `entries` hold; how is "source", "slug" or "title and date".
+
+    A post whose file was moved, whose Slug was changed or whose title was edited after it
+    went out is still the post that went out: it is found by whichever did not change. An
+    entry goes to one post only, its own file's first: a new post that takes the slug of
+    an edited one is new. Dictionaries only: linear in posts and entries."""
+    posts = list(posts)
+    by_source = {entry["source"]: entry for entry in entries.values()}
+    by_title_and_date = {
+        (entry["title"], entry["date"]): entry for entry in entries.values() if entry.get("date")
+    }
+    found, claimed = {}, set()
+    lookups = [
+        ("source", lambda source, slug, title, date: by_source.get(source)),
+        ("slug", lambda source, slug, title, date: entries.get(slug)),
+        ("title and date", lambda source, slug, title, date: by_title_and_date.get((title, date))),
+    ]
+    for how, lookup in lookups:
+        for key, *identity in posts:
+            entry = None if key in found else lookup(*identity)
+            if entry is not None and id(entry) not in claimed:
+                found[key] = (entry, how)
+                claimed.add(id(entry))
+    return found
 
 
 def _broken(path, problem):
     name = os.path.basename(path)
     return LedgerError(
-        f"{path} {problem}; nothing was sent. Fix it, or restore it with "
-        f"`git checkout -- {name}`, then publish again."
+        _(
+            "{path} {problem}; nothing was sent. Fix it, or restore it with "
+            "`git checkout -- {name}`, then publish again."
+        ).format(path=path, problem=problem, name=name)
     )
 
 
@@ -88,15 +124,21 @@ def _refuse_duplicate_keys(pairs):
 def _checked_entries(path, data):
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise _broken(
-            path, f'is not a version {VERSION} ledger (expected {{"version": 1, "posts": {{...}}}})'
+            path,
+            _(
+                'is not a version {version} ledger (expected {{"version": 1, "posts": {{...}}}})'
+            ).format(version=VERSION),
         )
     posts = data.get("posts")
     if not isinstance(posts, dict):
-        raise _broken(path, 'has no "posts" object')
+        raise _broken(path, _('has no "posts" object'))
     for post_id, item in posts.items():
         problem = _entry_problem(item)
         if problem:
-            raise _broken(path, f"has a bad entry for {post_id!r}: {problem}")
+            raise _broken(
+                path,
+                _("has a bad entry for {post!r}: {problem}").format(post=post_id, problem=problem),
+            )
     return posts
 
 
@@ -106,6 +148,9 @@ def _entry_problem(item):
     for field in TEXT_FIELDS:
         if not isinstance(item.get(field), str) or not item[field]:
             return f'"{field}" is missing or not a text'
+    for field in ("save_as", "date"):  # recorded since Carnet keeps emailed addresses
+        if field in item and not isinstance(item[field], str):
+            return f'"{field}" must be a text'
     if item.get("campaign_id") is not None and not isinstance(item["campaign_id"], str):
         return '"campaign_id" must be a text or null'
     try:

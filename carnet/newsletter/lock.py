@@ -1,6 +1,7 @@
-"""One newsletter run at a time: a second `invoke publish` waits, then gives up clearly.
+"""One run at a time: a second one waits, then gives up clearly.
 
-An flock on .carnet/newsletter.lock. The kernel releases it when the process ends, even
+An flock on a file under .carnet/ (newsletter.lock for the newsletter, publish.lock for
+the whole of `invoke publish`). The kernel releases it when the process ends, even
 when it is killed, so a crash never leaves a stale lock behind.
 """
 
@@ -10,6 +11,7 @@ import time
 from contextlib import contextmanager
 
 from carnet import console
+from carnet.i18n import N_, _
 from carnet.newsletter.errors import NewsletterError
 
 
@@ -17,12 +19,22 @@ class Busy(NewsletterError):
     """Another run held the lock for longer than we were willing to wait."""
 
 
+NEWSLETTER_WAITING = N_("Another publish ({holder}) is sending the newsletter; waiting for it…")
+NEWSLETTER_BUSY = N_(
+    "Another publish ({holder}) is still sending the newsletter; this one sent nothing. "
+    "Publish again when it has finished."
+)
+
+
 @contextmanager
-def hold(path, wait):
-    """Hold the lock at `path` for the `with` block; wait at most `wait` seconds for it."""
+def hold(path, wait, waiting=NEWSLETTER_WAITING, busy=NEWSLETTER_BUSY):
+    """Hold the lock at `path` for the `with` block; wait at most `wait` seconds for it.
+
+    `waiting` is said once when another process holds it, `busy` is the Busy error's
+    message when the wait is over; {holder} in them names that process."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "a+", encoding="utf-8") as handle:
-        _acquire(handle, wait)
+        _acquire(handle, wait, waiting, busy)
         try:
             handle.seek(0)
             handle.truncate()
@@ -33,7 +45,7 @@ def hold(path, wait):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _acquire(handle, wait):
+def _acquire(handle, wait, waiting, busy):
     deadline = time.monotonic() + wait
     said_so = False
     while True:
@@ -43,14 +55,9 @@ def _acquire(handle, wait):
         except BlockingIOError:
             holder = _holder(handle)
             if time.monotonic() >= deadline:
-                raise Busy(
-                    f"Another publish ({holder}) is still sending the newsletter; this one "
-                    "sent nothing. Publish again when it has finished."
-                ) from None
+                raise Busy(_(busy).format(holder=holder)) from None
             if not said_so:
-                console.step(
-                    f"Another publish ({holder}) is sending the newsletter; waiting for it…"
-                )
+                console.step(_(waiting).format(holder=holder))
                 said_so = True
             time.sleep(0.2)
 

@@ -11,6 +11,7 @@ import json
 import os
 
 from carnet import files
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_folder, project_path
 from carnet.posts import Post
@@ -53,17 +54,27 @@ def read(settings):
             data = json.load(handle)
     except FileNotFoundError:
         raise NewsletterError(
-            f"{manifest_path} does not exist: the newsletter needs the production build "
-            "first: run `invoke preview` (is plugin newsletter_manifest in PLUGINS?)"
+            _(
+                "{path} does not exist: the newsletter needs the production build "
+                "first: run `invoke preview` (is plugin newsletter_manifest in CARNET_PLUGINS?)"
+            ).format(path=manifest_path)
         ) from None
     except ValueError as error:
-        raise NewsletterError(f"{manifest_path} is not valid JSON ({error}): build again") from None
+        raise NewsletterError(
+            _("{path} is not valid JSON ({reason}): build again").format(
+                path=manifest_path, reason=error
+            )
+        ) from None
     if data.get("version") != VERSION:
-        raise NewsletterError(f"{manifest_path} has an unknown version: build again")
+        raise NewsletterError(
+            _("{path} has an unknown version: build again").format(path=manifest_path)
+        )
     if not data.get("siteurl") or data["siteurl"] != settings.get("SITEURL"):
         raise NewsletterError(
-            f"{manifest_path} comes from another build (SITEURL {data.get('siteurl')!r}): "
-            "emails need the production build's absolute links; run the production build first"
+            _(
+                "{path} comes from another build (SITEURL {siteurl!r}): e-mails need the "
+                "production build's absolute links; run the production build first"
+            ).format(path=manifest_path, siteurl=data.get("siteurl"))
         )
     posts = [Post.from_json(item) for item in data["posts"]]
     return sorted(posts, key=lambda post: post.date)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 from carnet import console
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import lock_path, project_path
@@ -45,6 +46,8 @@ def run(settings, deployed, provider=None):
         emails = {post.id: _rendered(post, settings) for post in plan.new}
         if plan.new:
             provider.check()
+        if _follow_moved_posts(plan):
+            ledger.save(ledger_path, entries)
         if plan.baseline or first_run:
             for post in plan.baseline:
                 entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(UTC))
@@ -57,10 +60,12 @@ def run(settings, deployed, provider=None):
             )
             ledger.save(ledger_path, entries)
             console.done(
-                f"Newsletter: « {post.title} » ({post.source}) {provider.describe(delivery)}"
+                _("Newsletter: « {title} » ({path}) {where}").format(
+                    title=post.title, path=post.source, where=provider.describe(delivery)
+                )
             )
         if not plan.new:
-            console.done("Newsletter: nothing new to send")
+            console.done(_("Newsletter: nothing new to send"))
     return plan
 
 
@@ -74,7 +79,8 @@ class Status:
 def status(settings):
     """What the next publish would send, and what went out (reads, changes nothing)."""
     entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
-    provider = providers.provider_class(providers.chosen_name(settings)).label
+    # The label is marked for translation in the provider's class (N_).
+    provider = _(providers.provider_class(providers.chosen_name(settings)).label)
     return Status(plan, entries, provider)
 
 
@@ -117,15 +123,26 @@ def _plan(settings, ledger_path):
     return entries, plan
 
 
+def _follow_moved_posts(plan):
+    """Point the ledger at the current file of each sent post that was moved or renamed
+    (its emailed address stays recorded); True if any was."""
+    moved = False
+    for post, entry in plan.sent:
+        if entry["source"] != post.source:
+            entry["source"] = post.source
+            moved = True
+    return moved
+
+
 def _pick(settings, slug):
     posts = manifest.read(settings)
     if slug:
         for post in posts:
             if post.id == slug:
                 return post
-        raise NewsletterError(f"No published post has the slug {slug!r}")
+        raise NewsletterError(_("No published post has the slug {slug!r}").format(slug=slug))
     if not posts:
-        raise NewsletterError("The site has no published post yet")
+        raise NewsletterError(_("The site has no published post yet"))
     pending = status(settings).plan.new
     return pending[0] if pending else posts[-1]
 
@@ -144,15 +161,19 @@ def _rendered(post, settings, test=False):
 def _say_baseline(plan, settings):
     since = setting(settings, "CARNET_NEWSLETTER_SINCE")
     if not plan.baseline:
-        console.done("Newsletter: ledger started; posts published from now on will be emailed")
+        console.done(_("Newsletter: ledger started; posts published from now on will be e-mailed"))
     elif since:
         console.done(
-            f"Newsletter: {len(plan.baseline)} post(s) dated before {since} recorded as already "
-            "sent, not emailed (CARNET_NEWSLETTER_SINCE)"
+            _(
+                "Newsletter: {count} post(s) dated before {since} recorded as already "
+                "sent, not e-mailed (CARNET_NEWSLETTER_SINCE)"
+            ).format(count=len(plan.baseline), since=since)
         )
     else:
         console.done(
-            f"Newsletter: first run, {len(plan.baseline)} existing post(s) recorded as already sent "
-            "and not emailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE can "
-            "choose an earlier day)"
+            _(
+                "Newsletter: first run, {count} existing post(s) recorded as already sent "
+                "and not e-mailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE "
+                "can choose an earlier day)"
+            ).format(count=len(plan.baseline))
         )

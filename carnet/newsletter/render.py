@@ -15,12 +15,13 @@ import css_inline
 import jinja2
 import lxml.html
 import polytypo
-from babel.dates import format_date
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 from markupsafe import Markup
 
+from carnet.dates import long_date
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 
 # Gmail clips a message above about 102 KB and hides the rest, footer included.
@@ -71,11 +72,7 @@ def render(post, settings, test=False):
         full=full,
         subject=subject,
         preheader=preheader,
-        date_long=format_date(
-            post.date,
-            setting(settings, "CARNET_DATE_LONG"),
-            locale=setting(settings, "CARNET_LOCALE"),
-        ),
+        date_long=long_date(post.date, settings),
         browser_url=ARCHIVE if post.email_only else post.url,
         site=settings["SITENAME"],
         siteurl=settings["SITEURL"],
@@ -95,7 +92,9 @@ def render(post, settings, test=False):
 def _template(settings):
     folder = os.path.join(settings["THEME"], "templates", "email")
     if not os.path.isdir(folder):
-        raise NewsletterError(f"{folder} does not exist: the theme has no email templates")
+        raise NewsletterError(
+            _("{folder} does not exist: the theme has no email templates").format(folder=folder)
+        )
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
@@ -110,7 +109,9 @@ def _subject(post, settings, test):
         subject = pattern.format(title=post.title, site=settings["SITENAME"])
     except (KeyError, IndexError, ValueError) as error:
         raise NewsletterError(
-            f"CARNET_NEWSLETTER_SUBJECT {pattern!r} is not valid ({error}); use {{title}} and {{site}}"
+            _(
+                "CARNET_NEWSLETTER_SUBJECT {pattern!r} is not valid ({reason}); use {{title}} and {{site}}"
+            ).format(pattern=pattern, reason=error)
         ) from None
     subject = _one_line(subject)  # a header is one line
     if setting(settings, "CARNET_TYPOGRAPHY"):
@@ -146,11 +147,15 @@ def _email_ready(html, post, warnings):
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:
-            warnings.append(f"{post.source}: image {source} has no alt text")
+            warnings.append(
+                _("{path}: image {source} has no alt text").format(path=post.source, source=source)
+            )
             image.set("alt", "")
         if source.lower().split("?")[0].endswith(".svg"):
             warnings.append(
-                f"{post.source}: image {source} is an SVG, which Gmail and Outlook do not show"
+                _("{path}: image {source} is an SVG, which Gmail and Outlook do not show").format(
+                    path=post.source, source=source
+                )
             )
         width = image.get("width", "")
         if not width.isdigit() or int(width) > CONTENT_WIDTH:
@@ -174,16 +179,23 @@ def _check(post, email):
     document = lxml.html.document_fromstring(email.html)
     if not document.xpath("//a[@href=$href]", href=UNSUBSCRIBE):
         raise EmailRefused(
-            f'{post.source}: the email has no unsubscribe link (<a href="{UNSUBSCRIBE}">); '
-            "the theme's email/footer.html must keep it"
+            _(
+                '{path}: the email has no unsubscribe link (<a href="{link}">); '
+                "the theme's email/footer.html must keep it"
+            ).format(path=post.source, link=UNSUBSCRIBE)
         )
     kilobytes = email.size / 1024
     if email.size > SIZE_LIMIT:
         raise EmailRefused(
-            f"{post.source}: the email is {kilobytes:.0f} KB of HTML; above 100 KB Gmail clips it "
-            "and hides the unsubscribe link. Shorten the post or set CARNET_NEWSLETTER_FULL_POST = False"
+            _(
+                "{path}: the email is {size:.0f} KB of HTML; above 100 KB Gmail clips it and hides "
+                "the unsubscribe link. Shorten the post or set CARNET_NEWSLETTER_FULL_POST = False"
+            ).format(path=post.source, size=kilobytes)
         )
     if email.size > SIZE_WARNING:
         email.warnings.append(
-            f"{post.source}: the email is {kilobytes:.0f} KB of HTML, close to Gmail's clipping size (about 100 KB)"
+            _(
+                "{path}: the email is {size:.0f} KB of HTML, close to Gmail's clipping size "
+                "(about 100 KB)"
+            ).format(path=post.source, size=kilobytes)
         )

@@ -1,8 +1,9 @@
 """Which posts the next run emails, which it only records, and which went out already.
 
 A post is new when it is published (the manifest holds nothing else), dated now or
-earlier, not `Newsletter: no`, and in the ledger neither by id (its slug) nor by source
-file: a post whose title, slug or file name was edited after it went out is not sent again.
+earlier, not `Newsletter: no`, and in the ledger neither by source file, nor by id (its
+slug), nor by title and date: a post whose title, slug or file name was edited after it
+went out is not sent again (ledger.match).
 
 The first run on a blog that has posts already (no ledger yet) records them all as sent
 and emails nothing, unless CARNET_NEWSLETTER_SINCE names the day from which posts count
@@ -12,6 +13,8 @@ as new. Posts dated before that day are never emailed.
 from dataclasses import dataclass, field
 from datetime import date
 
+from carnet.i18n import _
+from carnet.newsletter import ledger
 from carnet.newsletter.errors import NewsletterError
 
 
@@ -27,17 +30,41 @@ class Plan:
 def plan(posts, entries, *, first_run, since, now):
     """Sort `posts` (manifest.Post, oldest first) against the ledger `entries`."""
     since_day = parse_since(since)
-    by_source = {item["source"]: item for item in entries.values()}
+    found = ledger.match(
+        entries,
+        (
+            (number, post.source, post.id, post.title, post.date.isoformat())
+            for number, post in enumerate(posts)
+        ),
+    )
     result = Plan()
-    for post in posts:
-        entry = by_source.get(post.source) or entries.get(post.id)
+    for number, post in enumerate(posts):
+        entry, how = found.get(number, (None, None))
         if entry is not None:
-            if entry["source"] != post.source:
+            if how == "slug":
                 result.notes.append(
-                    f"{post.source}: counted as already sent, because a post with the same "
-                    f"slug ({post.id}) went out from {entry['source']}"
+                    _(
+                        "{path}: counted as already sent, because a post with the same "
+                        "slug ({slug}) went out from {other}"
+                    ).format(path=post.source, slug=post.id, other=entry["source"])
+                )
+            elif how == "title and date":
+                result.notes.append(
+                    _(
+                        "{path}: counted as already sent, because a post with the same "
+                        "title and date went out from {other}"
+                    ).format(path=post.source, other=entry["source"])
                 )
             result.sent.append((post, entry))
+        elif post.id in entries:
+            # Its slug is the ledger's (and Mailchimp's) name of another post, sent before
+            # and since renamed: sending would mix the two up.
+            result.notes.append(
+                _(
+                    "{path}: not emailed, because its slug ({slug}) is that of {other}, "
+                    "already emailed; give it a Slug: of its own"
+                ).format(path=post.source, slug=post.id, other=entries[post.id]["source"])
+            )
         elif post.site_only:
             result.site_only.append(post)
         elif post.date > now:
@@ -56,5 +83,7 @@ def parse_since(value):
         return date.fromisoformat(str(value))
     except ValueError:
         raise NewsletterError(
-            f"CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}"
+            _("CARNET_NEWSLETTER_SINCE must be a day like 2021-09-01, not {value!r}").format(
+                value=value
+            )
         ) from None

@@ -1,4 +1,6 @@
-"""Carnet's settings: every CARNET_* default filled in, and typos reported.
+"""Carnet's settings: every CARNET_* default filled in, SITEURL's trailing slash dropped,
+and typos reported. The values themselves are checked before the build, by
+carnet/settings_check.py (called by the tasks).
 
 Templates see only the settings a site defines, so the documented defaults of
 carnet/defaults.py are put in first. Python, for its part, happily accepts
@@ -14,6 +16,7 @@ from pelican import signals
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import DEFAULTS
+from carnet.settings_check import normalised_siteurl
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,16 @@ logger = logging.getLogger(__name__)
 def fill_defaults(pelican_object):
     for name, value in DEFAULTS.items():
         pelican_object.settings.setdefault(name, copy.deepcopy(value))
+
+
+def drop_siteurl_trailing_slash(pelican_object):
+    """SITEURL = "https://x/" is accepted: Pelican drops SITEURL's slash, but not that of
+    FEED_DOMAIN (publishconf.py's `FEED_DOMAIN = SITEURL`), which doubles it in every link
+    to the feeds."""
+    settings = pelican_object.settings
+    for name in ("SITEURL", "FEED_DOMAIN"):
+        if name in settings:
+            settings[name] = normalised_siteurl(settings[name])
 
 
 def warn_about_unknown_settings(pelican_object):
@@ -38,3 +51,4 @@ def warn_about_unknown_settings(pelican_object):
 def register():
     signals.initialized.connect(warn_about_unknown_settings)
     signals.initialized.connect(fill_defaults)
+    signals.initialized.connect(drop_siteurl_trailing_slash)

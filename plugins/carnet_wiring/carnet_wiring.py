@@ -23,8 +23,12 @@ def problems(plugins, declared):
     """One line per need that `plugins` (PLUGINS, in order) does not meet. `declared`:
     CARNET_PLUGINS, [(plugin, {needed plugin: why}, optionally {plugin it comes after: why})]."""
     found = []
+    plugins = [_short(plugin) for plugin in plugins]
     for entry in declared:
         name, needs, after = entry[0], entry[1], (entry[2] if len(entry) > 2 else {})
+        name = _short(name)
+        needs = {_short(needed): why for needed, why in needs.items()}
+        after = {_short(earlier): why for earlier, why in after.items()}
         if name not in plugins:
             continue
         position = plugins.index(name)
@@ -41,6 +45,11 @@ def problems(plugins, declared):
                 message = _("PLUGINS: {plugin} must come after {needed} ({why})")
                 found.append(message.format(plugin=name, needed=earlier, why=why))
     return found
+
+
+def _short(name):
+    """A plugin's last name: "pelican.plugins.yaml_metadata" is yaml_metadata."""
+    return name.rsplit(".", 1)[-1]
 
 
 def _names(settings):

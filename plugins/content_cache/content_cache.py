@@ -148,7 +148,75 @@ def use_cache_for_this_configuration(pelican_object):
     }
 
 
+# --- The warnings of a post travel with it in the cache ---------------------------------
+# A post read from the cache is not read again, so what its reading warned about (an
+# unknown metadata key, a post with no text) would be said on a cold build only. Each
+# read's warnings are kept with the post in the cache, and said again whenever the post
+# comes from it.
+
+WARNINGS_KEY = "carnet_cached_warnings"
+
+
+class _ReadWarnings(logging.Handler):
+    """Every warning logged while one post is read (attached for that read only)."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        if record.levelno == logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+_read_warnings = _ReadWarnings()
+
+
+def keep_warnings_with_posts(readers):
+    get_cached_data = readers.get_cached_data
+    cache_data = readers.cache_data
+
+    def get_cached_data_and_listen(filename, default=None):
+        found = get_cached_data(filename, default)
+        if found is default or (isinstance(found, tuple) and found and found[0] is None):
+            # Pelican reads the file next: listen from now until cache_data.
+            _read_warnings.messages = []
+            root = logging.getLogger()
+            if _read_warnings not in root.handlers:
+                root.addHandler(_read_warnings)
+        return found
+
+    def cache_data_with_warnings(filename, data):
+        logging.getLogger().removeHandler(_read_warnings)
+        content, metadata = data
+        if _read_warnings.messages and isinstance(metadata, dict):
+            # A copy: the post being built now has said its warnings already.
+            metadata = {**metadata, WARNINGS_KEY: tuple(_read_warnings.messages)}
+        _read_warnings.messages = []
+        return cache_data(filename, (content, metadata))
+
+    readers.get_cached_data = get_cached_data_and_listen
+    readers.cache_data = cache_data_with_warnings
+
+
+def replay_warnings(content):
+    warnings = content.metadata.pop(WARNINGS_KEY, None)
+    if warnings is None:
+        return
+    if hasattr(content, WARNINGS_KEY):
+        delattr(content, WARNINGS_KEY)
+    for message in warnings:
+        logger.warning("%s", message)
+
+
+def stop_listening(*_args):
+    logging.getLogger().removeHandler(_read_warnings)
+
+
 def register():
     signals.initialized.connect(use_cache_for_this_configuration)
     # Cold builds save the readers' cache without pickle's UTF-8 copies (memory).
     signals.readers_init.connect(save_cache_with_python_pickler)
+    signals.readers_init.connect(keep_warnings_with_posts)
+    signals.content_object_init.connect(replay_warnings)
+    signals.all_generators_finalized.connect(stop_listening)

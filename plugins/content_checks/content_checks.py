@@ -1,25 +1,36 @@
 """Refuse posts that would make the site wrong, warn about ones that look like mistakes.
 
-Errors (the build fails, naming the file): an empty file, a file over
-CARNET_MAX_POST_BYTES, a date that is not ISO (« 03/04/2021 » is March or April depending
-on who reads it), two posts published at the same URL, a link or image to a file that is
-not there. Warnings: metadata Carnet does not know (with the close match), a post with a
-title and no text. Pelican itself already rejects a missing title, an impossible date, an
-unknown status and text that is not UTF-8.
+Errors (the build fails, naming the file, and the line when there is one): an empty file,
+a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
+(« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
+not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
+path, a title with no letter to make an address from, an `Image:` or a linked file that is
+missing or empty, a Template: the theme does not have, and two things the site would write
+at one address (two posts, or a post and the home page, a feed, an image...). Warnings:
+metadata Carnet does not know (with the close match), a post with a title and no text, a
+symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
+impossible date, an unknown status and text that is not UTF-8.
+
+Every check here is linear: a post is looked at once, the addresses once for the site.
 """
 
 import difflib
 import logging
 import os
 import re
-from collections import defaultdict
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import PelicanTemplateNotFound
+from pelican.urlwrappers import URLWrapper
 
+from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.readers import wrap_reader_classes
+from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +58,154 @@ KNOWN_METADATA = {
     "image",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# What XML (feeds, sitemap) refuses and no editor shows: C0 controls but tab and line
+# ends, DEL and the C1 controls.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A `Key: value` line of Pelican's metadata (or of YAML, which looks the same).
+METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]*)\s*:(\s|$)")
+FRONT_MATTER_FENCE = "---"
+FRONT_MATTER_ENDS = {"---", "..."}
+# The longest address made of a title: the rest of the title is cut at a word boundary.
+MAX_SLUG_LENGTH = 80
+# Only the head of a file can hold metadata: the style checks never read further.
+HEAD_LINES = 200
 
 
 def _relative(settings, path):
-    return os.path.relpath(path, settings["PATH"])
+    return source_name(settings, path)
+
+
+def _line_of(text, index):
+    return text.count("\n", 0, index) + 1
+
+
+def _check_control_characters(text):
+    found = CONTROL_CHARACTER.search(text)
+    if found:
+        raise ValueError(
+            _(
+                "line {line}: an invisible control character (U+{code:04X}), often pasted "
+                "from another program: delete it"
+            ).format(line=_line_of(text, found.start()), code=ord(found.group()))
+        )
+
+
+def _metadata_key(line):
+    match = METADATA_LINE.match(line)
+    return match.group(1).lower() if match and match.group(1).lower() in KNOWN_METADATA else None
+
+
+def _check_metadata_style(text):
+    """Refuse a head mixing a YAML front matter (--- … ---) with `Title:` lines."""
+    lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+    stripped = [line.strip() for line in lines]
+    first = next((i for i, line in enumerate(stripped) if line), None)
+    if first is None:
+        return
+    if stripped[first] == FRONT_MATTER_FENCE:
+        end = next(
+            (i for i in range(first + 1, len(lines)) if stripped[i] in FRONT_MATTER_ENDS), None
+        )
+        if end is None:
+            raise ValueError(
+                _(
+                    "line {line}: the front matter that starts with --- has no closing --- line"
+                ).format(line=first + 1)
+            )
+        after = next((i for i in range(end + 1, len(lines)) if stripped[i]), None)
+        if after is not None and _metadata_key(lines[after]):
+            raise ValueError(
+                _(
+                    "line {line}: « {text} » comes after the front matter (--- … ---): "
+                    "write every field in one style, between the --- lines"
+                ).format(line=after + 1, text=stripped[after])
+            )
+    elif _metadata_key(lines[first]):
+        blank = next((i for i in range(first, len(lines)) if not stripped[i]), None)
+        if blank is None:
+            return
+        after = next((i for i in range(blank, len(lines)) if stripped[i]), None)
+        if (
+            after is not None
+            and stripped[after] == FRONT_MATTER_FENCE
+            and after + 1 < len(lines)
+            and _metadata_key(lines[after + 1])
+        ):
+            raise ValueError(
+                _(
+                    "line {line}: a front matter (--- … ---) after the « Title: » lines: "
+                    "write every field in one style"
+                ).format(line=after + 1)
+            )
+
+
+def _local_file(settings, value):
+    """The file in the content folder that an `Image:` or a link names, or None for a URL."""
+    path = str(value).strip().replace("{static}", "").replace("{attach}", "")
+    if "://" in path or path.startswith("//") or not path:
+        return None
+    return os.path.join(settings["PATH"], path.split("#", 1)[0].split("?", 1)[0].lstrip("/"))
+
+
+def _check_image(settings, value):
+    path = _local_file(settings, value)
+    if path is None:
+        return
+    if not os.path.isfile(path):
+        raise ValueError(
+            _("Image: {image} is not in the content folder ({where} does not exist)").format(
+                image=value, where=source_name(settings, path)
+            )
+        )
+    if os.path.getsize(path) == 0:
+        raise ValueError(
+            _("Image: {image} is an empty file (0 bytes): copy the image again").format(image=value)
+        )
+
+
+def _is_a_path(value):
+    text = str(value)
+    return "/" in text or "\\" in text or ".." in text
+
+
+def _check_address_fields(metadata):
+    slug = metadata.get("slug")
+    if slug is not None and (_is_a_path(slug) or str(slug).strip() in {".", ""}):
+        raise ValueError(
+            _(
+                "Slug: {slug} is not a word of an address (no /, \\ or ..): write only "
+                "letters, digits and dashes, e.g. Slug: mon-billet"
+            ).format(slug=slug)
+        )
+    save_as = metadata.get("save_as")
+    if save_as is not None:
+        text = str(save_as)
+        if text.startswith(("/", "\\")) or ".." in text.replace("\\", "/").split("/"):
+            raise ValueError(
+                _("Save_as: {save_as} points outside the site: remove it, or write a Slug:").format(
+                    save_as=save_as
+                )
+            )
+    template = metadata.get("template")
+    if template is not None and _is_a_path(template):
+        raise ValueError(
+            _("Template: {template} is a path: name one of the theme's templates").format(
+                template=template
+            )
+        )
+
+
+def _yaml_scalar(value):
+    """A YAML value as the text Pelican expects (`newsletter: no` is False in YAML)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+TEXT_FIELDS = {"title", "slug", "summary", "status", "template", "save_as", "url", "image"}
+TEXT_FIELDS |= {"lang", "newsletter", "newsletter-segment", "category", "author"}
 
 
 def checked_reader(reader_class):
@@ -60,57 +215,257 @@ def checked_reader(reader_class):
         def read(self, source_path):
             size = os.path.getsize(source_path)
             if size == 0:
-                raise ValueError("the file is empty (a post needs at least Title: and Date:)")
+                raise ValueError(_("the file is empty (a post needs at least Title: and Date:)"))
             limit = setting(self.settings, "CARNET_MAX_POST_BYTES")
             if size > limit:
                 raise ValueError(
-                    f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:g} MB limit "
-                    "(CARNET_MAX_POST_BYTES): is an image pasted into the text?"
+                    _(
+                        "the file is {size:.1f} MB, over the {limit:g} MB limit "
+                        "(CARNET_MAX_POST_BYTES): is an image pasted into the text?"
+                    ).format(size=size / 1e6, limit=limit / 1e6)
                 )
             self._checked_path = _relative(self.settings, source_path)
+            with open(source_path, "rb") as source:
+                raw = source.read()
+            try:
+                text = raw.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                text = None  # Pelican's own read says where
+            if text is not None:
+                _check_control_characters(text)
+                _check_metadata_style(text)
+            self._checked_text = text
             content, metadata = super().read(source_path)
+            for name in metadata:
+                if name not in KNOWN_METADATA:
+                    close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)
+                    hint = (
+                        _(" (did you mean {name}?)").format(name=close[0].capitalize())
+                        if close
+                        else ""
+                    )
+                    logger.warning(
+                        _("{path}: unknown metadata {name!r} is ignored{hint}").format(
+                            path=self._checked_path, name=name.capitalize(), hint=hint
+                        )
+                    )
+            _check_address_fields(metadata)
+            if metadata.get("image"):
+                _check_image(self.settings, metadata["image"])
             if "title" in metadata and not Markup(content or "").striptags().strip():
-                logger.warning("%s: the post has a title but no text", self._checked_path)
+                logger.warning(
+                    _("{path}: the post has a title but no text").format(path=self._checked_path)
+                )
             return content, metadata
 
         def process_metadata(self, name, value):
             if name == "date" and not ISO_DATE.match(str(value).strip()):
                 raise ValueError(
-                    f"the date {value!r} is ambiguous or not a date: write it as "
-                    "YYYY-MM-DD, optionally followed by HH:MM"
-                )
-            if name not in KNOWN_METADATA and hasattr(self, "_checked_path"):
-                close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)
-                hint = f" (did you mean {close[0].capitalize()}?)" if close else ""
-                logger.warning(
-                    "%s: unknown metadata %r is ignored%s",
-                    self._checked_path,
-                    name.capitalize(),
-                    hint,
+                    _(
+                        "the date {value!r} is ambiguous or not a date: write it as "
+                        "YYYY-MM-DD, optionally followed by HH:MM"
+                    ).format(value=value)
                 )
             return super().process_metadata(name, value)
+
+        def _load_yaml_metadata(self, text, source_path):
+            # Plugin yaml_metadata logs a YAML error and carries on with no metadata at
+            # all (the post is then « missing a title »): here it stops, naming the line.
+            import yaml
+
+            whole = self._checked_text or ""
+            first_line = _line_of(whole, max(whole.find(text), 0))
+            try:
+                metadata = yaml.safe_load(text)
+            except yaml.YAMLError as error:
+                mark = getattr(error, "problem_mark", None)
+                line = first_line + mark.line if mark else first_line
+                problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
+                raise ValueError(
+                    _(
+                        "line {line}: the front matter (--- … ---) is not valid YAML: {problem} "
+                        "(a value holding « : » or « # » goes between quotes)"
+                    ).format(line=line, problem=problem)
+                ) from None
+            if not isinstance(metadata, dict):
+                raise ValueError(
+                    _(
+                        "line {line}: the front matter (--- … ---) is not a list of "
+                        "« name: value » fields"
+                    ).format(line=first_line)
+                )
+            fields = {}
+            for key, value in metadata.items():
+                name = str(key).lower()
+                if name in TEXT_FIELDS:
+                    value = _yaml_scalar(value)
+                if name in {"date", "modified"} and isinstance(value, str):
+                    self.process_metadata("date", value)  # the same ISO rule
+                if name in {"tags", "authors", "keywords"} and isinstance(value, str):
+                    value = [item.strip() for item in value.split(",") if item.strip()]
+                fields[name] = value
+            return self._parse_yaml_metadata(fields, source_path)
 
     return CheckedReader
 
 
 def wrap_readers(readers):
+    # Not the "static" reader: images and other files are copied, never read as posts.
+    static = readers.reader_classes.pop("static", None)
     wrap_reader_classes(readers, checked_reader)
+    if static is not None:
+        readers.reader_classes["static"] = static
 
 
-def check_unique_urls(generators):
-    by_url = defaultdict(list)
-    for generator in generators:
-        for content in getattr(generator, "articles", []) + getattr(generator, "pages", []):
-            by_url[content.save_as].append(content)
-    for contents in by_url.values():
-        if len(contents) > 1:
-            names = " and ".join(sorted(_relative(c.settings, c.source_path) for c in contents))
-            logger.error(
-                "%s: these posts would be published at the same address /%s "
-                "(give one of them another title or a Slug:)",
-                names,
-                contents[0].url,
+def _cut_slug(slug):
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    cut = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return (cut if cut else slug[:MAX_SLUG_LENGTH]).strip("-")
+
+
+def check_address_of(content):
+    """A post's or page's address: at most 80 characters, and not empty."""
+    if not isinstance(content, (Article, Page)) or not hasattr(content, "title"):
+        return  # Pelican says what a post without a title lacks
+    slug = getattr(content, "slug", None)
+    if slug and len(slug) > MAX_SLUG_LENGTH:
+        content.slug = _cut_slug(slug)
+    if not slug and not content.metadata.get("save_as"):
+        raise ValueError(
+            _(
+                "the title « {title} » has no letter or digit to make an address of: "
+                "add a line « Slug: » with a few words, e.g. Slug: mon-billet"
+            ).format(title=getattr(content, "title", ""))
+        )
+    for tag in getattr(content, "tags", None) or []:
+        if isinstance(tag, URLWrapper) and len(tag.slug) > MAX_SLUG_LENGTH:
+            tag.slug = _cut_slug(tag.slug)
+
+
+def skip_symlink_loops(pelican_object):
+    """Leave out every link to a folder that contains it; say so once per link.
+
+    Pelican follows links when it looks for posts: `ln -s . content/posts/loop` made it
+    read every post again under posts/loop/loop/… until the path was too long."""
+    settings = pelican_object.settings
+    root = os.path.abspath(settings["PATH"])
+    loops = []
+
+    def walk(folder, ancestors):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=True):
+                continue
+            real = os.path.realpath(entry.path)
+            if entry.is_symlink() and (real in ancestors or real == root):
+                loops.append(os.path.relpath(entry.path, root))
+                continue
+            if real in ancestors:
+                continue
+            walk(entry.path, ancestors | {real})
+
+    walk(root, frozenset({os.path.realpath(root)}))
+    for link in loops:
+        logger.warning(
+            _("{path}: a link to a folder that contains it (a loop): skipped").format(
+                path=source_name(settings, link)
             )
+        )
+        for name in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+            settings[name] = [*settings.get(name, []), link]
+
+
+class StopBeforeWriting(Exception):
+    """Raised once the problems are logged: nothing of the site is written."""
+
+
+def _check_templates(generators):
+    problems = 0
+    for generator in generators:
+        if not hasattr(generator, "get_template"):
+            continue
+        for key in ("articles", "hidden_articles", "pages", "hidden_pages"):
+            for content in getattr(generator, key, None) or []:
+                name = content.metadata.get("template")
+                if not name:
+                    continue
+                try:
+                    generator.get_template(name)
+                except PelicanTemplateNotFound:
+                    known = [
+                        os.path.splitext(t)[0]
+                        for t in generator.env.list_templates()
+                        if "/" not in t and t.endswith(".html")
+                    ]
+                    close = difflib.get_close_matches(name, known, n=1)
+                    hint = _(" (did you mean {name}?)").format(name=close[0]) if close else ""
+                    logger.error(
+                        _("{path}: Template: {name} is not a template of the theme{hint}").format(
+                            path=source_name(content.settings, content.source_path),
+                            name=name,
+                            hint=hint,
+                        )
+                    )
+                    problems += 1
+    return problems
+
+
+def _report_clash(path, first, other_path, second):
+    if first.source and second.source:
+        names = " and ".join(sorted({first.source, second.source}))
+        logger.error(
+            _(
+                "{names}: these posts would be published at the same address {address} "
+                "(give one of them another title or a Slug:)"
+            ).format(names=names, address=address(path))
+        )
+    elif first.source or second.source:
+        post, other = (first, second) if first.source else (second, first)
+        post_path, other_path = (path, other_path) if first.source else (other_path, path)
+        if other_path == post_path:
+            message = _(
+                "{path}: would be written at {address}, which is {what}: give it another "
+                "title or a Slug: (or remove its Save_as:)"
+            )
+        else:  # one would have to be a folder holding the other
+            message = _(
+                "{path}: would be written at {address}, in the way of {what} at {other}: "
+                "give it another title or a Slug: (or remove its Save_as:)"
+            )
+        logger.error(
+            message.format(
+                path=post.source,
+                address=address(post_path),
+                what=other.what,
+                other=address(other_path),
+            )
+        )
+    else:
+        logger.error(
+            _("settings: {first} and {second} would both be written at {address}").format(
+                first=first.what, second=second.what, address=address(path)
+            )
+        )
+
+
+def check_addresses(generators):
+    """Stop the build, before anything is written, if a template is missing or two parts
+    of the site would be written at one address."""
+    settings = generators[0].settings
+    problems = _check_templates(generators)
+    found = clashes(planned_files(generators, settings))
+    reported = set()
+    for path, first, other_path, second in found:
+        key = frozenset({first, second})
+        if key not in reported:
+            reported.add(key)
+            _report_clash(path, first, other_path, second)
+    if problems or found:
+        raise StopBeforeWriting(_("the site was not written"))
 
 
 def check_internal_links(page_generator):
@@ -137,19 +492,32 @@ def _check_links_of(content, context):
         else:
             path = content.get_relative_source_path(os.path.join(content.relative_dir, path))
         linked = context["generated_content"].get(path)
+        full_path = os.path.join(content_root, path)
         if linked is not None and getattr(linked, "status", "published") != "draft":
+            if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
+                _link_problem(content, what, value, _("an empty file (0 bytes)"))
             continue
         is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
-        if not os.path.isfile(os.path.join(content_root, path)) or is_post_source:
-            logger.error(
-                "%s: links to {%s}%s, which is not a published post, page or file",
-                _relative(content.settings, content.source_path),
-                what,
-                value,
-            )
+        if not os.path.isfile(full_path) or is_post_source:
+            _link_problem(content, what, value, _("not a published post, page or file"))
+        elif os.path.getsize(full_path) == 0:
+            _link_problem(content, what, value, _("an empty file (0 bytes)"))
+
+
+def _link_problem(content, what, value, problem):
+    logger.error(
+        _("{path}: links to {{{what}}}{value}, which is {problem}").format(
+            path=_relative(content.settings, content.source_path),
+            what=what,
+            value=value,
+            problem=problem,
+        )
+    )
 
 
 def register():
+    signals.initialized.connect(skip_symlink_loops)
     signals.readers_init.connect(wrap_readers)
-    signals.all_generators_finalized.connect(check_unique_urls)
+    signals.content_object_init.connect(check_address_of)
     signals.page_generator_finalized.connect(check_internal_links)
+    signals.all_generators_finalized.connect(check_addresses)

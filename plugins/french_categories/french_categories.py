@@ -1,9 +1,15 @@
-"""Categories matched case-insensitively, shown with the configured spelling.
+"""A post's category is one of CARNET_CATEGORIES, matched without case or accents.
 
-« Journal Intime » in one post and « Journal intime » in another are one category, named
-as CARNET_CATEGORIES spells it (or, for a category not listed there, as first met).
+« Journal Intime » in one post and « journal intime » in another are one category, named
+as CARNET_CATEGORIES spells it. Anything else stops the build naming the post and, when
+there is one, the close match: a typo (« Journal intme ») would otherwise put a new
+category on the site. A post without `Category:` gets CARNET_DEFAULT_CATEGORY, and stops
+the build when that is empty (Pelican would file it under its folder's name, « posts »).
+
+With an empty CARNET_CATEGORIES, any category is accepted, spelled as first met.
 """
 
+import difflib
 import unicodedata
 
 from pelican import signals
@@ -11,28 +17,64 @@ from pelican.contents import Article
 from pelican.urlwrappers import Category
 
 from carnet.defaults import setting
+from carnet.i18n import _
 
 
 def _key(name):
-    return unicodedata.normalize("NFC", name).strip().casefold()
+    """The name without case, accents or extra spaces: « Éloge » and « eloge » match."""
+    decomposed = unicodedata.normalize("NFD", str(name))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 # Spelling for each category key in this build: the configured ones, then the first met.
 _spellings = {}
+_configured = {"names": []}
 
 
 def load_configured_spellings(pelican_object):
+    settings = pelican_object.settings
     _spellings.clear()
-    for name in setting(pelican_object.settings, "CARNET_CATEGORIES"):
+    _configured["names"] = list(setting(settings, "CARNET_CATEGORIES"))
+    for name in _configured["names"]:
         _spellings[_key(name)] = name
+    # No category from the folder's name, and none by default unless the site names one:
+    # Pelican drops an empty DEFAULT_CATEGORY.
+    settings["USE_FOLDER_AS_CATEGORY"] = False
+    settings["DEFAULT_CATEGORY"] = setting(settings, "CARNET_DEFAULT_CATEGORY")
+
+
+def _listed():
+    return ", ".join(f"« {name} »" for name in _configured["names"])
 
 
 def use_configured_spelling(content):
-    if not isinstance(content, Article) or not getattr(content, "category", None):
+    if not isinstance(content, Article) or content.metadata.get("status") == "draft":
         return
-    key = _key(content.category.name)
-    spelling = _spellings.setdefault(key, content.category.name)
-    if spelling != content.category.name:
+    category = getattr(content, "category", None)
+    if not category:
+        if _configured["names"]:
+            raise ValueError(
+                _(
+                    "no Category: line: add one, e.g. « Category: {example} » (one of {names})"
+                ).format(example=_configured["names"][0], names=_listed())
+            )
+        raise ValueError(_("no Category: line: add one, e.g. « Category: Journal intime »"))
+    key = _key(category.name)
+    if _configured["names"] and key not in _spellings:
+        close = difflib.get_close_matches(key, list(_spellings), n=1, cutoff=0.6)
+        hint = (
+            _(": did you mean « {name} » ?").format(name=_spellings[close[0]])
+            if close
+            else _(": use one of {names}").format(names=_listed())
+        )
+        raise ValueError(
+            _("the category « {name} » is not in CARNET_CATEGORIES{hint}").format(
+                name=category.name, hint=hint
+            )
+        )
+    spelling = _spellings.setdefault(key, category.name)
+    if spelling != category.name:
         content.category = Category(spelling, content.settings)
 
 

@@ -2,51 +2,30 @@
 
 Pelican formats dates with the OS locale; on a machine without fr_FR it logs an error and
 drops the post. Carnet sets `locale_date` with Babel instead and gives templates three
-filters: date_long (« 9 septembre 2020 », « 1er avril 2021 »), date_short (« 09/09/2020 »)
-and month_year (« septembre 2020 »).
+filters, all from carnet.dates (the one formatter, also used by the feeds and the e-mail):
+date_long (« 9 septembre 2020 », « 1er avril 2021 ») for a post's own date, date_short
+(« 9 sept. 2020 », « 1er avr. 2021 ») for every list, and month_year (« septembre 2020 »).
 """
 
-from functools import cache
-
-from babel import Locale
-from babel.dates import format_date
 from pelican import signals
 
+from carnet.dates import formatter
 from carnet.defaults import setting
-
-
-def _formatter(settings, pattern):
-    return _formatter_for(setting(settings, "CARNET_LOCALE"), pattern)
-
-
-@cache
-def _formatter_for(locale, pattern):
-    # Cached: set_locale_dates asks for one on every post.
-    # French writes the first day of a month as an ordinal: « 1er avril ».
-    first_day_pattern = pattern.replace("d ", "d'er' ", 1) if pattern.startswith("d ") else pattern
-    locale = Locale.parse(locale)  # once: Babel parses a locale name on every call otherwise
-
-    def format_(value):
-        if not value:
-            return ""
-        return format_date(value, first_day_pattern if value.day == 1 else pattern, locale=locale)
-
-    return format_
 
 
 def add_filters(generator):
     settings = generator.settings
     generator.env.filters.update(
-        date_long=_formatter(settings, setting(settings, "CARNET_DATE_LONG")),
-        date_short=_formatter(settings, setting(settings, "CARNET_DATE_SHORT")),
-        month_year=_formatter(settings, "LLLL y"),
+        date_long=formatter(settings, setting(settings, "CARNET_DATE_LONG")),
+        date_short=formatter(settings, setting(settings, "CARNET_DATE_SHORT")),
+        month_year=formatter(settings, "LLLL y"),
     )
 
 
 def set_locale_dates(content):
     if not hasattr(content, "date"):
         return
-    long_date = _formatter(content.settings, setting(content.settings, "CARNET_DATE_LONG"))
+    long_date = formatter(content.settings, setting(content.settings, "CARNET_DATE_LONG"))
     content.locale_date = long_date(content.date)
     if hasattr(content, "modified"):
         content.locale_modified = long_date(content.modified)

@@ -18,6 +18,7 @@ from pelican import signals
 from pelican.generators import Generator, PelicanTemplateNotFound
 
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.listing import listed_articles
 
 logger = logging.getLogger(__name__)
@@ -68,24 +69,50 @@ def newsletter_issues(settings, articles):
     return issues
 
 
+# The newsletter's own small pages (theme template, URL setting, SAVE_AS setting): where
+# an outbox e-mail's « Se désinscrire » and « Gérer vos préférences » lead, and, while no
+# Mailchimp form is set, what the sample subscribe form points to.
+NEWSLETTER_PAGES = [
+    ("newsletter_unsubscribe", "CARNET_NEWSLETTER_UNSUBSCRIBE"),
+    ("newsletter_preferences", "CARNET_NEWSLETTER_PREFERENCES"),
+    ("newsletter_form_setup", "CARNET_NEWSLETTER_FORM_SETUP"),
+]
+
+
 class NewsletterArchiveGenerator(Generator):
     def generate_output(self, writer):
-        save_as = setting(self.settings, "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS")
+        self._write(
+            writer,
+            TEMPLATE,
+            "CARNET_NEWSLETTER_ARCHIVE",
+            newsletter_issues=lambda: newsletter_issues(
+                self.settings, self.context.get("articles", [])
+            ),
+        )
+        for template, prefix in NEWSLETTER_PAGES:
+            self._write(writer, template, prefix)
+
+    def _write(self, writer, template_name, prefix, **extra):
+        save_as = setting(self.settings, prefix + "_SAVE_AS")
         if not save_as:
             return
         try:
-            template = self.get_template(TEMPLATE)
+            template = self.get_template(template_name)
         except PelicanTemplateNotFound:
-            logger.warning("theme: no %s.html template, no newsletter archive page", TEMPLATE)
+            logger.warning(
+                _("theme: no {template}.html template, no {page} page").format(
+                    template=template_name, page=save_as
+                )
+            )
             return
         writer.write_file(
             save_as,
             template,
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
-            url=setting(self.settings, "CARNET_NEWSLETTER_ARCHIVE_URL"),
-            template_name=TEMPLATE,
-            newsletter_issues=newsletter_issues(self.settings, self.context.get("articles", [])),
+            url=setting(self.settings, prefix + "_URL"),
+            template_name=template_name,
+            **{name: compute() for name, compute in extra.items()},
         )
 
 

@@ -38,6 +38,8 @@ def write_post(
 
 @pytest.fixture
 def blog(site):
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(conf.read_text() + f"\nCARNET_CATEGORIES = {CATEGORIES!r}\n")
     for number in range(12):
         write_post(site, number, links=[(number + 3) % 12] if number % 2 else ())
     site.add_page("a-propos.md", title="À propos", body="Qui écrit ici.")

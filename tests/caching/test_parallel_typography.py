@@ -2,10 +2,12 @@
 
 import sys
 
-from bench.corpus import post_text
+from bench.corpus import CATEGORIES, post_text
 
 
 def write_posts(site, count):
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(conf.read_text() + f"\nCARNET_CATEGORIES = {CATEGORIES!r}\n")
     for index in range(count):
         site.add_post(f"{index:05d}.md", text=post_text(index, count, words=150))
 

@@ -31,5 +31,5 @@ def test_publish_deploys_nothing_after_a_failed_build(site, tmp_path, case):
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode != 0
     assert "bad-post.md" in done.stderr
-    assert "nothing was published" in done.stderr
+    assert "rien n’a été publié" in done.stderr
     assert not target.exists()

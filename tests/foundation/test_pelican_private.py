@@ -31,6 +31,22 @@ def test_the_private_attributes_read_are_still_set():
     assert "self._written_files" in source["Writer.__init__"]
     for attribute in ("_cache_path", "_cache_data_policy", "_cache_open", "_cache"):
         assert f"self.{attribute}" in source["FileDataCacher.__init__"], attribute
+    # forget_logged_warnings empties these two class-level memories of LimitFilter.
+    assert isinstance(pelican_private.LimitFilter._raised_messages, set)
+    assert isinstance(pelican_private.LimitFilter._group_count, dict)
+
+
+def test_summaries_are_cut_through_the_name_pelican_contents_calls():
+    """use_boundary_summaries replaces pelican.contents.truncate_html_words, the name
+    Content.get_summary calls: it must still be a name of that module, called there."""
+    import pelican.contents
+
+    pelican_private.use_boundary_summaries()
+    from carnet.summaries import truncate
+
+    assert pelican.contents.truncate_html_words is truncate
+    get_summary = inspect.getattr_static(pelican.contents.Content, "get_summary")
+    assert "truncate_html_words(" in inspect.getsource(getattr(get_summary, "func", get_summary))
 
 
 def test_this_pelican_is_a_tested_one():

@@ -60,7 +60,7 @@ def test_recent_posts_carry_short_dates(site):
     three_posts(site)
     site.build()
     page = text_of(site.read("index.html"))
-    for date in ("09/09/2020", "15/03/2021", "02/04/2021"):
+    for date in ("9 sept. 2020", "15 mars 2021", "2 avr. 2021"):
         assert date in page
 
 
@@ -192,3 +192,34 @@ def test_first_of_the_month_is_an_ordinal(site):
     site.build()
     page = text_of(site.read("poisson/index.html"), "//main")
     assert "1er avril 2021" in page and "01/04/2021" not in page
+
+
+def test_one_french_date_formatter_for_the_site_the_feed_and_the_email(site):
+    from carnet.newsletter import manifest, render
+
+    site.add_post("a.md", title="Poisson", date="2021-04-01", category="Journal intime")
+    site.add_post("b.md", title="Suite", date="2021-04-05", category="Journal intime")
+    settings = site.build().settings
+    assert "1er avril 2021" in text_of(site.read("poisson/index.html"), "//main")
+    for atom in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        assert "1er avril 2021" in site.read(atom)
+    post = next(p for p in manifest.read(settings) if p.id == "poisson")
+    assert "1er avril 2021" in render.render(post, settings).html
+    # Lists (home, archives, category, letters page, the sidebar) use one short form.
+    for page in ("index.html", "archives/index.html", "categorie/journal-intime/index.html"):
+        text = text_of(site.read(page))
+        assert "1er avr. 2021" in text and "5 avr. 2021" in text, page
+    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", site.all_text())
+
+
+def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
+    words = " ".join(f"mot{n}" for n in range(60))
+    site.add_post("a.md", title="Long", date="2021-04-01", category="Journal intime", body=words)
+    sentences = "Une phrase. " * 20
+    site.add_post(
+        "b.md", title="Phrases", date="2021-04-02", category="Journal intime", body=sentences
+    )
+    site.build()
+    home = site.read("index.html")
+    assert re.search(r"mot\d+…</p>", home) and " …" not in home
+    assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence

@@ -1,5 +1,6 @@
 """The invoke tasks, run as the author runs them."""
 
+import re
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ def test_build_writes_the_development_site(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("build")
     assert done.returncode == 0, done.stderr
-    assert "Site built in output/" in done.stdout
+    assert "Site construit dans output/" in done.stdout
     assert (site.output / "un-billet" / "index.html").exists()
     assert not (site.output / "feeds").exists()
 
@@ -30,7 +31,7 @@ def test_publish_deploys_to_a_local_folder(site, tmp_path):
     target = tmp_path / "www"
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode == 0, done.stderr
-    assert f"Deployed to {target}" in done.stdout
+    assert f"Déployé vers {target}" in done.stdout
     assert (target / "un-billet" / "index.html").exists()
     assert "https://" in (target / "feeds" / "all.atom.xml").read_text()
 
@@ -39,17 +40,17 @@ def test_publish_without_target_says_so_and_keeps_output(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("publish")
     assert done.returncode == 0, done.stderr
-    assert "No deploy target" in done.stderr
+    assert "Aucune destination de déploiement" in done.stderr
     assert (site.output / "un-billet" / "index.html").exists()
 
 
 def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     site.add_post("a.md", title="Un billet")
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(blocker)})
+    # The target passes the checks, but its releases folder cannot be made: a file is there.
+    (tmp_path / "www.carnet-releases").write_text("not a folder")
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
     assert done.returncode != 0
-    assert "Deploy failed" in done.stderr
+    assert "Le déploiement a échoué" in done.stderr
 
 
 def _free_port():
@@ -79,3 +80,59 @@ def test_serve_serves_the_built_site(site):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
+    site.add_post("a.md", title="Un billet")
+    done = site.invoke("build")
+    assert "`invoke serve` indexe le site qu’il sert" in done.stdout
+    assert not (site.output / "pagefind").exists()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(150):
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-ui.js")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert (site.output / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_the_deployed_letters_page_lists_the_letters_just_sent(site, tmp_path):
+    site.add_post("old.md", title="Un ancien billet", date="2021-01-05 08:30")
+    site.add_post("a.md", title="Première lettre", date="2021-10-05 08:30")
+    site.add_post("b.md", title="Deuxième lettre", date="2021-10-06 08:30")
+    target = tmp_path / "www"
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode == 0, done.stderr
+    letters = _letters(target / "newsletter" / "archives" / "index.html")
+    # The old post was counted as sent when the newsletter started, never emailed.
+    assert letters == ["Deuxième lettre", "Première lettre"]
+
+
+def test_a_letter_whose_send_failed_is_not_listed(site, tmp_path):
+    site.add_post("a.md", title="Première lettre", date="2021-10-05 08:30")
+    site.add_post("b.md", title="Deuxième lettre", date="2021-10-06 08:30")
+    # The second letter's file in the outbox cannot be written: a folder is in its way.
+    (site.root / "outbox" / "2021-10-06-deuxieme-lettre.html").mkdir(parents=True)
+    target = tmp_path / "www"
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode != 0
+    assert _letters(target / "newsletter" / "archives" / "index.html") == ["Première lettre"]
+
+
+def _letters(path):
+    """The titles the letters page lists (each line says when it was sent)."""
+    return re.findall(
+        r'<li><a href="[^"]*">([^<]*)</a> <span class="issues__date">', path.read_text()
+    )

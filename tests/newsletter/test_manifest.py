@@ -14,6 +14,8 @@ def manifest(blog):
 
 
 def test_the_manifest_lists_published_posts_with_what_the_email_needs(blog):
+    # An `Image:` must be there (an email pointing to nothing stops the build).
+    (blog.site.content / "images" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 une photo")
     blog.post(
         "2021-01-05-premier.md",
         title="Premier billet : « oui »",

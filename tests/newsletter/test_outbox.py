@@ -49,12 +49,8 @@ def test_new_posts_become_eml_files_and_a_second_run_writes_nothing(blog):
     assert message["Subject"] == "Premier\u00a0: billet"
     assert message["From"] == "Claire Dumas · Carnet de coach <bonjour@carnet-de-coach.fr>"
     assert message["Date"] and message["Message-ID"]
-    assert message["List-Unsubscribe"] == "<mailto:bonjour@carnet-de-coach.fr?subject=unsubscribe>"
     html = message.get_body(("html",)).get_content()
-    assert (
-        html.rstrip("\n") == (blog.root / "outbox" / "2021-01-05-premier-billet.html").read_text()
-    )
-    assert 'href="*|UNSUB|*"' in html
+    assert "*|" not in html  # the full check is in test_outbox_eml.py
     assert "Premier\u00a0: billet" in message.get_body(("plain",)).get_content()
     assert (
         read_eml(blog.root / "outbox" / "2021-02-01-second-billet.eml")["X-Carnet-Segment"]
@@ -118,12 +114,12 @@ def test_a_fresh_clone_publish_puts_the_newest_sample_posts_in_the_outbox(tmp_pa
     shutil.copytree(ROOT / "content", clone.content)
     done = clone.invoke("publish")
     assert done.returncode == 0, done.stderr
-    assert "No deploy target" in done.stderr
+    assert "Aucune destination de déploiement" in done.stderr
     sent = sorted(p.name for p in (clone.root / "outbox").glob("*.eml"))
     assert 1 <= len(sent) <= 2, sent
     assert all(name.startswith("2021-") for name in sent)
-    assert "recorded as already sent" in done.stdout and "written to outbox/" in done.stdout
+    assert "notés comme déjà envoyés" in done.stdout and "écrite dans outbox/" in done.stdout
     again = clone.invoke("publish")
     assert again.returncode == 0, again.stderr
-    assert "nothing new to send" in again.stdout
+    assert "rien de nouveau à envoyer" in again.stdout
     assert sorted(p.name for p in (clone.root / "outbox").glob("*.eml")) == sent

@@ -95,7 +95,8 @@ def test_footer_has_every_required_part(posts):
     footer = document(email).xpath("//td[@class='footer']")[0]
     text = footer.text_content()
     assert (
-        "Vous recevez cet email parce que vous êtes abonné·e à la lettre de Carnet de coach" in text
+        "Vous recevez cet e-mail parce que vous êtes abonné·e à la lettre de Carnet de coach"
+        in text
     )
     assert "Envoyé à *|EMAIL|*" in text
     assert footer.xpath(".//a[@href='*|UNSUB|*']") and footer.xpath(

@@ -25,7 +25,7 @@ def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     assert done.returncode == 0, done.stderr
     assert (
         ".carnet/newsletter-preview/premier-billet.html (" in done.stdout
-        and "KB of HTML" in done.stdout
+        and "Ko de HTML" in done.stdout
     )
     assert (
         "*|UNSUB|*"
@@ -37,7 +37,7 @@ def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     # Nothing built, nothing published.
     assert files_of(blog.root / "output") == output and blog.outbox() == []
     unknown = blog.invoke("newsletter-preview", "--slug", "nope")
-    assert unknown.returncode == 1 and "No published post has the slug 'nope'" in unknown.stderr
+    assert unknown.returncode == 1 and "Aucun article publié n’a le slug 'nope'" in unknown.stderr
 
 
 def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
@@ -45,12 +45,12 @@ def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
     blog.start_ledger()
     before = blog.invoke("newsletter-status")
     assert before.returncode == 0, before.stderr
-    assert "The next publish sends 2 post(s) through the outbox" in before.stdout
+    assert "La prochaine publication envoie 2 article(s) par la boîte d’envoi" in before.stdout
     assert "2021-01-05 « Premier billet » (posts/2021-01-05-a.md)" in before.stdout
     assert blog.invoke("publish").returncode == 0
     after = blog.invoke("newsletter-status")
-    assert "The next publish sends nothing" in after.stdout
-    assert "« Second billet » via outbox (2021-02-01-second-billet)" in after.stdout
+    assert "La prochaine publication n’envoie rien" in after.stdout
+    assert "« Second billet » par outbox (2021-02-01-second-billet)" in after.stdout
 
 
 def test_the_outbox_test_send_is_marked_and_records_nothing(blog):
@@ -70,18 +70,18 @@ def test_the_mailchimp_test_send(blog, standin):
         "newsletter-test", "--to", "claire@example.org", env=mailchimp_environment(standin)
     )
     assert done.returncode == 0, done.stderr
-    assert "Test email sent: Mailchimp, to claire@example.org" in done.stdout
+    assert "E-mail de test envoyé : Mailchimp, à claire@example.org" in done.stdout
     assert [t["subject"] for t in standin.tests_sent] == ["[TEST] Second billet"]
 
 
 def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
     add_posts(blog)
     blog.start_ledger()
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(blocker))
+    # The target passes the checks, but its releases folder cannot be made: a file is there.
+    (tmp_path / "www.carnet-releases").write_text("not a folder")
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
     done = blog.invoke("publish", env=env)
-    assert done.returncode == 1 and "Deploy failed, no newsletter sent" in done.stderr
+    assert done.returncode == 1 and "Le déploiement a échoué, aucune lettre envoyée" in done.stderr
     assert standin.requests == [] and blog.sent() == {}
 
 
@@ -97,8 +97,8 @@ def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(
     down = blog.invoke("publish", env=env)
     assert down.returncode == 1
     assert (target / "premier-billet" / "index.html").exists()  # deployed all the same
-    assert "Newsletter: posts/2021-01-05-a.md: Mailchimp kept failing" in down.stderr
-    assert "Mailchimp answered 503" in down.stderr
+    assert "Lettre : posts/2021-01-05-a.md : Mailchimp échoue encore" in down.stderr
+    assert "Mailchimp a répondu 503" in down.stderr
     standin.faults.clear()
     up = blog.invoke("publish", env=env)
     assert up.returncode == 0, up.stderr
@@ -110,7 +110,10 @@ def test_mailchimp_without_a_deploy_target_refuses_and_says_why(blog, standin):
     blog.start_ledger()
     done = blog.invoke("publish", env=mailchimp_environment(standin))
     assert done.returncode == 1
-    assert "No deploy target" in done.stderr and "The site was not deployed" in done.stderr
+    assert (
+        "Aucune destination de déploiement" in done.stderr
+        and "Le site n’a pas été mis en ligne" in done.stderr
+    )
     assert (blog.root / "output" / "premier-billet" / "index.html").exists()
     assert standin.requests == [] and blog.sent() == {}
 
@@ -125,6 +128,7 @@ def test_build_and_preview_never_send(blog, standin):
 
 
 def test_the_newsletter_tasks_read_the_last_build_and_say_when_it_is_stale(blog):
+    blog.site.speak("en")  # the assertions read Carnet's English messages
     blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
     blog.start_ledger()
     never_built = blog.invoke("newsletter-status")  # writes the settings the build reads

@@ -15,6 +15,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 
 # name: (module, class, the environment variable that makes it the automatic choice, or
@@ -69,13 +70,15 @@ def chosen_name(settings, environ=os.environ):
     if name:
         if name not in PROVIDERS:
             raise NewsletterError(
-                f"CARNET_NEWSLETTER_PROVIDER must be one of {', '.join(PROVIDERS)}, not {name!r}"
+                _("CARNET_NEWSLETTER_PROVIDER must be one of {names}, not {name!r}").format(
+                    names=", ".join(PROVIDERS), name=name
+                )
             )
         return name
     for name, (_module, _class, variable) in PROVIDERS.items():
         if variable is None or environ.get(variable):
             return name
-    raise NewsletterError("no newsletter provider is available")  # PROVIDERS has a fallback
+    raise NewsletterError(_("no newsletter provider is available"))  # PROVIDERS has a fallback
 
 
 def provider_class(name):

@@ -28,6 +28,7 @@ from mailchimp_marketing.api_client import ApiClientError
 
 from carnet import console
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.providers import Delivery, from_name
 
@@ -75,17 +76,21 @@ class MailchimpProvider:
         list_id = environ.get("MAILCHIMP_LIST_ID", "").strip()
         if not list_id:
             raise MailchimpError(
-                "MAILCHIMP_API_KEY is set but MAILCHIMP_LIST_ID is not: set it to the id of "
-                "the audience to send to (Audience → Settings → Audience name and defaults)"
+                _(
+                    "MAILCHIMP_API_KEY is set but MAILCHIMP_LIST_ID is not: set it to the id of "
+                    "the audience to send to (Audience → Settings → Audience name and defaults)"
+                )
             )
         if not api_url and not re.fullmatch(r"[a-z]+[0-9]+", key.rpartition("-")[2]):
             raise MailchimpError(
-                "MAILCHIMP_API_KEY does not end with its data centre (like -us21): copy the "
-                "whole key from Mailchimp (Profile → Extras → API keys)"
+                _(
+                    "MAILCHIMP_API_KEY does not end with its data centre (like -us21): copy the "
+                    "whole key from Mailchimp (Profile → Extras → API keys)"
+                )
             )
         if not setting(settings, "CARNET_NEWSLETTER_REPLY_TO"):
             raise MailchimpError(
-                "CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send"
+                _("CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send")
             )
         return cls(settings, key, list_id, api_url, deployed, client=transport)
 
@@ -116,14 +121,16 @@ class MailchimpProvider:
         """Refuse before anything is sent: a site that is not online, an unknown audience."""
         if not self.deployed:
             raise MailchimpError(
-                "The site was not deployed (no CARNET_DEPLOY_TARGET), so Mailchimp sends "
-                "nothing: subscribers would get links to pages that are not online. Set a "
-                "deploy target, or unset MAILCHIMP_API_KEY to write the outbox instead."
+                _(
+                    "The site was not deployed (no CARNET_DEPLOY_TARGET), so Mailchimp sends "
+                    "nothing: subscribers would get links to pages that are not online. Set a "
+                    "deploy target, or unset MAILCHIMP_API_KEY to write the outbox instead."
+                )
             )
         self._with_retries(
-            "checking the audience",
+            _("checking the audience"),
             lambda: self._call(
-                f"checking the audience {self.list_id}",
+                _("checking the audience {audience}").format(audience=self.list_id),
                 self.client.lists.get_list,
                 self.list_id,
                 fields=["id", "name"],
@@ -140,19 +147,23 @@ class MailchimpProvider:
         return None
 
     def status(self):
-        return f"Mailchimp (audience {self.list_id})"
+        return _("Mailchimp (audience {audience})").format(audience=self.list_id)
 
     def describe(self, delivery):
         if self.schedule:
-            return f"scheduled through Mailchimp for {delivery.sent_at:%Y-%m-%d %H:%M} UTC (campaign {delivery.campaign_id})"
-        return f"sent through Mailchimp (campaign {delivery.campaign_id})"
+            return _("scheduled through Mailchimp for {when} UTC (campaign {campaign})").format(
+                when=f"{delivery.sent_at:%Y-%m-%d %H:%M}", campaign=delivery.campaign_id
+            )
+        return _("sent through Mailchimp (campaign {campaign})").format(
+            campaign=delivery.campaign_id
+        )
 
     def send_test(self, post, email, to):
         def attempt():
             campaign = self._find(campaign_title(post, test=True))
             campaign_id = self._prepare(campaign, post, email, test=True)
             self._call(
-                f"{post.source}: sending the test email",
+                _("{path}: sending the test email").format(path=post.source),
                 self.client.campaigns.send_test_email,
                 campaign_id,
                 {"test_emails": [to], "send_type": "html"},
@@ -161,10 +172,14 @@ class MailchimpProvider:
 
         campaign_id = self._with_retries(post.source, attempt)
         try:
-            self._call("removing the test campaign", self.client.campaigns.remove, campaign_id)
+            self._call(_("removing the test campaign"), self.client.campaigns.remove, campaign_id)
         except (MailchimpError, _Retryable) as error:
-            console.warn(f"The test campaign {campaign_id} stays in Mailchimp: {error}")
-        return f"Mailchimp, to {to}"
+            console.warn(
+                _("The test campaign {campaign} stays in Mailchimp: {reason}").format(
+                    campaign=campaign_id, reason=error
+                )
+            )
+        return _("Mailchimp, to {address}").format(address=to)
 
     # --- one attempt -----------------------------------------------------------------------
 
@@ -179,7 +194,7 @@ class MailchimpProvider:
             # Mailchimp refused the send: if an earlier send did get through after all,
             # the post is delivered; ask before failing.
             campaign = self._call(
-                f"{post.source}: reading the campaign's status",
+                _("{path}: reading the campaign's status").format(path=post.source),
                 self.client.campaigns.get,
                 campaign_id,
                 fields=["id", "status", "send_time"],
@@ -195,7 +210,7 @@ class MailchimpProvider:
         offset = 0
         while True:
             page = self._call(
-                "listing the campaigns",
+                _("listing the campaigns"),
                 self.client.campaigns.list,
                 list_id=self.list_id,
                 count=PAGE_SIZE,
@@ -217,9 +232,10 @@ class MailchimpProvider:
             return drafts[0]
         if found:
             raise MailchimpError(
-                f"The campaign {found[0]['id']} ({title}) is {found[0].get('status')!r} in "
-                "Mailchimp, so Carnet does not send it again; delete it in Mailchimp to send "
-                "the post anew"
+                _(
+                    "The campaign {campaign} ({title}) is {status!r} in Mailchimp, so Carnet "
+                    "does not send it again; delete it in Mailchimp to send the post anew"
+                ).format(campaign=found[0]["id"], title=title, status=found[0].get("status"))
             )
         return None
 
@@ -228,7 +244,7 @@ class MailchimpProvider:
         body = self._campaign_body(post, email, test)
         if campaign is None:
             created = self._call(
-                f"{post.source}: creating the campaign",
+                _("{path}: creating the campaign").format(path=post.source),
                 self.client.campaigns.create,
                 dict(body, type="regular"),
             )
@@ -236,13 +252,13 @@ class MailchimpProvider:
         else:
             campaign_id = campaign["id"]
             self._call(
-                f"{post.source}: updating the campaign",
+                _("{path}: updating the campaign").format(path=post.source),
                 self.client.campaigns.update,
                 campaign_id,
                 body,
             )
         self._call(
-            f"{post.source}: setting the campaign's content",
+            _("{path}: setting the campaign's content").format(path=post.source),
             self.client.campaigns.set_content,
             campaign_id,
             {"html": email.html, "plain_text": email.text},
@@ -253,14 +269,16 @@ class MailchimpProvider:
         """Send now, or schedule; when the email goes out."""
         if not self.schedule:
             self._call(
-                f"{post.source}: sending the campaign", self.client.campaigns.send, campaign_id
+                _("{path}: sending the campaign").format(path=post.source),
+                self.client.campaigns.send,
+                campaign_id,
             )
             return datetime.now(UTC)
         when = next_quarter_hour_at(
             self.schedule, self.settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
         )
         self._call(
-            f"{post.source}: scheduling the campaign",
+            _("{path}: scheduling the campaign").format(path=post.source),
             self.client.campaigns.schedule,
             campaign_id,
             {"schedule_time": when.isoformat()},
@@ -300,11 +318,15 @@ class MailchimpProvider:
                 if number == self.retries:
                     break
                 pause = failure.pause if failure.pause is not None else self.backoff * 2**number
-                console.warn(f"{failure}; trying again in {pause:g} s")
+                console.warn(
+                    _("{failure}; trying again in {pause:g} s").format(failure=failure, pause=pause)
+                )
                 time.sleep(min(pause, LONGEST_PAUSE))
         raise MailchimpError(
-            f"{what}: Mailchimp kept failing ({last}); nothing is recorded for it, the next "
-            "publish will try again"
+            _(
+                "{what}: Mailchimp kept failing ({reason}); nothing is recorded for it, the next "
+                "publish will try again"
+            ).format(what=what, reason=last)
         )
 
     def _call(self, what, method, *args, **kwargs):
@@ -324,12 +346,16 @@ class MailchimpProvider:
     def _failure(self, what, status, text, retry_after=None):
         if status is None:  # no answer: `text` is the exception requests raised
             reason = (
-                f"timed out after {self.timeout} s"
+                _("timed out after {seconds} s").format(seconds=self.timeout)
                 if isinstance(text, requests.Timeout)
-                else "the connection failed"
+                else _("the connection failed")
             )
             return _Retryable(f"{what}: {reason}")
-        reason = self._redact(f"{what}: Mailchimp answered {status}{_problem(text)}")
+        reason = self._redact(
+            _("{what}: Mailchimp answered {status}{problem}").format(
+                what=what, status=status, problem=_problem(text)
+            )
+        )
         if status == 429 or status >= 500:
             pause = float(retry_after) if str(retry_after or "").isdigit() else None
             return _Retryable(reason, pause)
@@ -362,7 +388,9 @@ def segment_options(settings, post):
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment)
     if not segment:
         raise MailchimpError(
-            f"{post.source}: segment {post.segment!r} is not in CARNET_NEWSLETTER_SEGMENTS"
+            _("{path}: segment {segment!r} is not in CARNET_NEWSLETTER_SEGMENTS").format(
+                path=post.source, segment=post.segment
+            )
         )
     if "saved_segment_id" in segment:
         return {"saved_segment_id": int(segment["saved_segment_id"])}
@@ -384,8 +412,10 @@ def next_quarter_hour_at(clock, zone, now):
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(clock))
     if not match or int(match[2]) % 15:
         raise MailchimpError(
-            f"CARNET_NEWSLETTER_SCHEDULE must be a time on a quarter hour like 07:30, not {clock!r} "
-            "(Mailchimp schedules on quarter hours only)"
+            _(
+                "CARNET_NEWSLETTER_SCHEDULE must be a time on a quarter hour like 07:30, not "
+                "{clock!r} (Mailchimp schedules on quarter hours only)"
+            ).format(clock=clock)
         )
     local_now = now.astimezone(ZoneInfo(zone))
     day = local_now.date()

@@ -1,23 +1,37 @@
 """The outbox provider: each email as a real .eml file plus an .html preview, in outbox/.
 
 What a newcomer sees on the first `invoke publish`, and a dry run for anyone without a
-Mailchimp account. A post's files are named after its date and id, so writing them again
-after a crash replaces them: the outbox holds each post once.
+Mailchimp account. Each .eml is the message one subscriber would receive: the merge tags
+Mailchimp would fill (*|EMAIL|*, *|UNSUB|*, the postal address…) are filled with a sample
+subscriber (CARNET_NEWSLETTER_SAMPLE_ADDRESS), the sender's postal address
+(CARNET_NEWSLETTER_POSTAL_ADDRESS) and the site's own unsubscribe and preferences pages,
+and it carries the one-click List-Unsubscribe headers (RFC 8058). The .html preview shows
+the images of the local build, so it is right before the site is deployed.
+
+A post's files are named after its date and id, so writing them again after a crash
+replaces them: the outbox holds each post once.
 """
 
+import html
 import os
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from carnet import files
+from carnet import console, files
+from carnet.defaults import setting
+from carnet.i18n import N_, _
+from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
+
+MERGE_TAG = re.compile(r"\*\|[A-Z_:]+\|\*")
 
 
 class OutboxProvider:
     name = "outbox"
-    label = "the outbox"
+    label = N_("the outbox")
 
     @classmethod
     def from_settings(cls, settings, deployed, environ, transport=None):
@@ -25,16 +39,26 @@ class OutboxProvider:
         return cls(settings)
 
     def __init__(self, settings):
+        self.settings = settings
         self.folder = project_path(settings, "CARNET_NEWSLETTER_OUTBOX")
         self.sender = formataddr((from_name(settings), reply_to(settings)))
         self.address = reply_to(settings)
+        self.subscriber = setting(settings, "CARNET_NEWSLETTER_SAMPLE_ADDRESS")
+        self.unsubscribe = site_url(settings, "CARNET_NEWSLETTER_UNSUBSCRIBE_URL")
 
     def check(self):
-        """The outbox can always write."""
+        """The outbox can always write; it says when the postal address is missing."""
+        if not setting(self.settings, "CARNET_NEWSLETTER_POSTAL_ADDRESS").strip():
+            console.warn(
+                _(
+                    "CARNET_NEWSLETTER_POSTAL_ADDRESS is empty: a newsletter must show the "
+                    "sender's postal address (Mailchimp writes the audience's own)"
+                )
+            )
 
     def deliver(self, post, email):
         name = self._name(post)
-        self._write(name, post, email, to="undisclosed-recipients:;")
+        self._write(name, post, email, to=self.subscriber)
         return Delivery(campaign_id=name, sent_at=datetime.now(UTC))
 
     def find(self, post):
@@ -45,11 +69,11 @@ class OutboxProvider:
         return Delivery(name, datetime.fromtimestamp(os.path.getmtime(path), UTC))
 
     def status(self):
-        return f"the outbox ({os.path.basename(self.folder)}/)"
+        return _("the outbox ({folder}/)").format(folder=os.path.basename(self.folder))
 
     def describe(self, delivery):
         where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
-        return f"written to {where}"
+        return _("written to {where}").format(where=where)
 
     def send_test(self, post, email, to):
         return self._write(f"test-{post.id}", post, email, to=to)
@@ -60,22 +84,71 @@ class OutboxProvider:
 
     def _write(self, name, post, email, to):
         """Write NAME.html then NAME.eml; return the .eml's path."""
-        files.write_atomically(os.path.join(self.folder, name + ".html"), email.html)
-        eml_path = os.path.join(self.folder, name + ".eml")
-        files.write_atomically(eml_path, self._message(post, email, to).as_string())
-        return eml_path
+        email_html = self._filled(email.html, to, as_html=True)
+        paths = [os.path.join(self.folder, name + suffix) for suffix in (".html", ".eml")]
+        texts = [self._local_images(email_html), self._message(post, email, email_html, to)]
+        for path, text in zip(paths, texts, strict=True):
+            try:
+                files.write_atomically(path, text)
+            except OSError as error:
+                raise NewsletterError(
+                    _("{path}: cannot be written ({reason})").format(
+                        path=path, reason=error.strerror
+                    )
+                ) from None
+        return paths[1]
 
-    def _message(self, post, email, to):
+    def _message(self, post, email, email_html, to):
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = email.subject
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self.address.rpartition("@")[2])
-        message["List-Unsubscribe"] = f"<mailto:{self.address}?subject=unsubscribe>"
+        message["List-Unsubscribe"] = (
+            f"<{self.unsubscribe}>, <mailto:{self.address}?subject=unsubscribe>"
+        )
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["X-Carnet-Post"] = post.id
         if post.segment:
             message["X-Carnet-Segment"] = post.segment
-        message.set_content(email.text)
-        message.add_alternative(email.html, subtype="html")
-        return message
+        message.set_content(self._filled(email.text, to, as_html=False))
+        message.add_alternative(email_html, subtype="html")
+        return message.as_string()
+
+    def _filled(self, text, to, as_html):
+        """`text` with Mailchimp's merge tags filled as they would be for `to`."""
+        postal = setting(self.settings, "CARNET_NEWSLETTER_POSTAL_ADDRESS").strip()
+        postal_lines = [line.strip() for line in postal.splitlines() if line.strip()]
+        escape = html.escape if as_html else str
+        values = {
+            "*|EMAIL|*": escape(to),
+            "*|UNSUB|*": self.unsubscribe,
+            "*|UPDATE_PROFILE|*": site_url(self.settings, "CARNET_NEWSLETTER_PREFERENCES_URL"),
+            "*|ARCHIVE|*": site_url(self.settings, "CARNET_NEWSLETTER_ARCHIVE_URL"),
+            "*|HTML:LIST_ADDRESS_HTML|*": "<br>".join(map(html.escape, postal_lines)),
+            "*|LIST_ADDRESS|*": escape(" · ".join(postal_lines)),
+        }
+        filled = MERGE_TAG.sub(lambda tag: values.get(tag[0], tag[0]), text)
+        left = MERGE_TAG.search(filled)
+        if left:
+            raise NewsletterError(
+                _("the e-mail uses the merge tag {tag}, which the outbox cannot fill").format(
+                    tag=left[0]
+                )
+            )
+        return filled
+
+    def _local_images(self, email_html):
+        """The preview's images from the local build (output/), not from the live site."""
+        siteurl = self.settings.get("SITEURL", "").rstrip("/")
+        output = self.settings.get("OUTPUT_PATH")
+        if not siteurl or not output:
+            return email_html
+        local = os.path.relpath(output, self.folder).replace(os.sep, "/")
+        return email_html.replace(f'src="{siteurl}/', f'src="{local}/')
+
+
+def site_url(settings, name):
+    """The absolute address of the site page a CARNET_*_URL setting names."""
+    return settings.get("SITEURL", "").rstrip("/") + "/" + setting(settings, name)

@@ -1,0 +1,194 @@
+"""Every file a build will write, and what writes it, known before one is written.
+
+Pelican writes a post over the home page or a feed without a word (`Save_as: index.html`),
+turns an image into a folder (`Slug: images/x.png`), or stops half-way with « Is a
+directory » (`Slug: sitemap.xml`). Once every generator has read its content,
+`planned_files(generators, settings)` lists each file of the site with what writes it, and
+`clashes(planned)` finds two writers of one file, or a file that another one needs as a
+folder. Pelican's own rules are used to name the files (each content's, tag's, category's
+and author's `save_as`, the paginator's pages, the period archives it computed).
+"""
+
+import os
+from dataclasses import dataclass
+
+from pelican.contents import Static
+from pelican.paginator import Paginator
+
+from carnet.defaults import setting
+from carnet.i18n import _
+from carnet.sources import source_name
+
+# Files written after the build, by Carnet itself: the search index (carnet/search.py).
+FOLDERS_WRITTEN_LATER = {"pagefind": "the search index (Pagefind)"}
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What writes a file: a source file of the content (`source`), or a part of the site."""
+
+    what: str
+    source: str | None = None
+
+
+def _clean(path):
+    """`path` as one spelling: no `./`, `//` or leading `/`; a folder keeps its final `/`."""
+    text = str(path)
+    cleaned = os.path.normpath(text).replace(os.sep, "/").lstrip("/")
+    return cleaned + "/" if text.endswith("/") else cleaned
+
+
+def address(path):
+    """The address a reader types for the file at `path` in the output."""
+    if path == "index.html":
+        return "/"
+    if path.endswith("/index.html"):
+        return "/" + path[: -len("index.html")]
+    return "/" + path
+
+
+def _paginated(name, url, count, template, settings):
+    """The file of each page of a list of `count` posts written at `name`."""
+    per_page = settings["PAGINATED_TEMPLATES"].get(template, False)
+    if per_page is False or not count:
+        return [name]
+    paginator = Paginator(
+        name, url, range(count), settings, per_page or settings["DEFAULT_PAGINATION"]
+    )
+    return [paginator.page(number).save_as for number in paginator.page_range]
+
+
+def planned_files(generators, settings):
+    """[(file in the output, Writer)] for everything Pelican and Carnet's plugins write."""
+    planned = []
+
+    def add(path, writer):
+        if path:
+            planned.append((_clean(path), writer))
+
+    def add_list(name, url, count, template, what):
+        for path in _paginated(name, url, count, template, settings):
+            add(path, Writer(what))
+
+    for generator in generators:
+        for key in (
+            "articles",
+            "translations",
+            "hidden_articles",
+            "hidden_translations",
+            "drafts",
+            "drafts_translations",
+            "pages",
+            "hidden_pages",
+            "draft_pages",
+            "draft_translations",
+            "staticfiles",
+        ):
+            for content in getattr(generator, key, None) or []:
+                source = source_name(settings, content.source_path)
+                if isinstance(content, Static):  # a part of the site, not a post
+                    add(content.save_as, Writer(_("the file {path}").format(path=source)))
+                else:
+                    add(content.save_as, Writer(source, source))
+        if hasattr(generator, "period_archives"):
+            for periods in generator.period_archives.values():
+                for period in periods:
+                    add(period["save_as"], Writer(_("the archive of a period")))
+        for key, what in (
+            ("tags", _("the page of the tag « {name} »")),
+            ("categories", _("the page of the category « {name} »")),
+            ("authors", _("the page of the author « {name} »")),
+        ):
+            groups = getattr(generator, key, None)
+            if not groups:
+                continue
+            items = groups.items() if isinstance(groups, dict) else groups
+            template = key[:-1] if key != "categories" else "category"
+            for wrapper, posts in items:
+                add_list(
+                    wrapper.save_as, wrapper.url, len(posts), template, what.format(name=wrapper)
+                )
+        if type(generator).__name__ == "ArticlesGenerator":
+            _direct_templates(generator, settings, add_list)
+            _feeds(generator, settings, add)
+    for source, destination in settings.get("TEMPLATE_PAGES", {}).items():
+        add(destination, Writer(_("the template page {name}").format(name=source)))
+    theme_static = settings.get("THEME_STATIC_DIR")
+    if theme_static and settings.get("THEME_STATIC_PATHS"):
+        add(os.path.join(theme_static, ""), Writer(_("the theme's files")))
+    add("robots.txt", Writer("robots.txt"))
+    add("sitemap.xml", Writer(_("the sitemap")))
+    add(
+        setting(settings, "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS"),
+        Writer(_("the archive of the newsletters")),
+    )
+    for folder, what in FOLDERS_WRITTEN_LATER.items():
+        add(folder + "/", Writer(_(what)))
+    return planned
+
+
+DIRECT_TEMPLATE_NAMES = {
+    "index": "the home page",
+    "archives": "the archive page",
+    "categories": "the list of categories",
+    "tags": "the list of tags",
+    "authors": "the list of authors",
+    "search": "the search page",
+    "404": "the « page not found » page",
+}
+
+
+def _direct_templates(generator, settings, add_list):
+    for template in settings["DIRECT_TEMPLATES"]:
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        url = settings.get(f"{template.upper()}_URL", f"{template}.html")
+        what = _(DIRECT_TEMPLATE_NAMES.get(template, "the page {name}")).format(name=template)
+        add_list(save_as, url, len(generator.articles), template, what)
+
+
+def _feeds(generator, settings, add):
+    feed = _("the feed {path}")
+    for name in ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS"):
+        if settings.get(name):
+            add(settings[name], Writer(feed.format(path=settings[name])))
+    for key, prefix in (("categories", "CATEGORY"), ("authors", "AUTHOR"), ("tags", "TAG")):
+        groups = getattr(generator, key, None) or []
+        items = groups.items() if isinstance(groups, dict) else groups
+        for wrapper, _posts in items:
+            for kind in ("ATOM", "RSS"):
+                pattern = settings.get(f"{prefix}_FEED_{kind}")
+                if pattern:
+                    path = str(pattern).format(slug=wrapper.slug)
+                    add(path, Writer(feed.format(path=path)))
+    for kind in ("ATOM", "RSS"):
+        pattern = settings.get(f"TRANSLATION_FEED_{kind}")
+        if pattern:
+            for lang in {a.lang for a in generator.articles + generator.translations}:
+                path = str(pattern).format(lang=lang)
+                add(path, Writer(feed.format(path=path)))
+
+
+def clashes(planned):
+    """[(path, Writer, other path, other Writer)]: two writers of one file (the same path
+    twice), or a file (the other) that would have to be a folder for the first path."""
+    found = []
+    files = {}
+    folders = set()
+    for path, writer in planned:
+        if path.endswith("/"):  # a whole folder
+            folders.add(path)
+        earlier = files.setdefault(path, writer)
+        if earlier is not writer and earlier != writer:
+            found.append((path, earlier, path, writer))
+    for path, writer in planned:
+        parts = path.rstrip("/").split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            holder = files.get(parent) or files.get(parent + "/")
+            if holder is None or holder == writer:
+                continue
+            if parent + "/" in folders and holder.source is None and writer.source is None:
+                continue  # the site's own files in the site's own folder
+            found.append((path, writer, files.get(parent) and parent or parent + "/", holder))
+            break
+    return found

@@ -1,0 +1,131 @@
+"""`invoke publish` as one whole: checked target, one publish at a time, a private build.
+
+- The deploy target is checked before anything is built (carnet.deploy.check_target).
+- One lock, .carnet/publish.lock, is held from before the build until the newsletter is
+  sent: a second publish waits for the first (CARNET_NEWSLETTER_LOCK_WAIT seconds at most,
+  saying so), then stops with a clear message, having done nothing.
+- Each publish builds into a folder of its own under .carnet/publish/ (the site and the
+  newsletter's manifest), so no other build, publish or preview can change what it deploys
+  and emails. Without a deploy target, the site is then moved to output/.
+"""
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from carnet import console
+from carnet.defaults import setting
+from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
+from carnet.i18n import _
+from carnet.newsletter import lock
+from carnet.newsletter.paths import project_path
+
+
+class Stopped(Exception):
+    """The coach was told why on one line; the task exits with code 1."""
+
+
+def checked_target(settings, project):
+    """The carnet.deploy.Target to deploy to, None when none is set; Stopped if refused."""
+    text = deploy_target(settings)
+    if not text:
+        return None
+    try:
+        return check_target(text, project)
+    except DeployRefused as reason:
+        console.fail(
+            _("Deploy target refused, nothing was built, deployed or sent: {reason}").format(
+                reason=reason
+            )
+        )
+        raise Stopped from None
+
+
+@contextmanager
+def one_at_a_time(settings, project):
+    """Hold the publish lock for the `with` block; Stopped when the wait is over."""
+    wait = setting(settings, "CARNET_NEWSLETTER_LOCK_WAIT")
+    waiting = _("Another publish ({holder}) is running; waiting for it (at most {wait:g} s)…")
+    busy = _(
+        "Another publish ({holder}) is still running; this one built, deployed and sent "
+        "nothing. Publish again when it has finished."
+    )
+    try:
+        with lock.hold(
+            os.path.join(project, ".carnet", "publish.lock"),
+            wait,
+            waiting=waiting.replace("{wait:g}", f"{wait:g}"),
+            busy=busy,
+        ):
+            yield
+    except lock.Busy as error:
+        console.fail(str(error))
+        raise Stopped from None
+
+
+@dataclass(frozen=True)
+class Folder:
+    site: str  # where this publish builds the site
+    overrides: dict  # settings for its build: its own newsletter manifest
+
+
+@contextmanager
+def private_folder(settings, project):
+    """A build folder of this publish's own, removed at the end (call it under the lock).
+
+    Its newsletter manifest is then moved to the usual place (CARNET_NEWSLETTER_MANIFEST),
+    where the newsletter tasks and the benchmark find the last production build's."""
+    base = os.path.join(project, ".carnet", "publish")
+    os.makedirs(base, exist_ok=True)
+    # Under the lock, any other run's folder is left over from a publish that was killed.
+    for name in os.listdir(base):
+        if name.startswith("run-"):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix="run-", dir=base)
+    manifest = os.path.join(folder, "newsletter-manifest.json")
+    try:
+        yield Folder(os.path.join(folder, "site"), {"CARNET_NEWSLETTER_MANIFEST": manifest})
+    finally:
+        if os.path.exists(manifest):
+            usual = project_path(settings, "CARNET_NEWSLETTER_MANIFEST")
+            os.makedirs(os.path.dirname(usual), exist_ok=True)
+            shutil.move(manifest, usual)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def put_online(output_path, target, project, after_newsletter=False):
+    """Deploy the built site to `target`; True once it is online. Stopped if it failed.
+
+    Without a target the site is moved to output/ (for `invoke serve`) and False returned."""
+    if target is None:
+        console.warn(
+            _(
+                "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
+                "stays in output/."
+            )
+        )
+        output = os.path.join(project, "output")
+        shutil.rmtree(output, ignore_errors=True)
+        os.rename(output_path, output)
+        return False
+    console.step(_("Deploying to {target}…").format(target=target.text))
+    try:
+        deploy(output_path, target)
+    except DeployFailed as failure:
+        if after_newsletter:
+            message = _("Deploy failed, the letters page online is not up to date: {reason}")
+        else:
+            message = _("Deploy failed, no newsletter sent: {reason}")
+        console.fail(message.format(reason=failure))
+        raise Stopped from None
+    console.done(_("Deployed to {target}").format(target=target.text))
+    if target.inside:
+        console.step(
+            _(
+                "Its folder is not writable, so the releases are kept inside it: the web "
+                "server must serve {served}"
+            ).format(served=target.served)
+        )
+    return True

@@ -1,0 +1,51 @@
+"""`invoke serve`: the output folder on 127.0.0.1, with the site's own 404 page.
+
+Pelican's handler finds `/a-propos` as `a-propos/index.html` like a web host does, but
+answers a missing page with no reply at all. Here a missing page gets the theme's
+« page introuvable » (output/404.html) with the status 404, as on the deployed site.
+"""
+
+import os
+from http import HTTPStatus
+
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+NOT_FOUND_PAGE = "404.html"
+
+
+class SiteRequestHandler(ComplexHTTPRequestHandler):
+    def do_GET(self):
+        self._answer(head=False)
+
+    def do_HEAD(self):
+        self._answer(head=True)
+
+    def _answer(self, head):
+        found = self.get_path_that_exists(self.path.split("?", 1)[0])
+        if not found:
+            self._not_found(head)
+            return
+        self.path = found
+        if head:
+            super(ComplexHTTPRequestHandler, self).do_HEAD()
+        else:
+            super(ComplexHTTPRequestHandler, self).do_GET()
+
+    def _not_found(self, head):
+        page = os.path.join(self.base_path, NOT_FOUND_PAGE)
+        try:
+            with open(page, "rb") as file:
+                body = file.read()
+        except OSError:
+            body = b"<!doctype html><title>404</title><h1>404</h1>"
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+def site_server(folder, port, host="127.0.0.1"):
+    """An HTTP server of `folder` on host:port (serve_forever() runs it)."""
+    return RootedHTTPServer(folder, (host, port), SiteRequestHandler)

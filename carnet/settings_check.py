@@ -1,0 +1,430 @@
+"""Every setting checked before anything is built, deployed or sent.
+
+`check_settings(settings, settings_file, production=..., publish=...)` raises SettingError whose
+message is one line naming the setting, the file that sets it, what was given and what is
+expected:
+
+    CARNET_READING_SPEED in pelicanconf.py: "230" is text; a whole number is expected
+
+The CARNET_* settings are checked against carnet/defaults.py's SETTINGS (their kind and
+allowed values); SITEURL must be an http(s) address with a host; for `invoke publish`
+with MAILCHIMP_API_KEY set, the Mailchimp environment is checked too (the key's form, never
+its value, is named). `python -m carnet.settings_check --table` prints the README's table.
+"""
+
+import json
+import os
+import re
+import string
+import sys
+from urllib.parse import urlsplit
+
+from carnet.defaults import SETTINGS, Setting
+from carnet.i18n import _
+
+API_KEY = re.compile(r"[0-9a-f]{32}-[a-z]+[0-9]+")
+LIST_ID = re.compile(r"[0-9A-Za-z]{1,32}")
+EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]+")
+SUBJECT_FIELDS = {"title", "site"}
+
+
+class SettingError(Exception):
+    """A setting is wrong; str() is the one line to show."""
+
+
+def check_settings(settings, settings_file, *, production=False, publish=False, environ=os.environ):
+    """Raise SettingError for the first wrong setting, else return None."""
+    for name, spec in SETTINGS.items():
+        if name in settings:
+            problem = value_problem(spec, settings[name])
+            if problem:
+                raise SettingError(_line(name, where(name, settings_file), settings[name], problem))
+    problem = siteurl_problem(settings.get("SITEURL", ""), production)
+    if problem:
+        raise SettingError(
+            _line("SITEURL", where("SITEURL", settings_file), settings.get("SITEURL", ""), problem)
+        )
+    if publish and environ.get("MAILCHIMP_API_KEY"):
+        _check_mailchimp(settings, settings_file, environ)
+
+
+def normalised_siteurl(value):
+    """SITEURL without its trailing slash (feeds would have double slashes)."""
+    return value.rstrip("/") if isinstance(value, str) else value
+
+
+# --- one value against its kind -------------------------------------------------------------
+
+
+def value_problem(spec: Setting, value):
+    """'is text; a whole number is expected' (what is wrong, what is expected), or None."""
+    check_kind = _KINDS[spec.kind]
+    problem = check_kind(spec, value)
+    if problem is None:
+        return None
+    return _("{problem}; {expected} is expected").format(problem=problem, expected=_expected(spec))
+
+
+def _is_text(value):
+    return isinstance(value, str)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _yes_no(spec, value):
+    return None if isinstance(value, bool) else _is_a(value)
+
+
+def _whole(spec, value):
+    if not isinstance(value, int) or isinstance(value, bool):
+        return _is_a(value)
+    return _at_least(spec, value)
+
+
+def _number(spec, value):
+    if not _is_number(value):
+        return _is_a(value)
+    return _at_least(spec, value)
+
+
+def _at_least(spec, value):
+    if spec.minimum is not None and value < spec.minimum:
+        return _("is too small")
+    return None
+
+
+def _text(spec, value):
+    if not _is_text(value):
+        return _is_a(value)
+    if spec.required and not value.strip():
+        return _("is empty")
+    return None
+
+
+def _texts(spec, value):
+    if not isinstance(value, (list, tuple)):
+        return _is_a(value)
+    for item in value:
+        if not _is_text(item) or not item.strip():
+            return _("holds {item}, which is not a text").format(item=_shown(item))
+    return None
+
+
+def _day(spec, value):
+    if not _is_text(value):
+        return _is_a(value)
+    if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return _("is not a day")
+    if value:
+        from datetime import date
+
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return _("is not a day of the calendar")
+    return None
+
+
+def _time(spec, value):
+    if not _is_text(value):
+        return _is_a(value)
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value)
+    if value and not match:
+        return _("is not a time")
+    if value and int(match[2]) % 15:
+        return _("is not on a quarter hour (Mailchimp schedules on quarter hours only)")
+    return None
+
+
+def _email(spec, value):
+    if not _is_text(value):
+        return _is_a(value)
+    if value and not EMAIL.fullmatch(value):
+        return _("is not an e-mail address")
+    return None
+
+
+def _subject(spec, value):
+    problem = _text(spec, value)
+    if problem:
+        return problem
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+    except ValueError:
+        return _(
+            "has an opening or closing brace without its pair (write {{ or }} for a brace itself)"
+        )
+    for field in fields:
+        name = re.split(r"[.\[!:]", field, maxsplit=1)[0]
+        if name not in SUBJECT_FIELDS:
+            return _("uses {{{field}}}, which Carnet does not know").format(field=field)
+    return None
+
+
+def _web_address(spec, value):
+    if not _is_text(value):
+        return _is_a(value)
+    if value and _url_problem(value):
+        return _url_problem(value)
+    return None
+
+
+def _authors(spec, value):
+    if not isinstance(value, dict):
+        return _is_a(value)
+    for name, details in value.items():
+        if not _is_text(name) or not isinstance(details, dict):
+            return _("has {name}: {details}, which is not a name and its details").format(
+                name=_shown(name), details=_shown(details)
+            )
+        for key, text in details.items():
+            if not _is_text(text):
+                return _("has {key} of {name} as {value}, which is not a text").format(
+                    key=_shown(key), name=_shown(name), value=_shown(text)
+                )
+    return None
+
+
+def _segments(spec, value):
+    if not isinstance(value, dict):
+        return _is_a(value)
+    for name, segment in value.items():
+        if not _is_text(name) or not isinstance(segment, dict):
+            return _("has {name}, which is not a name and its audience").format(name=_shown(name))
+        saved = segment.get("saved_segment_id")
+        interest = segment.get("interest_category_id")
+        ids = segment.get("interest_ids")
+        good_saved = isinstance(saved, int) and not isinstance(saved, bool)
+        good_interest = (
+            _is_text(interest)
+            and interest
+            and isinstance(ids, (list, tuple))
+            and ids
+            and all(_is_text(item) and item for item in ids)
+        )
+        if not (good_saved or good_interest) or not _is_text(segment.get("label", "")):
+            return _("has {name}: {segment}, which is not a segment").format(
+                name=_shown(name), segment=_shown(segment)
+            )
+    return None
+
+
+def _choice(spec, value):
+    return None if value in spec.choices else _("is not one of the choices")
+
+
+def _plugins(spec, value):
+    if not isinstance(value, (list, tuple)):
+        return _is_a(value)
+    for entry in value:
+        good = (
+            isinstance(entry, (list, tuple))
+            and len(entry) in (2, 3)
+            and _is_text(entry[0])
+            and entry[0].strip()
+            and all(
+                isinstance(part, dict) and all(_is_text(k) and _is_text(v) for k, v in part.items())
+                for part in entry[1:]
+            )
+        )
+        if not good:
+            return _("holds {entry}, which is not a plugin and its needs").format(
+                entry=_shown(entry)
+            )
+    return None
+
+
+_KINDS = {
+    "yes/no": _yes_no,
+    "whole number": _whole,
+    "number": _number,
+    "text": _text,
+    "list of texts": _texts,
+    "day": _day,
+    "time": _time,
+    "e-mail address": _email,
+    "subject": _subject,
+    "web address": _web_address,
+    "authors": _authors,
+    "segments": _segments,
+    "choice": _choice,
+    "plugins": _plugins,
+}
+
+
+def _expected(spec, with_minimum=False):
+    expected = {
+        "yes/no": _("True or False"),
+        "whole number": _("a whole number"),
+        "number": _("a number"),
+        "text": _("a text"),
+        "list of texts": _('a list of texts like ["Journal intime", "Lancer son business"]'),
+        "day": _('a day like "2021-09-01" (or "")'),
+        "time": _('a time on a quarter hour like "07:30" (or "")'),
+        "e-mail address": _('an e-mail address like "bonjour@carnet-de-coach.fr"'),
+        "subject": _("a text using only {title} and {site}"),
+        "web address": _('an address like "https://example.org/…" (or "")'),
+        "authors": _('a mapping of author name to {"bio": "…", "photo": "…", "email": "…"}'),
+        "segments": _(
+            'a mapping of segment name to {"saved_segment_id": 123} or '
+            '{"interest_category_id": "…", "interest_ids": ["…"]}'
+        ),
+        "plugins": _(
+            'a list of (plugin, needs) like ("page_reuse", {"content_cache": "why it is needed"})'
+        ),
+        "choice": _("one of {choices}").format(
+            choices=", ".join(_shown(choice) for choice in spec.choices)
+        ),
+    }[spec.kind]
+    if with_minimum:
+        expected = _("{expected} of at least {minimum:g}").format(
+            expected=expected, minimum=spec.minimum
+        )
+    return expected
+
+
+def _is_a(value):
+    """'is text', 'is a list'…: what `value` is, in the coach's words."""
+    if isinstance(value, bool):
+        return _("is True or False")
+    if isinstance(value, str):
+        return _("is text")
+    if isinstance(value, int):
+        return _("is a whole number")
+    if isinstance(value, float):
+        return _("is a decimal number")
+    if isinstance(value, (list, tuple)):
+        return _("is a list")
+    if isinstance(value, dict):
+        return _("is a mapping")
+    if value is None:
+        return _("is empty")
+    return _("is a {type}").format(type=type(value).__name__)
+
+
+def _shown(value):
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if isinstance(value, bool) or value is None:
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _line(name, file, value, problem):
+    return _("{name} in {file}: {value} {problem}").format(
+        name=name, file=file, value=_shown(value), problem=problem
+    )
+
+
+def where(name, settings_file):
+    """The settings file that sets `name`: settings_file, else the pelicanconf.py it imports."""
+    candidates = [settings_file, os.path.join(os.path.dirname(settings_file), "pelicanconf.py")]
+    for candidate in candidates:
+        try:
+            with open(candidate, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        if re.search(rf"^{re.escape(name)}\s*(=|:)", text, re.M):
+            return os.path.basename(candidate)
+    return os.path.basename(settings_file)
+
+
+# --- SITEURL and the environment ----------------------------------------------------------
+
+
+def _url_problem(value):
+    if re.search(r"\s", value):
+        return _("has a space")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        return _("does not start with https:// (or http://)")
+    if not parts.hostname:
+        return _("has no host name")
+    return None
+
+
+def siteurl_problem(value, production):
+    if not isinstance(value, str):
+        problem = _is_a(value)
+    elif not value:
+        if not production:
+            return None  # development: relative links
+        problem = _("is empty, so every link of the site would be broken")
+    else:
+        problem = _url_problem(value)
+    if problem is None:
+        return None
+    return _("{problem}; {expected} is expected").format(
+        problem=problem, expected=_('an address like "https://carnet-de-coach.fr"')
+    )
+
+
+def _check_mailchimp(settings, settings_file, environ):
+    def stop(message):
+        raise SettingError(message)
+
+    key = environ["MAILCHIMP_API_KEY"].strip()
+    if not API_KEY.fullmatch(key):
+        stop(
+            _(
+                "MAILCHIMP_API_KEY in the environment is not a Mailchimp API key (32 "
+                "hexadecimal digits, a dash and the data centre, like …-us21); copy the whole "
+                "key from Mailchimp (Profile → Extras → API keys)"
+            )
+        )
+    list_id = environ.get("MAILCHIMP_LIST_ID", "").strip()
+    if not list_id:
+        stop(
+            _(
+                "MAILCHIMP_LIST_ID in the environment is not set: set it to the id of the "
+                "audience to send to (Audience → Settings → Audience name and defaults)"
+            )
+        )
+    if not LIST_ID.fullmatch(list_id):
+        stop(
+            _(
+                "MAILCHIMP_LIST_ID in the environment: {value} is not an audience id (letters "
+                "and digits, like a1b2c3d4e5)"
+            ).format(value=_shown(list_id))
+        )
+    api_url = environ.get("MAILCHIMP_API_URL", "").strip()
+    if api_url and _url_problem(api_url):
+        stop(
+            _("MAILCHIMP_API_URL in the environment: {value} {problem}").format(
+                value=_shown(api_url), problem=_url_problem(api_url)
+            )
+        )
+    if not settings.get("CARNET_NEWSLETTER_REPLY_TO"):
+        stop(
+            _(
+                'CARNET_NEWSLETTER_REPLY_TO in {file}: "" is empty; Mailchimp needs the '
+                "address readers reply to"
+            ).format(file=where("CARNET_NEWSLETTER_REPLY_TO", settings_file))
+        )
+
+
+# --- the README's table ---------------------------------------------------------------------
+
+
+def table():
+    """The Markdown table of every CARNET_* setting: name, type, default, what it does."""
+    lines = ["| setting | type | default | what it does |", "| --- | --- | --- | --- |"]
+    for name, spec in SETTINGS.items():
+        default = _shown(spec.default).replace("|", "\\|")
+        description = spec.description.replace("|", "\\|")
+        lines.append(f"| `{name}` | {spec.kind} | `{default}` | {description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--table"]:
+        sys.stdout.write(table())
+    else:
+        sys.exit("usage: python -m carnet.settings_check --table")

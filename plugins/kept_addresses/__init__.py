@@ -1,0 +1,1 @@
+from .kept_addresses import *  # noqa: F403

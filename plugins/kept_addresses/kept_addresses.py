@@ -1,0 +1,125 @@
+"""An address that was emailed keeps working.
+
+The newsletter ledger records the address each post was emailed with (`url`, `save_as`).
+When a production build gives such a post another address (its title was edited, its
+`Slug:` changed, its file moved), this plugin writes a redirect page at the old address:
+a meta refresh, a canonical link and a visible link to the new one (theme template
+redirect.html, no JavaScript), and says so once, as a build warning naming the post.
+
+The post is found in the ledger by source path, slug, or title and date
+(carnet.newsletter.ledger.match), as the newsletter finds it to never send it again.
+An old address that another page of the site now uses is left to that page, with a warning.
+"""
+
+import logging
+import os
+from urllib.parse import urljoin, urlsplit
+
+import jinja2
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "redirect.html"
+_articles = []
+
+
+def remember_articles(generator):
+    _articles[:] = generator.articles + generator.translations
+
+
+def write_redirects(pelican_object):
+    settings = pelican_object.settings
+    siteurl = settings.get("SITEURL", "")
+    articles, _articles[:] = list(_articles), []
+    if not siteurl.startswith(("http://", "https://")):
+        return  # a development build: the ledger's addresses are the production site's
+    entries = _ledger(settings)
+    if not entries:
+        return
+    from carnet.newsletter.ledger import match
+
+    found = match(
+        entries,
+        (
+            (index, _source(article), article.slug, article.title, article.date.isoformat())
+            for index, article in enumerate(articles)
+        ),
+    )
+    output = settings["OUTPUT_PATH"]
+    template = None
+    for index, article in enumerate(articles):
+        if index not in found:
+            continue
+        entry, source = found[index][0], _source(article)
+        old = entry.get("save_as") or _save_as_of(entry["url"], siteurl)
+        if not old or os.path.normpath(old) == os.path.normpath(article.save_as):
+            continue
+        new_url = urljoin(siteurl + "/", article.url)
+        path = os.path.join(output, old)
+        if not os.path.abspath(path).startswith(os.path.abspath(output) + os.sep):
+            continue
+        if os.path.exists(path):
+            logger.warning(
+                "%s: the address emailed on %s, %s, is now another page's; it shows that page",
+                source,
+                entry["sent_at"][:10],
+                entry["url"],
+            )
+            continue
+        template = template or _template(settings)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(
+                template.render(
+                    title=article.title,
+                    url=new_url,
+                    SITENAME=settings.get("SITENAME", ""),
+                    SITEURL=siteurl,
+                    THEME_STATIC_DIR=settings.get("THEME_STATIC_DIR", "theme"),
+                )
+            )
+        logger.warning(
+            "%s: its address changed after it was emailed; %s now redirects to %s",
+            source,
+            entry["url"],
+            new_url,
+        )
+
+
+def _source(article):
+    return article.get_relative_source_path().replace(os.sep, "/")
+
+
+def _ledger(settings):
+    from carnet.newsletter import ledger
+    from carnet.newsletter.paths import project_path
+
+    try:
+        return ledger.load(project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
+    except ledger.LedgerError as problem:
+        logger.error("%s", problem)
+        return {}
+
+
+def _save_as_of(url, siteurl):
+    """The file of an address (ledgers written before save_as was recorded)."""
+    path = urlsplit(url).path
+    base = urlsplit(siteurl).path.rstrip("/") + "/"
+    if not path.startswith(base):
+        return ""
+    relative = path[len(base) :]
+    if not relative or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
+
+
+def _template(settings):
+    folder = os.path.join(settings["THEME"], "templates")
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+    return environment.get_template(TEMPLATE)
+
+
+def register():
+    signals.article_generator_finalized.connect(remember_articles)
+    signals.finalized.connect(write_redirects)

@@ -1,0 +1,1 @@
+from .summaries import *  # noqa: F403

@@ -1,0 +1,96 @@
+"""Carnet speaks the site's language: every message in the catalog, French tasks for a
+French site, English for any other."""
+
+import re
+import string
+
+from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.pofile import read_po
+from conftest import ROOT
+
+PO = ROOT / "carnet" / "locale" / "fr" / "LC_MESSAGES" / "carnet.po"
+
+
+def code_messages():
+    """Every msgid of Carnet's code, found by Babel's extractor (_, N_, ngettext…)."""
+    found = {message for _, message, _, _ in extract_from_file("python", ROOT / "tasks.py")}
+    for folder in ("carnet", "plugins"):
+        found |= {
+            message
+            for _, _, message, _, _ in extract_from_dir(
+                ROOT / folder, method_map=[("**.py", "python")]
+            )
+        }
+    return {m for m in found if isinstance(m, str)} | {
+        part for m in found if isinstance(m, tuple) for part in m
+    }
+
+
+def catalog():
+    with open(PO, "rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+def english_fragments():
+    """The fixed words of each message, long enough not to be a French word by chance."""
+    fragments = set()
+    for message in code_messages():
+        for piece in re.split(r"\{[^}]*\}", message):
+            piece = piece.strip(" :;,.…()«»")
+            if len(piece) >= 12 and " " in piece:
+                fragments.add(piece)
+    return fragments
+
+
+def test_every_message_in_the_code_has_a_french_translation():
+    messages = code_messages()
+    assert len(messages) > 50
+    french = catalog()
+    missing = [m for m in messages if m not in french or not french[m].string]
+    assert missing == []
+    fuzzy = [m.id for m in french if m.id and m.fuzzy]
+    assert fuzzy == []
+
+
+def placeholders(text):
+    """The str.format fields of `text`, or None when it is not a format string (a message
+    that shows braces, never formatted)."""
+    try:
+        return sorted(
+            field for _, field, _, _ in string.Formatter().parse(text) if field is not None
+        )
+    except ValueError:
+        return None
+
+
+def test_the_french_catalog_keeps_every_placeholder():
+    for message in catalog():
+        if message.id and message.string:
+            assert placeholders(message.id) == placeholders(message.string), message.id
+
+
+def test_a_french_site_hears_no_english_from_carnet(site):
+    site.add_post("a.md", title="Un billet", category="Journal intime")
+    done = site.invoke("build")
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout + done.stderr
+    assert "Construction du site de développement…" in printed
+    assert "Site construit dans output/" in printed
+    leaks = [piece for piece in english_fragments() if piece in printed]
+    assert leaks == []
+
+    site.add_post("b.md", text=b"Title: Cass\xe9\nDate: 2021-01-01\n\nTexte.\n")
+    failed = site.invoke("build")
+    assert failed.returncode == 1
+    assert "La construction a échoué, rien n’a été publié\u00a0:" in failed.stderr
+    assert "n’est pas un texte UTF-8 valide" in failed.stderr
+    assert [piece for piece in english_fragments() if piece in failed.stderr] == []
+
+
+def test_another_language_hears_english(site):
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text().replace('DEFAULT_LANG = "fr"', 'DEFAULT_LANG = "en"'))
+    site.add_post("a.md", title="Un billet", category="Journal intime")
+    done = site.invoke("build")
+    assert "Building the development site…" in done.stdout
+    assert "Site built in output/" in done.stdout

@@ -1,0 +1,96 @@
+"""Whatever fails deep in a build names the post; `invoke serve` answers a missing page
+with the site's own 404 page."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import jinja2
+import pytest
+from conftest import post_text
+
+from carnet.build import BuildFailed
+
+
+def test_a_template_that_fails_on_one_post_names_that_post(site, monkeypatch):
+    site.add_post("good.md", post_text(title="Bon billet"))
+    site.add_post("boom.md", post_text(title="Billet piège"))
+    render = jinja2.Template.render
+
+    def render_failing_on_one_post(self, *args, **kwargs):
+        context = args[0] if args else kwargs
+        article = context.get("article")
+        if getattr(article, "slug", "") == "billet-piege":
+            raise jinja2.UndefinedError("'dict object' has no attribute 'photo'")
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render_failing_on_one_post)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert failure.value.problems == [
+        "content/posts/boom.md: 'dict object' has no attribute 'photo'"
+    ]
+
+
+def test_a_writer_failure_on_a_list_page_names_the_page(site, monkeypatch):
+    site.add_post("good.md", post_text(title="Bon billet", tags="écoute"))
+    render = jinja2.Template.render
+
+    def render_failing_on_tags(self, *args, **kwargs):
+        context = args[0] if args else kwargs
+        if context.get("tag") is not None:
+            raise OSError(36, "File name too long")
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render_failing_on_tags)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line.startswith("output/etiquette/ecoute/index.html: ") and "too long" in line
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_answers_a_missing_page_with_the_site_404_page(site):
+    site.add_post("a.md", post_text(title="Un billet"))
+    assert site.invoke("build").returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(50):
+            try:
+                status, page = _get(f"http://127.0.0.1:{port}/un-billet/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200 and "Un billet" in page
+        status, page = _get(f"http://127.0.0.1:{port}/nulle-part/ni-ailleurs")
+        assert status == 404
+        assert page == site.read("404.html")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/absent/", method="HEAD")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(request)
+        assert missing.value.code == 404
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -1,0 +1,132 @@
+"""Rule 5: an address that was emailed keeps working, and the post is never emailed again.
+
+After a post went out, its title is edited (so its slug changes), its `Slug:` is changed,
+or its file is moved: the next publish writes a redirect page at the emailed address
+(meta refresh, canonical link, a visible link, no script), says so once, and sends
+nothing. The deployed site is served on 127.0.0.1 and the old address followed.
+"""
+
+import functools
+import http.server
+import re
+import threading
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from newsletter.conftest import mailchimp_environment
+
+
+@pytest.fixture(autouse=True)
+def english(blog):
+    """The assertions read Carnet's English messages (the sample site speaks French)."""
+    blog.site.speak("en")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The deployed folder served on 127.0.0.1: (target, base URL)."""
+    target = tmp_path / "www"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(target))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield target, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def follow(base, url):
+    """GET the path of the production `url` on the local server; follow a meta refresh."""
+    page = urlopen(base + urlsplit(url).path).read().decode()
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', page)
+    if refresh:
+        return page, urlopen(base + urlsplit(refresh[1]).path).read().decode()
+    return page, None
+
+
+def publish(blog, target, env=None):
+    done = blog.invoke("publish", env=dict(env or {}, CARNET_DEPLOY_TARGET=str(target)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_again(blog, served):
+    target, base = served
+    blog.start_ledger()
+    path = blog.post("2021-10-01-a.md", title="Première séance", date="2021-10-01 08:00")
+    publish(blog, target)
+    assert len(blog.sent()) == 1 and len(blog.outbox()) == 2  # .eml and .html
+    emailed = blog.ledger()["premiere-seance"]["url"]
+    assert emailed == "https://carnet-de-coach.fr/premiere-seance/"
+
+    path.write_text(path.read_text().replace("Première séance", "Ma première séance"))
+    done = publish(blog, target)
+    assert len(blog.sent()) == 1 and len(blog.outbox()) == 2  # nothing sent again
+    said = [line for line in (done.stdout + done.stderr).splitlines() if "now redirects to" in line]
+    assert said == [
+        f"! posts/2021-10-01-a.md: its address changed after it was emailed; {emailed} now "
+        "redirects to https://carnet-de-coach.fr/ma-premiere-seance/"
+    ]
+    old_page, new_page = follow(base, emailed)
+    assert (
+        '<link rel="canonical" href="https://carnet-de-coach.fr/ma-premiere-seance/">' in old_page
+    )
+    assert (
+        '<a href="https://carnet-de-coach.fr/ma-premiere-seance/">Ma première séance</a>'
+        in old_page
+    )
+    assert "<script" not in old_page
+    assert "Ma première séance" in new_page and "<article" in new_page
+    # The next publish keeps the redirect, and still sends nothing.
+    publish(blog, target)
+    assert (target / "premiere-seance" / "index.html").exists() and len(blog.sent()) == 1
+
+
+def test_a_moved_file_with_a_new_slug_is_not_sent_again(blog, served, standin):
+    target, base = served
+    env = mailchimp_environment(standin)
+    blog.start_ledger()
+    old = blog.post("2021-10-01-a.md", title="Le premier pas", date="2021-10-01 08:00")
+    publish(blog, target, env)
+    assert standin.delivered_titles() == {"carnet:le-premier-pas": 1}
+    # Moved to another file, with a Slug of its own: source and slug changed, not the title
+    # and date.
+    text = old.read_text()
+    old.unlink()
+    blog.site.add_post(
+        "2021/premier-pas.md", text=text.replace("\n\n", "\nSlug: premier-pas\n\n", 1)
+    )
+    done = publish(blog, target, env)
+    assert "counted as already sent, because a post with the same title and date" in done.stderr
+    assert standin.delivered_titles() == {"carnet:le-premier-pas": 1}
+    assert blog.ledger()["le-premier-pas"]["source"] == "posts/2021/premier-pas.md"
+    old_page, new_page = follow(base, "https://carnet-de-coach.fr/le-premier-pas/")
+    assert "https://carnet-de-coach.fr/premier-pas/" in old_page and "Le premier pas" in new_page
+    # Then its title is edited too: the ledger followed the file, so it is still known.
+    moved = blog.root / "content" / "posts" / "2021" / "premier-pas.md"
+    moved.write_text(moved.read_text().replace("Title: Le premier pas", "Title: Les premiers pas"))
+    publish(blog, target, env)
+    assert standin.delivered_titles() == {"carnet:le-premier-pas": 1}
+    _, new_page = follow(base, "https://carnet-de-coach.fr/le-premier-pas/")
+    assert "Les premiers pas" in new_page
+
+
+def test_an_old_address_now_used_by_another_post_is_left_to_it(blog, served):
+    target, _ = served
+    blog.start_ledger()
+    first = blog.post("a.md", title="Un titre", date="2021-10-01 08:00")
+    publish(blog, target)
+    first.write_text(first.read_text().replace("Title: Un titre", "Title: Un autre titre"))
+    blog.post("b.md", title="Un titre", date="2021-10-05 08:00")  # takes the old address
+    done = publish(blog, target)
+    assert "is now another page's; it shows that page" in done.stderr
+    assert "http-equiv" not in (target / "un-titre" / "index.html").read_text()
+    # The new post that took the address is not mixed up with the one emailed from it:
+    # it is not emailed, and the coach is told why.
+    assert (
+        "posts/b.md: not emailed, because its slug (un-titre) is that of posts/a.md" in done.stderr
+    )
+    assert blog.ledger()["un-titre"]["source"] == "posts/a.md"
+    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 1

@@ -1,0 +1,114 @@
+"""An outbox .eml is the message one subscriber receives: every header and part checked."""
+
+import email
+import email.policy
+import email.utils
+import re
+from pathlib import Path
+
+import lxml.html
+
+SITE = "https://carnet-de-coach.fr"
+POSTAL = "Claire Dumas\n12 rue des Coquelicots\n44000 Nantes"
+
+
+def test_each_eml_is_a_complete_message_with_its_merge_tags_filled(blog):
+    blog.site.add_page("a.md", title="À propos")
+    (blog.root / "content" / "images").mkdir(exist_ok=True)
+    (blog.root / "content" / "images" / "photo.png").write_bytes(
+        (Path(__file__).parents[2] / "content" / "images" / "carnet-ouvert.png").read_bytes()
+    )
+    blog.post(
+        "a.md",
+        title="Le premier billet",
+        date="2021-10-05 08:30",
+        body="Un texte.\n\n![Un carnet ouvert]({static}/images/photo.png)",
+    )
+    blog.start_ledger()
+    blog.build(CARNET_NEWSLETTER_POSTAL_ADDRESS=POSTAL)
+    blog.run(deployed=False)
+    eml = blog.root / "outbox" / "2021-10-05-le-premier-billet.eml"
+    raw = eml.read_bytes()
+    assert b"*|" not in raw and all(len(line) <= 998 for line in raw.splitlines())
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert message.defects == []
+
+    # Headers: exactly these, each well formed.
+    assert sorted(message.keys()) == sorted(
+        [
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "List-Unsubscribe",
+            "List-Unsubscribe-Post",
+            "X-Carnet-Post",
+            "MIME-Version",
+            "Content-Type",
+        ]
+    )
+    assert message["From"] == "Claire Dumas · Carnet de coach <bonjour@carnet-de-coach.fr>"
+    assert message["To"] == "lectrice@example.com"
+    assert message["Subject"] == "Le premier billet"
+    assert email.utils.parsedate_to_datetime(message["Date"]).tzinfo is not None
+    assert re.fullmatch(r"<[^<>@\s]+@carnet-de-coach\.fr>", message["Message-ID"])
+    assert message["List-Unsubscribe"] == (
+        f"<{SITE}/newsletter/desinscription/>, "
+        "<mailto:bonjour@carnet-de-coach.fr?subject=unsubscribe>"
+    )
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["X-Carnet-Post"] == "le-premier-billet"
+    assert message["MIME-Version"] == "1.0"
+
+    # Parts: a plain-text and an HTML alternative, UTF-8, nothing else.
+    assert message.get_content_type() == "multipart/alternative"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" and not p.is_multipart() for p in parts)
+    text, html = (p.get_content() for p in parts)
+
+    for body in (text, html):
+        assert "lectrice@example.com" in body
+        assert "12 rue des Coquelicots" in body and "44000 Nantes" in body
+        assert "Le premier billet" in body
+    assert "Envoyé à lectrice@example.com" in text
+    assert f"{SITE}/newsletter/desinscription/" in text
+    assert f"{SITE}/newsletter/preferences/" in text
+
+    document = lxml.html.document_fromstring(html)
+    links = {a.text_content(): a.get("href") for a in document.iter("a")}
+    assert links["Se désinscrire"] == f"{SITE}/newsletter/desinscription/"
+    assert links["Gérer vos préférences"] == f"{SITE}/newsletter/preferences/"
+    assert [img.get("src") for img in document.iter("img")] == [f"{SITE}/images/photo.png"]
+    # Every link to the site leads to a page the build wrote.
+    for href in links.values():
+        if href.startswith(SITE + "/"):
+            path = href.removeprefix(SITE + "/").split("#")[0]
+            assert (blog.site.output / path / "index.html").exists() or (
+                blog.site.output / path
+            ).is_file(), href
+    assert (
+        "Se désinscrire"
+        in (blog.site.output / "newsletter" / "desinscription" / "index.html").read_text()
+    )
+
+    # The preview shows the image of the local build, which exists.
+    preview = (blog.root / "outbox" / "2021-10-05-le-premier-billet.html").read_text()
+    sources = [img.get("src") for img in lxml.html.document_fromstring(preview).iter("img")]
+    assert len(sources) == 1 and not sources[0].startswith("http")
+    assert (eml.parent / sources[0]).resolve().is_file()
+    assert preview.replace(sources[0], f"{SITE}/images/photo.png") == html.rstrip("\n")
+
+
+def test_the_mailchimp_content_keeps_the_merge_tags(blog):
+    from carnet.newsletter import render
+
+    blog.post("a.md", title="Le premier billet", date="2021-10-05 08:30")
+    settings = blog.build(CARNET_NEWSLETTER_POSTAL_ADDRESS=POSTAL)
+    from carnet.newsletter import manifest
+
+    rendered = render.render(manifest.read(settings)[0], settings)
+    for tag in ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|EMAIL|*", "*|HTML:LIST_ADDRESS_HTML|*"):
+        assert tag in rendered.html
+    assert "12 rue des Coquelicots" not in rendered.html

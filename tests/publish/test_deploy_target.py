@@ -1,0 +1,181 @@
+"""Rule 1: the deploy target is checked before anything is built.
+
+Each refusal is `invoke publish` run as the author runs it: one line saying why, exit 1,
+nothing built, deployed or sent, and every file where it was.
+"""
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from carnet.deploy import MARKER, DeployRefused, check_target
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snapshot(folder):
+    """{relative path: bytes} of every file under `folder` (links not followed)."""
+    folder = Path(folder)
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            files[str(path.relative_to(folder))] = os.readlink(path).encode()
+        elif path.is_file():
+            files[str(path.relative_to(folder))] = path.read_bytes()
+    return files
+
+
+@pytest.fixture
+def blog(site):
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    site.add_post("b.md", title="Un autre", date="2021-10-02 08:00", category="Journal intime")
+    return site
+
+
+def refused(site, target, env=None):
+    """Publish to `target`; assert it was refused before anything was done; the line."""
+    before = snapshot(site.root)
+    done = site.invoke("publish", env=dict(env or {}, CARNET_DEPLOY_TARGET=str(target)))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Building" not in done.stdout, done.stdout
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("✗ Deploy target refused, nothing was built, deployed or sent: ")
+    assert snapshot(site.root) == before  # no output/, no outbox/, no ledger, posts intact
+    return lines[0]
+
+
+def test_the_project_folder_is_refused(blog):
+    assert "is the project folder itself" in refused(blog, blog.root)
+    assert "is the project folder itself" in refused(blog, ".")
+
+
+def test_content_theme_plugins_are_refused(blog):
+    for folder in ("content", "content/posts", "theme", "plugins", "output", ".carnet"):
+        line = refused(blog, folder)
+        assert f"is inside {folder.split('/')[0]}/, which Carnet needs" in line
+
+
+def test_a_folder_containing_the_project_is_refused(blog):
+    assert "contains the project folder" in refused(blog, blog.root.parent)
+    assert "contains the project folder" in refused(blog, "..")
+
+
+def test_root_and_home_are_refused(blog, tmp_path):
+    assert "is the root folder /" in refused(blog, "/")
+    home = tmp_path / "home"
+    home.mkdir()
+    assert "is your home folder" in refused(blog, "~", env={"HOME": str(home)})
+
+
+def test_a_folder_inside_the_project_is_refused_unless_ignored_and_made_by_carnet(blog):
+    assert "is inside the project folder" in refused(blog, "public")
+    (blog.root / ".gitignore").write_text("/public/\n")
+    # Ignored but not made by Carnet: refused, its files untouched.
+    (blog.root / "public").mkdir()
+    (blog.root / "public" / "notes.txt").write_text("à garder")
+    assert "is inside the project folder" in refused(blog, "public")
+    # Ignored, and Carnet makes it: accepted.
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": "site-en-ligne"})
+    assert done.returncode == 1  # not ignored yet
+    (blog.root / ".gitignore").write_text("/public/\nsite-en-ligne/\n")
+    line = refused(blog, "site-en-ligne")  # its releases, beside it, would not be ignored
+    assert "with site-en-ligne.carnet-releases beside it" in line
+    (blog.root / ".gitignore").write_text("/public/\n/site-en-ligne*/\n")
+    for _ in range(2):  # made, then already Carnet's
+        done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": "site-en-ligne"})
+        assert done.returncode == 0, done.stderr
+    assert (blog.root / "site-en-ligne" / "un-billet" / "index.html").exists()
+    assert (blog.root / "site-en-ligne" / MARKER).exists()
+
+
+def test_a_foreign_non_empty_folder_is_left_untouched(blog, tmp_path):
+    foreign = tmp_path / "www"
+    (foreign / "ancien").mkdir(parents=True)
+    (foreign / "index.html").write_text("<p>Le site d’avant</p>")
+    (foreign / "ancien" / "photo.jpg").write_bytes(b"\xff\xd8 pas une vraie photo")
+    before = snapshot(foreign)
+    line = refused(blog, foreign)
+    assert f"is not empty and was not made by Carnet (it has no {MARKER} file)" in line
+    assert snapshot(foreign) == before
+
+
+def test_a_file_is_refused(blog, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert "is a file, not a folder" in refused(blog, blocker)
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["-e 'ssh -p 2222' claire@carnet-de-coach.fr:/var/www/carnet", "-e sh:x", "--delete"],
+)
+def test_a_target_starting_with_a_dash_is_refused(blog, target):
+    assert "so rsync would read it as an option" in refused(blog, target)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["claire@:/var/www", "@host:/x", "carnet-de-coach.fr::module", "hôte:/x", "host:-x"],
+)
+def test_a_remote_target_must_be_user_at_host_colon_path(blog, target):
+    assert "is not an rsync destination of the form [user@]host:path" in refused(blog, target)
+
+
+def test_remote_targets_of_the_right_form_are_accepted(tmp_path):
+    for text in ("claire@carnet-de-coach.fr:/var/www/carnet", "web:site", "h.example:/x y"):
+        target = check_target(text, str(tmp_path))
+        assert target.remote and target.text == text
+
+
+def test_a_symbolic_link_carnet_did_not_make_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "www").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(DeployRefused, match="is a symbolic link Carnet did not make"):
+        check_target(str(tmp_path / "www"), str(tmp_path / "project"))
+
+
+# --- rsync, for real, through a local stand-in for ssh ----------------------------------
+
+
+@pytest.fixture
+def local_ssh(tmp_path):
+    """RSYNC_RSH: a "remote shell" that runs rsync's server side on this machine."""
+    if subprocess.run(["which", "rsync"], capture_output=True).returncode != 0:
+        pytest.skip("rsync is not installed (scripts/test.sh installs it)")
+    script = tmp_path / "local-ssh"
+    script.write_text(
+        "#!/bin/sh\n# [-l user] host rsync --server ...: the remote is this machine.\n"
+        'while [ "$1" != rsync ]; do shift; done\nexec "$@"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"RSYNC_RSH": str(script)}
+
+
+def test_rsync_deploys_and_a_second_publish_replaces_the_site(blog, tmp_path, local_ssh):
+    target = f"claire@localhost:{tmp_path / 'www'}"
+    done = blog.invoke("publish", env=dict(local_ssh, CARNET_DEPLOY_TARGET=target))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "www" / "un-billet" / "index.html").exists()
+    assert (tmp_path / "www" / MARKER).exists()
+    (blog.content / "posts" / "b.md").unlink()
+    done = blog.invoke("publish", env=dict(local_ssh, CARNET_DEPLOY_TARGET=target))
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "www" / "un-autre").exists()  # --delete, on Carnet's own folder
+    assert (tmp_path / "www" / "un-billet" / "index.html").exists()
+
+
+def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ssh):
+    foreign = tmp_path / "www"
+    foreign.mkdir()
+    (foreign / "index.html").write_text("<p>Le site d’avant</p>")
+    done = blog.invoke("publish", env=dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{foreign}"))
+    assert done.returncode == 1
+    assert "is not empty and was not made by Carnet" in done.stderr
+    assert "no newsletter sent" in done.stderr
+    assert snapshot(foreign) == {"index.html": "<p>Le site d’avant</p>".encode()}
+    assert not (blog.root / "outbox").exists()

@@ -1,0 +1,121 @@
+"""Rule 2: one publish at a time, whole.
+
+Two `invoke publish` started 20 ms apart, twenty times over, folder target, outbox
+provider: after each round every post the newsletter sent has its page in the deployed
+folder, no post went out twice, and the second publish said it waited.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+from conftest import post_text
+
+ROUNDS = 20
+
+
+def start_publish(site, target, wait=120):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
+    env["CARNET_DEPLOY_TARGET"] = str(target)
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", "publish"],
+        cwd=site.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def sent_entries(site):
+    with open(site.root / "newsletter-ledger.json", encoding="utf-8") as handle:
+        posts = json.load(handle)["posts"]
+    return {key: entry for key, entry in posts.items() if entry["provider"] != "baseline"}
+
+
+def test_two_publishes_20_ms_apart_never_email_a_page_that_is_not_online(site, tmp_path):
+    target = tmp_path / "www"
+    waited = 0
+    for number in range(ROUNDS):
+        site.add_post(
+            f"r{number:02d}-a.md",
+            text=post_text(
+                f"Billet {number} a", f"2021-10-{number + 1:02d} 08:00", category="Journal intime"
+            ),
+        )
+        first = start_publish(site, target)
+        time.sleep(0.010)
+        # A post that lands while the first publish runs: one of the two sends it, with its page.
+        site.add_post(
+            f"r{number:02d}-b.md",
+            text=post_text(
+                f"Billet {number} b", f"2021-10-{number + 1:02d} 09:00", category="Journal intime"
+            ),
+        )
+        time.sleep(0.010)
+        second = start_publish(site, target)
+        outputs = [process.communicate(timeout=300) for process in (first, second)]
+        for process, (out, err) in zip((first, second), outputs, strict=True):
+            assert process.returncode == 0, f"round {number}: {out}\n{err}"
+        waited += any("Another publish" in out for out, _ in outputs)
+        sent = sent_entries(site)
+        assert len(sent) == 2 * (number + 1), f"round {number}: {sorted(sent)}"
+        for post_id, entry in sent.items():
+            page = target / urlsplit(entry["url"]).path.lstrip("/") / "index.html"
+            assert page.exists(), f"round {number}: {post_id} was emailed, {page} is not online"
+        assert (target / "index.html").exists()
+        emails = sorted(p.name for p in (site.root / "outbox").glob("*.eml"))
+        assert len(emails) == len(sent) == len(set(emails)), f"round {number}: {emails}"
+    # The second publish usually starts while the first holds the lock.
+    assert waited >= ROUNDS // 2, waited
+
+
+def test_a_second_publish_builds_nothing_until_the_first_is_done(site, tmp_path):
+    """The lock is taken before the build: held here, a publish waits, and has built,
+    deployed and sent nothing until it is let go."""
+    from carnet.newsletter import lock
+
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    target = tmp_path / "www"
+    log = tmp_path / "publish.log"
+    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
+        with open(log, "w") as output:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+            waiting = subprocess.Popen(
+                [sys.executable, "-m", "invoke", "publish"],
+                cwd=site.root,
+                env=dict(env, CARNET_DEPLOY_TARGET=str(target)),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        deadline = time.monotonic() + 60
+        while "waiting for it" not in log.read_text() and time.monotonic() < deadline:
+            assert waiting.poll() is None, log.read_text()
+            time.sleep(0.1)
+        time.sleep(1)
+        assert waiting.poll() is None
+        assert "Building" not in log.read_text()
+        assert not target.exists() and not (site.root / "outbox").exists()
+        assert not list((site.root / ".carnet").glob("publish/run-*"))
+    assert waiting.wait(timeout=300) == 0, log.read_text()
+    assert (target / "un-billet" / "index.html").exists()
+    assert len(list((site.root / "outbox").glob("*.eml"))) == 1
+
+
+def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, tmp_path):
+    from carnet.newsletter import lock
+
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    publishconf = site.root / "publishconf.py"
+    publishconf.write_text(publishconf.read_text() + "\nCARNET_NEWSLETTER_LOCK_WAIT = 0.5\n")
+    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
+        done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    assert done.returncode == 1
+    assert "is running; waiting for it (at most 0.5 s)" in done.stdout
+    assert "is still running; this one built, deployed and sent nothing" in done.stderr
+    assert not (tmp_path / "www").exists() and not (site.root / "outbox").exists()
+    assert "Building" not in done.stdout

@@ -1,0 +1,221 @@
+"""Rule 4: every setting is checked before the build.
+
+A wrong setting stops `publish` (and `build`, `preview`) at once with one line naming the
+setting, the file, what was given and what is expected; nothing is built, deployed or
+sent, and Mailchimp (the stand-in) hears nothing.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from mailchimp.standin import StandIn
+
+from carnet.defaults import SETTINGS
+from carnet.settings_check import table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+API_KEY = "3f9a7c21e4b05d86a1c2e3f4a5b6c7d8-us21"
+LIST_ID = "a1b2c3d4e5"
+
+CASES = [
+    (
+        "pelicanconf.py",
+        'CARNET_READING_SPEED = "230"',
+        'CARNET_READING_SPEED in pelicanconf.py: "230" is text; a whole number is expected',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_SCHEDULE = "7h30"',
+        'CARNET_NEWSLETTER_SCHEDULE in publishconf.py: "7h30" is not a time; a time on a '
+        'quarter hour like "07:30" (or "") is expected',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_SCHEDULE = "07:20"',
+        'CARNET_NEWSLETTER_SCHEDULE in publishconf.py: "07:20" is not on a quarter hour',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_SINCE = "septembre 2021"',
+        'CARNET_NEWSLETTER_SINCE in publishconf.py: "septembre 2021" is not a day; a day like '
+        '"2021-09-01" (or "") is expected',
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_REPLY_TO = "bonjour chez carnet"',
+        'CARNET_NEWSLETTER_REPLY_TO in pelicanconf.py: "bonjour chez carnet" is not an e-mail '
+        "address",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_SUBJECT = "{titre} — {site}"',
+        'CARNET_NEWSLETTER_SUBJECT in pelicanconf.py: "{titre} — {site}" uses {titre}, which '
+        "Carnet does not know; a text using only {title} and {site} is expected",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_RETRIES = "4"',
+        'CARNET_NEWSLETTER_RETRIES in pelicanconf.py: "4" is text; a whole number is expected',
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_SEGMENTS = ["emails-prives"]',
+        'CARNET_NEWSLETTER_SEGMENTS in pelicanconf.py: ["emails-prives"] is a list; a mapping',
+    ),
+    (
+        "pelicanconf.py",
+        "CARNET_NEWSLETTER_TIMEOUT = None",
+        "CARNET_NEWSLETTER_TIMEOUT in pelicanconf.py: None is empty; a number is expected",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_CATEGORIES = "Journal intime"',
+        'CARNET_CATEGORIES in pelicanconf.py: "Journal intime" is text; a list of texts',
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_TYPOGRAPHY = "no"',
+        'CARNET_TYPOGRAPHY in pelicanconf.py: "no" is text; True or False is expected',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_FULL_POST = "False"',
+        'CARNET_NEWSLETTER_FULL_POST in publishconf.py: "False" is text; True or False is expected',
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_AUTHORS = ["Claire Dumas"]',
+        'CARNET_AUTHORS in pelicanconf.py: ["Claire Dumas"] is a list; a mapping of author name',
+    ),
+    (
+        "publishconf.py",
+        'SITEURL = "carnet-de-coach.fr"',
+        'SITEURL in publishconf.py: "carnet-de-coach.fr" does not start with https:// (or '
+        'http://); an address like "https://carnet-de-coach.fr" is expected',
+    ),
+    (
+        "publishconf.py",
+        'SITEURL = "https://carnet de coach.fr"',
+        'SITEURL in publishconf.py: "https://carnet de coach.fr" has a space',
+    ),
+    (
+        "publishconf.py",
+        'SITEURL = ""',
+        'SITEURL in publishconf.py: "" is empty, so every link of the site would be broken',
+    ),
+]
+
+
+@pytest.fixture
+def standin():
+    with StandIn(API_KEY, list_ids=[LIST_ID]) as server:
+        yield server
+
+
+def mailchimp(standin, **changes):
+    env = {
+        "MAILCHIMP_API_KEY": API_KEY,
+        "MAILCHIMP_LIST_ID": LIST_ID,
+        "MAILCHIMP_API_URL": standin.url,
+    }
+    env.update(changes)
+    return env
+
+
+def set_in(site, file, line):
+    path = site.root / file
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
+
+
+def stopped_before_the_build(site, done, standin, tmp_path):
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Building" not in done.stdout
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert not (site.root / "output").exists() and not (tmp_path / "www").exists()
+    assert not (site.root / "outbox").exists() and standin.requests == []
+    return lines[0]
+
+
+@pytest.fixture
+def blog(site):
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    return site
+
+
+@pytest.mark.parametrize("file, line, message", CASES, ids=[case[1] for case in CASES])
+def test_a_wrong_setting_stops_publish_before_the_build(
+    blog, standin, tmp_path, file, line, message
+):
+    set_in(blog, file, line)
+    env = mailchimp(standin, CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    done = blog.invoke("publish", env=env)
+    assert message in stopped_before_the_build(blog, done, standin, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"MAILCHIMP_API_KEY": "3f9a7c21e4b05d86"},
+            "MAILCHIMP_API_KEY in the environment is not a Mailchimp API key",
+        ),
+        ({"MAILCHIMP_API_KEY": API_KEY[:-5]}, "the data centre, like …-us21"),
+        ({"MAILCHIMP_LIST_ID": ""}, "MAILCHIMP_LIST_ID in the environment is not set"),
+        (
+            {"MAILCHIMP_LIST_ID": "ma liste"},
+            'MAILCHIMP_LIST_ID in the environment: "ma liste" is not an audience id',
+        ),
+        ({"MAILCHIMP_API_URL": "127.0.0.1:80"}, "MAILCHIMP_API_URL in the environment"),
+    ],
+)
+def test_the_mailchimp_environment_is_checked_before_the_build(
+    blog, standin, tmp_path, changes, message
+):
+    env = mailchimp(standin, CARNET_DEPLOY_TARGET=str(tmp_path / "www"), **changes)
+    done = blog.invoke("publish", env=env)
+    line = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert message in line
+    assert (
+        API_KEY not in done.stdout + done.stderr and API_KEY[:-5] not in done.stdout + done.stderr
+    )
+
+
+def test_mailchimp_needs_a_reply_to_address_before_the_build(blog, standin, tmp_path):
+    set_in(blog, "pelicanconf.py", 'CARNET_NEWSLETTER_REPLY_TO = ""')
+    done = blog.invoke(
+        "publish", env=mailchimp(standin, CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    )
+    line = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert 'CARNET_NEWSLETTER_REPLY_TO in pelicanconf.py: "" is empty; Mailchimp needs' in line
+
+
+@pytest.mark.parametrize("task", ["build", "preview"])
+def test_build_and_preview_stop_too(blog, standin, tmp_path, task):
+    set_in(blog, "pelicanconf.py", 'CARNET_READING_SPEED = "230"')
+    done = blog.invoke(task)
+    line = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert line.endswith(
+        'CARNET_READING_SPEED in pelicanconf.py: "230" is text; a whole number is expected'
+    )
+
+
+def test_a_siteurl_trailing_slash_is_removed(blog, tmp_path):
+    set_in(blog, "publishconf.py", 'SITEURL = "https://carnet-de-coach.fr/"\nFEED_DOMAIN = SITEURL')
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    assert done.returncode == 0, done.stderr
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml", "index.html", "sitemap.xml"):
+        text = (tmp_path / "www" / name).read_text(encoding="utf-8")
+        assert "https://carnet-de-coach.fr/un-billet/" in text, name
+        assert not re.search(r"carnet-de-coach\.fr//", text), name
+
+
+def test_the_readme_table_is_made_from_defaults():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert table() in readme, (
+        "README.md's settings table: run python -m carnet.settings_check --table"
+    )
+    documented = set(re.findall(r"^\| `(CARNET_[A-Z_]+)` \|", readme, re.M))
+    assert documented == set(SETTINGS)
