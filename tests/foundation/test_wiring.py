@@ -66,3 +66,18 @@ def test_every_build_uses_carnets_one_writer(site, monkeypatch):
     site.add_post("a.md", title="Un article")
     site.build()
     assert made and set(made) == {CarnetWriter}
+
+
+def test_the_yaml_reader_listed_after_the_checks_stops_the_build(site):
+    """content_checks wraps the Markdown reader pelican.plugins.yaml_metadata installs: listed
+    after it, YAML posts would go unchecked. A dotted plugin name is compared by its last part."""
+    site.add_post("a.md", title="Un article")
+    plugins = plugins_of(site)
+    plugins.remove("pelican.plugins.yaml_metadata")
+    plugins.append("pelican.plugins.yaml_metadata")
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production=False, PLUGINS=plugins)
+    problems = "\n".join(failure.value.problems)
+    assert "content_checks must come after yaml_metadata" in problems
+    assert "french_typography must come after yaml_metadata" in problems
+    assert not (site.output / "index.html").exists()
