@@ -4,12 +4,6 @@ Pelican's own settings are documented in Pelican's manual; Carnet's (CARNET_*) a
 with their defaults, in carnet/defaults.py. Production overrides live in publishconf.py.
 """
 
-import os
-import sys
-
-# Carnet's plugins import the `carnet` package that sits beside this file.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 AUTHOR = "Claire Dumas"
 SITENAME = "Carnet de coach"
 SITESUBTITLE = "Le journal d’une coach qui lance son activité"
@@ -33,39 +27,96 @@ WITH_FUTURE_DATES = False
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = [
-    "content_cache",
-    # YAML front matter (--- / title: … / ---) read as metadata; before content_checks
-    # and french_typography, which extend the readers it installs.
-    "pelican.plugins.yaml_metadata",
-    "carnet_settings",
-    "content_checks",
-    "french_typography",
-    "french_categories",
-    "french_dates",
-    "plain_titles",
-    "newsletter_manifest",
-    # After the build: a redirect at each emailed address a post no longer has.
-    "kept_addresses",
-    "reading_time",
-    "summaries",
-    "neighbours",
-    "related_posts",
-    "backlinks",
-    "sitemap",
-    "newsletter_archive",
-    "site_menus",
-    "post_lists",
-    "frozen_urls",
-    # Reads content/reactions/ (not an ARTICLE_PATHS/PAGE_PATHS folder) once the posts are
-    # read; after french_typography, whose typesetting it borrows for the reactions.
-    "reactions",
-    # Draws the share images in worker processes while the pages render; before
-    # page_reuse, whose `finalized` removes the files this build did not write.
-    "share_cards",
-    # Last: it keeps its page keys in the cache folder plugin content_cache chooses.
-    "page_reuse",
+# Carnet's plugins, in the order Pelican registers them, which is the order their handlers
+# of a same signal run in (and the order the reader classes are wrapped in: carnet/readers.py).
+# Each comes with what it needs from a plugin listed before it, and why; a third item, when
+# there is one, is the plugins it must come after when they are listed (order only). Plugin
+# carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
+CARNET_PLUGINS = [
+    # Refuses an untested Pelican, checks this list, gives the build its one writer
+    # (carnet/writer.py: feeds with feedgen, page reuse).
+    ("carnet_wiring", {}),
+    # Moves CACHE_PATH into one folder per configuration (initialized).
+    ("content_cache", {}),
+    # YAML front matter (--- / title: … / ---) read as metadata: replaces Pelican's Markdown
+    # reader at readers_init, so the plugins that wrap the readers come after it.
+    ("pelican.plugins.yaml_metadata", {}),
+    # Every CARNET_* default filled in (initialized), typos in setting names reported.
+    ("carnet_settings", {}),
+    # Bad input named, file by file (reader, then the whole site read, before writing).
+    (
+        "content_checks",
+        {},
+        {
+            "pelican.plugins.yaml_metadata": "its reader wraps the Markdown reader the YAML "
+            "plugin installs (readers_init): listed after it, YAML posts would go unchecked"
+        },
+    ),
+    # French typography of titles, summaries and text (reader).
+    (
+        "french_typography",
+        {},
+        {
+            "pelican.plugins.yaml_metadata": "its reader wraps the Markdown reader the YAML "
+            "plugin installs (readers_init): listed after it, YAML posts would not be typeset"
+        },
+    ),
+    # Categories spelled as CARNET_CATEGORIES says; dates in French (Babel).
+    ("french_categories", {}),
+    ("french_dates", {}),
+    # E-mail-only posts out of the site before anything lists them (pretaxonomy); the
+    # newsletter's manifest written after a production build.
+    ("newsletter_manifest", {}),
+    # Production builds, once the site is written (finalized): a redirect page at each
+    # e-mailed address a post no longer has (the ledger's addresses); needs no other plugin.
+    ("kept_addresses", {}),
+    # Words counted when a post is read (reader), minutes set on each article.
+    (
+        "reading_time",
+        {},
+        {
+            "french_typography": "its reader wraps typography's: the words counted are the typeset text's"
+        },
+    ),
+    # Automatic summaries end after a sentence or a whole word (carnet/summaries.py, put in
+    # place when the plugin is registered, through carnet/pelican_private.py).
+    ("summaries", {}),
+    # What each post points to: older/newer, related, the posts linking to it.
+    ("neighbours", {}),
+    ("related_posts", {}),
+    ("backlinks", {}),
+    # sitemap.xml (production) and robots.txt; the page of the letters sent.
+    ("sitemap", {}),
+    ("newsletter_archive", {}),
+    # The menus every page shows, as two short lists (the theme reads them).
+    ("site_menus", {}),
+    # A tag's, category's and author's posts answer `post in posts` in constant time.
+    ("post_lists", {}),
+    # Each post's and page's address worked out once, when the content is complete
+    # (all_generators_finalized): Pelican recomputed it at each use.
+    ("frozen_urls", {}),
+    # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
+    # once the posts are read; typeset with carnet/typography.py.
+    ("reactions", {}),
+    # Share images, drawn by a worker process from the moment each post is read, put in
+    # the output at finalized.
+    ("share_cards", {}),
+    # Development builds: pages whose key is unchanged are neither rendered nor written.
+    (
+        "page_reuse",
+        {
+            "content_cache": "its page keys hold for one configuration only: it reads CACHE_PATH "
+            "at initialized, once content_cache has made it the configuration's folder",
+            "site_menus": "templates read category_counts and recent_articles, so that a page "
+            "does not depend on every post (else every edit renders every page again)",
+        },
+        {
+            "share_cards": "at finalized it removes every file the build did not write: the "
+            "share images must be in place before"
+        },
+    ),
 ]
+PLUGINS = [plugin[0] for plugin in CARNET_PLUGINS]
 
 # Titles and tags are plain text: templates escape everything unless marked |safe
 # (content and summaries, which are HTML).

@@ -6,9 +6,10 @@ Everything in pelicanconf.py, plus absolute URLs and feeds.
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# Pelican's own quickstart line: pelicanconf.py sits beside this file.
+sys.path.append(os.curdir)
 
-from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import *
 
 SITEURL = "https://carnet-de-coach.fr"
 RELATIVE_URLS = False

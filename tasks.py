@@ -4,22 +4,20 @@ import contextlib
 import os
 import shutil
 import sys
-import tempfile
 
 from invoke import Exit, task
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, ROOT)
+from carnet import console, newsletter
+from carnet import publish as publishing
+from carnet.build import BuildFailed, BuildResult, load_settings
+from carnet.build import build as run_build
+from carnet.i18n import _, site_language, use_language
+from carnet.newsletter import ledger, manifest
+from carnet.newsletter.paths import project_path
+from carnet.search import SearchIndexFailed, build_index
+from carnet.settings_check import SettingError, check_settings
 
-from carnet import console, newsletter  # noqa: E402
-from carnet import publish as publishing  # noqa: E402
-from carnet.build import BuildFailed, BuildResult, load_settings  # noqa: E402
-from carnet.build import build as run_build  # noqa: E402
-from carnet.i18n import _, site_language, use_language  # noqa: E402
-from carnet.newsletter import ledger  # noqa: E402
-from carnet.newsletter.paths import project_path  # noqa: E402
-from carnet.search import SearchIndexFailed, build_index  # noqa: E402
-from carnet.settings_check import SettingError, check_settings  # noqa: E402
+ROOT = os.path.dirname(os.path.abspath(__file__))
 
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
@@ -36,6 +34,11 @@ STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
 def _checked_settings(settings_file, publish=False):
     """The settings, every one checked before anything is built; one line and exit 1 if not."""
     settings = load_settings(settings_file)
+    _check(settings, settings_file, publish)
+    return settings
+
+
+def _check(settings, settings_file, publish=False):
     try:
         check_settings(
             settings, settings_file, production=settings_file == PROD_SETTINGS, publish=publish
@@ -43,7 +46,6 @@ def _checked_settings(settings_file, publish=False):
     except SettingError as error:
         console.fail(str(error))
         raise Exit(code=1) from None
-    return settings
 
 
 def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
@@ -193,8 +195,9 @@ def publish(c, strict=False):
                 return result, deployed
 
             result, deployed = build_and_put_online()
+            provider = _given_provider(c, result.settings, deployed)
             with _letters_page_kept_current(result.settings, build_and_put_online):
-                _newsletter(newsletter.run, result.settings, deployed=deployed)
+                _newsletter(newsletter.run, result.settings, deployed=deployed, provider=provider)
     except publishing.Stopped:
         raise Exit(code=1) from None
 
@@ -237,16 +240,33 @@ def _newsletter(action, *args, **kwargs):
         raise Exit(code=1) from None
 
 
+def _given_provider(c, settings, deployed):
+    """The provider given through invoke's configuration (carnet.provider_factory, a
+    function of the settings and `deployed`: the benchmark counts its calls), else None:
+    the settings and the environment choose (carnet/newsletter/providers/)."""
+    make = c.config.get("carnet", {}).get("provider_factory")
+    return make(settings, deployed) if make else None
+
+
 def _production_settings():
-    """Build the production site in a temporary folder (output/ is left alone): its settings."""
-    _checked_settings(PROD_SETTINGS)
-    console.step(_("Building the production site for the newsletter…"))
-    with tempfile.TemporaryDirectory(prefix="carnet-") as folder:
-        try:
-            return run_build(PROD_SETTINGS, output_path=folder).settings
-        except BuildFailed as failure:
-            console.problems(_("The build failed:"), failure.problems)
-            raise Exit(code=1) from None
+    """The production settings, checked, for a task that reads what the last production
+    build left (the newsletter manifest): no build here. Says when that build is older than
+    a post or a settings file."""
+    try:
+        settings = load_settings(PROD_SETTINGS)
+    except Exception as error:  # a broken settings file: one line, not a traceback
+        console.fail(_("publishconf.py: {problem}").format(problem=error))
+        raise Exit(code=1) from None
+    _check(settings, PROD_SETTINGS)
+    newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
+    if newer:
+        console.warn(
+            _(
+                "{path} changed after the last production build: the e-mails are that "
+                "build's; run `invoke preview` to see the change"
+            ).format(path=newer[0])
+        )
+    return settings
 
 
 @task(help={"slug": "the post (default: the next one to be sent, else the newest)"})

@@ -24,10 +24,9 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from bench import corpus
 
-from bench import corpus  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 RESULTS = os.path.join(ROOT, "bench", "results")
 SITE_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pelican import Pelican
 from pelican.contents import Content
-from pelican.settings import read_settings
+from pelican.settings import load_source, read_settings
 
 from carnet.i18n import N_, _
 from carnet.pelican_private import forget_logged_warnings
@@ -142,6 +142,13 @@ def load_settings(settings_file, output_path=None, overrides=None):
     # earlier build in this process (livereload, tests), or an edit to it would be ignored.
     for name in ("pelicanconf", "publishconf"):
         sys.modules.pop(name, None)
+    # publishconf.py's `from pelicanconf import *` finds pelicanconf.py through the current
+    # folder (Pelican's quickstart convention); Carnet also builds sites that are not the
+    # current folder (tests, the benchmark), so the pelicanconf.py beside the settings file
+    # is loaded first, under the name that import looks for.
+    beside = os.path.join(os.path.dirname(os.path.abspath(settings_file)), "pelicanconf.py")
+    if os.path.basename(settings_file) != "pelicanconf.py" and os.path.exists(beside):
+        load_source("pelicanconf", beside)
     override = dict(overrides or {})
     if output_path:
         override["OUTPUT_PATH"] = os.path.abspath(output_path)

@@ -11,7 +11,8 @@ Kinds (Setting.kind), each checked by carnet/settings_check.py:
   "yes/no" True or False · "whole number" · "number" (whole or decimal) · "text" ·
   "list of texts" · "day" ("YYYY-MM-DD" or empty) · "time" ("HH:MM" on a quarter hour, or
   empty) · "e-mail address" (or empty) · "subject" (text with {title} and {site} only) ·
-  "web address" (http(s)://host/..., or empty) · "authors" · "segments" · "choice".
+  "web address" (http(s)://host/..., or empty) · "authors" · "segments" · "choice" ·
+  "plugins" (CARNET_PLUGINS: (name, {needed: why}[, {after: why}]) entries).
 """
 
 from typing import NamedTuple
@@ -63,6 +64,14 @@ SETTINGS = {
         "yes/no",
         "Render again only the pages whose template or content changed since the last build "
         "(development builds; publishconf.py turns it off).",
+    ),
+    "CARNET_PLUGINS": Setting(
+        [],
+        "plugins",
+        "The site's plugins, in order, each with what it needs from a plugin listed before "
+        "it and why: `(plugin, {needed plugin: why})`, optionally a third `{plugin it comes "
+        "after when listed: why}`. pelicanconf.py derives PLUGINS from it; plugin "
+        "carnet_wiring stops the build when a need is not met.",
     ),
     "CARNET_DEPLOY_TARGET": Setting(
         "",
@@ -233,6 +242,13 @@ SETTINGS = {
         "Seconds a second `invoke publish` waits for a running one (its build, deploy and "
         "newsletter) before stopping.",
         minimum=0,
+    ),
+    "CARNET_NEWSLETTER_PROVIDER": Setting(
+        "",
+        "choice",
+        'The provider that sends: "mailchimp" or "outbox" (carnet/newsletter/providers/). '
+        "Empty: Mailchimp when MAILCHIMP_API_KEY is set, else the outbox.",
+        choices=("", "mailchimp", "outbox"),
     ),
 }
 

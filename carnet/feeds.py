@@ -1,4 +1,25 @@
-"""Whether a build writes feeds (production builds do, development builds do not)."""
+"""Carnet's Atom and RSS feeds, written with feedgen.
+
+Pelican decides which feeds exist and which posts each holds (FEED_ALL_ATOM,
+CATEGORY_FEED_RSS...: all posts, and one feed per category) and calls the writer's public
+`write_feed` for each; carnet.writer.CarnetWriter hands those calls to `write_feed` here.
+What Carnet's feeds are, compared with Pelican's own:
+
+- titles are plain text (Pelican's writer treats a title as HTML and strips anything like
+  a tag, so « Le <body> & moi » lost its <body>, and folded the no-break spaces of French
+  typography); feedgen escapes them as XML;
+- the full content of each post, links made absolute (Content.get_content(SITEURL)),
+  headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
+- the feed says it is French (DEFAULT_LANG), and every address in it is absolute.
+"""
+
+import os
+from urllib.parse import urljoin
+
+from markupsafe import Markup, escape
+from pelican.utils import sanitised_join, set_date_tzinfo
+
+from carnet.dates import long_date
 
 
 def writes_feeds(settings):
@@ -8,3 +29,80 @@ def writes_feeds(settings):
         for name, value in settings.items()
         if "FEED" in name and name.endswith(("_ATOM", "_RSS"))
     )
+
+
+def _absolute(base, url):
+    return urljoin(base.rstrip("/") + "/", str(url))
+
+
+def _aware(moment, settings):
+    return set_date_tzinfo(moment, settings.get("TIMEZONE"))
+
+
+def feed(posts, settings, context, feed_url, feed_title=None, feed_type="atom"):
+    """A feedgen FeedGenerator for `posts` (newest first, as Pelican gives them)."""
+    # Imported here: feedgen brings lxml (5 MB), which builds without feeds (development,
+    # the warm rebuild) have no use for.
+    from feedgen.feed import FeedGenerator
+
+    site_url = context.get("SITEURL", "")
+    title = context["SITENAME"] + (" - " + feed_title if feed_title else "")
+    generator = FeedGenerator()
+    generator.id(feed_url)
+    generator.title(Markup(title).striptags())
+    generator.link(href=feed_url, rel="self")
+    # Last: RSS's channel link is the last one given.
+    generator.link(href=site_url + "/", rel="alternate")
+    generator.generator("Carnet")
+    generator.description(context.get("SITESUBTITLE") or context["SITENAME"])
+    generator.language(settings.get("DEFAULT_LANG", "fr"))
+    chosen = posts[: settings.get("FEED_MAX_ITEMS")]
+    if chosen:
+        generator.updated(max(_aware(getattr(p, "modified", p.date), settings) for p in chosen))
+    for post in chosen:
+        _add(generator, post, settings, site_url, feed_type)
+    return generator
+
+
+def _add(generator, post, settings, site_url, feed_type):
+    link = _absolute(site_url, post.url)
+    if settings.get("FEED_APPEND_REF"):
+        link += "?ref=feed"
+    entry = generator.add_entry(order="append")
+    entry.id(link)
+    entry.guid(link, permalink=True)
+    entry.title(post.title)
+    entry.link(href=link)
+    # The post's date heads its text, as the site and the e-mail write it (carnet.dates).
+    dated = (
+        f'<p><time datetime="{post.date:%Y-%m-%d}">'
+        f"{escape(long_date(post.date, settings))}</time></p>\n"
+    )
+    content = dated + post.get_content(site_url)
+    if feed_type == "rss":
+        # RSS has one element for the text: the summary only if the site asks for it.
+        summary_only = settings.get("RSS_FEED_SUMMARY_ONLY")
+        entry.description(post.summary if summary_only else content)
+    else:
+        entry.content(content, type="html")
+    if getattr(post, "author", None):
+        entry.author(name=str(post.author))
+    entry.published(_aware(post.date, settings))
+    entry.updated(_aware(getattr(post, "modified", post.date), settings))
+    for term in [getattr(post, "category", None), *getattr(post, "tags", [])]:
+        if term is not None:
+            entry.category(term=str(term))
+
+
+def write_feed(writer, posts, context, path, url, feed_type, feed_title=None):
+    """Write the feed `path` (under the writer's output folder) as Atom or RSS."""
+    settings = writer.settings
+    feed_url = _absolute(context.get("FEED_DOMAIN") or context.get("SITEURL", ""), url or path)
+    generator = feed(posts, settings, context, feed_url, feed_title, feed_type)
+    complete_path = sanitised_join(writer.output_path, path)
+    os.makedirs(os.path.dirname(complete_path), exist_ok=True)
+    if feed_type == "rss":
+        generator.rss_file(complete_path, pretty=False)
+    else:
+        generator.atom_file(complete_path, pretty=False)
+    return generator

@@ -5,9 +5,9 @@ post (metadata `Newsletter: only`) is sent to subscribers but never listed on th
 not in neighbours, related posts, backlinks, the sitemap or the search index.
 """
 
+from carnet.posts import is_email_only
 
-def is_email_only(article):
-    return str(getattr(article, "newsletter", "")).strip().casefold() == "only"
+__all__ = ["is_email_only", "listed_articles"]
 
 
 def listed_articles(articles):

@@ -1,6 +1,165 @@
-"""Every use of Pelican's private API, in one place (a Pelican upgrade is checked here)."""
+"""Every use Carnet makes of Pelican's private API, and nothing else.
 
+Pelican's signals and public methods come first everywhere in Carnet. What they do not
+offer is here, one function or class per need, each naming the Pelican function it
+relies on in RELIED_ON. tests/foundation/test_pelican_private.py compares the source of
+each of those functions with the hash recorded below and fails, naming the function,
+when a Pelican upgrade changes one; `check_version` refuses a Pelican this was not
+tested with (plugin carnet_wiring calls it at the start of every build).
+
+After a Pelican upgrade: read the new source of each function the test names, adapt the
+code here, then record the new hashes (the test prints them).
+"""
+
+import functools
+import hashlib
+import inspect
+import logging
+import os
+import pickle
+from importlib import metadata
+
+from pelican.cache import FileDataCacher
 from pelican.log import LimitFilter
+from pelican.utils import mkdir_p
+from pelican.writers import FileOverwriteFailedError, Writer
+
+logger = logging.getLogger(__name__)
+
+# The Pelican versions this module was read against ("4.12." is every 4.12.x).
+TESTED_PELICAN = ("4.12.",)
+
+# The Pelican functions used or copied here: their qualified name and the SHA-256 of
+# their source (inspect.getsource) when this module was last checked against them.
+RELIED_ON = {
+    # WriterKeepingFiles overrides it; Writer.__init__ makes _written_files.
+    "pelican.writers.Writer._open_w": (
+        "69700ea0b4668663b0886011eee71e8b4ea9debd376fe2a2fe322c90ec5aee6d"
+    ),
+    "pelican.writers.Writer.__init__": (
+        "2f892e0aa5e8eba8da4f6a3c72d190c85f006d381d812427567dc3667d665cf4"
+    ),
+    # _save_cache copies save_cache; __init__ makes the attributes it reads.
+    "pelican.cache.FileDataCacher.save_cache": (
+        "ac07627d0831e861cca7e8d8f042f710c035e7b1335b286f9462d80556a273d1"
+    ),
+    "pelican.cache.FileDataCacher.__init__": (
+        "0e94df62b258a9c2801579e71fcf8d45382b6668f93934019e323dfeb2aad57d"
+    ),
+    # intrasite_link_regex; Content.__init__ sets _content and _context.
+    "pelican.contents.Content._get_intrasite_link_regex": (
+        "5d6b5c2523b5193e478029b63b1bc16b6b69e0b41d49dc0985db49fb98782292"
+    ),
+    "pelican.contents.Content.__init__": (
+        "38b67e4211facf9d8f5c97ab1ac9c3345d87c5c093dd1c53dfb7583c1c9eb652"
+    ),
+    # forget_logged_warnings empties the class-level memory LimitFilter.filter keeps.
+    "pelican.log.LimitFilter.filter": (
+        "11437b9793cd6bef3a256ffe245c40c5076982cb2f754ec725dcca706d8e7b58"
+    ),
+    # use_boundary_summaries replaces the name get_summary calls (imported from utils).
+    "pelican.contents.Content.get_summary": (
+        "4a3c3104bdebd41dce041371c8c8cb442e82503e4205a3746b6a3a8178490593"
+    ),
+    # Not Pelican's own but its YAML plugin's (pelican-yaml-metadata, pinned): the reader
+    # class of plugins/content_checks overrides the first (a YAML error named, not a post
+    # without metadata) and calls the second.
+    "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader._load_yaml_metadata": (
+        "2f83999b4cf78b10365d2f74d908a70f11c41aa44ed37e688a66d08bba3943ca"
+    ),
+    "pelican.plugins.yaml_metadata.yaml_metadata.YAMLMetadataReader._parse_yaml_metadata": (
+        "067dbbf13141ff8dc4e87f3a4d8bea00cebdc7fb1c392e0537789a35fa7da3ac"
+    ),
+    "pelican.utils.truncate_html_words": (
+        "788d67751bdba1ba013c068fb66f791ecbff090de670ff410baf9b8ff7ee0214"
+    ),
+}
+
+
+def source_hash(qualified_name):
+    """SHA-256 of the source of a Pelican function named like a key of RELIED_ON."""
+    module_name, class_name, function_name = qualified_name.rsplit(".", 2)
+    module = __import__(module_name, fromlist=[class_name])
+    function = inspect.getattr_static(getattr(module, class_name), function_name)
+    # A method Pelican memoizes (pelican.utils.memoized) keeps the function as .func.
+    function = getattr(function, "func", function)
+    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
+
+
+def untested_pelican():
+    """The installed Pelican's version if this module was not checked against it, else None."""
+    version = metadata.version("pelican")
+    return None if version.startswith(TESTED_PELICAN) else version
+
+
+# --- A post's HTML before Pelican resolves its links --------------------------------------
+# Content.content resolves `{filename}` links with the site's context and memoises the
+# result: read before every page and article is known, it would keep broken links. The
+# plugins that read a post's text while the site is being read use the reader's HTML.
+
+
+def html_before_links(content):
+    """The HTML the reader produced for `content` (Content._content)."""
+    return content._content or ""
+
+
+def intrasite_link_regex(content):
+    """Pelican's regular expression for `{filename}`, `{static}`... links in `content`
+    (Content._get_intrasite_link_regex: groups "what" and "value")."""
+    return content._get_intrasite_link_regex()
+
+
+def site_context(content):
+    """The site-wide context a Content was made with (Content._context), or {}."""
+    return getattr(content, "_context", None) or {}
+
+
+# --- A writer that leaves some files as they are -----------------------------------------
+
+
+class WriterKeepingFiles(Writer):
+    """Pelican's Writer, except that a file for which `keeps(path)` is true is not opened
+    for writing (what is "written" goes nowhere), while Pelican's rule of one page per file
+    still holds. Writer._open_w is where Pelican opens every output file; no signal or
+    public method decides whether a file is written."""
+
+    def keeps(self, path):
+        return False
+
+    def _open_w(self, filename, encoding, override=False):
+        if not self.keeps(filename):
+            return super()._open_w(filename, encoding, override)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": written twice')
+        self._written_files.add(filename)
+        return open(os.devnull, "w", encoding=encoding)
+
+
+# --- Saving the readers' cache without pickle's UTF-8 copies -------------------------------
+
+
+def save_cache_with_python_pickler(readers):
+    """Make `readers` (Pelican's Readers, a FileDataCacher) save its cache with Python's own
+    pickler on a cold build: pickle.dump's C pickler leaves in every non-ASCII string it
+    writes a UTF-8 copy of it, kept as long as the string (27 MB at 5000 posts). A warm
+    build saves with Pelican's own save_cache, which is faster."""
+    readers.save_cache = functools.partial(_save_cache, readers)
+
+
+def _save_cache(cacher):
+    if os.path.exists(cacher._cache_path):  # a warm build
+        return FileDataCacher.save_cache(cacher)
+    # FileDataCacher.save_cache, with pickle._Pickler in place of pickle.dump.
+    if cacher._cache_data_policy:
+        try:
+            mkdir_p(cacher.settings["CACHE_PATH"])
+            with cacher._cache_open(cacher._cache_path, "wb") as handle:
+                pickle._Pickler(handle, pickle.DEFAULT_PROTOCOL).dump(cacher._cache)
+        except (OSError, pickle.PicklingError, TypeError) as err:
+            logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
+
+
+# --- Warnings said again by each build of one process ----------------------------------
 
 
 def forget_logged_warnings():
@@ -11,6 +170,9 @@ def forget_logged_warnings():
     tests) stayed silent about a post that still has the problem."""
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
+
+
+# --- Summaries that end at a sentence or a whole word ------------------------------------
 
 
 def use_boundary_summaries():
@@ -24,7 +186,18 @@ def use_boundary_summaries():
     pelican.contents.truncate_html_words = truncate
 
 
-def html_before_links(content):
-    """The HTML the reader produced for `content` (Content._content): `{static}` links
-    still name the file they point to."""
-    return content._content or ""
+__all__ = [
+    "FileDataCacher",
+    "RELIED_ON",
+    "TESTED_PELICAN",
+    "Writer",
+    "WriterKeepingFiles",
+    "forget_logged_warnings",
+    "html_before_links",
+    "intrasite_link_regex",
+    "save_cache_with_python_pickler",
+    "site_context",
+    "source_hash",
+    "untested_pelican",
+    "use_boundary_summaries",
+]

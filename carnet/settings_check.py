@@ -153,7 +153,9 @@ def _subject(spec, value):
     try:
         fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
     except ValueError:
-        return _("has an opening or closing brace without its pair (write {{ or }} for a brace itself)")
+        return _(
+            "has an opening or closing brace without its pair (write {{ or }} for a brace itself)"
+        )
     for field in fields:
         name = re.split(r"[.\[!:]", field, maxsplit=1)[0]
         if name not in SUBJECT_FIELDS:
@@ -213,6 +215,27 @@ def _choice(spec, value):
     return None if value in spec.choices else _("is not one of the choices")
 
 
+def _plugins(spec, value):
+    if not isinstance(value, (list, tuple)):
+        return _is_a(value)
+    for entry in value:
+        good = (
+            isinstance(entry, (list, tuple))
+            and len(entry) in (2, 3)
+            and _is_text(entry[0])
+            and entry[0].strip()
+            and all(
+                isinstance(part, dict) and all(_is_text(k) and _is_text(v) for k, v in part.items())
+                for part in entry[1:]
+            )
+        )
+        if not good:
+            return _("holds {entry}, which is not a plugin and its needs").format(
+                entry=_shown(entry)
+            )
+    return None
+
+
 _KINDS = {
     "yes/no": _yes_no,
     "whole number": _whole,
@@ -227,6 +250,7 @@ _KINDS = {
     "authors": _authors,
     "segments": _segments,
     "choice": _choice,
+    "plugins": _plugins,
 }
 
 
@@ -246,6 +270,9 @@ def _expected(spec, with_minimum=False):
         "segments": _(
             'a mapping of segment name to {"saved_segment_id": 123} or '
             '{"interest_category_id": "…", "interest_ids": ["…"]}'
+        ),
+        "plugins": _(
+            'a list of (plugin, needs) like ("page_reuse", {"content_cache": "why it is needed"})'
         ),
         "choice": _("one of {choices}").format(
             choices=", ".join(_shown(choice) for choice in spec.choices)

@@ -21,4 +21,7 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf ]; then
   $sudo apt-get update -qq && $sudo apt-get install -y -qq fonts-dejavu-core
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+# Carnet itself, as an editable package (`import carnet` from anywhere, no sys.path edits).
+# --no-deps: its dependencies are the exact pins above; pip must not choose others.
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 echo "Carnet is installed in .venv/ ($requirements)."

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from carnet.build import build
 
-from carnet.build import build  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
 DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'

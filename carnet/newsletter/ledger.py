@@ -22,8 +22,8 @@ import json
 import os
 from datetime import datetime
 
+from carnet import files
 from carnet.i18n import _
-from carnet.newsletter import files
 from carnet.newsletter.errors import NewsletterError
 
 VERSION = 1

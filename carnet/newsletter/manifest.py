@@ -1,42 +1,24 @@
 """The manifest: every published post as the build saw it, which is all the newsletter reads.
 
-plugins/newsletter_manifest writes it at the end of each build (CARNET_NEWSLETTER_MANIFEST,
-under .carnet/); `invoke publish` reads it right after the production build. Email-only
-posts (`Newsletter: only`) are in it although the site does not show them.
+plugins/newsletter_manifest writes it at the end of each production build
+(CARNET_NEWSLETTER_MANIFEST, under .carnet/); `invoke publish` reads it right after the
+production build, and `newsletter-status`, `-preview` and `-test` read what the last one
+left (`newer_sources` says what changed since). Email-only posts (`Newsletter: only`) are in
+it although the site does not show them. Its posts are carnet.posts.Post.
 """
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import os
 
+from carnet import files
 from carnet.i18n import _
-from carnet.newsletter import files
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.paths import project_path
+from carnet.newsletter.paths import project_folder, project_path
+from carnet.posts import Post
+
+__all__ = ["Post", "newer_sources", "path", "read", "write"]
 
 VERSION = 1
-
-
-@dataclass(frozen=True)
-class Post:
-    id: str  # the slug
-    source: str  # relative to content/, e.g. "posts/2021-10-05-chiffres.md"
-    title: str  # plain text (already French typography)
-    url: str  # absolute
-    date: datetime  # aware
-    summary: str  # HTML
-    content: str  # HTML, links absolute
-    author: str
-    category: str
-    tags: tuple
-    newsletter: str  # "yes", "no" or "only"
-    segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
-    image: str | None  # absolute URL of the post's image
-    save_as: str = ""  # its page, relative to the output folder (Pelican's save_as)
-
-    @property
-    def email_only(self):
-        return self.newsletter == "only"
 
 
 def path(settings):
@@ -44,8 +26,8 @@ def path(settings):
 
 
 def write(settings, posts):
-    """Write the manifest for `posts` (an iterable of dicts with Post's fields, date as ISO
-    text): {"version": ..., "siteurl": ..., "posts": [...]}, one post per line.
+    """Write the manifest for `posts` (an iterable of carnet.posts.Post):
+    {"version": ..., "siteurl": ..., "posts": [...]}, one post per line.
 
     Written post by post, each post serialised when its turn comes: made as one string,
     the manifest held a copy of every post's content at once, the largest single cost in
@@ -59,7 +41,7 @@ def _pieces(settings, posts):
     yield f'{{"version": {VERSION}, "siteurl": {siteurl}, "posts": ['
     separator = "\n"
     for post in posts:
-        yield separator + json.dumps(post, ensure_ascii=False)
+        yield separator + json.dumps(post.to_json(), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
 
@@ -74,7 +56,7 @@ def read(settings):
         raise NewsletterError(
             _(
                 "{path} does not exist: the newsletter needs the production build "
-                "first (is plugin newsletter_manifest in PLUGINS?)"
+                "first: run `invoke preview` (is plugin newsletter_manifest in CARNET_PLUGINS?)"
             ).format(path=manifest_path)
         ) from None
     except ValueError as error:
@@ -94,10 +76,28 @@ def read(settings):
                 "production build's absolute links; run the production build first"
             ).format(path=manifest_path, siteurl=data.get("siteurl"))
         )
-    posts = [_post(item) for item in data["posts"]]
+    posts = [Post.from_json(item) for item in data["posts"]]
     return sorted(posts, key=lambda post: post.date)
 
 
-def _post(item):
-    fields = dict(item, date=datetime.fromisoformat(item["date"]), tags=tuple(item["tags"]))
-    return Post(**fields)
+def newer_sources(settings, also=()):
+    """The files of the content folder, and of `also` (the settings files), changed since
+    the manifest was written, relative to the project folder, newest first; [] when there is
+    no manifest (read says so)."""
+    try:
+        written = os.stat(path(settings)).st_mtime_ns
+    except OSError:
+        return []
+    project = project_folder(settings)
+    newer = []
+    candidates = list(also)
+    for folder, _subfolders, names in os.walk(settings["PATH"]):
+        candidates += [os.path.join(folder, name) for name in names]
+    for candidate in candidates:
+        try:
+            changed = os.stat(candidate).st_mtime_ns
+        except OSError:
+            continue
+        if changed > written:
+            newer.append((changed, os.path.relpath(candidate, project)))
+    return [name for _changed, name in sorted(newer, reverse=True)]

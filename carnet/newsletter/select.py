@@ -65,7 +65,7 @@ def plan(posts, entries, *, first_run, since, now):
                     "already emailed; give it a Slug: of its own"
                 ).format(path=post.source, slug=post.id, other=entries[post.id]["source"])
             )
-        elif post.newsletter == "no":
+        elif post.site_only:
             result.site_only.append(post)
         elif post.date > now:
             continue  # not out yet: a later run will send it

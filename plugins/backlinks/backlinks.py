@@ -21,7 +21,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 from markupsafe import Markup
 from pelican import signals
 
+from carnet import files
 from carnet.listing import listed_articles
+from carnet.pelican_private import html_before_links
 
 # Elements whose text makes up one run of prose: a sentence never crosses their edge.
 BLOCKS = {
@@ -255,10 +257,8 @@ class LinkCache:
 
     def save(self):
         if self.path and (self.parsed or len(self.current) != len(self.previous)):
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(self.path + ".tmp", "wb") as file:
-                pickle.dump(self.current, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(self.path + ".tmp", self.path)
+            data = pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL)
+            files.write_atomically(self.path, data, durable=False)
 
 
 def collect_backlinks(articles, settings):
@@ -267,7 +267,7 @@ def collect_backlinks(articles, settings):
     cache = LinkCache(settings)
     found = {}
     for source in articles:
-        for href, sentence in cache.links(source._content or ""):
+        for href, sentence in cache.links(html_before_links(source)):
             target = resolver.target(href, source)
             if target is None or target is source:
                 continue

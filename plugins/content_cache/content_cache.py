@@ -14,13 +14,11 @@ compiled templates, which Jinja checks against their source); plugin page_reuse 
 which pages to render again.
 """
 
-import functools
 import hashlib
 import json
 import logging
 import marshal
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -28,7 +26,8 @@ from importlib import metadata
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
-from pelican.utils import mkdir_p
+
+from carnet.pelican_private import save_cache_with_python_pickler
 
 logger = logging.getLogger(__name__)
 
@@ -149,30 +148,6 @@ def use_cache_for_this_configuration(pelican_object):
     }
 
 
-def save_without_utf8_copies(readers):
-    """Pelican saves a readers' cache with pickle.dump, whose C pickler leaves in every
-    non-ASCII string it writes a UTF-8 copy of it, kept as long as the string: for each
-    post's content (typeset French text is never ASCII), half its size again, to the end
-    of the build (27 MB at 5000 posts). Python's own pickler writes the same data and
-    leaves nothing behind, but takes 0.15 s more per 1000 posts: it saves a cache for the
-    first time (a cold build, the one whose memory peaks), and Pelican's own saves the
-    warm builds, whose time matters most."""
-    readers.save_cache = functools.partial(_save_cache, readers)
-
-
-def _save_cache(cacher):
-    if os.path.exists(cacher._cache_path):  # a warm build
-        return type(cacher).save_cache(cacher)
-    # pelican.cache.FileDataCacher.save_cache, with pickle._Pickler in place of pickle.dump.
-    if cacher._cache_data_policy:
-        try:
-            mkdir_p(cacher.settings["CACHE_PATH"])
-            with cacher._cache_open(cacher._cache_path, "wb") as handle:
-                pickle._Pickler(handle, pickle.DEFAULT_PROTOCOL).dump(cacher._cache)
-        except (OSError, pickle.PicklingError, TypeError) as err:
-            logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
-
-
 # --- The warnings of a post travel with it in the cache ---------------------------------
 # A post read from the cache is not read again, so what its reading warned about (an
 # unknown metadata key, a post with no text) would be said on a cold build only. Each
@@ -240,7 +215,8 @@ def stop_listening(*_args):
 
 def register():
     signals.initialized.connect(use_cache_for_this_configuration)
-    signals.readers_init.connect(save_without_utf8_copies)
+    # Cold builds save the readers' cache without pickle's UTF-8 copies (memory).
+    signals.readers_init.connect(save_cache_with_python_pickler)
     signals.readers_init.connect(keep_warnings_with_posts)
     signals.content_object_init.connect(replay_warnings)
     signals.all_generators_finalized.connect(stop_listening)

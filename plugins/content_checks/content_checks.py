@@ -28,6 +28,7 @@ from pelican.urlwrappers import URLWrapper
 from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
 from carnet.i18n import _
+from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.readers import wrap_reader_classes
 from carnet.sources import source_name
 
@@ -473,16 +474,15 @@ def check_internal_links(page_generator):
     context = page_generator.context
     for key in ("articles", "hidden_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
-            _check_links_of(content)
+            _check_links_of(content, context)
 
 
-def _check_links_of(content):
-    raw = content._content or ""
+def _check_links_of(content, context):
+    raw = html_before_links(content)
     if "{" not in raw:
         return
-    context = content._context
     content_root = content.settings["PATH"]
-    for match in content._get_intrasite_link_regex().finditer(raw):
+    for match in intrasite_link_regex(content).finditer(raw):
         what, value = match.group("what"), match.group("value")
         if what not in {"filename", "static", "attach"}:
             continue

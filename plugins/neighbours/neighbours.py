@@ -16,7 +16,7 @@ def link_neighbours(generator):
     oldest_first = sorted(
         listed_articles(generator.articles), key=lambda a: (a.date, a.source_path)
     )
-    for older, newer in zip(oldest_first, oldest_first[1:]):
+    for older, newer in zip(oldest_first, oldest_first[1:], strict=False):
         newer.previous_article = older
         older.next_article = newer
 

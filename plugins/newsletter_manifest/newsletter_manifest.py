@@ -11,18 +11,15 @@
 """
 
 import logging
-import os
-from urllib.parse import urljoin
 
 from pelican import signals
 
+from carnet import posts
 from carnet.defaults import setting
-from carnet.listing import is_email_only
 from carnet.newsletter import manifest
+from carnet.posts import is_email_only
 
 logger = logging.getLogger(__name__)
-
-SWITCHES = ("yes", "no", "only")
 
 
 def hide_email_only_posts(generator):
@@ -44,17 +41,13 @@ def write_manifest(generator, writer=None):
         return  # a development build: emails need the production build's absolute links
     articles = generator.articles + getattr(generator, "newsletter_only_articles", [])
     # One post at a time: manifest.write serialises each as it comes (memory).
-    posts = (_post(article, settings) for article in sorted(articles, key=lambda a: a.date))
-    manifest.write(settings, posts)
-
-
-def _switch(article):
-    return str(article.metadata.get("newsletter", "yes")).strip().casefold()
+    chosen = sorted(articles, key=lambda a: a.date)
+    manifest.write(settings, (posts.Post.from_article(article, settings) for article in chosen))
 
 
 def _check(article, settings):
     source = article.get_relative_source_path()
-    if _switch(article) not in SWITCHES:
+    if posts.switch(article.metadata.get("newsletter")) not in posts.SWITCHES:
         logger.error(
             "%s: Newsletter must be yes, no or only, not %r", source, article.metadata["newsletter"]
         )
@@ -68,36 +61,6 @@ def _check(article, settings):
             segment,
             names,
         )
-
-
-def _absolute(settings, url):
-    return urljoin(settings.get("SITEURL", "").rstrip("/") + "/", url)
-
-
-def _post(article, settings):
-    image = article.metadata.get("image")
-    if image:
-        # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
-        image = _absolute(
-            settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/")
-        )
-    segment = article.metadata.get("newsletter-segment")
-    return {
-        "id": article.slug,
-        "source": article.get_relative_source_path().replace(os.sep, "/"),
-        "title": article.title,
-        "url": _absolute(settings, article.url),
-        "date": article.date.isoformat(),
-        "summary": article.summary,
-        "content": article.content,
-        "author": article.author.name if hasattr(article, "author") else settings.get("AUTHOR", ""),
-        "category": article.category.name if hasattr(article, "category") else "",
-        "tags": [tag.name for tag in getattr(article, "tags", [])],
-        "newsletter": _switch(article),
-        "segment": segment.strip() if segment else None,
-        "image": image or None,
-        "save_as": article.save_as,
-    }
 
 
 def register():

@@ -36,8 +36,9 @@ edit, a build with this plugin against one without.
 DELETE_OUTPUT_DIRECTORY keeps its meaning, the output holds what this build made and
 nothing else, but without emptying the folder first: at the end, every file this build
 did not write is removed. CARNET_PAGE_REUSE turns the plugin on; publishconf.py turns it
-off (a published site is always rendered in full), and so does writing feeds, since
-Pelican takes one writer and plugin plain_titles' writes the feeds.
+off (a published site is always rendered in full), and so does writing feeds (the
+feeds list every post: a production build's job). Files are written by Carnet's one writer,
+carnet.writer.CarnetWriter, which asks this plugin's PageReuse which pages to keep.
 """
 
 import functools
@@ -54,10 +55,12 @@ from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
-from pelican.writers import FileOverwriteFailedError, Writer
 
+from carnet import files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
+from carnet.pelican_private import site_context
+from carnet.writer import CarnetWriter
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +180,7 @@ class Digests:
     def _addresses(self, post):
         """Where every post, page and file of the site is: what `{filename}` links become."""
         if self._site_addresses is None:
-            context = getattr(post, "_context", None) or {}
+            context = site_context(post)
             pairs = []
             for table in ("generated_content", "static_content"):
                 for path, item in (context.get(table) or {}).items():
@@ -331,15 +334,9 @@ class PageReuse:
             if len(entry) == 1:  # rendered by this build: note what its file looks like
                 found = os.stat(sanitised_join(self.output_path, name))
                 entry += [found.st_size, found.st_mtime_ns]
-        os.makedirs(os.path.dirname(self.keys_path), exist_ok=True)
-        temporary = self.keys_path + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as file:
-            templates = self.templates.analysed() if self.templates else self.known_templates
-            json.dump(
-                {"output_path": self.output_path, "pages": self.current, "templates": templates},
-                file,
-            )
-        os.replace(temporary, self.keys_path)
+        templates = self.templates.analysed() if self.templates else self.known_templates
+        keys = {"output_path": self.output_path, "pages": self.current, "templates": templates}
+        files.write_atomically(self.keys_path, json.dumps(keys), durable=False)
 
     def key(self, template, localcontext, site_context):
         if self.templates is None:
@@ -386,7 +383,7 @@ class PageReuse:
         path = sanitised_join(self.output_path, name)
         key = self.key(template, localcontext, site_context)
         if key is not None and self._unchanged(name, key, path):
-            # Left as it is: PageReusingWriter does not open it for writing.
+            # Left as it is: CarnetWriter does not open it for writing.
             self.kept_paths.add(path)
             self.current[name] = self.previous[name]
             return ""
@@ -407,35 +404,24 @@ class PageReuse:
         return [found.st_size, found.st_mtime_ns] == previous[1:]
 
 
-class ReusableTemplate:
-    """Stands in for a Jinja template in Pelican's Writer: render() may keep the old page."""
-
-    def __init__(self, template, reuse, site_context):
-        self.template = template
-        self.reuse = reuse
-        self.site_context = site_context
-
-    def render(self, localcontext):
-        return self.reuse.render(self.template, localcontext, self.site_context)
-
-
 _build = None
 
 
 def start(pelican_object):
     global _build
-    _build = None
+    _build = CarnetWriter.pages = None
     settings = pelican_object.settings
     if not setting(settings, "CARNET_PAGE_REUSE") or not settings.get("CACHE_CONTENT"):
         return
     if writes_feeds(settings):
-        # Pelican takes one writer, and plugin plain_titles' writes the feeds' titles.
+        # Feeds list every post: writing them is a production build's job.
         logger.warning(
             "CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off"
         )
         return
     output_path = os.path.abspath(pelican_object.output_path)
     _build = PageReuse(settings, output_path)
+    CarnetWriter.pages = _build
     if pelican_object.delete_outputdir:
         # The output is not emptied first; finish() removes what this build did not write.
         pelican_object.delete_outputdir = False
@@ -453,36 +439,16 @@ def _now_on_disk(folder):
     return stamp
 
 
-class PageReusingWriter(Writer):
-    def write_file(self, name, template, context, *args, **kwargs):
-        if _build is not None:
-            template = ReusableTemplate(template, _build, context)
-        return super().write_file(name, template, context, *args, **kwargs)
-
-    def _open_w(self, filename, encoding, override=False):
-        if _build is None or filename not in _build.kept_paths:
-            return super()._open_w(filename, encoding, override)
-        # A kept page stays as it is; Pelican's rule of one page per file still holds.
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": written twice')
-        self._written_files.add(filename)
-        return open(os.devnull, "w", encoding=encoding)
-
-
-def writer_class(pelican_object):
-    return PageReusingWriter if _build is not None else None
-
-
 def _remove_untouched(output_path, started_ns, retention, kept_paths):
     """Remove the files this build neither kept nor wrote (it wrote or copied every other
     file it made, which sets their ctime), then the folders left empty; OUTPUT_RETENTION is
     left alone."""
     emptied = set()
-    for directory, folders, files in os.walk(output_path):
+    for directory, folders, names in os.walk(output_path):
         if directory == output_path:
             folders[:] = [name for name in folders if name not in retention]
-            files = [name for name in files if name not in retention]
-        for name in files:
+            names = [name for name in names if name not in retention]
+        for name in names:
             path = os.path.join(directory, name)
             if path not in kept_paths and os.lstat(path).st_ctime_ns < started_ns:
                 os.remove(path)
@@ -497,6 +463,7 @@ def _remove_untouched(output_path, started_ns, retention, kept_paths):
 
 def finish(pelican_object):
     global _build
+    CarnetWriter.pages = None
     if _build is None:
         return
     if _build.started_ns is not None:
@@ -515,5 +482,4 @@ def finish(pelican_object):
 
 def register():
     signals.initialized.connect(start)
-    signals.get_writer.connect(writer_class)
     signals.finalized.connect(finish)

@@ -12,6 +12,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from carnet.defaults import setting
+from carnet.pelican_private import html_before_links
 from carnet.readers import wrap_reader_classes
 
 TAG = re.compile(r"<[^>]*>")
@@ -51,7 +52,7 @@ def set_reading_time(content):
         return
     words = getattr(content, "word_count", None)
     if words is None:  # read by a reader this plugin did not wrap
-        words = count_words(content._content)
+        words = count_words(html_before_links(content))
     speed = setting(content.settings, "CARNET_READING_SPEED")
     content.reading_time = reading_minutes(words, speed)
 

@@ -7,6 +7,15 @@ to the sitemap.
 
 A sitemap needs absolute URLs, so it is written only when SITEURL is set (production);
 robots.txt is always written.
+
+Why not the pelican-plugins `sitemap` package (pelican-sitemap 1.2.2, read for this): it
+lists every file the build writes (pagination pages, the 404 and search pages, the month
+and year archives: Carnet's lists only what readers look for), writes the sitemap in
+development builds too (with SITEURL empty, so relative <loc>s, which a sitemap may not
+have), dates list pages with the time of the build (each build changes the file; Carnet's
+are the date of their newest post), writes no robots.txt, and its translation links carry
+a `ref=` where `href=` is meant. Its `exclude` patterns could trim the list, but not the
+other points. Email-only posts it would leave out as Carnet does (no page is written).
 """
 
 import datetime

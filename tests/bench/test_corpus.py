@@ -21,7 +21,7 @@ def test_posts_have_about_800_words_and_link_to_existing_posts():
     for index in range(count):
         text = corpus.post_text(index, count)
         header, body = text.split("\n\n", 1)
-        assert re.search(r"^Title: .+\(n° %d\)$" % index, header, re.M)
+        assert re.search(rf"^Title: .+\(n° {index}\)$", header, re.M)
         assert 700 <= len(body.split()) <= 950
         assert "\n## " in body and "\n> " in body and "\n- " in body
         for target in re.findall(r"\{filename\}/posts/(\d+)\.md", body):

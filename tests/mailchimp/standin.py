@@ -278,20 +278,13 @@ class StandIn:
             raise Problem(
                 400, "Invalid Resource", "schedule_time is not a valid date-time."
             ) from None
-        if (
-            when.tzinfo is None
-            or when.minute % 15
-            or when.second
-            or when <= datetime.now(UTC)
-        ):
+        if when.tzinfo is None or when.minute % 15 or when.second or when <= datetime.now(UTC):
             raise Problem(
                 400,
                 "Invalid Resource",
                 "Schedule time must be in the future and on the quarter-hour (:00, :15, :30, :45).",
             )
-        self._deliver(
-            campaign, "schedule", when.astimezone(UTC).isoformat(timespec="seconds")
-        )
+        self._deliver(campaign, "schedule", when.astimezone(UTC).isoformat(timespec="seconds"))
         return 204, None
 
     def send_test(self, query, body, campaign_id):

@@ -7,13 +7,10 @@ deployed site. Exit 1 with the message on stderr when the newsletter stops.
 """
 
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
-from carnet import newsletter  # noqa: E402
-from carnet.build import load_settings  # noqa: E402
+from carnet import newsletter
+from carnet.build import load_settings
 
 settings = load_settings(sys.argv[1], overrides=json.loads(sys.argv[2]))
 try:

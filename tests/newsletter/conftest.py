@@ -90,9 +90,11 @@ class Blog:
     def invoke(self, *args, env=None):
         """`invoke ARGS` in the site, its publishconf.py ending with this blog's overrides."""
         lines = "".join(f"{name} = {value!r}\n" for name, value in self.overrides.items())
-        Path(self.site.settings_file()).write_text(
-            self._publishconf + "\n# Test settings\n" + lines, encoding="utf-8"
-        )
+        text = self._publishconf + "\n# Test settings\n" + lines
+        settings_file = Path(self.site.settings_file())
+        # Written only when it changes: the tasks compare its date with the last build's.
+        if settings_file.read_text(encoding="utf-8") != text:
+            settings_file.write_text(text, encoding="utf-8")
         return self.site.invoke(*args, env=env)
 
     def start_ledger(self, entries=None):

@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import make_site
 
-from carnet.newsletter import files
+from carnet import files
 from newsletter.conftest import Blog, mailchimp_environment
 
 TITLES = {"carnet:premier-billet": 1, "carnet:second-billet": 1}
@@ -87,7 +87,7 @@ def test_outbox_crash_at_every_write_then_publish_again(two_posts, monkeypatch):
         calls = []
         real = files.write_atomically
 
-        def crashing(path, text):
+        def crashing(path, text, calls=calls, crash_at=crash_at, real=real):
             calls.append(path)
             if len(calls) == crash_at + 1:
                 raise Crash()

@@ -18,6 +18,12 @@ import pytest
 from newsletter.conftest import mailchimp_environment
 
 
+@pytest.fixture(autouse=True)
+def english(blog):
+    """The assertions read Carnet's English messages (the sample site speaks French)."""
+    blog.site.speak("en")
+
+
 @pytest.fixture
 def served(tmp_path):
     """The deployed folder served on 127.0.0.1: (target, base URL)."""

@@ -72,7 +72,7 @@ CORRUPT = {
         '"campaign_id" must be',
     ),
     "duplicate key": (
-        '{"version": 1, "posts": {"a": %s, "a": %s}}' % (json.dumps(ENTRY), json.dumps(ENTRY)),
+        '{"version": 1, "posts": {"a": %s, "a": %s}}'.replace("%s", json.dumps(ENTRY)),
         "appears twice",
     ),
     "not utf-8": (b'{"version": 1, "posts": {"\xe9": {}}}', "cannot be read"),

@@ -6,6 +6,7 @@ import pytest
 
 from carnet.build import BuildFailed
 from carnet.newsletter import manifest as newsletter_manifest
+from carnet.posts import Post
 
 
 def manifest(blog):
@@ -123,9 +124,12 @@ def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
         "newsletter": "yes",
         "segment": None,
         "image": None,
+        "save_as": "a/index.html",
     }
     # A generator, as plugin newsletter_manifest gives it: each post is made when written.
-    newsletter_manifest.write(settings, (dict(post, id=slug) for slug in ("a", "b")))
+    newsletter_manifest.write(
+        settings, (Post.from_json(dict(post, id=slug)) for slug in ("a", "b"))
+    )
     data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert data == {
         "version": 1,
@@ -135,3 +139,8 @@ def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
     read = newsletter_manifest.read(settings)
     assert [p.id for p in read] == ["a", "b"] and read[0].content == post["content"]
     assert read[0].title == post["title"] and read[0].tags == ("écoute",)
+    assert read[0].save_as == "a/index.html"
+    # A manifest written before posts carried save_as still reads (the ledger then derives
+    # the address from the url).
+    older = {key: value for key, value in post.items() if key != "save_as"}
+    assert Post.from_json(older).save_as == ""

@@ -7,13 +7,20 @@ from newsletter.conftest import mailchimp_environment
 
 
 def add_posts(blog):
+    """Two posts, and the production build the newsletter tasks read (they build nothing)."""
     blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
     blog.post("2021-02-01-b.md", title="Second billet", date="2021-02-01 08:30")
+    blog.build()
+
+
+def files_of(folder):
+    return sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
 
 
 def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     add_posts(blog)
     blog.start_ledger()
+    output = files_of(blog.root / "output")
     done = blog.invoke("newsletter-preview")
     assert done.returncode == 0, done.stderr
     assert (
@@ -27,7 +34,8 @@ def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     assert (blog.root / ".carnet" / "newsletter-preview" / "premier-billet.txt").exists()
     other = blog.invoke("newsletter-preview", "--slug", "second-billet")
     assert "second-billet.html" in other.stdout
-    assert not (blog.root / "output").exists() and blog.outbox() == []  # nothing published
+    # Nothing built, nothing published.
+    assert files_of(blog.root / "output") == output and blog.outbox() == []
     unknown = blog.invoke("newsletter-preview", "--slug", "nope")
     assert unknown.returncode == 1 and "Aucun article publié n’a le slug 'nope'" in unknown.stderr
 
@@ -117,3 +125,22 @@ def test_build_and_preview_never_send(blog, standin):
         done = blog.invoke(task, env=mailchimp_environment(standin))
         assert done.returncode == 0, done.stderr
     assert standin.requests == [] and blog.outbox() == [] and blog.sent() == {}
+
+
+def test_the_newsletter_tasks_read_the_last_build_and_say_when_it_is_stale(blog):
+    blog.site.speak("en")  # the assertions read Carnet's English messages
+    blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    never_built = blog.invoke("newsletter-status")  # writes the settings the build reads
+    assert never_built.returncode == 1 and "run `invoke preview`" in never_built.stderr
+    blog.build()
+    fresh = blog.invoke("newsletter-status")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "changed after the last production build" not in fresh.stdout + fresh.stderr
+    blog.post("2021-02-01-b.md", title="Second billet", date="2021-02-01 08:30")
+    stale = blog.invoke("newsletter-status")
+    assert stale.returncode == 0, stale.stderr
+    said = stale.stdout + stale.stderr
+    assert "content/posts/2021-02-01-b.md changed after the last production build" in said
+    # What the last build left: the new post is not in it until the next build.
+    assert "The next publish sends 1 post(s)" in stale.stdout

@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import make_site
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from carnet.deploy import CURRENT, MARKER, RELEASES, check_target, deploy
 
-from carnet.deploy import CURRENT, MARKER, RELEASES, check_target, deploy  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 NOBODY = 65534
 

@@ -7,15 +7,13 @@ nothing built, deployed or sent, and every file where it was.
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from carnet.deploy import MARKER, DeployRefused, check_target
 
-from carnet.deploy import MARKER, DeployRefused, check_target  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def snapshot(folder):

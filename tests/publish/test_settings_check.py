@@ -6,17 +6,15 @@ sent, and Mailchimp (the stand-in) hears nothing.
 """
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from mailchimp.standin import StandIn
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from carnet.defaults import SETTINGS
+from carnet.settings_check import table
 
-from carnet.defaults import SETTINGS  # noqa: E402
-from carnet.settings_check import table  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 API_KEY = "3f9a7c21e4b05d86a1c2e3f4a5b6c7d8-us21"
 LIST_ID = "a1b2c3d4e5"

@@ -12,7 +12,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +23,6 @@ from carnet.search import build_index
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-# The plugins' modules, for unit tests of their functions (Pelican loads them by these
-# same names, so each is imported once).
-sys.path.insert(0, str(ROOT / "plugins"))
 CHROMIUM = "/usr/bin/chromium"
 # Headless Chromium on a CI machine: no sandbox (root), no GPU, no calls home.
 CHROMIUM_FLAGS = [

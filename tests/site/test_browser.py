@@ -202,7 +202,7 @@ def test_article_weighs_at_most_40_kb_before_interaction(browser, built_site, ar
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         loaded = []
-        page.on("response", lambda response: loaded.append(response))
+        page.on("response", lambda response, loaded=loaded: loaded.append(response))
         open_page(page, built_site, article.url)
         page.wait_for_load_state("networkidle")
         weighed = [(r, len(r.body())) for r in loaded if r.request.resource_type in WEIGHED_TYPES]

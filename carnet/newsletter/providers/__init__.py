@@ -1,20 +1,33 @@
-"""Providers deliver a rendered email for a post. Two exist:
+"""Providers deliver a rendered e-mail for a post: the Provider protocol, and the one
+factory that chooses one (`choose`).
 
-- mailchimp: when MAILCHIMP_API_KEY is set (the real newsletter);
-- outbox: otherwise; writes each email as an .eml file and an .html preview.
-
-A provider has `name`, `check()` (raise before anything is sent if it cannot send),
-`deliver(post, email) -> Delivery` (send the post exactly once, even when called again
-after a crash: it must recognise its own earlier send), `describe(delivery)` (where it
-went, for the author) and `send_test(post, email, to)`.
+Two exist: mailchimp (the real newsletter, when MAILCHIMP_API_KEY is set) and outbox
+(otherwise: each e-mail as an .eml file and an .html preview). CARNET_NEWSLETTER_PROVIDER
+names one explicitly. Adding a provider is one module with a class following Provider
+(and a `from_settings` class method), and one line in PROVIDERS.
 """
 
+import importlib
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from carnet.defaults import setting
+from carnet.i18n import _
+from carnet.newsletter.errors import NewsletterError
+
+# name: (module, class, the environment variable that makes it the automatic choice, or
+# None for the provider used when no other is set up). Tried in this order.
+PROVIDERS = {
+    "mailchimp": (
+        "carnet.newsletter.providers.mailchimp",
+        "MailchimpProvider",
+        "MAILCHIMP_API_KEY",
+    ),
+    "outbox": ("carnet.newsletter.providers.outbox", "OutboxProvider", None),
+}
 
 
 @dataclass(frozen=True)
@@ -23,15 +36,62 @@ class Delivery:
     sent_at: datetime  # aware; for a scheduled send, when it goes out
 
 
-def choose(settings, deployed, environ=os.environ):
-    """The provider for this run: Mailchimp when MAILCHIMP_API_KEY is set, else the outbox."""
-    if environ.get("MAILCHIMP_API_KEY"):
-        from carnet.newsletter.providers.mailchimp import MailchimpProvider
+class Provider(Protocol):
+    """What the newsletter asks of a provider. `post` is a carnet.posts.Post, `email` a
+    carnet.newsletter.render.Email."""
 
-        return MailchimpProvider.from_environment(settings, deployed, environ)
-    from carnet.newsletter.providers.outbox import OutboxProvider
+    name: str  # recorded in the ledger
+    label: str  # how the author's messages name it ("Mailchimp", "the outbox")
 
-    return OutboxProvider(settings)
+    def check(self) -> None:
+        """Raise NewsletterError before anything is sent if it cannot send."""
+
+    def deliver(self, post, email) -> Delivery:
+        """Send the post exactly once, even when called again after a crash (it must
+        recognise its own earlier send: see find)."""
+
+    def find(self, post) -> Delivery | None:
+        """Its own earlier delivery of `post`, if there is one."""
+
+    def send_test(self, post, email, to: str) -> str:
+        """Send the post's test e-mail to `to` only; where it went."""
+
+    def status(self) -> str:
+        """Where it sends, in a few words for the author (never a secret)."""
+
+    def describe(self, delivery: Delivery) -> str:
+        """Where one delivery went, for the author."""
+
+
+def chosen_name(settings, environ=os.environ):
+    """The provider this run uses: CARNET_NEWSLETTER_PROVIDER, else the first of PROVIDERS
+    whose environment variable is set, else the one that needs none."""
+    name = setting(settings, "CARNET_NEWSLETTER_PROVIDER")
+    if name:
+        if name not in PROVIDERS:
+            raise NewsletterError(
+                _("CARNET_NEWSLETTER_PROVIDER must be one of {names}, not {name!r}").format(
+                    names=", ".join(PROVIDERS), name=name
+                )
+            )
+        return name
+    for name, (_module, _class, variable) in PROVIDERS.items():
+        if variable is None or environ.get(variable):
+            return name
+    raise NewsletterError(_("no newsletter provider is available"))  # PROVIDERS has a fallback
+
+
+def provider_class(name):
+    module, class_name, _variable = PROVIDERS[name]
+    return getattr(importlib.import_module(module), class_name)
+
+
+def choose(settings, deployed, environ=os.environ, transport=None) -> Provider:
+    """The provider for this run, made from the settings and the environment. transport:
+    what the provider talks to its service through (Mailchimp: a mailchimp_marketing
+    Client), for tests and the benchmark; by default the provider makes its own."""
+    cls = provider_class(chosen_name(settings, environ))
+    return cls.from_settings(settings, deployed, environ, transport)
 
 
 def from_name(settings):

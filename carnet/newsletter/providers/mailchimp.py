@@ -62,10 +62,16 @@ def campaign_title(post, test=False):
 
 class MailchimpProvider:
     name = "mailchimp"
+    label = "Mailchimp"
 
     @classmethod
-    def from_environment(cls, settings, deployed, environ):
-        key = environ["MAILCHIMP_API_KEY"].strip()
+    def from_settings(cls, settings, deployed, environ, transport=None):
+        """transport: a mailchimp_marketing Client (or one with the same API) to use."""
+        key = environ.get("MAILCHIMP_API_KEY", "").strip()
+        if not key:
+            raise MailchimpError(
+                "CARNET_NEWSLETTER_PROVIDER is mailchimp but MAILCHIMP_API_KEY is not set"
+            )
         api_url = environ.get("MAILCHIMP_API_URL", "").strip()
         list_id = environ.get("MAILCHIMP_LIST_ID", "").strip()
         if not list_id:
@@ -86,9 +92,9 @@ class MailchimpProvider:
             raise MailchimpError(
                 _("CARNET_NEWSLETTER_REPLY_TO is empty: Mailchimp needs a reply-to address to send")
             )
-        return cls(settings, key, list_id, api_url, deployed)
+        return cls(settings, key, list_id, api_url, deployed, client=transport)
 
-    def __init__(self, settings, api_key, list_id, api_url="", deployed=True):
+    def __init__(self, settings, api_key, list_id, api_url="", deployed=True, client=None):
         self.settings = settings
         self.list_id = list_id
         self.deployed = deployed
@@ -101,7 +107,7 @@ class MailchimpProvider:
                 self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
             )
         self._key = api_key
-        self.client = mailchimp_marketing.Client()
+        self.client = client or mailchimp_marketing.Client()
         self.client.set_config({"api_key": api_key, "timeout": self.timeout})
         if api_url:
             self.client.api_client.host = api_url.rstrip("/")
@@ -133,6 +139,15 @@ class MailchimpProvider:
 
     def deliver(self, post, email):
         return self._with_retries(post.source, lambda: self._deliver_once(post, email))
+
+    def find(self, post):
+        campaign = self._with_retries(post.source, lambda: self._find(campaign_title(post)))
+        if campaign is not None and campaign.get("status") in DELIVERED:
+            return self._delivery(campaign)
+        return None
+
+    def status(self):
+        return _("Mailchimp (audience {audience})").format(audience=self.list_id)
 
     def describe(self, delivery):
         if self.schedule:

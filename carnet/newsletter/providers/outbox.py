@@ -19,10 +19,9 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
-from carnet import console
+from carnet import console, files
 from carnet.defaults import setting
-from carnet.i18n import _
-from carnet.newsletter import files
+from carnet.i18n import N_, _
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
@@ -32,6 +31,12 @@ MERGE_TAG = re.compile(r"\*\|[A-Z_:]+\|\*")
 
 class OutboxProvider:
     name = "outbox"
+    label = N_("the outbox")
+
+    @classmethod
+    def from_settings(cls, settings, deployed, environ, transport=None):
+        """The outbox writes files: no environment, no transport."""
+        return cls(settings)
 
     def __init__(self, settings):
         self.settings = settings
@@ -52,9 +57,19 @@ class OutboxProvider:
             )
 
     def deliver(self, post, email):
-        name = f"{post.date:%Y-%m-%d}-{post.id}"
+        name = self._name(post)
         self._write(name, post, email, to=self.subscriber)
         return Delivery(campaign_id=name, sent_at=datetime.now(UTC))
+
+    def find(self, post):
+        name = self._name(post)
+        path = os.path.join(self.folder, name + ".eml")
+        if not os.path.exists(path):
+            return None
+        return Delivery(name, datetime.fromtimestamp(os.path.getmtime(path), UTC))
+
+    def status(self):
+        return _("the outbox ({folder}/)").format(folder=os.path.basename(self.folder))
 
     def describe(self, delivery):
         where = os.path.join(os.path.basename(self.folder), delivery.campaign_id + ".eml")
@@ -62,6 +77,10 @@ class OutboxProvider:
 
     def send_test(self, post, email, to):
         return self._write(f"test-{post.id}", post, email, to=to)
+
+    @staticmethod
+    def _name(post):
+        return f"{post.date:%Y-%m-%d}-{post.id}"
 
     def _write(self, name, post, email, to):
         """Write NAME.html then NAME.eml; return the .eml's path."""

@@ -1,0 +1,179 @@
+"""The newsletter: email each new post once, after the production build and the deploy.
+
+select (manifest + ledger → new posts) → render (post → Email) → deliver (a provider:
+Mailchimp, or the outbox) → record (ledger, only after the provider confirmed).
+
+Exactly once: a post enters the ledger only after its provider confirmed the send, so a
+crash before that leaves it pending; the provider recognises its own earlier send of a
+pending post (Mailchimp: the campaign titled "carnet:SLUG" is sent or sending; outbox: the
+same file name), so sending it "again" after a crash delivers nothing twice. A lock keeps
+two runs from working at once, and every email is rendered and checked before the first is
+sent, so a post that breaks a rule stops the run before anything goes out.
+
+Every problem is a NewsletterError whose message is one line naming the post or file.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from carnet import console
+from carnet.defaults import setting
+from carnet.i18n import _
+from carnet.newsletter import ledger, lock, manifest, providers, select
+from carnet.newsletter.errors import NewsletterError
+from carnet.newsletter.paths import lock_path, project_path
+
+__all__ = ["Status", "preview", "run", "send_test", "status"]
+
+
+def run(settings, deployed, provider=None):
+    """Send every new post once; return the select.Plan that was carried out.
+
+    `settings` are the production build's; `deployed` says whether the site went online
+    (Mailchimp refuses to send links to a site that did not). `provider`: by default the
+    one providers.choose makes from the settings and the environment. Raises
+    NewsletterError.
+    """
+    ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+    provider = provider or providers.choose(settings, deployed)
+    with lock.hold(lock_path(settings), setting(settings, "CARNET_NEWSLETTER_LOCK_WAIT")):
+        # Read under the lock: a run that waited for another sees what that one sent.
+        first_run = not os.path.exists(ledger_path)
+        entries, plan = _plan(settings, ledger_path)
+        for note in plan.notes:
+            console.warn(note)
+        emails = {post.id: _rendered(post, settings) for post in plan.new}
+        if plan.new:
+            provider.check()
+        if _follow_moved_posts(plan):
+            ledger.save(ledger_path, entries)
+        if plan.baseline or first_run:
+            for post in plan.baseline:
+                entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(UTC))
+            ledger.save(ledger_path, entries)
+            _say_baseline(plan, settings)
+        for post in plan.new:
+            delivery = provider.deliver(post, emails[post.id])
+            entries[post.id] = ledger.entry(
+                post, provider.name, delivery.campaign_id, delivery.sent_at
+            )
+            ledger.save(ledger_path, entries)
+            console.done(
+                _("Newsletter: « {title} » ({path}) {where}").format(
+                    title=post.title, path=post.source, where=provider.describe(delivery)
+                )
+            )
+        if not plan.new:
+            console.done(_("Newsletter: nothing new to send"))
+    return plan
+
+
+@dataclass
+class Status:
+    plan: select.Plan
+    entries: dict  # the ledger
+    provider: str
+
+
+def status(settings):
+    """What the next publish would send, and what went out (reads, changes nothing)."""
+    entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
+    # The label is marked for translation in the provider's class (N_).
+    provider = _(providers.provider_class(providers.chosen_name(settings)).label)
+    return Status(plan, entries, provider)
+
+
+def preview(settings, slug=None):
+    """Render one post's email to .carnet/newsletter-preview/SLUG.html (and .txt).
+
+    The post is `slug`, else the next one to be sent, else the newest. Returns (path, email).
+    """
+    post = _pick(settings, slug)
+    email = _rendered(post, settings)
+    folder = os.path.join(os.path.dirname(manifest.path(settings)), "newsletter-preview")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, post.id + ".html")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(email.html)
+    with open(os.path.join(folder, post.id + ".txt"), "w", encoding="utf-8") as handle:
+        handle.write(email.text)
+    return path, email
+
+
+def send_test(settings, to, slug=None, provider=None):
+    """The provider's test send of one post to `to`, subject « [TEST] … ». Where it went."""
+    post = _pick(settings, slug)
+    email = _rendered(post, settings, test=True)
+    # A test goes to the author, not to subscribers: it does not need a deployed site.
+    provider = provider or providers.choose(settings, deployed=True)
+    return provider.send_test(post, email, to)
+
+
+def _plan(settings, ledger_path):
+    """The ledger's entries, and the select.Plan of the posts in the manifest."""
+    entries = ledger.load(ledger_path)
+    plan = select.plan(
+        manifest.read(settings),
+        entries,
+        first_run=not os.path.exists(ledger_path),
+        since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
+        now=datetime.now(UTC),
+    )
+    return entries, plan
+
+
+def _follow_moved_posts(plan):
+    """Point the ledger at the current file of each sent post that was moved or renamed
+    (its emailed address stays recorded); True if any was."""
+    moved = False
+    for post, entry in plan.sent:
+        if entry["source"] != post.source:
+            entry["source"] = post.source
+            moved = True
+    return moved
+
+
+def _pick(settings, slug):
+    posts = manifest.read(settings)
+    if slug:
+        for post in posts:
+            if post.id == slug:
+                return post
+        raise NewsletterError(_("No published post has the slug {slug!r}").format(slug=slug))
+    if not posts:
+        raise NewsletterError(_("The site has no published post yet"))
+    pending = status(settings).plan.new
+    return pending[0] if pending else posts[-1]
+
+
+def _rendered(post, settings, test=False):
+    # Imported here, not above: the e-mail's libraries (lxml, inscriptis, css_inline: 6 MB)
+    # are only needed when an e-mail is rendered.
+    from carnet.newsletter import render
+
+    email = render.render(post, settings, test=test)
+    for warning in email.warnings:
+        console.warn(warning)
+    return email
+
+
+def _say_baseline(plan, settings):
+    since = setting(settings, "CARNET_NEWSLETTER_SINCE")
+    if not plan.baseline:
+        console.done(_("Newsletter: ledger started; posts published from now on will be e-mailed"))
+    elif since:
+        console.done(
+            _(
+                "Newsletter: {count} post(s) dated before {since} recorded as already "
+                "sent, not e-mailed (CARNET_NEWSLETTER_SINCE)"
+            ).format(count=len(plan.baseline), since=since)
+        )
+    else:
+        console.done(
+            _(
+                "Newsletter: first run, {count} existing post(s) recorded as already sent "
+                "and not e-mailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE "
+                "can choose an earlier day)"
+            ).format(count=len(plan.baseline))
+        )

@@ -1,0 +1,105 @@
+"""A post as the build hands it to the newsletter: one schema, and the one reading of the
+`Newsletter:` switch.
+
+The build (plugin newsletter_manifest) makes a Post of each published article with
+`Post.from_article` and writes them to the manifest with `Post.to_json`; the newsletter
+reads them back with `Post.from_json`. The site (carnet/listing.py), the build's checks and
+the newsletter's choice of posts all read `Newsletter: yes/no/only` through `switch`.
+"""
+
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+# `Newsletter:` in a post's metadata: emailed and on the site (the default), on the site
+# only, or emailed only (never listed on the site).
+SWITCHES = ("yes", "no", "only")
+DEFAULT_SWITCH = "yes"
+
+
+def switch(value):
+    """The `Newsletter:` value (None when the post has none) as one of SWITCHES when it is
+    one; anything else, an empty value included, comes back stripped and lowercased, for
+    the build's check to name."""
+    if value is None:
+        return DEFAULT_SWITCH
+    return str(value).strip().casefold()
+
+
+def switch_of(article):
+    """The switch of a Pelican article (its metadata `newsletter`)."""
+    return switch(getattr(article, "newsletter", None))
+
+
+def is_email_only(article):
+    return switch_of(article) == "only"
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str  # the slug
+    source: str  # relative to content/, e.g. "posts/2021-10-05-chiffres.md"
+    title: str  # plain text (already French typography)
+    url: str  # absolute
+    date: datetime  # aware
+    summary: str  # HTML
+    content: str  # HTML, links absolute
+    author: str
+    category: str
+    tags: tuple
+    newsletter: str  # one of SWITCHES
+    segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
+    image: str | None  # absolute URL of the post's image
+    save_as: str = ""  # its page, relative to the output folder (Pelican's save_as)
+
+    @property
+    def email_only(self):
+        return self.newsletter == "only"
+
+    @property
+    def site_only(self):
+        return self.newsletter == "no"
+
+    @classmethod
+    def from_article(cls, article, settings):
+        """The Post of a Pelican article of a production build (absolute SITEURL)."""
+        image = article.metadata.get("image")
+        if image:
+            # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
+            image = _absolute(
+                settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/")
+            )
+        segment = article.metadata.get("newsletter-segment")
+        return cls(
+            id=article.slug,
+            source=article.get_relative_source_path().replace(os.sep, "/"),
+            title=article.title,
+            url=_absolute(settings, article.url),
+            date=article.date,
+            summary=article.summary,
+            content=article.content,
+            author=article.author.name
+            if hasattr(article, "author")
+            else settings.get("AUTHOR", ""),
+            category=article.category.name if hasattr(article, "category") else "",
+            tags=tuple(tag.name for tag in getattr(article, "tags", [])),
+            newsletter=switch(article.metadata.get("newsletter")),
+            segment=segment.strip() if segment else None,
+            image=image or None,
+            save_as=article.save_as,
+        )
+
+    def to_json(self):
+        """A dict of JSON types (the date as ISO text, the tags as a list)."""
+        return dict(asdict(self), date=self.date.isoformat(), tags=list(self.tags))
+
+    @classmethod
+    def from_json(cls, item):
+        return cls(
+            **dict(item, date=datetime.fromisoformat(item["date"]), tags=tuple(item["tags"]))
+        )
+
+
+def _absolute(settings, url):
+    return urljoin(settings.get("SITEURL", "").rstrip("/") + "/", url)

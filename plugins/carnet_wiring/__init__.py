@@ -1,0 +1,1 @@
+from .carnet_wiring import *  # noqa: F403

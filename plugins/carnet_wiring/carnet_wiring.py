@@ -1,0 +1,83 @@
+"""Carnet's wiring, checked before anything is read: listed first in PLUGINS.
+
+- Refuses a Pelican that carnet/pelican_private.py was not checked against: Carnet relies
+  on a few of its private functions, which an upgrade may change.
+- Checks PLUGINS against CARNET_PLUGINS (pelicanconf.py), where each plugin says what it
+  needs from another and why: a plugin listed without what it needs, or before it, stops
+  the build with one line naming both.
+- Gives the build its one writer, carnet.writer.CarnetWriter (feeds, page reuse).
+"""
+
+from pelican import signals
+
+from carnet.i18n import _
+from carnet.pelican_private import TESTED_PELICAN, untested_pelican
+from carnet.writer import CarnetWriter
+
+
+class WiringError(Exception):
+    """PLUGINS cannot work as listed, or Pelican is not a version Carnet was tested with."""
+
+
+def problems(plugins, declared):
+    """One line per need that `plugins` (PLUGINS, in order) does not meet. `declared`:
+    CARNET_PLUGINS, [(plugin, {needed plugin: why}, optionally {plugin it comes after: why})]."""
+    found = []
+    plugins = [_short(plugin) for plugin in plugins]
+    for entry in declared:
+        name, needs, after = entry[0], entry[1], (entry[2] if len(entry) > 2 else {})
+        name = _short(name)
+        needs = {_short(needed): why for needed, why in needs.items()}
+        after = {_short(earlier): why for earlier, why in after.items()}
+        if name not in plugins:
+            continue
+        position = plugins.index(name)
+        for needed, why in needs.items():
+            if needed not in plugins:
+                message = _("PLUGINS: {plugin} needs {needed}, which is not listed ({why})")
+            elif plugins.index(needed) > position:
+                message = _("PLUGINS: {plugin} needs {needed} listed before it ({why})")
+            else:
+                continue
+            found.append(message.format(plugin=name, needed=needed, why=why))
+        for earlier, why in after.items():
+            if earlier in plugins and plugins.index(earlier) > position:
+                message = _("PLUGINS: {plugin} must come after {needed} ({why})")
+                found.append(message.format(plugin=name, needed=earlier, why=why))
+    return found
+
+
+def _short(name):
+    """A plugin's last name: "pelican.plugins.yaml_metadata" is yaml_metadata."""
+    return name.rsplit(".", 1)[-1]
+
+
+def _names(settings):
+    # PLUGINS may hold names or modules; Pelican accepts both.
+    return [
+        getattr(plugin, "__name__", plugin).rsplit(".", 1)[-1] for plugin in settings["PLUGINS"]
+    ]
+
+
+def check(pelican_object):
+    version = untested_pelican()
+    if version:
+        raise WiringError(
+            _(
+                "Pelican {version} is installed, but Carnet was tested with Pelican {tested}: "
+                "install the version pinned in requirements.txt"
+            ).format(version=version, tested=" or ".join(v + "x" for v in TESTED_PELICAN))
+        )
+    settings = pelican_object.settings
+    found = problems(_names(settings), settings.get("CARNET_PLUGINS") or [])
+    if found:
+        raise WiringError("\n".join(found))
+
+
+def carnet_writer(pelican_object):
+    return CarnetWriter
+
+
+def register():
+    signals.initialized.connect(check)
+    signals.get_writer.connect(carnet_writer)

@@ -1,1 +1,0 @@
-from .plain_titles import *  # noqa: F403

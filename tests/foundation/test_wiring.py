@@ -1,0 +1,83 @@
+"""The plugins' wiring (CARNET_PLUGINS in pelicanconf.py): a plugin listed without what it
+needs, or before it, stops the build with one line naming both; and one writer."""
+
+import pytest
+
+from carnet.build import BuildFailed
+
+
+def plugins_of(site):
+    settings = site.root / "pelicanconf.py"
+    namespace = {}
+    exec(compile(settings.read_text(encoding="utf-8"), str(settings), "exec"), namespace)
+    return namespace["PLUGINS"]
+
+
+def test_a_plugin_whose_need_is_not_listed_stops_the_build(site):
+    site.add_post("a.md", title="Un article")
+    plugins = [name for name in plugins_of(site) if name != "site_menus"]
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production=False, PLUGINS=plugins)
+    (line,) = failure.value.problems
+    assert "page_reuse needs site_menus, which is not listed" in line
+    assert "category_counts" in line  # the why
+    assert not (site.output / "index.html").exists()
+
+
+def test_a_plugin_listed_before_what_it_needs_stops_the_build(site):
+    site.add_post("a.md", title="Un article")
+    plugins = plugins_of(site)
+    plugins.remove("content_cache")
+    plugins.append("content_cache")
+    plugins.remove("reading_time")
+    plugins.insert(plugins.index("french_typography"), "reading_time")
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production=False, PLUGINS=plugins)
+    problems = "\n".join(failure.value.problems)
+    assert "page_reuse needs content_cache listed before it" in problems
+    assert "reading_time must come after french_typography" in problems
+
+
+def test_an_order_only_plugin_may_be_left_out(site):
+    """reading_time comes after french_typography when both are listed; alone, it works."""
+    site.add_post("a.md", title="Un article", body="Un texte de cinq mots.")
+    plugins = [name for name in plugins_of(site) if name != "french_typography"]
+    site.build(production=False, PLUGINS=plugins)
+    assert (site.output / "index.html").exists()
+
+
+def test_the_sample_wiring_meets_every_need(site):
+    site.add_post("a.md", title="Un article")
+    site.build(production=False)
+    assert (site.output / "index.html").exists()
+
+
+def test_every_build_uses_carnets_one_writer(site, monkeypatch):
+    from carnet.writer import CarnetWriter
+
+    made = []
+    original = CarnetWriter.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CarnetWriter, "__init__", counting)
+    site.add_post("a.md", title="Un article")
+    site.build()
+    assert made and set(made) == {CarnetWriter}
+
+
+def test_the_yaml_reader_listed_after_the_checks_stops_the_build(site):
+    """content_checks wraps the Markdown reader pelican.plugins.yaml_metadata installs: listed
+    after it, YAML posts would go unchecked. A dotted plugin name is compared by its last part."""
+    site.add_post("a.md", title="Un article")
+    plugins = plugins_of(site)
+    plugins.remove("pelican.plugins.yaml_metadata")
+    plugins.append("pelican.plugins.yaml_metadata")
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production=False, PLUGINS=plugins)
+    problems = "\n".join(failure.value.problems)
+    assert "content_checks must come after yaml_metadata" in problems
+    assert "french_typography must come after yaml_metadata" in problems
+    assert not (site.output / "index.html").exists()
