@@ -32,8 +32,6 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import markdown
-from inscriptis import get_text
-from mailparser_reply import EmailReplyParser
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -150,6 +148,9 @@ def _own_text(message, label):
             )
         ) from None
     if part.get_content_subtype() == "html":
+        # Imported here: the build reads reactions without it (inscriptis loads lxml).
+        from inscriptis import get_text
+
         text = get_text(text)
     return text
 
@@ -157,6 +158,8 @@ def _own_text(message, label):
 def reply_text(text):
     """The reply's own text: no quoted history, no signature."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    from mailparser_reply import EmailReplyParser  # `invoke reaction-add` only
+
     parsed = EmailReplyParser(languages=["fr", "en"]).read(text)
     body = parsed.replies[0].body if parsed.replies else ""
     lines = body.split("\n")

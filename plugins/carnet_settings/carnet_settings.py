@@ -16,6 +16,7 @@ from pelican import signals
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import DEFAULTS
+from carnet.i18n import _
 from carnet.settings_check import normalised_siteurl
 
 logger = logging.getLogger(__name__)
@@ -44,8 +45,11 @@ def warn_about_unknown_settings(pelican_object):
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
         if name.startswith("CARNET_") or close:
-            hint = f"; did you mean {close[0]}?" if close else ""
-            logger.warning("settings: %s is not a Carnet setting%s", name, hint)
+            if close:
+                message = _("settings: {name} is not a Carnet setting; did you mean {close}?")
+            else:
+                message = _("settings: {name} is not a Carnet setting")
+            logger.warning("%s", message.format(name=name, close=close[0] if close else ""))
 
 
 def register():

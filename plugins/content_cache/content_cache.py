@@ -27,6 +27,7 @@ from importlib import metadata
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
+from carnet.i18n import _
 from carnet.pelican_private import save_cache_with_python_pickler
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,11 @@ def _code_fingerprint(pelican_object):
                 seen = _code_seen.setdefault(path, now)
                 if now != seen:
                     logger.warning(
-                        "%s changed since this process started: restart it to use the new code",
-                        path,
+                        "%s",
+                        _(
+                            "{path} changed since this process started: restart it to use "
+                            "the new code"
+                        ).format(path=path),
                     )
                 digest.update(f"{name}/{os.path.relpath(path, folder)}:{seen}\n".encode())
     return digest.hexdigest()

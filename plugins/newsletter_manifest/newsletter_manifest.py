@@ -16,6 +16,7 @@ from pelican import signals
 
 from carnet import posts
 from carnet.defaults import setting
+from carnet.i18n import _
 from carnet.newsletter import manifest
 from carnet.posts import is_email_only
 
@@ -49,17 +50,20 @@ def _check(article, settings):
     source = article.get_relative_source_path()
     if posts.switch(article.metadata.get("newsletter")) not in posts.SWITCHES:
         logger.error(
-            "%s: Newsletter must be yes, no or only, not %r", source, article.metadata["newsletter"]
+            "%s",
+            _("{path}: Newsletter must be yes, no or only, not {value!r}").format(
+                path=source, value=article.metadata["newsletter"]
+            ),
         )
     segment = article.metadata.get("newsletter-segment")
     known = setting(settings, "CARNET_NEWSLETTER_SEGMENTS")
     if segment and segment.strip() not in known:
-        names = ", ".join(sorted(known)) or "none is set"
+        names = ", ".join(sorted(known)) or _("none is set")
         logger.error(
-            "%s: Newsletter-Segment %r is not in CARNET_NEWSLETTER_SEGMENTS (%s)",
-            source,
-            segment,
-            names,
+            "%s",
+            _(
+                "{path}: Newsletter-Segment {segment!r} is not in CARNET_NEWSLETTER_SEGMENTS ({names})"
+            ).format(path=source, segment=segment, names=names),
         )
 
 

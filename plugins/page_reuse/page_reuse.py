@@ -59,6 +59,7 @@ from pelican.utils import sanitised_join
 from carnet import files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
+from carnet.i18n import _
 from carnet.pelican_private import site_context
 from carnet.writer import CarnetWriter
 
@@ -416,7 +417,8 @@ def start(pelican_object):
     if writes_feeds(settings):
         # Feeds list every post: writing them is a production build's job.
         logger.warning(
-            "CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off"
+            "%s",
+            _("CARNET_PAGE_REUSE is for development builds, which write no feeds: turned off"),
         )
         return
     output_path = os.path.abspath(pelican_object.output_path)
@@ -475,7 +477,10 @@ def finish(pelican_object):
         )
     _build.save()
     logger.info(
-        "Pages rendered: %d, kept as they were: %d", _build.rendered, len(_build.kept_paths)
+        "%s",
+        _("Pages rendered: {rendered}, kept as they were: {kept}").format(
+            rendered=_build.rendered, kept=len(_build.kept_paths)
+        ),
     )
     _build = None
 

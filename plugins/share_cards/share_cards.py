@@ -36,6 +36,7 @@ from pelican.contents import Article
 from PIL import Image
 
 from carnet import share_card
+from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
 
@@ -309,12 +310,16 @@ class ShareCards:
             cpu_seconds=self.cpu_seconds,
         )
         logger.info(
-            "Share images: %d drawn, %d from the cache; the build process spent %.2f s "
-            "(%.2f s of CPU) on them",
-            len(self.sent),
-            len(self.jobs) - len(self.sent),
-            self.seconds,
-            self.cpu_seconds,
+            "%s",
+            _(
+                "Share images: {drawn} drawn, {cached} from the cache; the build process "
+                "spent {seconds:.2f} s ({cpu:.2f} s of CPU) on them"
+            ).format(
+                drawn=len(self.sent),
+                cached=len(self.jobs) - len(self.sent),
+                seconds=self.seconds,
+                cpu=self.cpu_seconds,
+            ),
         )
 
     def _forget_unused(self):
@@ -399,9 +404,11 @@ def _check_fonts():
     missing = [path for path in share_card.FONTS.values() if not os.path.isfile(path)]
     if missing:
         logger.error(
-            "%s: the font for share images is missing (Debian package fonts-dejavu-core: "
-            "run scripts/setup.sh)",
-            missing[0],
+            "%s",
+            _(
+                "{path}: the font for share images is missing (Debian package "
+                "fonts-dejavu-core: run scripts/setup.sh)"
+            ).format(path=missing[0]),
         )
         return False
     return True
