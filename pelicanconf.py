@@ -28,7 +28,8 @@ WITH_FUTURE_DATES = False
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Carnet's plugins, in the order Pelican registers them, which is the order their handlers
-# of a same signal run in (and the order the reader classes are wrapped in: carnet/readers.py).
+# of a same signal run in, and the order of the one reader chain (carnet/readers.py: each
+# reader layer wraps the ones listed before it).
 # Each comes with what it needs from a plugin listed before it, and why; a third item, when
 # there is one, is the plugins it must come after when they are listed (order only). Plugin
 # carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
@@ -39,7 +40,7 @@ CARNET_PLUGINS = [
     # Moves CACHE_PATH into one folder per configuration (initialized).
     ("content_cache", {}),
     # YAML front matter (--- / title: … / ---) read as metadata: replaces Pelican's Markdown
-    # reader at readers_init, so the plugins that wrap the readers come after it.
+    # reader at readers_init, so the plugins with a reader layer come after it.
     ("pelican.plugins.yaml_metadata", {}),
     # Every CARNET_* default filled in (initialized), typos in setting names reported.
     ("carnet_settings", {}),

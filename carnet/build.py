@@ -7,7 +7,6 @@ collects those errors, names the file in each, and raises BuildFailed at the end
 
 import logging
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 
@@ -15,8 +14,8 @@ from pelican import Pelican
 from pelican.contents import Content
 from pelican.settings import load_source, read_settings
 
-from carnet.i18n import N_, _
-from carnet.pelican_private import forget_logged_warnings
+from carnet.i18n import _
+from carnet.pelican_private import PELICAN_MESSAGES, forget_logged_warnings
 from carnet.sources import project_folder, source_name
 
 
@@ -46,31 +45,15 @@ def _describe_exception(exc):
     return str(exc) or exc.__class__.__name__
 
 
-# Pelican's own messages about a file, rewritten to start with the file like Carnet's.
-_PELICAN_PHRASES = [
-    (re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S), "{path}: {problem}"),
-    (
-        re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
-        N_("{path}: the image {image} has no alt text (describe it for readers who cannot see it)"),
-    ),
-    (
-        re.compile(
-            r"^Unknown status (?P<status>'[^']*') for file (?P<path>\S+), skipping it\."
-            r" \(Not in (?P<known>.*)\)$",
-            re.S,
-        ),
-        N_("{path}: Unknown status {status} (use one of {known})"),
-    ),
-]
-
-
 def _file_first(message, settings):
-    for pattern, template in _PELICAN_PHRASES:
-        match = pattern.match(message)
+    """Pelican's own messages about a file (PELICAN_MESSAGES), reworded to start with the
+    file like Carnet's."""
+    for known in PELICAN_MESSAGES:
+        match = known.pattern.match(message)
         if match:
             fields = match.groupdict()
             fields["path"] = source_name(settings, fields["path"])
-            return _(template).format(**fields)
+            return _(known.carnet_wording).format(**fields)
     return message
 
 

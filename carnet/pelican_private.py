@@ -17,12 +17,16 @@ import inspect
 import logging
 import os
 import pickle
+import re
+from dataclasses import dataclass
 from importlib import metadata
 
 from pelican.cache import FileDataCacher
 from pelican.log import LimitFilter
 from pelican.utils import mkdir_p
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from carnet.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +163,60 @@ def _save_cache(cacher):
             logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
 
 
+# --- Pelican's English messages about a file, reworded -----------------------------------
+# carnet/build.py rewrites them to start with the file, like Carnet's. Pelican offers no
+# code for them, only the text it logs: each entry names the Pelican functions that log
+# it and their format strings, which tests/foundation/test_pelican_private.py finds in
+# those functions' source (a reworded Pelican message fails the test, naming the function).
+
+
+@dataclass(frozen=True)
+class PelicanMessage:
+    logged_by: dict  # qualified name of a Pelican function -> the format string it logs
+    pattern: re.Pattern  # the logged message, with a `path` group (and others)
+    carnet_wording: str  # the groups, file first (an N_ msgid, translated when used)
+
+
+PELICAN_MESSAGES = [
+    PelicanMessage(
+        {
+            "pelican.contents.Content._has_valid_mandatory_properties": (
+                "Skipping %s: could not find information about '%s'"
+            ),
+            "pelican.contents.Content._has_valid_save_as": (
+                "Skipping %s: file %r would be written outside output path"
+            ),
+        },
+        re.compile(r"^Skipping (?P<path>\S+): (?P<problem>.*)$", re.S),
+        "{path}: {problem}",
+    ),
+    PelicanMessage(
+        {"pelican.readers.find_empty_alt": "Empty alt attribute for image %s in %s"},
+        re.compile(r"^Empty alt attribute for image (?P<image>\S+) in (?P<path>\S+)$"),
+        N_("{path}: the image {image} has no alt text (describe it for readers who cannot see it)"),
+    ),
+    PelicanMessage(
+        {
+            "pelican.contents.Content._has_valid_status": (
+                "Unknown status '%s' for file %s, skipping it. (Not in %s)"
+            ),
+        },
+        re.compile(
+            r"^Unknown status (?P<status>'[^']*') for file (?P<path>\S+), skipping it\."
+            r" \(Not in (?P<known>.*)\)$",
+            re.S,
+        ),
+        N_("{path}: Unknown status {status} (use one of {known})"),
+    ),
+]
+
+# Logged with no reason while Pelican handles the exception: build.py names the exception.
+COULD_NOT_PROCESS = {
+    "pelican.generators.ArticlesGenerator.generate_context": "Could not process %s",
+    "pelican.generators.PagesGenerator.generate_context": "Could not process %s",
+}
+
+
 # --- Warnings said again by each build of one process ----------------------------------
 
 
@@ -187,7 +245,10 @@ def use_boundary_summaries():
 
 
 __all__ = [
+    "COULD_NOT_PROCESS",
     "FileDataCacher",
+    "PELICAN_MESSAGES",
+    "PelicanMessage",
     "RELIED_ON",
     "TESTED_PELICAN",
     "Writer",

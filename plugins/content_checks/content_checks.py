@@ -25,11 +25,11 @@ from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
 from pelican.urlwrappers import URLWrapper
 
+from carnet import readers
 from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
-from carnet.readers import wrap_reader_classes
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -309,14 +309,6 @@ def checked_reader(reader_class):
     return CheckedReader
 
 
-def wrap_readers(readers):
-    # Not the "static" reader: images and other files are copied, never read as posts.
-    static = readers.reader_classes.pop("static", None)
-    wrap_reader_classes(readers, checked_reader)
-    if static is not None:
-        readers.reader_classes["static"] = static
-
-
 def _cut_slug(slug):
     if len(slug) <= MAX_SLUG_LENGTH:
         return slug
@@ -517,7 +509,8 @@ def _link_problem(content, what, value, problem):
 
 def register():
     signals.initialized.connect(skip_symlink_loops)
-    signals.readers_init.connect(wrap_readers)
+    # Not the "static" reader: images and other files are copied, never read as posts.
+    readers.add_layer("content_checks", checked_reader, wraps_static=False)
     signals.content_object_init.connect(check_address_of)
     signals.page_generator_finalized.connect(check_internal_links)
     signals.all_generators_finalized.connect(check_addresses)

@@ -17,8 +17,8 @@ without losing its no-break spaces as Jinja's `striptags` does).
 
 from pelican import signals
 
+from carnet import readers
 from carnet.defaults import setting
-from carnet.readers import wrap_reader_classes
 from carnet.typography import plain_text, typeset_filter, typeset_html, typeset_post, typeset_text  # noqa: F401
 
 PLAIN_TEXT_FIELDS = ("title",)
@@ -47,11 +47,6 @@ def french_reader(reader_class):
     return FrenchReader
 
 
-def wrap_readers(readers):
-    if setting(readers.settings, "CARNET_TYPOGRAPHY"):
-        wrap_reader_classes(readers, french_reader)
-
-
 def add_filters(generator):
     typeset = setting(generator.settings, "CARNET_TYPOGRAPHY")
     generator.env.filters.update(
@@ -61,5 +56,9 @@ def add_filters(generator):
 
 
 def register():
-    signals.readers_init.connect(wrap_readers)
+    readers.add_layer(
+        "french_typography",
+        french_reader,
+        applies=lambda settings: setting(settings, "CARNET_TYPOGRAPHY"),
+    )
     signals.generator_init.connect(add_filters)

@@ -11,9 +11,9 @@ import re
 from pelican import signals
 from pelican.contents import Article
 
+from carnet import readers
 from carnet.defaults import setting
 from carnet.pelican_private import html_before_links
-from carnet.readers import wrap_reader_classes
 
 TAG = re.compile(r"<[^>]*>")
 # A word: a run of non-spaces holding a letter or a digit, matched from its first character
@@ -43,10 +43,6 @@ def counting_reader(reader_class):
     return CountingReader
 
 
-def count_words_when_reading(readers):
-    wrap_reader_classes(readers, counting_reader)
-
-
 def set_reading_time(content):
     if not isinstance(content, Article):
         return
@@ -59,5 +55,5 @@ def set_reading_time(content):
 
 def register():
     # After plugin french_typography in PLUGINS: the words counted are the typeset text's.
-    signals.readers_init.connect(count_words_when_reading)
+    readers.add_layer("reading_time", counting_reader)
     signals.content_object_init.connect(set_reading_time)

@@ -78,3 +78,55 @@ def test_an_untested_pelican_stops_the_build(site):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Pelican 4.13.0" in done.stdout and "4.12.x" in done.stdout
     assert not (site.output / "index.html").exists()
+
+
+def pelican_source(qualified_name):
+    """The source of a Pelican function: "pelican.readers.find_empty_alt",
+    "pelican.contents.Content._has_valid_status"."""
+    import importlib
+
+    parts = qualified_name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            found = inspect.getattr_static(found, name)
+        return inspect.getsource(getattr(found, "func", found))
+    raise ImportError(qualified_name)
+
+
+MESSAGES_LOGGED = [
+    (function, format_string, known)
+    for known in pelican_private.PELICAN_MESSAGES
+    for function, format_string in known.logged_by.items()
+] + [(function, text, None) for function, text in pelican_private.COULD_NOT_PROCESS.items()]
+
+
+@pytest.mark.parametrize(
+    ("function", "format_string", "known"), MESSAGES_LOGGED, ids=[m[0] for m in MESSAGES_LOGGED]
+)
+def test_pelican_still_logs_the_messages_carnet_rewords(function, format_string, known):
+    """carnet/build.py rewords these messages of Pelican's (PELICAN_MESSAGES) or names the
+    exception behind them (COULD_NOT_PROCESS): they must still be logged as written."""
+    try:
+        source = pelican_source(function)
+    except (AttributeError, ImportError, OSError, TypeError) as error:
+        pytest.fail(f"Pelican no longer has {function} ({error}): review carnet/pelican_private.py")
+    assert f'"{format_string}"' in source, (
+        f"Pelican's {function} no longer logs {format_string!r}: review PELICAN_MESSAGES "
+        "(or COULD_NOT_PROCESS) in carnet/pelican_private.py"
+    )
+    if known is not None:
+        # The pattern reads a message that format string makes, the file as `path`.
+        count = format_string.count("%")
+        messages = [
+            format_string % tuple("content/posts/a.md" if i == file else "x" for i in range(count))
+            for file in range(count)
+        ]
+        matches = [known.pattern.match(message) for message in messages]
+        paths = [match["path"] for match in matches if match]
+        assert "content/posts/a.md" in paths, (
+            f"PELICAN_MESSAGES' pattern does not read {function}'s messages {messages!r}"
+        )

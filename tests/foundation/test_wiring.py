@@ -81,3 +81,48 @@ def test_the_yaml_reader_listed_after_the_checks_stops_the_build(site):
     assert "content_checks must come after yaml_metadata" in problems
     assert "french_typography must come after yaml_metadata" in problems
     assert not (site.output / "index.html").exists()
+
+
+def reader_chains(site, monkeypatch, **settings):
+    """The class names, outermost first, of the Markdown and static readers a build uses."""
+    from pelican.readers import Readers
+
+    made = []
+    original = Readers.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)  # sends readers_init, which builds the chain
+        made.append(self)
+
+    monkeypatch.setattr(Readers, "__init__", recording)
+    site.build(production=False, **settings)
+    readers = made[-1]
+
+    def chain(extension):
+        return [
+            cls.__qualname__.split(".")[-1] for cls in readers.reader_classes[extension].__mro__
+        ]
+
+    return chain("md"), chain("static")
+
+
+def test_one_reader_chain_in_the_order_of_the_plugins(site, monkeypatch):
+    site.add_post("a.md", title="Un article")
+    markdown, static = reader_chains(site, monkeypatch)
+    expected = [
+        "CountingReader",
+        "FrenchReader",
+        "CheckedReader",
+        "YAMLMetadataReader",
+        "MarkdownReader",
+    ]
+    assert markdown[: len(expected)] == expected
+    # Static files are never checked as posts.
+    assert "CheckedReader" not in static
+    assert static[0] == "CountingReader" and "BaseReader" in static
+
+
+def test_a_layer_the_settings_turn_off_is_left_out_of_the_chain(site, monkeypatch):
+    site.add_post("a.md", title="Un article")
+    markdown, _static = reader_chains(site, monkeypatch, CARNET_TYPOGRAPHY=False)
+    assert markdown[:3] == ["CountingReader", "CheckedReader", "YAMLMetadataReader"]
