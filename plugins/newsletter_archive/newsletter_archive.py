@@ -11,6 +11,7 @@ the list is empty and the page says so. A corrupt ledger stops the build.
 
 import datetime
 import logging
+import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -53,16 +54,34 @@ def read_ledger(settings):
 
 
 def newsletter_issues(settings, articles):
-    """The listed articles that the ledger says were emailed, newest send first."""
-    by_slug = {article.slug: article for article in listed_articles(articles)}
+    """The listed articles that the ledger says were emailed, newest send first.
+
+    An article is found by its file, its slug, or its title and date (carnet's ledger.match),
+    so a post renamed or moved after it went out is still listed."""
+    from carnet.newsletter import ledger  # light: no sending code
+
+    listed = listed_articles(articles)
+    found = ledger.match(
+        read_ledger(settings),
+        (
+            (
+                number,
+                article.get_relative_source_path().replace(os.sep, "/"),
+                article.slug,
+                article.title,
+                article.date.isoformat(),
+            )
+            for number, article in enumerate(listed)
+        ),
+    )
     # Shown in the site's time zone, as the posts' own dates are.
     timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     issues = []
-    for post_id, entry in read_ledger(settings).items():
-        article = by_slug.get(post_id)
+    for number, (entry, _how) in found.items():
         # "baseline": the post existed before the newsletter did; it was never emailed.
-        if article is None or entry["provider"] == BASELINE:
+        if entry["provider"] == BASELINE:
             continue
+        article = listed[number]
         sent_at = datetime.datetime.fromisoformat(entry["sent_at"]).astimezone(timezone)
         issues.append(NewsletterIssue(article.title, article.url, sent_at, article))
     issues.sort(key=lambda issue: issue.sent_at, reverse=True)

@@ -80,6 +80,9 @@ def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_agai
     )
     assert "<script" not in old_page
     assert "Ma première séance" in new_page and "<article" in new_page
+    # The letters page still lists it, under its new title and address.
+    letters = (target / "newsletter" / "archives" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://carnet-de-coach.fr/ma-premiere-seance/"' in letters
     # The next publish keeps the redirect, and still sends nothing.
     publish(blog, target)
     assert (target / "premiere-seance" / "index.html").exists() and len(blog.sent()) == 1
