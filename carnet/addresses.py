@@ -17,7 +17,7 @@ from pelican.paginator import Paginator
 
 from carnet.defaults import setting
 from carnet.i18n import N_, _
-from carnet.sources import source_name
+from carnet.sources import CONTENT_LISTS, source_name
 
 # Files written after the build, by Carnet itself: the search index (carnet/search.py).
 FOLDERS_WRITTEN_LATER = {
@@ -80,19 +80,7 @@ def planned_files(generators, settings):
             add(path, Writer(what))
 
     for generator in generators:
-        for key in (
-            "articles",
-            "translations",
-            "hidden_articles",
-            "hidden_translations",
-            "drafts",
-            "drafts_translations",
-            "pages",
-            "hidden_pages",
-            "draft_pages",
-            "draft_translations",
-            "staticfiles",
-        ):
+        for key in (*CONTENT_LISTS, "staticfiles"):
             for content in getattr(generator, key, None) or []:
                 source = source_name(settings, content.source_path)
                 if isinstance(content, Static):  # a part of the site, not a post

@@ -6,6 +6,20 @@ The project folder is the one holding the content folder (PATH), so a post is na
 
 import os
 
+# The lists of posts and pages Pelican's article and page generators keep.
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
+
 
 def project_folder(settings):
     return os.path.dirname(os.path.abspath(settings["PATH"]))

@@ -14,19 +14,7 @@ address already overridden.
 
 from pelican import signals
 
-# The lists of posts and pages Pelican's article and page generators keep.
-CONTENT_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-    "pages",
-    "hidden_pages",
-    "draft_pages",
-    "draft_translations",
-)
+from carnet.sources import CONTENT_LISTS
 
 
 def _contents(generators):
