@@ -288,6 +288,10 @@ class ShareCards:
             self.pool = None
             gc.unfreeze()
 
+    def keep_only(self, wanted):
+        """Put in the output only the images of `wanted` (save_as) at the end."""
+        self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
+
     def finish(self, output_path, emptied):
         """Draw what was kept back, wait for the worker, put each image in the output
         (`emptied`: Pelican emptied it at the start of the build)."""
@@ -434,12 +438,23 @@ def give_post_its_image(content):
         content.share_image = _build.for_article(content)
 
 
+# The posts whose pages are written (a post dated in the future becomes a draft after
+# content_object_init: its image must not be put online, its title would be).
+WRITTEN = ("articles", "translations", "hidden_articles", "hidden_translations")
+
+
 def give_site_its_image(generators):
     if _build is None:
         return
     site_image = _build.for_site()
+    wanted = {site_image.url}
     for generator in generators:
         generator.context["site_share_image"] = site_image
+        for name in WRITTEN:
+            for content in getattr(generator, name, ()):
+                if getattr(content, "share_image", None) is not None:
+                    wanted.add(content.share_image.url)
+    _build.keep_only(wanted)
     _build.send_the_rest()
 
 

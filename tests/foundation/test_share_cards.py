@@ -195,3 +195,12 @@ def test_no_stale_image_after_a_new_slug_between_production_and_development(site
     assert any(name.startswith("nouveau-") for name in names)
     site.build(production=False)
     assert sorted(p.name for p in (site.output / "partage").iterdir()) == names
+
+
+def test_a_post_dated_in_the_future_puts_no_image_online(site):
+    site.add_post("a.md", title="Un billet publié", date="2020-09-10 08:00")
+    site.add_post("b.md", title="Le billet de demain", date="2999-01-01 08:00")
+    site.build(production=True)
+    images = sorted(path.name for path in (site.output / "partage").iterdir())
+    assert any(name.startswith("un-billet-publie-") for name in images), images
+    assert not any(name.startswith("le-billet-de-demain") for name in images), images
