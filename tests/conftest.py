@@ -5,12 +5,17 @@ publishconf.py and tasks.py (so tests may edit them), and links to the real them
 plugins/ and carnet/. Posts are written by the test.
 """
 
+import contextlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -84,6 +89,34 @@ class Site:
             re.sub(r"^DEFAULT_LANG = .*$", f"DEFAULT_LANG = {language!r}", text, flags=re.M),
             encoding="utf-8",
         )
+
+    @contextlib.contextmanager
+    def serving(self, wait=30):
+        """Run `invoke serve` on a free port; yield its base URL once it answers."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
+        server = subprocess.Popen(
+            command, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/", timeout=5).close()
+                    break
+                except urllib.error.HTTPError:
+                    break  # it answers
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise
+                    time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(10)
 
     def invoke(self, *args, env=None, timeout=300):
         """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""

@@ -1,10 +1,6 @@
 """The invoke tasks, run as the author runs them."""
 
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 
@@ -53,33 +49,12 @@ def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     assert "Le déploiement a échoué" in done.stderr
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_serves_the_built_site(site):
     site.add_post("a.md", title="Un billet")
     assert site.invoke("build").returncode == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-        cwd=site.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(50):
-            try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/un-billet/").read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with site.serving() as base:
+        page = urllib.request.urlopen(f"{base}/un-billet/").read()
         assert "Un billet" in page.decode()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
@@ -87,24 +62,10 @@ def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
     done = site.invoke("build")
     assert "`invoke serve` indexe le site qu’il sert" in done.stdout
     assert not (site.output / "pagefind").exists()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-        cwd=site.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(150):
-            try:
-                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/pagefind/pagefind-ui.js")
-                break
-            except OSError:
-                time.sleep(0.2)
+    # serve indexes before it listens, so its first answer already has the index.
+    with site.serving(wait=60) as base:
+        answer = urllib.request.urlopen(f"{base}/pagefind/pagefind-ui.js")
         assert answer.status == 200
-    finally:
-        server.terminate()
-        server.wait(10)
     assert (site.output / "pagefind" / "pagefind-entry.json").exists()
 
 

@@ -1,10 +1,6 @@
 """Whatever fails deep in a build names the post; `invoke serve` answers a missing page
 with the site's own 404 page."""
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -52,12 +48,6 @@ def test_a_writer_failure_on_a_list_page_names_the_page(site, monkeypatch):
     assert line.startswith("output/etiquette/ecoute/index.html: ") and "too long" in line
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url):
     try:
         with urllib.request.urlopen(url) as answer:
@@ -69,28 +59,13 @@ def _get(url):
 def test_serve_answers_a_missing_page_with_the_site_404_page(site):
     site.add_post("a.md", post_text(title="Un billet"))
     assert site.invoke("build").returncode == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
-        cwd=site.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(50):
-            try:
-                status, page = _get(f"http://127.0.0.1:{port}/un-billet/")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with site.serving() as base:
+        status, page = _get(f"{base}/un-billet/")
         assert status == 200 and "Un billet" in page
-        status, page = _get(f"http://127.0.0.1:{port}/nulle-part/ni-ailleurs")
+        status, page = _get(f"{base}/nulle-part/ni-ailleurs")
         assert status == 404
         assert page == site.read("404.html")
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/absent/", method="HEAD")
+        request = urllib.request.Request(f"{base}/absent/", method="HEAD")
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(request)
         assert missing.value.code == 404
-    finally:
-        server.terminate()
-        server.wait(10)
