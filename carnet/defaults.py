@@ -87,6 +87,13 @@ SETTINGS = {
         "the text by mistake).",
         minimum=1,
     ),
+    "CARNET_BUILD_PROCESSES": Setting(
+        2,
+        "whole number",
+        "How many processes a build reads posts and renders pages in, at most the CPUs the "
+        "machine gives it (Linux only: elsewhere, one). 1: everything in one process.",
+        minimum=1,
+    ),
     "CARNET_AUTHORS": Setting(
         {},
         "authors",

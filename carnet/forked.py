@@ -1,0 +1,143 @@
+"""Part of a build done in a second process: a forked copy of the build, whose result and
+log lines come back to the build process.
+
+A cold build spreads its two heavy parts over two CPUs this way: reading the posts
+(plugin parallel_reading) and rendering the pages (carnet/writer.py). The child starts as
+an exact copy of the build (fork, so nothing is pickled on the way in), does its share,
+and its result comes back pickled through a temporary file. What it logs is kept, not
+printed, and said again by the build process when it takes the result: every warning is
+reported once, by the process that reports everything else (carnet/build.py).
+
+Only on Linux (fork), and only when the build may use two CPUs (CARNET_BUILD_PROCESSES,
+and the CPUs this process may run on). Anything that goes wrong in the child comes back
+as ChildFailed: the caller then does the child's share itself, so a failure reads exactly
+as in a one-process build.
+"""
+
+import gc
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import traceback
+
+from carnet.defaults import setting
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class ChildFailed(Exception):
+    """The child stopped without a result (an exception, a signal, a result that could not
+    be pickled). The message says why, for a debug log: the caller redoes the work."""
+
+
+def processes(settings):
+    """How many processes this build may use: CARNET_BUILD_PROCESSES, at most the CPUs
+    available, 1 where fork is not safe (outside Linux)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    wanted = setting(settings, "CARNET_BUILD_PROCESSES")
+    return max(1, min(wanted, len(os.sched_getaffinity(0))))
+
+
+class _KeepRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.NOTSET)
+        self.records = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+        self.records.append((record.name, record.levelno, message))
+
+
+def _keep_logs_in_child():
+    """In the child: every handler of every logger removed, one that keeps the records
+    added at the root (nothing is printed, nothing is written to another process's
+    handlers' files)."""
+    kept = _KeepRecords()
+    loggers = [logging.getLogger()]
+    loggers += [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+    logging.getLogger().addHandler(kept)
+    return kept
+
+
+class Child:
+    """`work(*args)` running in a forked child; `result()` waits for it and returns what
+    it returned, after logging again what it logged."""
+
+    def __init__(self, work, *args):
+        descriptor, self._path = tempfile.mkstemp(prefix="carnet-child-", suffix=".pickle")
+        os.close(descriptor)
+        # The build's objects are moved out of the garbage collector's reach while the
+        # child lives: its collections would otherwise touch (and so copy) every page of
+        # memory the two processes share.
+        gc.freeze()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child
+            self._run(work, args)
+        self._waited = False
+
+    def _run(self, work, args):
+        status = 1
+        try:
+            kept = _keep_logs_in_child()
+            try:
+                payload = pickle.dumps((("done", work(*args)), kept.records), PROTOCOL)
+            except BaseException:  # everything comes back to the parent as ChildFailed
+                failed = ("failed", traceback.format_exc())
+                payload = pickle.dumps((failed, kept.records), PROTOCOL)
+            with open(self._path, "wb") as file:
+                file.write(payload)
+            status = 0
+        finally:
+            # No atexit handler, no flush of buffers the parent owns, no finally clause of
+            # the parent's frames: the child leaves here.
+            os._exit(status)
+
+    def result(self):
+        try:
+            _pid, status = os.waitpid(self._pid, 0)
+            self._waited = True
+            if status != 0:
+                raise ChildFailed(f"the child process ended with status {status}")
+            with open(self._path, "rb") as file:
+                (kind, value), records = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            raise ChildFailed(f"the child's result could not be read: {error}") from error
+        finally:
+            self._clean_up()
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        if kind == "failed":
+            raise ChildFailed(value)
+        return value
+
+    def stop(self):
+        """End the child without its result (the build failed before it needed it)."""
+        if not self._waited:
+            try:
+                os.kill(self._pid, 9)
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
+            self._waited = True
+        self._clean_up()
+
+    def _clean_up(self):
+        gc.unfreeze()
+        try:
+            os.remove(self._path)
+        except OSError:
+            pass

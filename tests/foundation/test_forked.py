@@ -1,0 +1,53 @@
+"""carnet.forked: a forked child's result and log lines come back to the build process."""
+
+import logging
+import os
+
+import pytest
+
+from carnet import forked
+
+
+def _square_and_warn(value):
+    logging.getLogger("carnet.test").warning("child says %s", value)
+    return {"square": value * value, "pid": os.getpid()}
+
+
+def _fail():
+    raise ValueError("bad post")
+
+
+def test_result_and_warnings_come_back_once(caplog):
+    caplog.set_level(logging.WARNING)
+    child = forked.Child(_square_and_warn, 7)
+    value = child.result()
+    assert value["square"] == 49
+    assert value["pid"] != os.getpid()  # the work ran in another process
+    said = [(r.name, r.getMessage()) for r in caplog.records]
+    assert said == [("carnet.test", "child says 7")]
+
+
+def test_an_exception_in_the_child_is_child_failed_naming_it():
+    child = forked.Child(_fail)
+    with pytest.raises(forked.ChildFailed, match="ValueError: bad post"):
+        child.result()
+
+
+def test_a_result_that_cannot_be_pickled_is_child_failed():
+    child = forked.Child(lambda: lambda: None)
+    with pytest.raises(forked.ChildFailed, match="pickle"):
+        child.result()
+
+
+def test_a_stopped_child_leaves_no_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(forked.tempfile, "tempdir", str(tmp_path))
+    child = forked.Child(lambda: __import__("time").sleep(30))
+    child.stop()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_follow_the_setting_and_the_cpus():
+    cpus = len(os.sched_getaffinity(0))
+    assert forked.processes({"CARNET_BUILD_PROCESSES": 1}) == 1
+    assert forked.processes({"CARNET_BUILD_PROCESSES": 64}) == cpus
+    assert forked.processes({}) == min(2, cpus)
