@@ -43,6 +43,14 @@ RELIED_ON = {
     "pelican.writers.Writer.__init__": (
         "2f892e0aa5e8eba8da4f6a3c72d190c85f006d381d812427567dc3667d665cf4"
     ),
+    # claim_output_file copies _open_w's bookkeeping; carnet.writer relies on
+    # write_file rendering (template.render) right before it opens the file (_open_w) and
+    # writes what render returned; around_generate_output on Pelican.run calling
+    # each generator's generate_output in turn, then sending finalized.
+    "pelican.writers.Writer.write_file": (
+        "6a604ad67bbeec997e58ef69a393930c22cf3178a760fdc21d2c42f1871da373"
+    ),
+    "pelican.Pelican.run": ("296180f3ec4d7bff349b930f2e0fca689fceb970fa50648d194a81000cf46487"),
     # _save_cache copies save_cache; __init__ makes the attributes it reads.
     "pelican.cache.FileDataCacher.save_cache": (
         "ac07627d0831e861cca7e8d8f042f710c035e7b1335b286f9462d80556a273d1"
@@ -137,6 +145,53 @@ class WriterKeepingFiles(Writer):
             raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": written twice')
         self._written_files.add(filename)
         return open(os.devnull, "w", encoding=encoding)
+
+
+# --- Pages rendered after the generator that asked for them --------------------------
+
+
+def claim_output_file(writer, filename, override=False):
+    """Writer._open_w without opening the file: Pelican's rule of one page per file (an
+    error for a second page, unless `override` says which one wins) applied now, for a page
+    written later. Returns where the page goes: `filename`, or os.devnull for a page that
+    loses to an overriding one (Pelican writes it there too)."""
+    if filename in writer._overridden_files:
+        if override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+            )
+        logger.info('Skipping "%s", not overwriting', filename)
+        filename = os.devnull
+    elif filename in writer._written_files:
+        if override:
+            logger.info('Overwriting "%s"', filename)
+        else:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already '
+                "written to it previously (set `override=True` if intended)"
+            )
+    if override:
+        writer._overridden_files.add(filename)
+    writer._written_files.add(filename)
+    return filename
+
+
+def around_generate_output(generators, around):
+    """Run each generator's generate_output(writer) inside `around(writer)`, a context
+    manager: Pelican.run calls them one after the other, then sends finalized. Pelican has
+    no signal at the end of every generator's output (article_writer_finalized and
+    page_writer_finalized cover two of them, and a plugin's receivers of one signal run in
+    no set order); all_generators_finalized gives the generators just before."""
+    for generator in generators:
+        if hasattr(generator, "generate_output"):
+            generator.generate_output = functools.partial(
+                _generate_output_around, generator.generate_output, around
+            )
+
+
+def _generate_output_around(generate_output, around, writer=None):
+    with around(writer):
+        return generate_output(writer)
 
 
 # --- Saving the readers' cache without pickle's UTF-8 copies -------------------------------
@@ -253,6 +308,8 @@ __all__ = [
     "TESTED_PELICAN",
     "Writer",
     "WriterKeepingFiles",
+    "around_generate_output",
+    "claim_output_file",
     "forget_logged_warnings",
     "html_before_links",
     "intrasite_link_regex",

@@ -1,18 +1,42 @@
 """The one writer of every Carnet build.
 
 Pelican takes a single writer class (signal get_writer, connected once, by plugin
-carnet_wiring). Two plugins need to change how files are written, so both live in this
-one class instead of competing for the slot:
+carnet_wiring). Several needs change how files are written, so they all live in this one
+class instead of competing for the slot:
 
 - feeds: `write_feed`, a public method of Pelican's Writer, is written with feedgen
   (carnet/feeds.py: plain-text titles, full content, absolute URLs);
 - page reuse: plugin page_reuse, in development builds, sets `CarnetWriter.pages` for the
   length of a build; a page it keeps is neither rendered nor written
-  (carnet.pelican_private.WriterKeepingFiles).
+  (carnet.pelican_private.WriterKeepingFiles);
+- pages rendered in two processes: in a build without page reuse that may use two
+  processes (carnet.forked.processes), the pages a generator asks for are recorded, and
+  rendered when its generate_output returns (`pages_rendered_at_end`, put around each
+  generator by plugin carnet_wiring), half of them in a forked child.
+
+Recording a page keeps everything else where Pelican has it: the page's context is made
+by Pelican's own write_file, pagination included; Pelican's rule of one page per file is
+applied when the page is asked for (carnet.pelican_private.claim_output_file), so a second
+page for one file is refused exactly where Pelican refuses it; the « Writing » log line and
+signal content_written come at the same moment as in a one-process build (no Carnet plugin
+receives content_written). Only the rendering and the file's writing come later, before
+the next generator starts and before signal finalized, whose receivers read the output.
+Nothing between the two changes what a page reads: its context is Pelican's copy of the
+site's context, and Carnet's plugins change the posts and lists before the output starts.
 """
 
-from carnet import feeds
-from carnet.pelican_private import WriterKeepingFiles
+import contextlib
+import logging
+import os
+
+from carnet import feeds, forked
+from carnet.pelican_private import WriterKeepingFiles, claim_output_file
+
+logger = logging.getLogger(__name__)
+
+# Fewer pages than this are rendered in the build's process: starting a child costs about
+# as much as rendering a few pages.
+FORK_FROM = 16
 
 
 class CarnetWriter(WriterKeepingFiles):
@@ -20,13 +44,55 @@ class CarnetWriter(WriterKeepingFiles):
     # localcontext, site_context)` and `kept_paths`.
     pages = None
 
+    # While a generator's output is made in a build rendering in two processes: the
+    # pages it asked for, in order (RecordedPage), else None.
+    recorded = None
+    # The page write_file is making between its template's render and its _open_w.
+    asked_page = None
+
     def keeps(self, path):
         return self.pages is not None and path in self.pages.kept_paths
 
     def write_file(self, name, template, context, *args, **kwargs):
         if self.pages is not None:
             template = _ReusableTemplate(template, self.pages, context)
+        elif self.recorded is not None:
+            self.asked_page = None
+            template = _RecordingTemplate(self, template, context, name, kwargs)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        asked, self.asked_page = self.asked_page, None
+        if asked is None:
+            return super()._open_w(filename, encoding, override)
+        asked.path = claim_output_file(self, filename, override)
+        self.recorded.append(asked)
+        return _Recorder(asked)
+
+    @contextlib.contextmanager
+    def pages_rendered_at_end(self):
+        """Around a generator's generate_output: its pages are recorded, then rendered when
+        it returns. If it fails, the pages it asked for before are rendered first, in
+        order: a broken page among them is what a one-process build would have met first."""
+        if self.pages is not None or self.recorded is not None:
+            yield
+            return
+        if forked.processes(self.settings) < 2:
+            yield
+            return
+        self.recorded = []
+        try:
+            yield
+        except Exception:
+            asked, self.recorded = self.recorded, None
+            for page in asked:
+                page.write_file()
+            raise
+        except BaseException:  # interrupted: nothing more is written
+            self.recorded = None
+            raise
+        asked, self.recorded = self.recorded, None
+        _render(asked)
 
     def write_feed(
         self,
@@ -43,6 +109,117 @@ class CarnetWriter(WriterKeepingFiles):
                 elements, context, path, url, feed_type, override_output, feed_title
             )
         return feeds.write_feed(self, elements, context, path, url, feed_type, feed_title)
+
+
+class RecordedPage:
+    """A page Pelican's write_file asked for: what rendering and writing it needs."""
+
+    def __init__(self, number, template, localcontext, context, name, kwargs):
+        self.number = number  # its place among the pages asked for
+        self.template = template
+        self.localcontext = localcontext
+        self.context = context
+        self.name = name
+        self.kwargs = kwargs
+        self.path = None  # set when Pelican opens it (claim_output_file)
+
+    def write_file(self):
+        # Named like Pelican's write_file, with its `name` and `kwargs` locals: a crash in a
+        # template is reported with the post or file it was rendering (carnet/build.py
+        # looks for them in the traceback's frames).
+        name, kwargs = self.name, self.kwargs  # noqa: F841 (read from the traceback)
+        # What Pelican's _write_file does right before rendering (relative URLs).
+        if self.localcontext["localsiteurl"]:
+            self.context["localsiteurl"] = self.localcontext["localsiteurl"]
+        output = self.template.render(self.localcontext)
+        with open(self.path, "w", encoding="utf-8") as file:
+            file.write(output)
+
+
+class _RecordingTemplate:
+    """Stands in for a Jinja template in Pelican's write_file: render() records the page
+    (the writer's _open_w, called next, adds it to the writer's list)."""
+
+    def __init__(self, writer, template, context, name, kwargs):
+        self.writer = writer
+        self.template = template
+        self.context = context
+        self.name = name
+        self.kwargs = kwargs
+
+    def render(self, localcontext):
+        number = len(self.writer.recorded)
+        page = RecordedPage(
+            number, self.template, localcontext, self.context, self.name, self.kwargs
+        )
+        self.writer.asked_page = page
+        return page
+
+
+class _Recorder:
+    """What Pelican's write_file writes the rendered page to, while it is only recorded."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+    def write(self, output):
+        if output is not self.page:
+            raise RuntimeError("a recorded page was written something else")
+
+
+def _write_in_order(pages, stop_after=None):
+    """Write `pages` in order, up to number `stop_after`; the first failure is returned as
+    (number, exception), not raised."""
+    for page in pages:
+        if stop_after is not None and page.number > stop_after:
+            break
+        try:
+            page.write_file()
+        except Exception as error:  # raised by _render, once the other half is known
+            return page.number, error
+    return None
+
+
+def _write_share(pages):
+    """In the child: its share of the pages. A failure is raised (ChildFailed in the
+    build's process, which then writes these pages itself)."""
+    for page in pages:
+        page.write_file()
+    logger.debug("%d pages rendered in a second process (%d)", len(pages), os.getpid())
+    return len(pages)
+
+
+def _render(pages):
+    """Render and write `pages`: every other one in a forked child, the rest here. A page
+    that fails is reported as in a one-process build: the first one, in order, raises."""
+    if len(pages) < FORK_FROM:
+        failure = _write_in_order(pages)
+        if failure:
+            raise failure[1]
+        return
+    child_share, own_share = pages[0::2], pages[1::2]
+    child = forked.Child(_write_share, child_share)
+    try:
+        failure = _write_in_order(own_share)
+    except BaseException:
+        child.stop()
+        raise
+    logger.debug("%d pages rendered in the build's process", len(own_share))
+    try:
+        child.result()
+    except forked.ChildFailed as reason:
+        logger.debug("The second process did not render its pages, rendering them here: %s", reason)
+        child_failure = _write_in_order(child_share, stop_after=failure and failure[0])
+        if child_failure:
+            failure = child_failure
+    if failure:
+        raise failure[1]
 
 
 class _ReusableTemplate:

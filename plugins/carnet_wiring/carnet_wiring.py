@@ -5,13 +5,17 @@
 - Checks PLUGINS against CARNET_PLUGINS (pelicanconf.py), where each plugin says what it
   needs from another and why: a plugin listed without what it needs, or before it, stops
   the build with one line naming both.
-- Gives the build its one writer, carnet.writer.CarnetWriter (feeds, page reuse).
+- Gives the build its one writer, carnet.writer.CarnetWriter (feeds, page reuse, pages
+  rendered in two processes), and puts its `pages_rendered_at_end` around each
+  generator's output: a page asked for is rendered before the next generator starts.
 """
+
+import contextlib
 
 from pelican import signals
 
 from carnet.i18n import _
-from carnet.pelican_private import TESTED_PELICAN, untested_pelican
+from carnet.pelican_private import TESTED_PELICAN, around_generate_output, untested_pelican
 from carnet.writer import CarnetWriter
 
 
@@ -78,6 +82,17 @@ def carnet_writer(pelican_object):
     return CarnetWriter
 
 
+def render_pages_at_end_of_each_generator(generators):
+    around_generate_output(generators, _pages_rendered_at_end)
+
+
+def _pages_rendered_at_end(writer):
+    if isinstance(writer, CarnetWriter):
+        return writer.pages_rendered_at_end()
+    return contextlib.nullcontext()
+
+
 def register():
     signals.initialized.connect(check)
     signals.get_writer.connect(carnet_writer)
+    signals.all_generators_finalized.connect(render_pages_at_end_of_each_generator)
