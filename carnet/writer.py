@@ -47,6 +47,7 @@ class CarnetWriter(WriterKeepingFiles):
     # While a generator's output is made in a build rendering in two processes: the
     # pages it asked for, in order (RecordedPage), else None.
     recorded = None
+    recorded_paths = None  # the RecordedPage last asked for each file
     # The page write_file is making between its template's render and its _open_w.
     asked_page = None
 
@@ -66,6 +67,13 @@ class CarnetWriter(WriterKeepingFiles):
         if asked is None:
             return super()._open_w(filename, encoding, override)
         asked.path = claim_output_file(self, filename, override)
+        earlier = self.recorded_paths.get(asked.path)
+        if earlier is not None and asked.path != os.devnull:
+            # A page overriding an earlier one (Pelican writes both, the last one stays):
+            # the earlier one is rendered but not written, as the two are written in no
+            # set order by two processes.
+            earlier.path = os.devnull
+        self.recorded_paths[asked.path] = asked
         self.recorded.append(asked)
         return _Recorder(asked)
 
@@ -80,7 +88,7 @@ class CarnetWriter(WriterKeepingFiles):
         if forked.processes(self.settings) < 2:
             yield
             return
-        self.recorded = []
+        self.recorded, self.recorded_paths = [], {}
         try:
             yield
         except Exception:

@@ -29,11 +29,31 @@ def test_the_private_attributes_read_are_still_set():
         "FileDataCacher.__init__": inspect.getsource(pelican_private.FileDataCacher.__init__),
     }
     assert "self._written_files" in source["Writer.__init__"]
+    assert "self._overridden_files" in source["Writer.__init__"]
     for attribute in ("_cache_path", "_cache_data_policy", "_cache_open", "_cache"):
         assert f"self.{attribute}" in source["FileDataCacher.__init__"], attribute
     # forget_logged_warnings empties these two class-level memories of LimitFilter.
     assert isinstance(pelican_private.LimitFilter._raised_messages, set)
     assert isinstance(pelican_private.LimitFilter._group_count, dict)
+
+
+def test_write_file_renders_then_opens_then_writes_what_render_returned():
+    """carnet.writer records a page between its template's render() and _open_w()."""
+    source = inspect.getsource(pelican_private.Writer.write_file)
+    render = source.index("output = template.render(localcontext)")
+    opened = source.index('with self._open_w(path, "utf-8", override=override) as f:')
+    written = source.index("f.write(output)")
+    assert render < opened < written
+
+
+def test_pelican_calls_each_generate_output_then_sends_finalized():
+    import pelican
+
+    source = inspect.getsource(pelican.Pelican.run)
+    assert "signals.all_generators_finalized.send(generators)" in source
+    outputs = source.index("p.generate_output(writer)")
+    assert source.index("signals.all_generators_finalized.send") < outputs
+    assert outputs < source.index("signals.finalized.send(self)")
 
 
 def test_summaries_are_cut_through_the_name_pelican_contents_calls():
