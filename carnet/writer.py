@@ -48,8 +48,23 @@ class CarnetWriter(WriterKeepingFiles):
     # pages it asked for, in order (RecordedPage), else None.
     recorded = None
     recorded_paths = None  # the RecordedPage last asked for each file
+    last_context_copy = None  # (a context write_file was given, a copy of it)
     # The page write_file is making between its template's render and its _open_w.
     asked_page = None
+
+    def context_copy(self, context):
+        """A copy of `context` as it is now: the last one made, if it is still equal
+        (value for value, the same objects), else a new one."""
+        kept = self.last_context_copy
+        if kept is not None and kept[0] is context:
+            copy = kept[1]
+            if len(copy) == len(context) and all(
+                copy.get(key, _MISSING) is value for key, value in context.items()
+            ):
+                return copy
+        copy = context.copy()
+        self.last_context_copy = (context, copy)
+        return copy
 
     def keeps(self, path):
         return self.pages is not None and path in self.pages.kept_paths
@@ -89,6 +104,7 @@ class CarnetWriter(WriterKeepingFiles):
             yield
             return
         self.recorded, self.recorded_paths = [], {}
+        self.last_context_copy = None
         try:
             yield
         except Exception:
@@ -120,12 +136,17 @@ class CarnetWriter(WriterKeepingFiles):
 
 
 class RecordedPage:
-    """A page Pelican's write_file asked for: what rendering and writing it needs."""
+    """A page Pelican's write_file asked for: what rendering and writing it needs.
 
-    def __init__(self, number, template, localcontext, context, name, kwargs):
+    Its context is kept as the site's context (`shared`, one copy for many pages) and what
+    this page's differs in (`own`: its post, its page of a list, its address): a full copy
+    per page would hold some 20 MB at 1000 posts."""
+
+    def __init__(self, number, template, shared, own, context, name, kwargs):
         self.number = number  # its place among the pages asked for
         self.template = template
-        self.localcontext = localcontext
+        self.shared = shared
+        self.own = own
         self.context = context
         self.name = name
         self.kwargs = kwargs
@@ -136,12 +157,17 @@ class RecordedPage:
         # template is reported with the post or file it was rendering (carnet/build.py
         # looks for them in the traceback's frames).
         name, kwargs = self.name, self.kwargs  # noqa: F841 (read from the traceback)
+        localcontext = self.shared.copy()
+        localcontext.update(self.own)
         # What Pelican's _write_file does right before rendering (relative URLs).
-        if self.localcontext["localsiteurl"]:
-            self.context["localsiteurl"] = self.localcontext["localsiteurl"]
-        output = self.template.render(self.localcontext)
+        if localcontext["localsiteurl"]:
+            self.context["localsiteurl"] = localcontext["localsiteurl"]
+        output = self.template.render(localcontext)
         with open(self.path, "w", encoding="utf-8") as file:
             file.write(output)
+
+
+_MISSING = object()
 
 
 class _RecordingTemplate:
@@ -156,9 +182,16 @@ class _RecordingTemplate:
         self.kwargs = kwargs
 
     def render(self, localcontext):
+        # Pelican made `localcontext` as a copy of `context` plus the page's own values.
+        shared = self.writer.context_copy(self.context)
+        own = {
+            key: value
+            for key, value in localcontext.items()
+            if shared.get(key, _MISSING) is not value
+        }
         number = len(self.writer.recorded)
         page = RecordedPage(
-            number, self.template, localcontext, self.context, self.name, self.kwargs
+            number, self.template, shared, own, self.context, self.name, self.kwargs
         )
         self.writer.asked_page = page
         return page
