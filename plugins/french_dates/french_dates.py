@@ -1,15 +1,16 @@
 """French dates with Babel, whatever locales the machine has.
 
 Pelican formats dates with the OS locale; on a machine without fr_FR it logs an error and
-drops the post. Carnet sets `locale_date` with Babel instead and gives templates three
+drops the post. Carnet sets `locale_date` with Babel instead and gives templates four
 filters, all from carnet.dates (the one formatter, also used by the feeds and the e-mail):
 date_long (« 9 septembre 2020 », « 1er avril 2021 ») for a post's own date, date_short
-(« 9 sept. 2020 », « 1er avr. 2021 ») for every list, and month_year (« septembre 2020 »).
+(« 9 sept. 2020 », « 1er avr. 2021 ») for every list, and month_year (« septembre 2020 »);
+and iso_day (« 2020-09-09 ») for <time datetime>.
 """
 
 from pelican import signals
 
-from carnet.dates import formatter
+from carnet.dates import formatter, iso_day
 from carnet.defaults import setting
 
 
@@ -19,6 +20,7 @@ def add_filters(generator):
         date_long=formatter(settings, setting(settings, "CARNET_DATE_LONG")),
         date_short=formatter(settings, setting(settings, "CARNET_DATE_SHORT")),
         month_year=formatter(settings, "LLLL y"),
+        iso_day=iso_day,
     )
 
 
