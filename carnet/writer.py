@@ -116,7 +116,7 @@ class CarnetWriter(WriterKeepingFiles):
             self.recorded = None
             raise
         asked, self.recorded = self.recorded, None
-        _render(asked)
+        _render_keeping_site_address(asked)
 
     def write_feed(
         self,
@@ -234,6 +234,20 @@ def _write_share(pages):
         page.write_file()
     logger.debug("%d pages rendered in a second process (%d)", len(pages), os.getpid())
     return len(pages)
+
+
+def _render_keeping_site_address(pages):
+    """_render, then the site address each page's context had when the last page was
+    asked for: Pelican changes it page by page (relative URLs), and a post's text read
+    afterwards uses it, as after a one-process build's last page."""
+    addresses = {id(page.context): page.context for page in pages}
+    addresses = [(context, context.get("localsiteurl", _MISSING)) for context in addresses.values()]
+    try:
+        _render(pages)
+    finally:
+        for context, address in addresses:
+            if address is not _MISSING:
+                context["localsiteurl"] = address
 
 
 def _render(pages):
