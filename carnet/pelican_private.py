@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 
-from pelican.cache import FileDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.log import LimitFilter
-from pelican.utils import mkdir_p
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import file_suffix, mkdir_p
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from carnet.i18n import N_
@@ -76,6 +77,25 @@ RELIED_ON = {
     ),
     "pelican.utils.truncate_html_words": (
         "788d67751bdba1ba013c068fb66f791ecbff090de670ff410baf9b8ff7ee0214"
+    ),
+    # Posts read ahead in a second process (plugin parallel_reading): article_files lists
+    # them as generate_context does; read_file's steps for a file missing from the readers'
+    # cache are read_like_read_file's; in_readers_cache asks the cache without the
+    # wrappers of its instance (FileStampDataCacher.get_cached_data).
+    "pelican.generators.ArticlesGenerator.generate_context": (
+        "16f8066e3e5b8a42181fdf7a90d98bfc2000abec5bac48a7eb9d1586b5731702"
+    ),
+    "pelican.readers.Readers.read_file": (
+        "356c609e59c1b30a36f6ea886b0d32e21f991d577f37f7ecf0dab7a48097bbbd"
+    ),
+    "pelican.readers._filter_discardable_metadata": (
+        "ddc12a0fe7a35f45223fd9cd0e08d4815297554776f64983e96e120cd1b0ccee"
+    ),
+    "pelican.cache.FileStampDataCacher.get_cached_data": (
+        "9e22f9c49dede667229137f7bf19e7dca9a059902b8e93c21321f0482e97131f"
+    ),
+    "pelican.generators.Generator.get_files": (
+        "1abfc730be9af343d23703f6a5384c45f49aa6f3b939328585ff7807c08cde64"
     ),
 }
 
@@ -161,6 +181,47 @@ def _save_cache(cacher):
                 pickle._Pickler(handle, pickle.DEFAULT_PROTOCOL).dump(cacher._cache)
         except (OSError, pickle.PicklingError, TypeError) as err:
             logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
+
+
+# --- Posts read ahead in a second process (plugin parallel_reading) ---------------------
+# ArticlesGenerator.generate_context reads each file of get_files() with Readers.read_file,
+# which reads a file missing from the readers' cache in three steps: reader.read(path),
+# _filter_discardable_metadata, cache_data(path, (content, metadata)), between a
+# get_cached_data that misses and the rest of read_file. Another process may do the middle
+# step ahead of time; get_cached_data is then where the build takes its result.
+
+
+def article_files(generator):
+    """The article files generate_context reads, in its order (paths relative to PATH)."""
+    settings = generator.settings
+    return list(
+        generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    )
+
+
+def full_path(generator, path):
+    """The path read_file reads `path` (one of article_files) under, and asks the cache for."""
+    return os.path.abspath(os.path.join(generator.path, path))
+
+
+def reader_of(readers, path):
+    """The reader read_file uses for the file at `path` (Readers.readers by suffix), or None."""
+    return readers.readers.get(file_suffix(path))
+
+
+def read_like_read_file(readers, path):
+    """(content, metadata) as read_file reads a file the readers' cache does not have."""
+    content, metadata = reader_of(readers, path).read(path)
+    return content, _filter_discardable_metadata(metadata)
+
+
+def in_readers_cache(readers, path):
+    """Whether the readers' cache has the file at `path` as it is now. Asked of Pelican's
+    class, not of `readers`: the plugins' wrappers of its get_cached_data act on a miss.
+    A path the cache never saw costs no file stamp (a cold build hashes nothing here)."""
+    if FileDataCacher.get_cached_data(readers, path, None) is None:
+        return False
+    return FileStampDataCacher.get_cached_data(readers, path, None) is not None
 
 
 # --- Pelican's English messages about a file, reworded -----------------------------------
@@ -253,7 +314,12 @@ __all__ = [
     "TESTED_PELICAN",
     "Writer",
     "WriterKeepingFiles",
+    "article_files",
     "forget_logged_warnings",
+    "full_path",
+    "in_readers_cache",
+    "read_like_read_file",
+    "reader_of",
     "html_before_links",
     "intrasite_link_regex",
     "save_cache_with_python_pickler",
