@@ -25,6 +25,7 @@ import io
 import logging
 import os
 import pickle
+import time
 
 from pelican import signals
 
@@ -53,19 +54,21 @@ STATE = "carnet_parallel_reading"
 
 class _PerPost(logging.Filter):
     """In the child, on the handler forked.py keeps the records with: what is logged while
-    a post is read goes with the post instead."""
+    a post is read goes with the post instead. A record with a traceback (its exception
+    is gone) or in one of Pelican's groups of limited messages (counted in the child)
+    cannot be said again as it was: the post is then left to the build."""
 
     def __init__(self):
         super().__init__()
         self.records = None  # a list while a post is read
+        self.exact = True
 
     def filter(self, record):
         if self.records is None:
             return True
-        message = record.getMessage()
-        if record.exc_info:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-        self.records.append((record.name, record.levelno, message))
+        if record.exc_info or record.stack_info or "limit_msg" in record.__dict__:
+            self.exact = False
+        self.records.append((record.name, record.levelno, record.getMessage()))
         return False
 
 
@@ -78,14 +81,14 @@ def _read_in_child(readers, paths):
         handler.addFilter(per_post)
     read = {}
     for path in paths:
-        per_post.records = []
+        per_post.records, per_post.exact = [], True
         try:
             content, metadata = read_like_read_file(readers, path)
         except Exception:  # the build reads it again, and says what is wrong
             continue
         finally:
             records, per_post.records = per_post.records, None
-        if content is not None:
+        if content is not None and per_post.exact:
             read[path] = (content, metadata, records)
     logger.debug(
         "parallel_reading: the second process (pid %d) read %d posts of %d",
@@ -123,8 +126,13 @@ class _Reading:
 
     def take_result(self):
         if self.read is None:
+            started = time.perf_counter()
             try:
                 self.read = _loads(self.child.result(), self.readers.settings)
+                logger.debug(
+                    "parallel_reading: the build waited %.3f s for the second process",
+                    time.perf_counter() - started,
+                )
             except forked.ChildFailed as failure:
                 logger.debug("parallel_reading: the build reads every post itself: %s", failure)
                 self.read = {}

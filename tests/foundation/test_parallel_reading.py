@@ -270,3 +270,31 @@ def test_a_failed_child_leaves_the_build_to_read_everything(blog, tmp_path, logg
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
     assert [r[1:] for r in two if r[1] >= 30] == [r[1:] for r in one if r[1] >= 30]
     assert any("the build reads every post itself" in m for m in logged.ours())
+
+
+def test_a_post_whose_reading_logs_a_traceback_is_left_to_the_build(
+    blog, tmp_path, logged, monkeypatch
+):
+    """Such a line cannot be said again as it was (its exception stays in the child)."""
+    typography = sys.modules["french_typography.french_typography"]
+    real_typeset = typography.typeset_post
+
+    def typeset_and_complain(content, plain, *rest):
+        if "numéro 14 " in plain.get("title", ""):
+            try:
+                raise ValueError("a doubtful paragraph")
+            except ValueError:
+                logging.getLogger("french_typography").warning("g014: hmm", exc_info=True)
+        return real_typeset(content, plain, *rest)
+
+    monkeypatch.setattr(typography, "typeset_post", typeset_and_complain)
+    child_reads(monkeypatch, {"g014.md", "g015.md"})
+    one, _ = build(blog, 1, logged, tmp_path / "one", tmp_path / "c1")
+    two, _ = build(blog, 2, logged, tmp_path / "two", tmp_path / "c2")
+    served, counts = read_by_child(two)
+    assert "g015.md" in served and "g014.md" not in served
+    _pid, read, asked = parallel_reading_count(counts[0])
+    assert read == asked - 1
+    assert [r[1:] for r in two if r[1] >= 30] == [r[1:] for r in one if r[1] >= 30]
+    assert [r[1:] for r in one if r[1] >= 30].count((logging.WARNING, "g014: hmm")) == 1
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
