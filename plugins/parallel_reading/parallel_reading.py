@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 MIN_POSTS_PER_PROCESS = 20
 # The part of the bytes to read the build keeps: besides reading, it makes each post
 # (metadata, signals, Content) for both parts, and takes in the child's result.
-BUILD_SHARE = 0.45
+BUILD_SHARE = 0.47
 
 # An attribute of the readers (Pelican's Readers) of the articles generator: this
 # plugin's state for one build.
