@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 
-from pelican.cache import FileDataCacher, FileStampDataCacher
+from pelican.cache import FileDataCacher
 from pelican.log import LimitFilter
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix, mkdir_p
@@ -81,7 +81,9 @@ RELIED_ON = {
     # Posts read ahead in a second process (plugin parallel_reading): article_files lists
     # them as generate_context does; read_file's steps for a file missing from the readers'
     # cache are read_like_read_file's; in_readers_cache asks the cache without the
-    # wrappers of its instance (FileStampDataCacher.get_cached_data).
+    # wrappers of its instance, and without the file's stamp (FileStampDataCacher keeps
+    # (stamp, data) through FileDataCacher.cache_data); the plugin takes a miss of
+    # get_cached_data to be its `default` argument itself.
     "pelican.generators.ArticlesGenerator.generate_context": (
         "16f8066e3e5b8a42181fdf7a90d98bfc2000abec5bac48a7eb9d1586b5731702"
     ),
@@ -90,6 +92,12 @@ RELIED_ON = {
     ),
     "pelican.readers._filter_discardable_metadata": (
         "ddc12a0fe7a35f45223fd9cd0e08d4815297554776f64983e96e120cd1b0ccee"
+    ),
+    "pelican.cache.FileDataCacher.get_cached_data": (
+        "456291ef6722761b18f90c2471a7bb12695f5822993a9e846aae259bd42a8e2a"
+    ),
+    "pelican.cache.FileStampDataCacher.cache_data": (
+        "1278c0b3c9b2ca32e638730a6a4bb5ef9a1a2762a21b6084bd0f971a24673ceb"
     ),
     "pelican.cache.FileStampDataCacher.get_cached_data": (
         "9e22f9c49dede667229137f7bf19e7dca9a059902b8e93c21321f0482e97131f"
@@ -216,12 +224,10 @@ def read_like_read_file(readers, path):
 
 
 def in_readers_cache(readers, path):
-    """Whether the readers' cache has the file at `path` as it is now. Asked of Pelican's
-    class, not of `readers`: the plugins' wrappers of its get_cached_data act on a miss.
-    A path the cache never saw costs no file stamp (a cold build hashes nothing here)."""
-    if FileDataCacher.get_cached_data(readers, path, None) is None:
-        return False
-    return FileStampDataCacher.get_cached_data(readers, path, None) is not None
+    """Whether the readers' cache holds the file at `path`, as it is now or not: no file is
+    stamped (hashed) for this, so a warm build pays nothing. Asked of Pelican's class, not
+    of `readers`: the plugins' wrappers of its get_cached_data act on a miss."""
+    return FileDataCacher.get_cached_data(readers, path, None) is not None
 
 
 # --- Pelican's English messages about a file, reworded -----------------------------------

@@ -4,7 +4,9 @@ the last part of the list while the build reads the first.
 Reading (Markdown, YAML, the checks of plugin content_checks, French typography, word
 counts) is more than half of a cold build. When Pelican asks for the first post to read,
 this plugin lists the posts as Pelican will read them, keeps those the readers' cache does
-not have (a warm build with one edited post starts nothing), and, when there are enough,
+not have (a warm build with one edited post starts nothing; a post the cache has in an
+older version is not looked at, so as to hash no file here: the build reads it itself),
+and, when there are enough,
 forks a child that reads the last part of the list (about half of the bytes) exactly as
 Pelican reads a post missing from its cache (carnet/pelican_private.py). When Pelican
 reaches the first of those posts, the build takes the child's result and serves each post

@@ -298,3 +298,21 @@ def test_a_post_whose_reading_logs_a_traceback_is_left_to_the_build(
     assert [r[1:] for r in two if r[1] >= 30] == [r[1:] for r in one if r[1] >= 30]
     assert [r[1:] for r in one if r[1] >= 30].count((logging.WARNING, "g014: hmm")) == 1
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+
+
+def test_a_warm_build_after_many_edits_shows_every_edit(blog, tmp_path, logged):
+    """Posts the cache holds in an older version are read again by the build (the child
+    reads only posts the cache lacks): the site is that of a cold one-process build."""
+    build(blog, 2, logged, tmp_path / "out", tmp_path / "cache")
+    for number in range(1, GENERATED + 1, 2):
+        text = generated_post(number).replace("Aujourd'hui", f"Ce matin-là ({number})")
+        blog.add_post(f"g{number:03d}.md", text)
+    blog.add_post("g099.md", generated_post(99))  # one new post
+    warm, _ = build(blog, 2, logged, tmp_path / "out", tmp_path / "cache")
+    build(blog, 1, logged, tmp_path / "cold", tmp_path / "cache-cold")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "cold")
+    assert (
+        "Ce matin-là (31)"
+        in (tmp_path / "out" / "billet-numero-31-l-ecoute" / "index.html").read_text()
+    )
+    assert read_by_child(warm) == ([], [])
