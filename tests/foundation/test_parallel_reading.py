@@ -69,9 +69,6 @@ class Logged(logging.Handler):
     def emit(self, record):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
-    def problems(self):
-        return [(level, message) for _name, level, message in self.records if level >= 30]
-
     def ours(self):
         return [message for name, _level, message in self.records if name == LOGGER]
 
@@ -105,6 +102,11 @@ def build(site, processes, logged, output, cache, failing=False):
     return list(logged.records), failed
 
 
+def problems(records):
+    """Every WARNING and ERROR record: (logger, level, text), in order."""
+    return [record for record in records if record[1] >= logging.WARNING]
+
+
 def files_of(folder):
     return {
         str(path.relative_to(folder)): path.read_bytes()
@@ -131,9 +133,7 @@ def test_the_site_is_byte_identical_and_the_child_read_its_share(blog, tmp_path,
 
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
     # Every warning and error, once each, in the same order.
-    assert [p for p in map(lambda r: r[1:], two) if p[0] >= 30] == [
-        p for p in map(lambda r: r[1:], one) if p[0] >= 30
-    ]
+    assert problems(two) == problems(one)
     warnings = [m for _n, level, m in one if level == logging.WARNING]
     assert sum("unknown metadata 'Auteurr'" in m for m in warnings) == GENERATED // 5
     assert sum("has a title but no text" in m for m in warnings) == GENERATED // 7
@@ -197,8 +197,7 @@ def test_a_bad_post_given_to_the_child_fails_the_build_with_the_same_line(
     assert failed_two == failed_one
     assert len(failed_one) == 1 and failed_one[0].startswith(f"content/posts/{name}: ")
     assert expected in failed_one[0]
-    problems = [r[1:] for r in two if r[1] >= logging.WARNING]
-    assert problems == [r[1:] for r in one if r[1] >= logging.WARNING]
+    assert problems(two) == problems(one)
     # The child was given the bad post and left it to the build; it read the other two,
     # whose warnings (no text; unknown metadata) the build said once.
     served, counts = read_by_child(two)
@@ -207,7 +206,7 @@ def test_a_bad_post_given_to_the_child_fails_the_build_with_the_same_line(
     _pid, read, asked = parallel_reading_count(counts[0])
     assert read == asked - unreadable
     for warned in ("content/posts/g007.md: the post has a title but no text",):
-        assert [m for _l, m in problems].count(warned) == 1
+        assert [m for _n, _l, m in problems(two)].count(warned) == 1
 
 
 def test_warnings_of_the_childs_posts_come_back_from_the_cache(blog, tmp_path, logged, monkeypatch):
@@ -268,7 +267,7 @@ def test_a_failed_child_leaves_the_build_to_read_everything(blog, tmp_path, logg
     monkeypatch.setattr(parallel_reading, "_read_in_child", fails)
     two, _ = build(blog, 2, logged, tmp_path / "two", tmp_path / "c2")
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
-    assert [r[1:] for r in two if r[1] >= 30] == [r[1:] for r in one if r[1] >= 30]
+    assert problems(two) == problems(one)
     assert any("the build reads every post itself" in m for m in logged.ours())
 
 
@@ -295,8 +294,8 @@ def test_a_post_whose_reading_logs_a_traceback_is_left_to_the_build(
     assert "g015.md" in served and "g014.md" not in served
     _pid, read, asked = parallel_reading_count(counts[0])
     assert read == asked - 1
-    assert [r[1:] for r in two if r[1] >= 30] == [r[1:] for r in one if r[1] >= 30]
-    assert [r[1:] for r in one if r[1] >= 30].count((logging.WARNING, "g014: hmm")) == 1
+    assert problems(two) == problems(one)
+    assert [r[1:] for r in problems(one)].count((logging.WARNING, "g014: hmm")) == 1
     assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
 
 
