@@ -79,6 +79,9 @@ CARNET_PLUGINS = [
             "french_typography": "its reader wraps typography's: the words counted are the typeset text's"
         },
     ),
+    # Cold builds: the posts the readers' cache lacks are read in two processes, the last
+    # part by a forked child (carnet/forked.py), the same posts and lines as in one.
+    ("parallel_reading", {}),
     # Automatic summaries end after a sentence or a whole word (carnet/summaries.py, put in
     # place when the plugin is registered, through carnet/pelican_private.py).
     ("summaries", {}),

@@ -23,7 +23,8 @@ from importlib import metadata
 
 from pelican.cache import FileDataCacher
 from pelican.log import LimitFilter
-from pelican.utils import mkdir_p
+from pelican.readers import _filter_discardable_metadata
+from pelican.utils import file_suffix, mkdir_p
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from carnet.i18n import N_
@@ -84,6 +85,33 @@ RELIED_ON = {
     ),
     "pelican.utils.truncate_html_words": (
         "788d67751bdba1ba013c068fb66f791ecbff090de670ff410baf9b8ff7ee0214"
+    ),
+    # Posts read ahead in a second process (plugin parallel_reading): article_files lists
+    # them as generate_context does; read_file's steps for a file missing from the readers'
+    # cache are read_like_read_file's; in_readers_cache asks the cache without the
+    # wrappers of its instance, and without the file's stamp (FileStampDataCacher keeps
+    # (stamp, data) through FileDataCacher.cache_data); the plugin takes a miss of
+    # get_cached_data to be its `default` argument itself.
+    "pelican.generators.ArticlesGenerator.generate_context": (
+        "16f8066e3e5b8a42181fdf7a90d98bfc2000abec5bac48a7eb9d1586b5731702"
+    ),
+    "pelican.readers.Readers.read_file": (
+        "356c609e59c1b30a36f6ea886b0d32e21f991d577f37f7ecf0dab7a48097bbbd"
+    ),
+    "pelican.readers._filter_discardable_metadata": (
+        "ddc12a0fe7a35f45223fd9cd0e08d4815297554776f64983e96e120cd1b0ccee"
+    ),
+    "pelican.cache.FileDataCacher.get_cached_data": (
+        "456291ef6722761b18f90c2471a7bb12695f5822993a9e846aae259bd42a8e2a"
+    ),
+    "pelican.cache.FileStampDataCacher.cache_data": (
+        "1278c0b3c9b2ca32e638730a6a4bb5ef9a1a2762a21b6084bd0f971a24673ceb"
+    ),
+    "pelican.cache.FileStampDataCacher.get_cached_data": (
+        "9e22f9c49dede667229137f7bf19e7dca9a059902b8e93c21321f0482e97131f"
+    ),
+    "pelican.generators.Generator.get_files": (
+        "1abfc730be9af343d23703f6a5384c45f49aa6f3b939328585ff7807c08cde64"
     ),
 }
 
@@ -218,6 +246,45 @@ def _save_cache(cacher):
             logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
 
 
+# --- Posts read ahead in a second process (plugin parallel_reading) ---------------------
+# ArticlesGenerator.generate_context reads each file of get_files() with Readers.read_file,
+# which reads a file missing from the readers' cache in three steps: reader.read(path),
+# _filter_discardable_metadata, cache_data(path, (content, metadata)), between a
+# get_cached_data that misses and the rest of read_file. Another process may do the middle
+# step ahead of time; get_cached_data is then where the build takes its result.
+
+
+def article_files(generator):
+    """The article files generate_context reads, in its order (paths relative to PATH)."""
+    settings = generator.settings
+    return list(
+        generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
+    )
+
+
+def full_path(generator, path):
+    """The path read_file reads `path` (one of article_files) under, and asks the cache for."""
+    return os.path.abspath(os.path.join(generator.path, path))
+
+
+def reader_of(readers, path):
+    """The reader read_file uses for the file at `path` (Readers.readers by suffix), or None."""
+    return readers.readers.get(file_suffix(path))
+
+
+def read_like_read_file(readers, path):
+    """(content, metadata) as read_file reads a file the readers' cache does not have."""
+    content, metadata = reader_of(readers, path).read(path)
+    return content, _filter_discardable_metadata(metadata)
+
+
+def in_readers_cache(readers, path):
+    """Whether the readers' cache holds the file at `path`, as it is now or not: no file is
+    stamped (hashed) for this, so a warm build pays nothing. Asked of Pelican's class, not
+    of `readers`: the plugins' wrappers of its get_cached_data act on a miss."""
+    return FileDataCacher.get_cached_data(readers, path, None) is not None
+
+
 # --- Pelican's English messages about a file, reworded -----------------------------------
 # carnet/build.py rewrites them to start with the file, like Carnet's. Pelican offers no
 # code for them, only the text it logs: each entry names the Pelican functions that log
@@ -309,8 +376,13 @@ __all__ = [
     "Writer",
     "WriterKeepingFiles",
     "around_generate_output",
+    "article_files",
     "claim_output_file",
     "forget_logged_warnings",
+    "full_path",
+    "in_readers_cache",
+    "read_like_read_file",
+    "reader_of",
     "html_before_links",
     "intrasite_link_regex",
     "save_cache_with_python_pickler",

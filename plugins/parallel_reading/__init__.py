@@ -1,0 +1,1 @@
+from .parallel_reading import *  # noqa: F403
