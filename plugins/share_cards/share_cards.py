@@ -35,7 +35,7 @@ from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import share_card
+from carnet import forked, share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -51,6 +51,8 @@ FORGET_AFTER_DAYS = 30
 # each); beyond, a worker process starts and draws the rest, BATCH at a time.
 DRAWN_HERE = 4
 BATCH = 8
+# The worker draws with what CPU the build leaves: the build's own processes go first.
+WORKER_NICENESS = 10
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -194,10 +196,14 @@ class ShareCards:
         self.pending = []  # missing from the cache, not sent yet
         self.sent = set()  # keys sent to be drawn
         self.pool = None
-        self.futures = []
-        # The build process's time on share images: its CPU (keys, copies), and the wall
-        # time, which adds the wait for the worker at the end.
+        self.futures = []  # (future, its jobs) sent to the worker
+        self.taken = False  # the build's processes took what was not drawn yet (take_missing)
+        self.use_worker = forked.processes(settings) > 1
+        # The build process's time on share images: its CPU (keys, copies, what it draws),
+        # and the wall time, which adds the wait for the worker at the end.
         self.cpu_seconds = 0.0
+        # The CPU spent drawing, in every process that reported it (draw_images).
+        self.drawing_cpu_seconds = 0.0
         self.seconds = 0.0
 
     # --- What each post shows -------------------------------------------------------
@@ -232,7 +238,7 @@ class ShareCards:
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
             alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
         self._add(job)
-        self._count(began, began_cpu)
+        self.count_time(began, began_cpu)
         return ShareImage(url=job.save_as, alt=alt)
 
     def for_site(self):
@@ -258,29 +264,44 @@ class ShareCards:
     def _send(self):
         """Send the pending images to the worker; the first few of a build are kept back
         (a warm build that lacks one or two draws them itself, no worker started)."""
-        if not self.pending or (self.pool is None and len(self.sent) <= DRAWN_HERE):
+        if not self.pending or self.taken or not self.use_worker:
+            return
+        if self.pool is None and len(self.sent) <= DRAWN_HERE:
             return
         if self.pool is None:
             try:
                 # Frozen, the build's objects stay shared with the forked worker (its
                 # garbage collector would otherwise copy every page it looks at).
                 gc.freeze()
-                self.pool = ProcessPoolExecutor(_worker_count(), mp_context=_fork_context())
+                self.pool = ProcessPoolExecutor(
+                    1, mp_context=_fork_context(), initializer=os.nice, initargs=(WORKER_NICENESS,)
+                )
             except Exception:  # no worker could start (e.g. inside a daemon process)
                 self.pool = None
                 gc.unfreeze()
+                self.use_worker = False
                 return
-        self.futures.append(self.pool.submit(_draw_all, self.pending, self.cache))
+        self.futures.append((self.pool.submit(_draw_all, self.pending, self.cache), self.pending))
         self.pending = []
 
-    def _count(self, began, began_cpu):
+    def take_missing(self):
+        """The images not drawn yet that the worker has not started either: from now on,
+        the caller draws them (draw_images), the worker only ends what it began."""
+        self.taken = True
+        missing, self.pending = self.pending, []
+        for future, jobs in self.futures:
+            if future.cancel():
+                missing += jobs
+        return missing
+
+    def count_time(self, began, began_cpu):
         self.seconds += time.perf_counter() - began
         self.cpu_seconds += time.process_time() - began_cpu
 
     def send_the_rest(self):
         began, began_cpu = time.perf_counter(), time.process_time()
         self._send()
-        self._count(began, began_cpu)
+        self.count_time(began, began_cpu)
 
     def stop_pool(self):
         if self.pool is not None:
@@ -297,21 +318,31 @@ class ShareCards:
         (`emptied`: Pelican emptied it at the start of the build)."""
         began, began_cpu = time.perf_counter(), time.process_time()
         try:
-            _draw_all(self.pending, self.cache)
-            for future in self.futures:
-                future.result()
+            # What the worker has not started is drawn here, beside what it is drawing.
+            self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
+            for future, _jobs in self.futures:
+                if not future.cancelled():
+                    self.drawing_cpu_seconds += future.result()
         finally:
             self.stop_pool()
         for job in self.jobs.values():
-            _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
+            cached, target = self._cached(job), os.path.join(output_path, job.save_as)
+            try:
+                _place(cached, target, emptied)
+            except FileNotFoundError:  # taken by a process that did not draw it in the end
+                if os.path.exists(cached):
+                    raise
+                self.drawing_cpu_seconds += _draw_all([job], self.cache)
+                _place(cached, target, emptied)
         self._forget_unused()
-        self._count(began, began_cpu)
+        self.count_time(began, began_cpu)
         last_build.clear()
         last_build.update(
             drawn=len(self.sent),
             images=len(self.jobs),
             seconds=self.seconds,
             cpu_seconds=self.cpu_seconds,
+            drawing_cpu_seconds=self.drawing_cpu_seconds,
         )
         logger.info(
             "%s",
@@ -374,7 +405,9 @@ def _place(cached, target, emptied):
 
 
 def _draw_all(jobs, cache):
-    """Draw (or crop) each job's image into the cache (in the worker, or not)."""
+    """Draw (or crop) each job's image into the cache (in the worker, or not); the CPU
+    seconds it took."""
+    began = time.process_time()
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
         path = os.path.join(cache, job.key[:2], job.key + ".jpg")
@@ -383,15 +416,7 @@ def _draw_all(jobs, cache):
         with open(temporary, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
-
-
-def _worker_count():
-    """One CPU stays for the build itself."""
-    if hasattr(os, "sched_getaffinity"):
-        cpus = len(os.sched_getaffinity(0))
-    else:
-        cpus = os.cpu_count() or 1
-    return max(1, cpus - 1)
+    return time.process_time() - began
 
 
 def _fork_context():
@@ -423,6 +448,37 @@ def start(pelican_object):
     if _build is not None:  # a build that stopped half-way
         _build.stop_pool()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+# --- For the build's processes ------------------------------------------------------------
+
+
+def take_missing():
+    """The images this build has not drawn yet and its worker has not started: the caller
+    now draws them, e.g. shared between the build's processes while they render the pages
+    (draw_images in each). Call it in the build's own process, before forking (it touches
+    the worker's queue). Anything taken and not drawn in the end is drawn by `finish`."""
+    if _build is None:
+        return []
+    began, began_cpu = time.perf_counter(), time.process_time()
+    missing = _build.take_missing()
+    _build.count_time(began, began_cpu)
+    return missing
+
+
+def draw_images(jobs):
+    """Draw `jobs` (from take_missing) into the cache, in the process that calls it (a
+    forked child of the build may); the CPU seconds it took. In the build's own process
+    they are counted in the build's report; a child can hand them back to count_drawing."""
+    seconds = _draw_all(jobs, _build.cache) if _build is not None and jobs else 0.0
+    count_drawing(seconds)
+    return seconds
+
+
+def count_drawing(cpu_seconds):
+    """Count in the build's report CPU seconds a child of the build spent in draw_images."""
+    if _build is not None:
+        _build.drawing_cpu_seconds += cpu_seconds
 
 
 def give_post_its_image(content):
