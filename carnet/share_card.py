@@ -35,7 +35,7 @@ RIGHT = WIDTH - MARGIN - 1
 BOTTOM = HEIGHT - MARGIN - 1
 # Room kept at the end of each line: a letter's ink may reach past its advance.
 INK_SLACK = 8
-JPEG_QUALITY = 85
+JPEG_QUALITY = 80
 
 # Debian's fonts-dejavu-core (scripts/setup.sh installs it): a serif like the site's
 # titles, and a sans for the rest.
