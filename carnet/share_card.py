@@ -17,6 +17,7 @@ author's initials in a circle instead.
 
 import functools
 import io
+import math
 import re
 import unicodedata
 
@@ -48,6 +49,8 @@ FONTS = {
 # Joiners and variation selectors glue emoji together; without the emoji they mean nothing.
 INVISIBLE = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 BREAKABLE_SPACE = re.compile(r"[ \t\r\n]+")
+# The letters the title's font joins into one glyph (its standard ligatures).
+LIGATURE = re.compile("f[fil]")
 # What a font draws for a character it does not have (the private use area is empty in
 # the fonts Carnet uses).
 NO_SUCH_CHARACTER = "\U0010fffd"
@@ -231,12 +234,54 @@ def _keys(spec):
     return frame + (colours, fonts), fonts
 
 
+@functools.lru_cache(maxsize=4096)
+def _glyph(face, char):
+    """(mask of the character's ink, the box it covers from its pen position), or None
+    for a character without ink (a space)."""
+    left, top, right, bottom = face.getbbox(char, anchor="la")
+    if right <= left or bottom <= top:
+        return None
+    mask = Image.new("L", (right - left, bottom - top))
+    ImageDraw.Draw(mask).text((-left, -top), char, font=face, fill=255, anchor="la")
+    return mask, (left, top, right, bottom)
+
+
+@functools.lru_cache(maxsize=16384)
+def _step(face, previous, char):
+    """How far the pen moves from `previous` to `char`: the advance of `previous` and the
+    kerning of the pair, as the font lays out text."""
+    return face.getlength(previous + char) - face.getlength(char)
+
+
 @functools.lru_cache(maxsize=4096)  # a few KB each; French titles share many words
 def _word(face, word):
-    """(mask of the word's ink, the box it covers from where the word starts)."""
-    left, top, right, bottom = face.getbbox(word, anchor="la")
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
-    ImageDraw.Draw(mask).text((-left, -top), word, font=face, fill=255, anchor="la")
+    """(mask of the word's ink, the box it covers from where the word starts). Put
+    together from its characters' masks, each at its pen position rounded as FreeType's
+    renderer rounds it (a character is rasterised once per size, not once per word): the
+    same pixels as Pillow drawing the word, except where the font joins letters into a
+    ligature, so such a word is drawn whole (a test checks every pair of characters)."""
+    if LIGATURE.search(word):
+        left, top, right, bottom = face.getbbox(word, anchor="la")
+        mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+        ImageDraw.Draw(mask).text((-left, -top), word, font=face, fill=255, anchor="la")
+        return mask, (left, top, right, bottom)
+    placed, pen, previous = [], 0.0, None
+    for char in word:
+        if previous is not None:
+            pen += _step(face, previous, char)
+        previous = char
+        glyph = _glyph(face, char)
+        if glyph is not None:
+            placed.append((math.floor(pen + 0.5), *glyph))
+    if not placed:
+        return Image.new("L", (1, 1)), (0, 0, 0, 0)
+    left = min(x + box[0] for x, _mask, box in placed)
+    top = min(box[1] for _x, _mask, box in placed)
+    right = max(x + box[2] for x, _mask, box in placed)
+    bottom = max(box[3] for _x, _mask, box in placed)
+    mask = Image.new("L", (right - left, bottom - top))
+    for x, glyph_mask, (glyph_left, glyph_top, _right, _bottom) in placed:
+        mask.paste(255, (x + glyph_left - left, glyph_top - top), glyph_mask)
     return mask, (left, top, right, bottom)
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from carnet import share_card
 
@@ -340,3 +340,49 @@ def test_images_taken_and_never_drawn_are_drawn_at_the_end(site):
     assert len(cards_of(site)) == 3
     for data in cards_of(site).values():
         assert decoded(data).size == (1200, 630)
+
+
+def pillow_word(face, word):
+    """The word as Pillow draws it, on a canvas with room around it."""
+    image = Image.new("L", (face.size * (len(word) + 4), face.size * 4))
+    ImageDraw.Draw(image).text((face.size, face.size), word, font=face, fill=255, anchor="la")
+    return image
+
+
+def composed_word(face, word, size):
+    mask, (left, top, _right, _bottom) = share_card._word(face, word)
+    image = Image.new("L", size)
+    image.paste(mask, (face.size + left, face.size + top))
+    return image
+
+
+FRENCH_CHARACTERS = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛŒ"
+    "0123456789’'«»\u202f\u00a0!?;:,.-–—()…/&%€"
+)
+
+
+def test_words_put_together_from_characters_are_drawn_as_pillow_draws_them():
+    """A title's words are put together from masks of their characters: for every pair of
+    characters a French title may hold, the pixels are Pillow's own (kerning included);
+    where the font makes a ligature, the word is drawn whole."""
+    face = share_card.font("title", max(share_card.TITLE_SIZES))
+    differ = []
+    for first in FRENCH_CHARACTERS:
+        for second in FRENCH_CHARACTERS:
+            pair = first + second
+            expected = pillow_word(face, pair)
+            if composed_word(face, pair, expected.size).tobytes() != expected.tobytes():
+                differ.append(pair)
+    assert differ == []
+    for word in (
+        "difficile",
+        "efficace",
+        "fleur",
+        "Journal",
+        "d’une",
+        "séance\u202f:",
+        "«\u202fOui",
+    ):
+        expected = pillow_word(face, word)
+        assert composed_word(face, word, expected.size).tobytes() == expected.tobytes(), word
