@@ -315,9 +315,10 @@ def _title_lines(spec, fonts):
     return face, placed
 
 
-def _title_ink(face, placed, first, last):
-    """How much ink covers each pixel of rows first*ROW to last*ROW (0 to 255)."""
-    ink = Image.new("L", (WIDTH, (last - first) * ROW))
+def _title_ink(face, placed, first, last, width=WIDTH):
+    """How much ink covers each pixel of rows first*ROW to last*ROW (0 to 255), from the
+    left edge to `width`."""
+    ink = Image.new("L", (width, (last - first) * ROW))
     for x, y, words, *_ink in placed:
         for offset, word in words:
             mask, (left, top, _right, _bottom) = _word(face, word)
@@ -374,29 +375,18 @@ def draw_card(spec):
     if not placed:
         return frame.header + b"".join(frame.rows) + END_OF_IMAGE
     first, last = _band_rows(placed)
-    ink = _title_ink(face, placed, first, last)
-    # In each row of blocks, the pieces from the left edge to the right end of its ink
-    # (the lines are aligned left) are encoded, side by side in one strip.
-    ends = [0] * (last - first)
-    for _x, _y, _words, top, bottom, right in placed:
-        for row in range(top // ROW, -(-bottom // ROW)):
-            ends[row - first] = max(ends[row - first], -(-right // PIECE))
-    strip = Image.new("L", (PIECE * sum(ends), ROW))
-    at = 0
-    for row, end in enumerate(ends):
-        if end:
-            strip.paste(ink.crop((0, row * ROW, end * PIECE, (row + 1) * ROW)), (at, 0))
-            at += end * PIECE
-    inked = _pieces(encode(_coloured(strip, spec)))[1] if at else []
+    # The pieces from the left edge to the right end of the title's ink (its lines are
+    # aligned left), in each of its rows of blocks.
+    end = -(-max(line[5] for line in placed) // PIECE)
+    ink = _title_ink(face, placed, first, last, end * PIECE)
+    inked = _pieces(encode(_coloured(ink, spec)))[1]
     out = [frame.header, *frame.rows[:first]]
-    taken = 0
-    for row, end in enumerate(ends):
+    for row in range(last - first):
         number = (first + row) * PIECES_PER_ROW
-        for piece in inked[taken : taken + end]:
+        for piece in inked[row * end : (row + 1) * end]:
             out += (piece, MARKERS[number % 8])
             number += 1
         out += frame.pieces[first + row][end:]
-        taken += end
     out += frame.rows[last:]
     out.append(END_OF_IMAGE)
     return b"".join(out)
