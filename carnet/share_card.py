@@ -253,7 +253,7 @@ def _step(face, previous, char):
     return face.getlength(previous + char) - face.getlength(char)
 
 
-@functools.lru_cache(maxsize=4096)  # a few KB each; French titles share many words
+@functools.lru_cache(maxsize=512)  # some 12 KB each: the words French titles share most
 def _word(face, word):
     """(mask of the word's ink, the box it covers from where the word starts). Put
     together from its characters' masks, each at its pen position rounded as FreeType's

@@ -2,6 +2,8 @@
 post gets its own 1200×630 image, and a warm build draws nothing."""
 
 import io
+import logging
+import os
 import re
 import shutil
 import sys
@@ -150,7 +152,7 @@ def cache_files(site):
 
 
 def test_a_warm_build_draws_nothing_and_a_new_title_draws_one_card(site):
-    for number in range(12):  # enough for the worker processes
+    for number in range(12):  # enough to be drawn in two processes (FORK_FROM)
         site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
     site.build()
     drawn = cache_files(site)
@@ -308,7 +310,7 @@ def test_the_build_processes_can_draw_what_is_missing(site, tmp_path):
 
     signals.article_writer_finalized.connect(draw_in_two_processes)
     try:
-        site.build(CARNET_BUILD_PROCESSES=1)  # no worker: every image is taken
+        site.build()
     finally:
         signals.article_writer_finalized.disconnect(draw_in_two_processes)
     report = dict(sys.modules["share_cards.share_cards"].last_build)
@@ -386,3 +388,27 @@ def test_words_put_together_from_characters_are_drawn_as_pillow_draws_them():
     ):
         expected = pillow_word(face, word)
         assert composed_word(face, word, expected.size).tobytes() == expected.tobytes(), word
+
+
+def drawing_processes(records):
+    """{process id: images it drew} from the build's debug lines."""
+    drawn = {}
+    for record in records:
+        match = re.match(r"(\d+) share images drawn in process (\d+)", record.getMessage())
+        if match:
+            drawn[int(match.group(2))] = drawn.get(int(match.group(2)), 0) + int(match.group(1))
+    return drawn
+
+
+@pytest.mark.parametrize("processes", [2, 1])
+def test_what_is_missing_at_the_end_is_drawn_in_two_processes(site, caplog, processes):
+    for number in range(20):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    caplog.set_level(logging.DEBUG, logger="share_cards")
+    site.build(CARNET_BUILD_PROCESSES=processes)
+    drawn = drawing_processes(caplog.records)
+    if processes == 2:
+        assert sorted(drawn.values()) == [10, 11] and os.getpid() in drawn
+    else:
+        assert drawn == {os.getpid(): 21}
+    assert len(cards_of(site)) == 21
