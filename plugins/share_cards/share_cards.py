@@ -372,10 +372,14 @@ def _draw_all(jobs, cache):
     """Draw (or crop) each job's image into the cache (in whichever process calls it); the CPU
     seconds it took."""
     began = time.process_time()
+    folders = set()
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
-        path = os.path.join(cache, job.key[:2], job.key + ".jpg")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.join(cache, job.key[:2])
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        path = os.path.join(folder, job.key + ".jpg")
         temporary = f"{path}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(data)
