@@ -12,10 +12,11 @@ colours, the fonts, the source image, the drawing code and Pillow's version): a 
 build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init); what the cache lacks is drawn by the build's own processes: by
 whoever calls `take_missing` and `draw_images` (the build's two processes while they
-render the pages), else at the end, half in a forked child (carnet.forked). A card costs
-well under a millisecond of CPU (carnet/share_card.py), so no worker process runs beside
-the build (a forked worker living through the build cost some 50 MB of memory: every
-page the build wrote after the fork was copied). At the end (`finalized`, before plugin
+render the pages, each its share), else at the end by the build's process. A card costs
+about a millisecond of CPU (carnet/share_card.py), so no worker process runs beside the
+build: a forked worker living through the build, or a child drawing half at the end
+beside the build's process, cost 30 to 50 MB of memory (each page either process writes
+after the fork is copied), for a second or less. At the end (`finalized`, before plugin
 page_reuse's) each image is hard-linked into output/partage/ when Pelican emptied the
 output (production), else copied (a warm development build only touches the copies
 already there). The file name carries the hash too, so that a network that keeps an old
@@ -37,7 +38,7 @@ from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import forked, share_card
+from carnet import share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -49,9 +50,6 @@ FOLDER = "partage"
 CACHE_FOLDER = "share-cards"
 # A cached image no build used for this long is removed.
 FORGET_AFTER_DAYS = 30
-# Fewer images than this are drawn in the build's process alone: a child costs about as
-# much as drawing a few.
-FORK_FROM = 16
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -270,7 +268,7 @@ class ShareCards:
         """Draw what no one drew yet, put each image in the output (`emptied`: Pelican
         emptied it at the start of the build)."""
         began, began_cpu = time.perf_counter(), time.process_time()
-        self._draw_in_two_processes(self.take_missing())
+        self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
         for job in self.jobs.values():
             cached, target = self._cached(job), os.path.join(output_path, job.save_as)
             try:
@@ -302,24 +300,6 @@ class ShareCards:
                 cpu=self.cpu_seconds,
             ),
         )
-
-    def _draw_in_two_processes(self, jobs):
-        """Draw `jobs`: half in a forked child, half here, when the build may use two
-        processes and there are enough to be worth a child."""
-        if len(jobs) < FORK_FROM or forked.processes(self.settings) < 2:
-            self.drawing_cpu_seconds += _draw_all(jobs, self.cache)
-            return
-        child = forked.Child(_draw_all, jobs[0::2], self.cache)
-        try:
-            self.drawing_cpu_seconds += _draw_all(jobs[1::2], self.cache)
-        except BaseException:
-            child.stop()
-            raise
-        try:
-            self.drawing_cpu_seconds += child.result()
-        except forked.ChildFailed as reason:
-            logger.debug("The second process did not draw its share images: %s", reason)
-            self.drawing_cpu_seconds += _draw_all(jobs[0::2], self.cache)
 
     def _forget_unused(self):
         """Remove the cached images this build did not use, drawn over FORGET_AFTER_DAYS
