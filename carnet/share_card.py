@@ -1,9 +1,17 @@
 """Share images (1200×630, what LinkedIn, Facebook and WhatsApp show) drawn with Pillow.
 
-Plain functions of plain data, so that plugin share_cards can run them in worker
-processes: `draw_card(spec)` draws a post's card (title, category, author and her
+Plain functions of plain data, which plugin share_cards runs in whichever of the build's
+processes draws: `draw_card(spec)` draws a post's card (title, category, author and her
 initials, the site's name, in the theme's colours), `crop_image(path)` makes a post's own
-image the right size. Both return PNG bytes.
+image the right size. Both return JPEG bytes. `render_card(spec)` is the card as an image.
+
+A card costs about a millisecond of CPU, because most of it is not drawn again: the frame
+(background, category, author, site's name) is drawn and JPEG-encoded once per process;
+the title's words are put together from characters rasterised once per size (the same
+pixels as Pillow drawing the word); and only the pieces of the JPEG file the title's ink
+reaches are encoded, the others copied from the frame's (see « Encoding by pieces »):
+draw_card(spec) is byte for byte encode(render_card(spec)). `forget()` lets go of what is
+kept between cards.
 
 Everything is drawn inside MARGIN: the band around the card stays the background colour
 (tests/foundation/test_share_cards.py checks it on a 200-character title and on emoji).
@@ -457,3 +465,12 @@ def encode(image):
     out = io.BytesIO()
     image.save(out, "JPEG", **ENCODE)
     return out.getvalue()
+
+
+def forget():
+    """Let go of what was kept to draw many cards (masks, frames, fonts: some 10 MB once
+    hundreds were drawn), for the memory to serve the rest of the build."""
+    for kept in (font, has_glyph, _width, _initials_disc, _frame, _glyph, _step, _word):
+        kept.cache_clear()
+    _shades.cache_clear()
+    _encoded_frame.cache_clear()

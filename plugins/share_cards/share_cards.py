@@ -365,6 +365,7 @@ def _draw_all(jobs, cache):
             file.write(data)
         os.replace(temporary, path)
     if jobs:
+        share_card.forget()
         logger.debug("%d share images drawn in process %d", len(jobs), os.getpid())
     return time.process_time() - began
 

@@ -410,3 +410,12 @@ def test_what_no_one_took_is_drawn_at_the_end_by_the_build_process(site, caplog,
     site.build(CARNET_BUILD_PROCESSES=processes)
     assert drawing_processes(caplog.records) == {os.getpid(): 21}
     assert len(cards_of(site)) == 21
+
+
+def test_a_card_drawn_after_forget_is_the_same():
+    spec = card_spec("Ce que m’a appris la peur de mal faire")
+    before = share_card.draw_card(spec)
+    share_card.forget()
+    assert share_card._word.cache_info().currsize == 0
+    assert share_card._encoded_frame.cache_info().currsize == 0
+    assert share_card.draw_card(spec) == before
