@@ -352,12 +352,11 @@ def _shades(background, text):
 
 
 def _band_rows(placed):
-    """The rows of blocks (see ROW) the title's ink covers."""
+    """The rows of blocks (see ROW) the title's ink covers, and whether they are all in
+    the blank middle of the frame (always, with the title's box inside it)."""
     first = min(line[3] for line in placed) // ROW
     last = -(-max(line[4] for line in placed) // ROW)
-    if first * ROW < BLANK_TOP or last * ROW > BLANK_BOTTOM:
-        raise AssertionError("the title's box is larger than the blank middle of the frame")
-    return first, last
+    return first, last, BLANK_TOP <= first * ROW and last * ROW <= BLANK_BOTTOM
 
 
 def render_card(spec):
@@ -368,8 +367,12 @@ def render_card(spec):
     card = _frame(*frame_key).copy()
     face, placed = _title_lines(spec, fonts)
     if placed:
-        first, last = _band_rows(placed)
-        card.paste(_coloured(_title_ink(face, placed, first, last), spec), (0, first * ROW))
+        first, last, blank = _band_rows(placed)
+        ink = _title_ink(face, placed, first, last)
+        if blank:
+            card.paste(_coloured(ink, spec), (0, first * ROW))
+        else:  # the ink reaches the frame's drawing: over it
+            card.paste(spec["colours"]["text"], (0, first * ROW), ink)
     return card
 
 
@@ -382,7 +385,9 @@ def draw_card(spec):
     face, placed = _title_lines(spec, fonts)
     if not placed:
         return frame.header + b"".join(frame.rows) + END_OF_IMAGE
-    first, last = _band_rows(placed)
+    first, last, blank = _band_rows(placed)
+    if not blank:
+        return encode(render_card(spec))
     # The pieces from the left edge to the right end of the title's ink (its lines are
     # aligned left), in each of its rows of blocks.
     end = -(-max(line[5] for line in placed) // PIECE)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from carnet import share_card
 
@@ -419,3 +419,17 @@ def test_a_card_drawn_after_forget_is_the_same():
     assert share_card._word.cache_info().currsize == 0
     assert share_card._encoded_frame.cache_info().currsize == 0
     assert share_card.draw_card(spec) == before
+
+
+def test_a_title_reaching_the_frame_drawing_is_drawn_over_it(monkeypatch):
+    """Should the title's rows ever reach what the frame draws (a change of layout), the
+    card is drawn whole instead of by pieces: still inside its margins."""
+    spec = card_spec(LONG_TITLE)
+    by_pieces = share_card.draw_card(spec)
+    monkeypatch.setattr(share_card, "BLANK_BOTTOM", share_card.BLANK_TOP + 4 * share_card.ROW)
+    whole = share_card.draw_card(spec)
+    assert whole == share_card.encode(share_card.render_card(spec))
+    # The same card to the eye as drawn by pieces, and still inside its margins.
+    difference = ImageChops.difference(decoded(whole), decoded(by_pieces))
+    assert max(high for _low, high in difference.getextrema()) <= 16
+    assert set(margin_pixels(share_card.render_card(spec))) == {hex_rgb(COLOURS["bg"])}
