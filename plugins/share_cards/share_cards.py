@@ -84,7 +84,8 @@ class Job:
 
 _build = None
 # What the last build did (for `invoke bench`): images drawn and copied, and the seconds
-# the build process spent on them (preparing, drawing, waiting for its child and copying).
+# the build process spent on them (preparing, drawing and copying), and the CPU spent
+# drawing in every process that reported it.
 last_build = {}
 
 
@@ -191,9 +192,8 @@ class ShareCards:
         self.jobs = {}  # save_as -> Job, every image of this build
         self.missing = []  # not in the cache: to draw
         self.keys = set()  # of the images to draw
-        # The build process's time on share images (keys, copies, what it draws; the wall
-        # time adds the wait for the child drawing with it at the end), and the CPU spent
-        # drawing, in every process that drew.
+        # The build process's time on share images (keys, copies, what it draws), and the
+        # CPU spent drawing, in every process that reported it (draw_images).
         self.cpu_seconds = 0.0
         self.seconds = 0.0
         self.drawing_cpu_seconds = 0.0
