@@ -102,8 +102,8 @@ CARNET_PLUGINS = [
     # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
     # once the posts are read; typeset with carnet/typography.py.
     ("reactions", {}),
-    # Share images, drawn by a worker process from the moment each post is read, put in
-    # the output at finalized.
+    # Share images: known as each post is read, drawn by the build's processes once all are
+    # read (take_missing/draw_images, else at finalized), put in the output at finalized.
     ("share_cards", {}),
     # Development builds: pages whose key is unchanged are neither rendered nor written.
     (

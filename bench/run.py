@@ -524,6 +524,11 @@ def results_table(by_size):
                     f"share images: {cards['drawn']:.0f} drawn of {cards['images']:.0f}, "
                     f"the build process spent {cards['seconds']:.2f} s on them "
                     f"({cards['cpu_seconds']:.2f} s CPU)"
+                    + (
+                        f", drawing took {cards['drawing_cpu_seconds']:.2f} s CPU in all"
+                        if "drawing_cpu_seconds" in cards
+                        else ""
+                    )
                 )
             if summary.get("problem"):
                 notes.append(f"some runs failed: {summary['problem']}")

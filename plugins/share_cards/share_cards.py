@@ -10,16 +10,20 @@ the site's card. Templates read `article.share_image` and `site_share_image`, ea
 Each image is kept in the build cache under a hash of everything drawn (the text, the
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
 build draws nothing. A post is given its image as soon as Pelican makes it
-(content_object_init); what the cache lacks goes, a few at a time, to a worker process
-(one CPU is left to the build), which draws while Pelican reads the rest and renders the
-pages; at the end (`finalized`, before plugin page_reuse's) each image is hard-linked
-into output/partage/ when Pelican emptied the output (production), else copied (a warm
-development build only touches the copies already there). The file name carries the hash too, so that a network that keeps an old
+(content_object_init); what the cache lacks is drawn by the build's own processes: by
+whoever calls `take_missing` and `draw_images` (the build's two processes while they
+render the pages, each its share), else at the end by the build's process. A card costs
+about a millisecond of CPU (carnet/share_card.py), so no worker process runs beside the
+build: a forked worker living through the build, or a child drawing half at the end
+beside the build's process, cost 30 to 50 MB of memory (each page either process writes
+after the fork is copied), for a second or less. At the end (`finalized`, before plugin
+page_reuse's) each image is hard-linked into output/partage/ when Pelican emptied the
+output (production), else copied (a warm development build only touches the copies
+already there). The file name carries the hash too, so that a network that keeps an old
 preview fetches the new image after a change of title.
 """
 
 import dataclasses
-import gc
 import hashlib
 import html
 import json
@@ -28,7 +32,6 @@ import os
 import re
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 
 from pelican import signals
@@ -47,10 +50,6 @@ FOLDER = "partage"
 CACHE_FOLDER = "share-cards"
 # A cached image no build used for this long is removed.
 FORGET_AFTER_DAYS = 30
-# The first images a build lacks are drawn in the build process (a few milliseconds
-# each); beyond, a worker process starts and draws the rest, BATCH at a time.
-DRAWN_HERE = 4
-BATCH = 8
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -85,7 +84,8 @@ class Job:
 
 _build = None
 # What the last build did (for `invoke bench`): images drawn and copied, and the seconds
-# the build process spent on them (preparing, then waiting for the workers and copying).
+# the build process spent on them (preparing, drawing and copying), and the CPU spent
+# drawing in every process that reported it.
 last_build = {}
 
 
@@ -182,8 +182,7 @@ def _key(version, what, source=None):
 
 class ShareCards:
     """What one build draws and copies. Posts are given their image as Pelican reads them
-    (content_object_init), and what the cache lacks is sent to the worker as soon as
-    there are a few: the drawing runs beside the reading and the rendering."""
+    (content_object_init); what the cache lacks is drawn once every post is read."""
 
     def __init__(self, settings):
         self.settings = settings
@@ -191,24 +190,21 @@ class ShareCards:
         self.version = _code_version()
         self.colours = theme_colours(settings)
         self.jobs = {}  # save_as -> Job, every image of this build
-        self.pending = []  # missing from the cache, not sent yet
-        self.sent = set()  # keys sent to be drawn
-        self.pool = None
-        self.futures = []
-        # The build process's time on share images: its CPU (keys, copies), and the wall
-        # time, which adds the wait for the worker at the end.
+        self.missing = []  # not in the cache: to draw
+        self.keys = set()  # of the images to draw
+        # The build process's time on share images (keys, copies, what it draws), and the
+        # CPU spent drawing, in every process that reported it (draw_images).
         self.cpu_seconds = 0.0
         self.seconds = 0.0
+        self.drawing_cpu_seconds = 0.0
 
     # --- What each post shows -------------------------------------------------------
 
     def _add(self, job):
         self.jobs[job.save_as] = job
-        if job.key not in self.sent and not os.path.exists(self._cached(job)):
-            self.sent.add(job.key)
-            self.pending.append(job)
-            if len(self.pending) >= BATCH:
-                self._send()
+        if job.key not in self.keys and not os.path.exists(self._cached(job)):
+            self.keys.add(job.key)
+            self.missing.append(job)
 
     def for_article(self, article):
         began, began_cpu = time.perf_counter(), time.process_time()
@@ -232,7 +228,7 @@ class ShareCards:
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
             alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
         self._add(job)
-        self._count(began, began_cpu)
+        self.count_time(began, began_cpu)
         return ShareImage(url=job.save_as, alt=alt)
 
     def for_site(self):
@@ -255,63 +251,42 @@ class ShareCards:
     def _cached(self, job):
         return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
 
-    def _send(self):
-        """Send the pending images to the worker; the first few of a build are kept back
-        (a warm build that lacks one or two draws them itself, no worker started)."""
-        if not self.pending or (self.pool is None and len(self.sent) <= DRAWN_HERE):
-            return
-        if self.pool is None:
-            try:
-                # Frozen, the build's objects stay shared with the forked worker (its
-                # garbage collector would otherwise copy every page it looks at).
-                gc.freeze()
-                self.pool = ProcessPoolExecutor(_worker_count(), mp_context=_fork_context())
-            except Exception:  # no worker could start (e.g. inside a daemon process)
-                self.pool = None
-                gc.unfreeze()
-                return
-        self.futures.append(self.pool.submit(_draw_all, self.pending, self.cache))
-        self.pending = []
+    def take_missing(self):
+        """The images not drawn yet, for the caller to draw (draw_images)."""
+        missing, self.missing = self.missing, []
+        return missing
 
-    def _count(self, began, began_cpu):
+    def count_time(self, began, began_cpu):
         self.seconds += time.perf_counter() - began
         self.cpu_seconds += time.process_time() - began_cpu
-
-    def send_the_rest(self):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        self._send()
-        self._count(began, began_cpu)
-
-    def stop_pool(self):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-            gc.unfreeze()
 
     def keep_only(self, wanted):
         """Put in the output only the images of `wanted` (save_as) at the end."""
         self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
 
     def finish(self, output_path, emptied):
-        """Draw what was kept back, wait for the worker, put each image in the output
-        (`emptied`: Pelican emptied it at the start of the build)."""
+        """Draw what no one drew yet, put each image in the output (`emptied`: Pelican
+        emptied it at the start of the build)."""
         began, began_cpu = time.perf_counter(), time.process_time()
-        try:
-            _draw_all(self.pending, self.cache)
-            for future in self.futures:
-                future.result()
-        finally:
-            self.stop_pool()
+        self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
         for job in self.jobs.values():
-            _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
+            cached, target = self._cached(job), os.path.join(output_path, job.save_as)
+            try:
+                _place(cached, target, emptied)
+            except FileNotFoundError:  # taken by a process that did not draw it in the end
+                if os.path.exists(cached):
+                    raise
+                self.drawing_cpu_seconds += _draw_all([job], self.cache)
+                _place(cached, target, emptied)
         self._forget_unused()
-        self._count(began, began_cpu)
+        self.count_time(began, began_cpu)
         last_build.clear()
         last_build.update(
-            drawn=len(self.sent),
+            drawn=len(self.keys),
             images=len(self.jobs),
             seconds=self.seconds,
             cpu_seconds=self.cpu_seconds,
+            drawing_cpu_seconds=self.drawing_cpu_seconds,
         )
         logger.info(
             "%s",
@@ -319,8 +294,8 @@ class ShareCards:
                 "Share images: {drawn} drawn, {cached} from the cache; the build process "
                 "spent {seconds:.2f} s ({cpu:.2f} s of CPU) on them"
             ).format(
-                drawn=len(self.sent),
-                cached=len(self.jobs) - len(self.sent),
+                drawn=len(self.keys),
+                cached=len(self.jobs) - len(self.keys),
                 seconds=self.seconds,
                 cpu=self.cpu_seconds,
             ),
@@ -374,34 +349,25 @@ def _place(cached, target, emptied):
 
 
 def _draw_all(jobs, cache):
-    """Draw (or crop) each job's image into the cache (in the worker, or not)."""
+    """Draw (or crop) each job's image into the cache (in whichever process calls it); the CPU
+    seconds it took."""
+    began = time.process_time()
+    folders = set()
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
-        path = os.path.join(cache, job.key[:2], job.key + ".jpg")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder = os.path.join(cache, job.key[:2])
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        path = os.path.join(folder, job.key + ".jpg")
         temporary = f"{path}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
-
-
-def _worker_count():
-    """One CPU stays for the build itself."""
-    if hasattr(os, "sched_getaffinity"):
-        cpus = len(os.sched_getaffinity(0))
-    else:
-        cpus = os.cpu_count() or 1
-    return max(1, cpus - 1)
-
-
-def _fork_context():
-    import multiprocessing
-    import sys
-
-    # fork on Linux, as plugin french_typography does (and for the same reasons).
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    if jobs:
+        share_card.forget()
+        logger.debug("%d share images drawn in process %d", len(jobs), os.getpid())
+    return time.process_time() - began
 
 
 def _check_fonts():
@@ -420,9 +386,38 @@ def _check_fonts():
 
 def start(pelican_object):
     global _build
-    if _build is not None:  # a build that stopped half-way
-        _build.stop_pool()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+# --- For the build's processes ------------------------------------------------------------
+
+
+def take_missing():
+    """The images this build has not drawn yet (all known once the posts are read): the
+    caller now draws them, e.g. shared between the build's processes while they render the
+    pages (draw_images in each). Call it in the build's own process; anything taken and
+    not drawn in the end is drawn by `finish`."""
+    if _build is None:
+        return []
+    began, began_cpu = time.perf_counter(), time.process_time()
+    missing = _build.take_missing()
+    _build.count_time(began, began_cpu)
+    return missing
+
+
+def draw_images(jobs):
+    """Draw `jobs` (from take_missing) into the cache, in the process that calls it (a
+    forked child of the build may); the CPU seconds it took. In the build's own process
+    they are counted in the build's report; a child can hand them back to count_drawing."""
+    seconds = _draw_all(jobs, _build.cache) if _build is not None and jobs else 0.0
+    count_drawing(seconds)
+    return seconds
+
+
+def count_drawing(cpu_seconds):
+    """Count in the build's report CPU seconds a child of the build spent in draw_images."""
+    if _build is not None:
+        _build.drawing_cpu_seconds += cpu_seconds
 
 
 def give_post_its_image(content):
@@ -455,7 +450,6 @@ def give_site_its_image(generators):
                 if getattr(content, "share_image", None) is not None:
                     wanted.add(content.share_image.url)
     _build.keep_only(wanted)
-    _build.send_the_rest()
 
 
 def finish(pelican_object):

@@ -2,11 +2,15 @@
 post gets its own 1200×630 image, and a warm build draws nothing."""
 
 import io
+import logging
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from carnet import share_card
 
@@ -148,7 +152,7 @@ def cache_files(site):
 
 
 def test_a_warm_build_draws_nothing_and_a_new_title_draws_one_card(site):
-    for number in range(12):  # enough for the worker processes
+    for number in range(12):
         site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
     site.build()
     drawn = cache_files(site)
@@ -204,3 +208,228 @@ def test_a_post_dated_in_the_future_puts_no_image_online(site):
     images = sorted(path.name for path in (site.output / "partage").iterdir())
     assert any(name.startswith("un-billet-publie-") for name in images), images
     assert not any(name.startswith("le-billet-de-demain") for name in images), images
+
+
+# --- Drawn by pieces --------------------------------------------------------------------
+
+OTHER_COLOURS = dict(COLOURS, bg="#1d2733", text="#f4efe6", accent="#e0a03c", line="#3a4a5c")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        card_spec("Court"),
+        card_spec(LONG_TITLE),
+        card_spec(EMOJI_TITLE, author="", category=""),
+        card_spec("Anticonstitutionnellement" * 6, author="Marie-Hélène Dupont-Lefèvre"),
+        card_spec("Journal d’une séance\u202f: « Et maintenant\u202f? »", category="Lancer son"),
+        card_spec(""),
+        dict(card_spec("Un soir d’hiver, la séance a basculé"), colours=OTHER_COLOURS),
+    ],
+    ids=["short", "200-characters", "emoji-no-author", "one-long-word", "french", "empty", "dark"],
+)
+def test_a_card_drawn_by_pieces_is_the_whole_card_encoded(spec):
+    """draw_card puts together the frame's JPEG pieces and the title's: the very bytes
+    Pillow writes for the whole card, so what the margin tests check is what is shared."""
+    for _ in range(2):  # and the same again with every cache warm
+        data = share_card.draw_card(spec)
+        assert data == share_card.encode(share_card.render_card(spec))
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        assert image.size == (1200, 630) and image.format == "JPEG"
+    assert len(data) < 100_000
+
+
+def test_the_frame_leaves_the_title_rows_blank():
+    """The title's pieces replace whole rows of the frame's: the frame must draw nothing
+    there, whatever the length of the category, author or site name."""
+    long = "Accompagnement des dirigeantes et des équipes en transition " * 3
+    for spec in (card_spec("", author=long, category=long), dict(card_spec(""), site=long)):
+        image = share_card.render_card(spec)
+        middle = image.crop((0, share_card.BLANK_TOP, 1200, share_card.BLANK_BOTTOM))
+        assert middle.getcolors() == [(1200 * middle.height, hex_rgb(COLOURS["bg"]))]
+        # and the frame does draw above and below
+        assert len(image.getcolors(1 << 20)) > 2
+
+
+def decoded(data):
+    with Image.open(io.BytesIO(data)) as image:
+        return image.convert("RGB")
+
+
+def test_the_frame_drawn_once_follows_the_colours_and_the_author():
+    title = "Une semaine avec mes tarifs"
+    first = share_card.draw_card(card_spec(title))
+    # The same title by another author, then in other colours: each its own frame.
+    other_author = share_card.draw_card(card_spec(title, author="Julien Moreau"))
+    dark = dict(card_spec(title), colours=OTHER_COLOURS)
+    dark_card = share_card.draw_card(dark)
+    assert len({first, other_author, dark_card}) == 3
+    assert other_author == share_card.encode(
+        share_card.render_card(card_spec(title, author="Julien Moreau"))
+    )
+    assert dark_card == share_card.encode(share_card.render_card(dark))
+    # The author's part of the card differs, the title's does not.
+    author_box = (share_card.MARGIN, 630 - share_card.MARGIN - share_card.AVATAR, 600, 566)
+    title_box = (0, share_card.BLANK_TOP, 1200, share_card.BLANK_BOTTOM)
+    one, two = decoded(first), decoded(other_author)
+    assert one.crop(author_box).tobytes() != two.crop(author_box).tobytes()
+    assert one.crop(title_box).tobytes() == two.crop(title_box).tobytes()
+    # The dark card's background is the dark one, everywhere in its margins.
+    red, green, blue = decoded(dark_card).getpixel((10, 10))
+    assert max(abs(a - b) for a, b in zip((red, green, blue), hex_rgb("#1d2733"), strict=True)) <= 3
+    # Back to the first colours and author: the first card again.
+    assert share_card.draw_card(card_spec(title)) == first
+
+
+# --- Drawn by the build's processes (take_missing, draw_images) ---------------------------
+
+
+def cards_of(site):
+    return {p.name: p.read_bytes() for p in (site.output / "partage").iterdir()}
+
+
+def test_the_build_processes_can_draw_what_is_missing(site, tmp_path):
+    """What the render phase does: take the missing images before forking, each process
+    draws a share. The cards are the ones a build draws alone, and nothing is drawn twice."""
+    from pelican import signals
+
+    from carnet import forked
+
+    for number in range(12):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    taken = []
+
+    def draw_in_two_processes(_generator, **_kwargs):
+        module = sys.modules["share_cards.share_cards"]
+        jobs = module.take_missing()
+        taken.extend(jobs)
+        child = forked.Child(module.draw_images, jobs[0::2])
+        module.draw_images(jobs[1::2])
+        module.count_drawing(child.result())
+
+    signals.article_writer_finalized.connect(draw_in_two_processes)
+    try:
+        site.build()
+    finally:
+        signals.article_writer_finalized.disconnect(draw_in_two_processes)
+    report = dict(sys.modules["share_cards.share_cards"].last_build)
+    assert len(taken) == 13 and report["drawn"] == 13  # 12 posts and the site
+    assert report["drawing_cpu_seconds"] > 0
+    drawn_in_two = cards_of(site)
+    assert len(drawn_in_two) == 13
+
+    # The same site built alone, from an empty cache: the same cards.
+    shutil.rmtree(site.root / ".carnet")
+    site.build(CARNET_BUILD_PROCESSES=1)
+    assert cards_of(site) == drawn_in_two
+
+
+def test_images_taken_and_never_drawn_are_drawn_at_the_end(site):
+    from pelican import signals
+
+    site.add_post("a.md", title="Un billet")
+    site.add_post("b.md", title="Un autre", date="2020-09-10 08:00")
+
+    def take_and_forget(_generator, **_kwargs):
+        assert len(sys.modules["share_cards.share_cards"].take_missing()) == 3
+
+    signals.article_writer_finalized.connect(take_and_forget)
+    try:
+        site.build()
+    finally:
+        signals.article_writer_finalized.disconnect(take_and_forget)
+    assert len(cards_of(site)) == 3
+    for data in cards_of(site).values():
+        assert decoded(data).size == (1200, 630)
+
+
+def pillow_word(face, word):
+    """The word as Pillow draws it, on a canvas with room around it."""
+    image = Image.new("L", (face.size * (len(word) + 4), face.size * 4))
+    ImageDraw.Draw(image).text((face.size, face.size), word, font=face, fill=255, anchor="la")
+    return image
+
+
+def composed_word(face, word, size):
+    mask, (left, top, _right, _bottom) = share_card._word(face, word)
+    image = Image.new("L", size)
+    image.paste(mask, (face.size + left, face.size + top))
+    return image
+
+
+FRENCH_CHARACTERS = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÙÛŒ"
+    "0123456789’'«»\u202f\u00a0!?;:,.-–—()…/&%€"
+)
+
+
+def test_words_put_together_from_characters_are_drawn_as_pillow_draws_them():
+    """A title's words are put together from masks of their characters: for every pair of
+    characters a French title may hold, the pixels are Pillow's own (kerning included);
+    where the font makes a ligature, the word is drawn whole."""
+    face = share_card.font("title", max(share_card.TITLE_SIZES))
+    differ = []
+    for first in FRENCH_CHARACTERS:
+        for second in FRENCH_CHARACTERS:
+            pair = first + second
+            expected = pillow_word(face, pair)
+            if composed_word(face, pair, expected.size).tobytes() != expected.tobytes():
+                differ.append(pair)
+    assert differ == []
+    for word in (
+        "difficile",
+        "efficace",
+        "fleur",
+        "Journal",
+        "d’une",
+        "séance\u202f:",
+        "«\u202fOui",
+    ):
+        expected = pillow_word(face, word)
+        assert composed_word(face, word, expected.size).tobytes() == expected.tobytes(), word
+
+
+def drawing_processes(records):
+    """{process id: images it drew} from the build's debug lines."""
+    drawn = {}
+    for record in records:
+        match = re.match(r"(\d+) share images drawn in process (\d+)", record.getMessage())
+        if match:
+            drawn[int(match.group(2))] = drawn.get(int(match.group(2)), 0) + int(match.group(1))
+    return drawn
+
+
+@pytest.mark.parametrize("processes", [2, 1])
+def test_what_no_one_took_is_drawn_at_the_end_by_the_build_process(site, caplog, processes):
+    """No process beside the build draws (a child living beside it costs memory): what
+    no process took is drawn by the build's own process at the end."""
+    for number in range(20):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    caplog.set_level(logging.DEBUG, logger="share_cards")
+    site.build(CARNET_BUILD_PROCESSES=processes)
+    assert drawing_processes(caplog.records) == {os.getpid(): 21}
+    assert len(cards_of(site)) == 21
+
+
+def test_a_card_drawn_after_forget_is_the_same():
+    spec = card_spec("Ce que m’a appris la peur de mal faire")
+    before = share_card.draw_card(spec)
+    share_card.forget()
+    assert share_card._word.cache_info().currsize == 0
+    assert share_card._encoded_frame.cache_info().currsize == 0
+    assert share_card.draw_card(spec) == before
+
+
+def test_a_title_reaching_the_frame_drawing_is_drawn_over_it(monkeypatch):
+    """Should the title's rows ever reach what the frame draws (a change of layout), the
+    card is drawn whole instead of by pieces: still inside its margins."""
+    spec = card_spec(LONG_TITLE)
+    by_pieces = share_card.draw_card(spec)
+    monkeypatch.setattr(share_card, "BLANK_BOTTOM", share_card.BLANK_TOP + 4 * share_card.ROW)
+    whole = share_card.draw_card(spec)
+    assert whole == share_card.encode(share_card.render_card(spec))
+    # The same card to the eye as drawn by pieces, and still inside its margins.
+    difference = ImageChops.difference(decoded(whole), decoded(by_pieces))
+    assert max(high for _low, high in difference.getextrema()) <= 16
+    assert set(margin_pixels(share_card.render_card(spec))) == {hex_rgb(COLOURS["bg"])}
