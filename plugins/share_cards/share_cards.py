@@ -38,7 +38,7 @@ from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import share_card
+from carnet import share_card, writer
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -464,6 +464,9 @@ def finish(pelican_object):
 
 
 def register():
+    # The images the cache lacks are drawn while the pages are rendered, shared between
+    # the build's two processes like the pages (what no process took: at `finalized`).
+    writer.side_work["share_images"] = writer.SideWork(take_missing, draw_images, count_drawing)
     signals.initialized.connect(start)
     signals.content_object_init.connect(give_post_its_image)
     # After plugin french_typography's own receiver of the same signal.

@@ -401,14 +401,21 @@ def drawing_processes(records):
 
 
 @pytest.mark.parametrize("processes", [2, 1])
-def test_what_no_one_took_is_drawn_at_the_end_by_the_build_process(site, caplog, processes):
-    """No process beside the build draws (a child living beside it costs memory): what
-    no process took is drawn by the build's own process at the end."""
+def test_the_images_are_drawn_by_the_processes_rendering_the_pages(site, caplog, processes):
+    """The images the cache lacks are shared out like the pages (carnet/writer.py,
+    side_work): with two processes, each draws about half; with one, the build's draws
+    them all. No other process draws (a worker beside the build costs memory)."""
     for number in range(20):
         site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
     caplog.set_level(logging.DEBUG, logger="share_cards")
     site.build(CARNET_BUILD_PROCESSES=processes)
-    assert drawing_processes(caplog.records) == {os.getpid(): 21}
+    drawn = drawing_processes(caplog.records)
+    assert sum(drawn.values()) == 21
+    if processes == 1:
+        assert drawn == {os.getpid(): 21}
+    else:
+        assert len(drawn) == 2 and os.getpid() in drawn
+        assert sorted(drawn.values()) == [10, 11]
     assert len(cards_of(site)) == 21
 
 
