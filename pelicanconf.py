@@ -27,9 +27,10 @@ WITH_FUTURE_DATES = False
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Carnet's plugins, in the order Pelican registers them, which is the order their handlers
-# of a same signal run in, and the order of the one reader chain (carnet/readers.py: each
-# reader layer wraps the ones listed before it).
+# Carnet's plugins, in the order Pelican registers them, which is the order of the one
+# reader chain (carnet/readers.py: each reader layer wraps the ones listed before it). It
+# is not the order in which two plugins' handlers of one signal run: blinker, which sends
+# Pelican's signals, promises none, so no handler relies on another's having run.
 # Each comes with what it needs from a plugin listed before it, and why; a third item, when
 # there is one, is the plugins it must come after when they are listed (order only). Plugin
 # carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
@@ -102,8 +103,9 @@ CARNET_PLUGINS = [
     # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
     # once the posts are read; typeset with carnet/typography.py.
     ("reactions", {}),
-    # Share images: known as each post is read, drawn by the build's processes once all are
-    # read (take_missing/draw_images, else at finalized), put in the output at finalized.
+    # Share images: known as each post is read, drawn while the pages are rendered, shared
+    # between the build's processes like the pages (carnet/writer.py side_work), put in
+    # the output at finalized.
     ("share_cards", {}),
     # Development builds: pages whose key is unchanged are neither rendered nor written.
     (
@@ -115,8 +117,8 @@ CARNET_PLUGINS = [
             "does not depend on every post (else every edit renders every page again)",
         },
         {
-            "share_cards": "at finalized it removes every file the build did not write: the "
-            "share images must be in place before"
+            "share_cards": "listed after it for the reader of this list: at finalized each "
+            "removes or puts back share images (either order ends with them in place)"
         },
     ),
 ]

@@ -10,14 +10,13 @@ the site's card. Templates read `article.share_image` and `site_share_image`, ea
 Each image is kept in the build cache under a hash of everything drawn (the text, the
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
 build draws nothing. A post is given its image as soon as Pelican makes it
-(content_object_init); what the cache lacks is drawn by the build's own processes: by
-whoever calls `take_missing` and `draw_images` (the build's two processes while they
-render the pages, each its share), else at the end by the build's process. A card costs
+(content_object_init); what the cache lacks is drawn by the build's own processes while
+they render the pages, each its share (carnet/writer.py's side_work calls `take_missing`
+and `draw_images`), else at the end by the build's process. A card costs
 about a millisecond of CPU (carnet/share_card.py), so no worker process runs beside the
 build: a forked worker living through the build, or a child drawing half at the end
 beside the build's process, cost 30 to 50 MB of memory (each page either process writes
-after the fork is copied), for a second or less. At the end (`finalized`, before plugin
-page_reuse's) each image is hard-linked into output/partage/ when Pelican emptied the
+after the fork is copied), for a second or less. At the end (`finalized`) each image is hard-linked into output/partage/ when Pelican emptied the
 output (production), else copied (a warm development build only touches the copies
 already there). The file name carries the hash too, so that a network that keeps an old
 preview fetches the new image after a change of title.
@@ -469,7 +468,7 @@ def register():
     writer.side_work["share_images"] = writer.SideWork(take_missing, draw_images, count_drawing)
     signals.initialized.connect(start)
     signals.content_object_init.connect(give_post_its_image)
-    # After plugin french_typography's own receiver of the same signal.
     signals.all_generators_finalized.connect(give_site_its_image)
-    # Before plugin page_reuse's own `finalized` (it removes what the build did not write).
+    # In a development build, page_reuse's own `finalized` may run before or after this
+    # one (blinker sets no order): an image it removed as untouched is copied back here.
     signals.finalized.connect(finish)
