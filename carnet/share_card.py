@@ -109,7 +109,7 @@ def _break_word(word, face, width):
     return pieces + [current]
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def _width(face, word):
     return face.getlength(word)
 
@@ -242,7 +242,9 @@ def _keys(spec):
     return frame + (colours, fonts), fonts
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(
+    maxsize=1024
+)  # the caches are kept small: each process that draws holds its own
 def _glyph(face, char):
     """(mask of the character's ink, the box it covers from its pen position), or None
     for a character without ink (a space)."""
@@ -254,14 +256,14 @@ def _glyph(face, char):
     return mask, (left, top, right, bottom)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def _step(face, previous, char):
     """How far the pen moves from `previous` to `char`: the advance of `previous` and the
     kerning of the pair, as the font lays out text."""
     return face.getlength(previous + char) - face.getlength(char)
 
 
-@functools.lru_cache(maxsize=512)  # some 12 KB each: the words French titles share most
+@functools.lru_cache(maxsize=128)  # some 12 KB each: the words French titles share most
 def _word(face, word):
     """(mask of the word's ink, the box it covers from where the word starts). Put
     together from its characters' masks, each at its pen position rounded as FreeType's
