@@ -273,30 +273,24 @@ def run_round(ws, run, say):
         {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")}
     )
 
+    def cold_build(suffix="", **spec):
+        shutil.rmtree(ws.path("cold-cache" + suffix), ignore_errors=True)
+        return ws.measure(
+            {
+                "step": "carnet",
+                "settings_file": prod,
+                "content": corpus_content,
+                "output": ws.path("cold-output" + suffix),
+                "cache": ws.path("cold-cache" + suffix),
+                **spec,
+            }
+        )
+
     say("Carnet, cold production build")
-    shutil.rmtree(ws.path("cold-cache"), ignore_errors=True)
-    results["cold"] = ws.measure(
-        {
-            "step": "carnet",
-            "settings_file": prod,
-            "content": corpus_content,
-            "output": ws.path("cold-output"),
-            "cache": ws.path("cold-cache"),
-        }
-    )
+    results["cold"] = cold_build()
 
     say("Carnet, cold production build without share cards")
-    shutil.rmtree(ws.path("cold-cache-no-cards"), ignore_errors=True)
-    results["cold_no_cards"] = ws.measure(
-        {
-            "step": "carnet",
-            "settings_file": prod,
-            "content": corpus_content,
-            "output": ws.path("cold-output-no-cards"),
-            "cache": ws.path("cold-cache-no-cards"),
-            "without_plugins": ["share_cards"],
-        }
-    )
+    results["cold_no_cards"] = cold_build("-no-cards", without_plugins=["share_cards"])
     shutil.rmtree(ws.path("cold-output-no-cards"), ignore_errors=True)
 
     say("Carnet, search index alone")

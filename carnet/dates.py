@@ -42,8 +42,6 @@ def _formatter_for(locale, pattern):
         if not value:
             return ""
         day = value.date() if isinstance(value, datetime) else value
-        if type(day) is not date:
-            return format_date(day, first_day_pattern if day.day == 1 else pattern, locale=locale)
         text = formatted.get(day)
         if text is None:
             chosen = first_day_pattern if day.day == 1 else pattern
@@ -57,5 +55,4 @@ def iso_day(value):
     """« 2020-09-09 », for <time datetime>: the standard library's strftime. Pelican's
     dates (SafeDatetime) parse the format again on every call, some 15 000 times a
     build; for this format both write the same text."""
-    kind = datetime if isinstance(value, datetime) else date
-    return kind.strftime(value, "%Y-%m-%d")
+    return date.strftime(value, "%Y-%m-%d")
