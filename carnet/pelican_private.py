@@ -113,6 +113,12 @@ RELIED_ON = {
     "pelican.generators.Generator.get_files": (
         "1abfc730be9af343d23703f6a5384c45f49aa6f3b939328585ff7807c08cde64"
     ),
+    # period_archives_in_one_pass: generate_context calls it as
+    # self._build_period_archives(self.dates, self.articles, self.settings), and it lists
+    # each archive's posts as [a for a in articles if a in dates].
+    "pelican.generators.ArticlesGenerator._build_period_archives": (
+        "c19e3024444c4c43b91c678d95652b51960e73fd307d749d2dc86c9f036104e9"
+    ),
 }
 
 
@@ -285,6 +291,34 @@ def in_readers_cache(readers, path):
     return FileDataCacher.get_cached_data(readers, path, None) is not None
 
 
+# --- Period archives listed in one pass -----------------------------------------------
+
+
+def period_archives_in_one_pass(generator):
+    """Give the ArticlesGenerator `generator` a _build_period_archives that lists each
+    year's and month's posts in one pass over the posts. Pelican's tests every post of the
+    site against each period (`a in dates`): a cost in posts × posts per period, half a
+    second at 5000 posts, in every build. Pelican's own function still makes each archive
+    (given no posts to test); the posts are then put in their archives, in the same order."""
+    generator._build_period_archives = functools.partial(
+        _period_archives_in_one_pass, generator._build_period_archives
+    )
+
+
+def _period_archives_in_one_pass(build_period_archives, sorted_articles, articles, settings):
+    archives = build_period_archives(sorted_articles, [], settings)
+    for periods in archives.values():
+        # `a in dates` is a test of identity: Pelican's Content defines no __eq__.
+        lists_of = {}
+        for archive in periods:
+            for post in archive["dates"]:
+                lists_of.setdefault(id(post), []).append(archive["articles"])
+        for post in articles:
+            for listed in lists_of.get(id(post), ()):
+                listed.append(post)
+    return archives
+
+
 # --- Pelican's English messages about a file, reworded -----------------------------------
 # carnet/build.py rewrites them to start with the file, like Carnet's. Pelican offers no
 # code for them, only the text it logs: each entry names the Pelican functions that log
@@ -381,6 +415,7 @@ __all__ = [
     "forget_logged_warnings",
     "full_path",
     "in_readers_cache",
+    "period_archives_in_one_pass",
     "read_like_read_file",
     "reader_of",
     "html_before_links",

@@ -146,6 +146,19 @@ def make_site(root):
     return Site(root)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def compiled_templates_of_this_run(tmp_path_factory):
+    """The templates Jinja compiles (carnet/template_cache.py) go to a folder of this test
+    run, not the user's cache: no test depends on what an earlier run left there."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME")
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture
 def site(tmp_path):
     """An empty Carnet site in a temporary folder."""

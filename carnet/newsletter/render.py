@@ -22,6 +22,7 @@ from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
+from carnet.template_cache import use_compiled_templates
 from carnet.typography import typeset_html, typeset_text
 
 # Gmail clips a message above about 102 KB and hides the rest, footer included.
@@ -102,6 +103,7 @@ def _template(settings):
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    use_compiled_templates(environment)
     return environment.get_template("post.html")
 
 

@@ -8,6 +8,10 @@
 - Gives the build its one writer, carnet.writer.CarnetWriter (feeds, page reuse, pages
   rendered in two processes), and puts its `pages_rendered_at_end` around each
   generator's output: a page asked for is rendered before the next generator starts.
+- Makes each generator's Jinja environment keep its compiled templates from one build to
+  the next (carnet/template_cache.py), and the articles generator list each period
+  archive's posts in one pass instead of Pelican's test of every post for every period
+  (carnet.pelican_private.period_archives_in_one_pass).
 """
 
 import contextlib
@@ -15,7 +19,13 @@ import contextlib
 from pelican import signals
 
 from carnet.i18n import _
-from carnet.pelican_private import TESTED_PELICAN, around_generate_output, untested_pelican
+from carnet.pelican_private import (
+    TESTED_PELICAN,
+    around_generate_output,
+    period_archives_in_one_pass,
+    untested_pelican,
+)
+from carnet.template_cache import use_compiled_templates
 from carnet.writer import CarnetWriter
 
 
@@ -82,6 +92,10 @@ def carnet_writer(pelican_object):
     return CarnetWriter
 
 
+def keep_compiled_templates(generator):
+    use_compiled_templates(generator.env)
+
+
 def render_pages_at_end_of_each_generator(generators):
     around_generate_output(generators, _pages_rendered_at_end)
 
@@ -95,4 +109,6 @@ def _pages_rendered_at_end(writer):
 def register():
     signals.initialized.connect(check)
     signals.get_writer.connect(carnet_writer)
+    signals.generator_init.connect(keep_compiled_templates)
+    signals.article_generator_init.connect(period_archives_in_one_pass)
     signals.all_generators_finalized.connect(render_pages_at_end_of_each_generator)

@@ -104,6 +104,7 @@ class Digests:
     def __init__(self):
         self._own = {}
         self._deep = {}
+        self._fields_of = {}
         self._site_addresses = None
 
     def of_variable(self, value, with_text):
@@ -164,14 +165,40 @@ class Digests:
         return self._remembered(self._deep, post, with_text, self._describe_deep)
 
     def _describe_own(self, post, with_text):
-        # The posts it points to count by their address: their fields are the deep part.
-        fields = vars(post)
+        fields, metadata = self._fields(post)
         if not with_text:
-            fields = {k: v for k, v in fields.items() if k not in TEXT_FIELDS}
-            fields["metadata"] = {k: v for k, v in post.metadata.items() if k not in TEXT_FIELDS}
+            fields = [(k, v) for k, v in fields if k not in TEXT_FIELDS]
+            metadata = [(k, v) for k, v in metadata if k not in TEXT_FIELDS]
         return _hash(
-            f"{type(post).__name__}{self._mapping(fields, _address)}|{self._addresses(post)}"
+            f"{type(post).__name__}{_joined(fields)}|metadata{_joined(metadata)}"
+            f"|{self._addresses(post)}"
         )
+
+    def _fields(self, post):
+        """([(name, description)] of the post's fields, the same of its metadata), sorted,
+        made once per post and build for its key with and without its text. The posts it
+        points to count by their address: their fields are the deep part."""
+        found = self._fields_of.get(id(post))
+        if found is None:
+            attributes = vars(post)
+            fields = [
+                (str(name), self.of(value, _address))
+                for name, value in attributes.items()
+                if name not in IGNORED_FIELDS and name != "metadata"
+            ]
+            # Pelican makes most metadata an attribute of the post (lowercased): the same
+            # object, described once.
+            metadata = [
+                (
+                    str(name),
+                    "=attribute"
+                    if attributes.get(str(name).lower(), _MISSING) is value
+                    else self.of(value, _address),
+                )
+                for name, value in post.metadata.items()
+            ]
+            found = self._fields_of[id(post)] = (post, sorted(fields), sorted(metadata))
+        return found[1], found[2]
 
     def _describe_deep(self, post, with_text):
         other = self._other_posts(with_text)
@@ -192,6 +219,13 @@ class Digests:
 
 def _address(post):
     return f"->{post.source_path}"
+
+
+def _joined(descriptions):
+    return "{" + ",".join(f"{name}={description}" for name, description in descriptions) + "}"
+
+
+_MISSING = object()
 
 
 def _pointed_values(content):

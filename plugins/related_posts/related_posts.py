@@ -8,7 +8,9 @@ fewer than WINDOW posts per tag gets the exact best matches; a large one gets th
 among the posts written around the same time, at a cost linear in the number of articles.
 """
 
+import heapq
 from collections import defaultdict
+from datetime import timedelta
 
 from pelican import signals
 
@@ -47,7 +49,7 @@ def _score(keys, other_keys):
     return len(keys & other_keys)
 
 
-def related_to(article, lists, positions, keys, limit):
+def related_to(article, lists, positions, keys, limit, moments):
     own_keys = keys[id(article)]
     candidates = {}
     for key in own_keys:
@@ -56,15 +58,17 @@ def related_to(article, lists, positions, keys, limit):
         for other in members[max(0, place - WINDOW) : place + WINDOW + 1]:
             if other is not article:
                 candidates[id(other)] = other
-    ranked = sorted(
+    moment = moments[id(article)]
+    # The same as sorted(...)[:limit], without ordering the candidates past the limit.
+    return heapq.nsmallest(
+        limit,
         candidates.values(),
         key=lambda other: (
             -_score(own_keys, keys[id(other)]),
-            abs((other.date - article.date).total_seconds()),
+            abs(moments[id(other)] - moment),
             other.source_path,
         ),
     )
-    return ranked[:limit]
 
 
 def set_related_posts(generator):
@@ -72,10 +76,14 @@ def set_related_posts(generator):
     articles = sorted(listed_articles(generator.articles), key=lambda a: (a.date, a.source_path))
     keys = {id(article): _keys(article) for article in articles}
     lists, positions = _index(articles, keys)
+    # Each date as whole microseconds since the first: the distance between two dates in
+    # one subtraction of integers, exactly that of the two datetimes.
+    first = articles[0].date if articles else None
+    moments = {id(a): (a.date - first) // timedelta(microseconds=1) for a in articles}
     for article in generator.articles + generator.hidden_articles:
         article.related_posts = []
     for article in articles:
-        article.related_posts = related_to(article, lists, positions, keys, limit)
+        article.related_posts = related_to(article, lists, positions, keys, limit, moments)
 
 
 def register():

@@ -150,3 +150,51 @@ def test_pelican_still_logs_the_messages_carnet_rewords(function, format_string,
         assert "content/posts/a.md" in paths, (
             f"PELICAN_MESSAGES' pattern does not read {function}'s messages {messages!r}"
         )
+
+
+def test_period_archives_in_one_pass_are_pelicans():
+    """The same archives, listing the same posts in the same order, as Pelican's
+    _build_period_archives, which tests every post against every period."""
+    import datetime
+    import functools
+    import types
+
+    from pelican.generators import ArticlesGenerator
+
+    class Post:
+        def __init__(self, number, date):
+            self.number = number
+            self.date = date
+
+    start = datetime.datetime(2019, 11, 20, 8, 30, tzinfo=datetime.UTC)
+    posts = [Post(n, start + datetime.timedelta(days=n * 9 % 400)) for n in range(120)]
+    dates = sorted(posts, key=lambda post: post.date, reverse=True)
+    articles = sorted(posts, key=lambda post: (post.number * 37) % 120)  # another order
+    settings = {
+        "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+        "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
+        "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+        "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
+        "DAY_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/{date:%d}/index.html",
+        "DAY_ARCHIVE_URL": "",
+    }
+    pelicans = functools.partial(ArticlesGenerator._build_period_archives, None)
+    generator = types.SimpleNamespace(_build_period_archives=pelicans)
+    pelican_private.period_archives_in_one_pass(generator)
+
+    def described(archives):
+        return {
+            granularity: [
+                {
+                    **archive,
+                    "dates": [post.number for post in archive["dates"]],
+                    "articles": [post.number for post in archive["articles"]],
+                }
+                for archive in periods
+            ]
+            for granularity, periods in archives.items()
+        }
+
+    expected = described(pelicans(dates, articles, settings))
+    assert set(expected) == {"year", "month", "day"}
+    assert described(generator._build_period_archives(dates, articles, settings)) == expected
