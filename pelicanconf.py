@@ -103,9 +103,8 @@ CARNET_PLUGINS = [
     # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
     # once the posts are read; typeset with carnet/typography.py.
     ("reactions", {}),
-    # Share images: known as each post is read, drawn while the pages are rendered, shared
-    # between the build's processes like the pages (carnet/writer.py side_work), put in
-    # the output at finalized.
+    # Share images: known as each post is read, drawn by a second process once every post
+    # is read, while the build goes on alone to its pages; put in the output at finalized.
     ("share_cards", {}),
     # Development builds: pages whose key is unchanged are neither rendered nor written.
     (

@@ -1,8 +1,9 @@
 """Part of a build done in a second process: a forked copy of the build, whose result and
 log lines come back to the build process.
 
-A cold build spreads its two heavy parts over two CPUs this way: reading the posts
-(plugin parallel_reading) and rendering the pages (carnet/writer.py). The child starts as
+A cold build spreads its heavy parts over two CPUs this way: reading the posts (plugin
+parallel_reading), drawing the share images while the build goes on alone from the posts
+to the pages (plugin share_cards), and rendering the pages (carnet/writer.py). The child starts as
 an exact copy of the build (fork, so nothing is pickled on the way in), does its share,
 and its result comes back pickled through a temporary file. What it logs is kept, not
 printed, and said again by the build process when it takes the result: every warning is

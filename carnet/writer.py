@@ -28,28 +28,12 @@ site's context, and Carnet's plugins change the posts and lists before the outpu
 import contextlib
 import logging
 import os
-from collections.abc import Callable
-from typing import NamedTuple
 
 from carnet import feeds, forked
 from carnet.pelican_private import WriterKeepingFiles, claim_output_file
 
 logger = logging.getLogger(__name__)
 
-
-class SideWork(NamedTuple):
-    """Work a plugin shares out between the two processes that render pages, beside the
-    pages (plugin share_cards: the share images its cache lacks, drawn while the pages
-    are rendered instead of one after the other at the end)."""
-
-    take: Callable[[], list]  # in the build's process, before the split: the items
-    do: Callable[[list], object]  # in either process: work the items; a picklable report
-    add_report: Callable[[object], None]  # in the build's process: the child's report
-
-
-# name -> SideWork; plugins put theirs here when registered. Items the child took but did
-# not work (it failed) are the plugin's to finish (share_cards draws them at the end).
-side_work = {}
 
 # Fewer pages than this (a site's few pages, a plugin's page or two) are rendered in the
 # build's process: not worth a second process (a page takes about 1.5 ms to render).
@@ -244,14 +228,12 @@ def _write_in_order(pages, stop_after=None):
     return None
 
 
-def _write_share(pages, side_items):
-    """In the child: its share of the pages, then of the side work ({name: items}); the
-    side work's reports. A failure is raised (ChildFailed in the build's process, which
-    then writes these pages itself)."""
+def _write_share(pages):
+    """In the child: its share of the pages. A failure is raised (ChildFailed in the
+    build's process, which then writes these pages itself)."""
     for page in pages:
         page.write_file()
     logger.debug("%d pages rendered in a second process (%d)", len(pages), os.getpid())
-    return {name: side_work[name].do(items) for name, items in side_items.items()}
 
 
 def _render_keeping_site_address(pages):
@@ -277,21 +259,15 @@ def _render(pages):
             raise failure[1]
         return
     child_share, own_share = pages[0::2], pages[1::2]
-    side_items = {name: work.take() for name, work in side_work.items()}
-    child = forked.Child(
-        _write_share, child_share, {name: items[0::2] for name, items in side_items.items()}
-    )
+    child = forked.Child(_write_share, child_share)
     try:
         failure = _write_in_order(own_share)
-        for name, items in side_items.items():
-            side_work[name].do(items[1::2])
     except BaseException:
         child.stop()
         raise
     logger.debug("%d pages rendered in the build's process", len(own_share))
     try:
-        for name, report in child.result().items():
-            side_work[name].add_report(report)
+        child.result()
     except forked.ChildFailed as reason:
         logger.debug("The second process did not render its pages, rendering them here: %s", reason)
         child_failure = _write_in_order(child_share, stop_after=failure and failure[0])

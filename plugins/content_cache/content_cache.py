@@ -9,9 +9,9 @@ into CACHE_PATH/<fingerprint>/, the fingerprint covering all of that: a new conf
 starts from an empty cache, going back to an old one finds its cache again, and the
 development and production builds each keep their own. The few most recent are kept.
 
-Templates are left out on purpose: the cache holds what the readers produced (and Jinja's
-compiled templates, which Jinja checks against their source); plugin page_reuse decides
-which pages to render again.
+Templates are left out on purpose: the cache holds what the readers produced; plugin
+page_reuse decides which pages to render again. (Jinja's compiled templates are kept
+apart, for every build of the machine: carnet/template_cache.py.)
 """
 
 import hashlib
@@ -24,7 +24,6 @@ import shutil
 import sys
 from importlib import metadata
 
-from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
 from carnet.i18n import _
@@ -142,14 +141,6 @@ def use_cache_for_this_configuration(pelican_object):
     os.utime(folder)  # most recently used
     _forget_old_caches(cache_root, current)
     settings["CACHE_PATH"] = folder
-    # Jinja's compiled templates too: compiling the theme took a quarter of a second on
-    # every build. Jinja compiles a template again when its source changes.
-    templates = os.path.join(folder, "templates")
-    os.makedirs(templates, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {
-        **settings.get("JINJA_ENVIRONMENT", {}),
-        "bytecode_cache": FileSystemBytecodeCache(templates),
-    }
 
 
 # --- The warnings of a post travel with it in the cache ---------------------------------

@@ -104,7 +104,6 @@ class Digests:
     def __init__(self):
         self._own = {}
         self._deep = {}
-        self._fields_of = {}
         self._site_addresses = None
 
     def of_variable(self, value, with_text):
@@ -151,54 +150,50 @@ class Digests:
         items = sorted((str(k), v) for k, v in mapping.items() if k not in IGNORED_FIELDS)
         return "{" + ",".join(f"{k}={self.of(v, content)}" for k, v in items) + "}"
 
-    @staticmethod
-    def _remembered(table, post, with_text, describe):
-        found = table.get((id(post), with_text))
-        if found is None:
-            found = table[id(post), with_text] = (post, describe(post, with_text))
-        return found[1]
-
     def _own_content(self, post, with_text=True):
-        return self._remembered(self._own, post, with_text, self._describe_own)
+        found = self._own.get(id(post))
+        if found is None:
+            found = self._own[id(post)] = (post, self._describe_own(post))
+        return found[1][0 if with_text else 1]
 
     def _deep_content(self, post, with_text):
-        return self._remembered(self._deep, post, with_text, self._describe_deep)
-
-    def _describe_own(self, post, with_text):
-        fields, metadata = self._fields(post)
-        if not with_text:
-            fields = [(k, v) for k, v in fields if k not in TEXT_FIELDS]
-            metadata = [(k, v) for k, v in metadata if k not in TEXT_FIELDS]
-        return _hash(
-            f"{type(post).__name__}{_joined(fields)}|metadata{_joined(metadata)}"
-            f"|{self._addresses(post)}"
-        )
-
-    def _fields(self, post):
-        """([(name, description)] of the post's fields, the same of its metadata), sorted,
-        made once per post and build for its key with and without its text. The posts it
-        points to count by their address: their fields are the deep part."""
-        found = self._fields_of.get(id(post))
+        found = self._deep.get((id(post), with_text))
         if found is None:
-            attributes = vars(post)
-            fields = [
-                (str(name), self.of(value, _address))
-                for name, value in attributes.items()
-                if name not in IGNORED_FIELDS and name != "metadata"
-            ]
-            # Pelican makes most metadata an attribute of the post (lowercased): the same
-            # object, described once.
-            metadata = [
-                (
-                    str(name),
-                    "=attribute"
-                    if attributes.get(str(name).lower(), _MISSING) is value
-                    else self.of(value, _address),
-                )
-                for name, value in post.metadata.items()
-            ]
-            found = self._fields_of[id(post)] = (post, sorted(fields), sorted(metadata))
-        return found[1], found[2]
+            found = self._deep[id(post), with_text] = (post, self._describe_deep(post, with_text))
+        return found[1]
+
+    def _describe_own(self, post):
+        """(with its text, without it): hashes of the post's fields and metadata, each
+        described once for both. The posts it points to count by their address: their
+        fields are the deep part."""
+        attributes = vars(post)
+        fields = sorted(
+            (str(name), self.of(value, _address))
+            for name, value in attributes.items()
+            if name not in IGNORED_FIELDS and name != "metadata"
+        )
+        # Pelican makes most metadata an attribute of the post (lowercased): the same
+        # object, described once.
+        metadata = sorted(
+            (
+                str(name),
+                "=attribute"
+                if attributes.get(str(name).lower(), _MISSING) is value
+                else self.of(value, _address),
+            )
+            for name, value in post.metadata.items()
+        )
+        addresses = self._addresses(post)
+
+        def digest(fields, metadata):
+            return _hash(
+                f"{type(post).__name__}{_joined(fields)}|metadata{_joined(metadata)}|{addresses}"
+            )
+
+        return digest(fields, metadata), digest(
+            [(k, v) for k, v in fields if k not in TEXT_FIELDS],
+            [(k, v) for k, v in metadata if k not in TEXT_FIELDS],
+        )
 
     def _describe_deep(self, post, with_text):
         other = self._other_posts(with_text)

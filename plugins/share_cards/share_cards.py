@@ -10,13 +10,16 @@ the site's card. Templates read `article.share_image` and `site_share_image`, ea
 Each image is kept in the build cache under a hash of everything drawn (the text, the
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
 build draws nothing. A post is given its image as soon as Pelican makes it
-(content_object_init); what the cache lacks is drawn by the build's own processes while
-they render the pages, each its share (carnet/writer.py's side_work calls `take_missing`
-and `draw_images`), else at the end by the build's process. A card costs
-about a millisecond of CPU (carnet/share_card.py), so no worker process runs beside the
-build: a forked worker living through the build, or a child drawing half at the end
-beside the build's process, cost 30 to 50 MB of memory (each page either process writes
-after the fork is copied), for a second or less. At the end (`finalized`) each image is hard-linked into output/partage/ when Pelican emptied the
+(content_object_init). What the cache lacks is drawn, when the build may use two
+processes (carnet/forked.py), by a child forked once every post is read
+(article_generator_pretaxonomy): from there until the pages are rendered, the build works
+on one CPU (sorting, archives, backlinks, related posts, the pages and static files), so
+the images are drawn on the other. A card costs about a millisecond of CPU
+(carnet/share_card.py); the child draws the 1000 images of a 1000-post site in the time the
+build takes to get to its pages, and is gone before they are rendered in two processes,
+when memory peaks (a worker living through the build cost 30 to 50 MB of it). With one
+process, or for what is left (the site's image), they are drawn at the end by the build.
+At the end (`finalized`) each image is hard-linked into output/partage/ when Pelican emptied the
 output (production), else copied (a warm development build only touches the copies
 already there). The file name carries the hash too, so that a network that keeps an old
 preview fetches the new image after a change of title.
@@ -37,7 +40,7 @@ from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import share_card, writer
+from carnet import forked, share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -49,6 +52,8 @@ FOLDER = "partage"
 CACHE_FOLDER = "share-cards"
 # A cached image no build used for this long is removed.
 FORGET_AFTER_DAYS = 30
+# Fewer images than this are drawn by the build itself: not worth forking for.
+DRAW_AHEAD_FROM = 8
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -190,9 +195,10 @@ class ShareCards:
         self.colours = theme_colours(settings)
         self.jobs = {}  # save_as -> Job, every image of this build
         self.missing = []  # not in the cache: to draw
+        self.drawing = None  # (forked.Child, its jobs) drawing ahead, or None
         self.keys = set()  # of the images to draw
         # The build process's time on share images (keys, copies, what it draws), and the
-        # CPU spent drawing, in every process that reported it (draw_images).
+        # CPU spent drawing, in this process and the child drawing ahead.
         self.cpu_seconds = 0.0
         self.seconds = 0.0
         self.drawing_cpu_seconds = 0.0
@@ -251,7 +257,7 @@ class ShareCards:
         return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
 
     def take_missing(self):
-        """The images not drawn yet, for the caller to draw (draw_images)."""
+        """The images not drawn yet, for the caller to draw."""
         missing, self.missing = self.missing, []
         return missing
 
@@ -263,20 +269,39 @@ class ShareCards:
         """Put in the output only the images of `wanted` (save_as) at the end."""
         self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
 
+    def draw_ahead(self):
+        """Fork a child that draws the images the cache lacks (all known once every post
+        is read), while the build goes on."""
+        if len(self.missing) >= DRAW_AHEAD_FROM:
+            jobs = self.take_missing()
+            self.drawing = (forked.Child(_draw_all, jobs, self.cache), jobs)
+            logger.debug("share images: %d to draw in a second process", len(jobs))
+
+    def stop_drawing(self):
+        """End a child this build no longer waits for (it stopped half-way)."""
+        if self.drawing is not None:
+            self.drawing[0].stop()
+            self.drawing = None
+
+    def _take_drawn_ahead(self):
+        if self.drawing is None:
+            return
+        child, jobs = self.drawing
+        self.drawing = None
+        try:
+            self.drawing_cpu_seconds += child.result()
+        except forked.ChildFailed as reason:
+            logger.debug("share images: the second process did not draw them: %s", reason)
+            self.missing += jobs  # drawn here, next
+
     def finish(self, output_path, emptied):
         """Draw what no one drew yet, put each image in the output (`emptied`: Pelican
         emptied it at the start of the build)."""
         began, began_cpu = time.perf_counter(), time.process_time()
+        self._take_drawn_ahead()
         self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
         for job in self.jobs.values():
-            cached, target = self._cached(job), os.path.join(output_path, job.save_as)
-            try:
-                _place(cached, target, emptied)
-            except FileNotFoundError:  # taken by a process that did not draw it in the end
-                if os.path.exists(cached):
-                    raise
-                self.drawing_cpu_seconds += _draw_all([job], self.cache)
-                _place(cached, target, emptied)
+            _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
         self._forget_unused()
         self.count_time(began, began_cpu)
         last_build.clear()
@@ -385,38 +410,15 @@ def _check_fonts():
 
 def start(pelican_object):
     global _build
+    if _build is not None:  # a build of this process that stopped half-way
+        _build.stop_drawing()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
 
 
-# --- For the build's processes ------------------------------------------------------------
-
-
-def take_missing():
-    """The images this build has not drawn yet (all known once the posts are read): the
-    caller now draws them, e.g. shared between the build's processes while they render the
-    pages (draw_images in each). Call it in the build's own process; anything taken and
-    not drawn in the end is drawn by `finish`."""
-    if _build is None:
-        return []
-    began, began_cpu = time.perf_counter(), time.process_time()
-    missing = _build.take_missing()
-    _build.count_time(began, began_cpu)
-    return missing
-
-
-def draw_images(jobs):
-    """Draw `jobs` (from take_missing) into the cache, in the process that calls it (a
-    forked child of the build may); the CPU seconds it took. In the build's own process
-    they are counted in the build's report; a child can hand them back to count_drawing."""
-    seconds = _draw_all(jobs, _build.cache) if _build is not None and jobs else 0.0
-    count_drawing(seconds)
-    return seconds
-
-
-def count_drawing(cpu_seconds):
-    """Count in the build's report CPU seconds a child of the build spent in draw_images."""
-    if _build is not None:
-        _build.drawing_cpu_seconds += cpu_seconds
+def draw_ahead(generator):
+    """article_generator_pretaxonomy: every post is read, the build may use two processes."""
+    if _build is not None and forked.processes(generator.settings) >= 2:
+        _build.draw_ahead()
 
 
 def give_post_its_image(content):
@@ -463,11 +465,9 @@ def finish(pelican_object):
 
 
 def register():
-    # The images the cache lacks are drawn while the pages are rendered, shared between
-    # the build's two processes like the pages (what no process took: at `finalized`).
-    writer.side_work["share_images"] = writer.SideWork(take_missing, draw_images, count_drawing)
     signals.initialized.connect(start)
     signals.content_object_init.connect(give_post_its_image)
+    signals.article_generator_pretaxonomy.connect(draw_ahead)
     signals.all_generators_finalized.connect(give_site_its_image)
     # In a development build, page_reuse's own `finalized` may run before or after this
     # one (blinker sets no order): an image it removed as untouched is copied back here.

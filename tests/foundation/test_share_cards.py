@@ -282,64 +282,50 @@ def test_the_frame_drawn_once_follows_the_colours_and_the_author():
     assert share_card.draw_card(card_spec(title)) == first
 
 
-# --- Drawn by the build's processes (take_missing, draw_images) ---------------------------
+# --- Drawn by a second process once the posts are read ---------------------------------
 
 
 def cards_of(site):
     return {p.name: p.read_bytes() for p in (site.output / "partage").iterdir()}
 
 
-def test_the_build_processes_can_draw_what_is_missing(site, tmp_path):
-    """What the render phase does: take the missing images before forking, each process
-    draws a share. The cards are the ones a build draws alone, and nothing is drawn twice."""
-    from pelican import signals
-
-    from carnet import forked
-
+def test_the_images_drawn_ahead_are_the_ones_a_build_draws_alone(site, caplog):
+    """With two processes, a child forked once every post is read draws the images the
+    cache lacks; they are the cards a one-process build draws, byte for byte."""
     for number in range(12):
         site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
-    taken = []
-
-    def draw_in_two_processes(_generator, **_kwargs):
-        module = sys.modules["share_cards.share_cards"]
-        jobs = module.take_missing()
-        taken.extend(jobs)
-        child = forked.Child(module.draw_images, jobs[0::2])
-        module.draw_images(jobs[1::2])
-        module.count_drawing(child.result())
-
-    signals.article_writer_finalized.connect(draw_in_two_processes)
-    try:
-        site.build()
-    finally:
-        signals.article_writer_finalized.disconnect(draw_in_two_processes)
+    caplog.set_level(logging.DEBUG, logger="share_cards")
+    site.build(CARNET_BUILD_PROCESSES=2)
     report = dict(sys.modules["share_cards.share_cards"].last_build)
-    assert len(taken) == 13 and report["drawn"] == 13  # 12 posts and the site
-    assert report["drawing_cpu_seconds"] > 0
+    assert report["drawn"] == 13 and report["drawing_cpu_seconds"] > 0  # 12 posts, the site
+    drawn = drawing_processes(caplog.records)
+    assert drawn.pop(os.getpid()) == 1  # the site's image, known at the end
+    assert list(drawn.values()) == [12]
     drawn_in_two = cards_of(site)
     assert len(drawn_in_two) == 13
 
-    # The same site built alone, from an empty cache: the same cards.
     shutil.rmtree(site.root / ".carnet")
     site.build(CARNET_BUILD_PROCESSES=1)
     assert cards_of(site) == drawn_in_two
 
 
-def test_images_taken_and_never_drawn_are_drawn_at_the_end(site):
-    from pelican import signals
+def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(site, caplog, monkeypatch):
+    build_process = os.getpid()
+    draw_card = share_card.draw_card
 
-    site.add_post("a.md", title="Un billet")
-    site.add_post("b.md", title="Un autre", date="2020-09-10 08:00")
+    def fails_in_a_child(spec):
+        if os.getpid() != build_process:
+            raise RuntimeError("drawing failed in the child")
+        return draw_card(spec)
 
-    def take_and_forget(_generator, **_kwargs):
-        assert len(sys.modules["share_cards.share_cards"].take_missing()) == 3
-
-    signals.article_writer_finalized.connect(take_and_forget)
-    try:
-        site.build()
-    finally:
-        signals.article_writer_finalized.disconnect(take_and_forget)
-    assert len(cards_of(site)) == 3
+    monkeypatch.setattr(share_card, "draw_card", fails_in_a_child)
+    for number in range(10):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    caplog.set_level(logging.DEBUG, logger="share_cards")
+    site.build(CARNET_BUILD_PROCESSES=2)
+    assert any("did not draw them" in record.getMessage() for record in caplog.records)
+    assert drawing_processes(caplog.records) == {build_process: 11}
+    assert len(cards_of(site)) == 11
     for data in cards_of(site).values():
         assert decoded(data).size == (1200, 630)
 
@@ -401,21 +387,17 @@ def drawing_processes(records):
 
 
 @pytest.mark.parametrize("processes", [2, 1])
-def test_the_images_are_drawn_by_the_processes_rendering_the_pages(site, caplog, processes):
-    """The images the cache lacks are shared out like the pages (carnet/writer.py,
-    side_work): with two processes, each draws about half; with one, the build's draws
-    them all. No other process draws (a worker beside the build costs memory)."""
+def test_the_images_are_drawn_ahead_by_one_child_or_by_the_build(site, caplog, processes):
+    """With two processes the images the cache lacks are drawn by one child, forked once
+    the posts are read, while the build goes on; with one, the build draws them all at the
+    end. No other process draws (each process that draws holds its glyphs and frames)."""
     for number in range(20):
         site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
     caplog.set_level(logging.DEBUG, logger="share_cards")
     site.build(CARNET_BUILD_PROCESSES=processes)
     drawn = drawing_processes(caplog.records)
-    assert sum(drawn.values()) == 21
-    if processes == 1:
-        assert drawn == {os.getpid(): 21}
-    else:
-        assert len(drawn) == 2 and os.getpid() in drawn
-        assert sorted(drawn.values()) == [10, 11]
+    assert drawn.pop(os.getpid()) == (1 if processes == 2 else 21)
+    assert list(drawn.values()) == ([20] if processes == 2 else [])
     assert len(cards_of(site)) == 21
 
 
