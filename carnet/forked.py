@@ -27,6 +27,9 @@ from carnet.defaults import setting
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
+# The children of this process whose result is not taken yet.
+_children = set()
+
 
 class ChildFailed(Exception):
     """The child stopped without a result (an exception, a signal, a result that could not
@@ -89,6 +92,8 @@ class Child:
         if self._pid == 0:  # the child
             self._run(work, args)
         self._waited = False
+        self._status = None  # its exit status, once it has ended
+        _children.add(self)
 
     def _run(self, work, args):
         status = 1
@@ -107,10 +112,23 @@ class Child:
             # the parent's frames: the child leaves here.
             os._exit(status)
 
+    def done(self):
+        """Whether the child has ended (its result is still to be taken), without waiting."""
+        if self._status is None and not self._waited:
+            try:
+                pid, status = os.waitpid(self._pid, os.WNOHANG)
+            except ChildProcessError:  # not this process's child: result() will say so
+                return True
+            if pid:
+                self._status = status
+        return self._status is not None
+
     def result(self):
         try:
-            _pid, status = os.waitpid(self._pid, 0)
+            if self._status is None:
+                _pid, self._status = os.waitpid(self._pid, 0)
             self._waited = True
+            status = self._status
             if status != 0:
                 raise ChildFailed(f"the child process ended with status {status}")
             with open(self._path, "rb") as file:
@@ -129,16 +147,24 @@ class Child:
         """End the child without its result (the build failed before it needed it)."""
         if not self._waited:
             try:
-                os.kill(self._pid, 9)
-                os.waitpid(self._pid, 0)
+                if self._status is None:
+                    os.kill(self._pid, 9)
+                    os.waitpid(self._pid, 0)
             except OSError:
                 pass
             self._waited = True
         self._clean_up()
 
     def _clean_up(self):
+        _children.discard(self)
         gc.unfreeze()
         try:
             os.remove(self._path)
         except OSError:
             pass
+
+
+def another_child_working():
+    """Whether a child of this process is still at work: its CPU is taken (the build renders
+    pages itself meanwhile, instead of forking a third process)."""
+    return any(not child.done() for child in list(_children))

@@ -252,7 +252,18 @@ def _render_keeping_site_address(pages):
 
 def _render(pages):
     """Render and write `pages`: every other one in a forked child, the rest here. A page
-    that fails is reported as in a one-process build: the first one, in order, raises."""
+    that fails is reported as in a one-process build: the first one, in order, raises.
+
+    While another child of the build is at work (plugin share_cards draws images ahead),
+    the second CPU is taken: the build renders the first pages itself, in order, and forks
+    when that child is done (three processes would share two CPUs, and hold more memory)."""
+    first = 0
+    while first < len(pages) and forked.another_child_working():
+        failure = _write_in_order(pages[first : first + 1])
+        if failure:
+            raise failure[1]
+        first += 1
+    pages = pages[first:]
     if len(pages) < FORK_FROM:
         failure = _write_in_order(pages)
         if failure:

@@ -39,6 +39,30 @@ def test_a_result_that_cannot_be_pickled_is_child_failed():
         child.result()
 
 
+def _wait_for(flag):
+    import time
+
+    while not flag.exists():
+        time.sleep(0.005)
+    return "released"
+
+
+def test_a_child_at_work_is_seen_and_its_result_kept_once_it_ends(tmp_path):
+    import time
+
+    flag = tmp_path / "flag"
+    assert not forked.another_child_working()
+    child = forked.Child(_wait_for, flag)
+    assert forked.another_child_working() and not child.done()
+    flag.touch()
+    for _ in range(1000):  # it ends within a few milliseconds
+        if not forked.another_child_working():
+            break
+        time.sleep(0.01)
+    assert child.done() and not forked.another_child_working()
+    assert child.result() == "released"  # taken after done() saw it end
+
+
 def test_a_stopped_child_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr(forked.tempfile, "tempdir", str(tmp_path))
     child = forked.Child(lambda: __import__("time").sleep(30))
