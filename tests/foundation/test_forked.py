@@ -2,6 +2,7 @@
 
 import logging
 import os
+import time
 
 import pytest
 
@@ -40,16 +41,12 @@ def test_a_result_that_cannot_be_pickled_is_child_failed():
 
 
 def _wait_for(flag):
-    import time
-
     while not flag.exists():
         time.sleep(0.005)
     return "released"
 
 
 def test_a_child_at_work_is_seen_and_its_result_kept_once_it_ends(tmp_path):
-    import time
-
     flag = tmp_path / "flag"
     assert not forked.another_child_working()
     child = forked.Child(_wait_for, flag)

@@ -8,6 +8,7 @@ import math
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import jinja2
@@ -15,6 +16,7 @@ import pytest
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
+from carnet import forked
 from carnet.build import BuildFailed
 from carnet.writer import FORK_FROM, CarnetWriter
 
@@ -219,8 +221,6 @@ def test_two_pages_for_one_file_are_handled_as_pelican_does(tmp_path, last):
 
 def _wait_for(flag):
     """A child's work: wait until `flag` exists (10 s at most)."""
-    import time
-
     for _ in range(10_000):
         if flag.exists():
             return "released"
@@ -232,10 +232,6 @@ def test_while_another_child_works_the_build_renders_the_first_pages_itself(tmp_
     """Plugin share_cards' child may still be drawing when the pages are rendered: the
     build renders pages in order until it is done, then forks for the rest (no third
     process on two CPUs). Every page is written once, with the same text."""
-    import time
-
-    from carnet import forked
-
     flag = tmp_path / "released"
     drawing = forked.Child(_wait_for, flag)
     names = [f"page-{number}.html" for number in range(120)]
