@@ -15,6 +15,7 @@ as ChildFailed: the caller then does the child's share itself, so a failure read
 as in a one-process build.
 """
 
+import atexit
 import gc
 import logging
 import os
@@ -162,6 +163,16 @@ class Child:
             os.remove(self._path)
         except OSError:
             pass
+
+
+def stop_unfinished():
+    """End every child of this process whose result was not taken: the children of a build
+    that stopped half-way (an error), when the next build starts or the process ends."""
+    for child in list(_children):
+        child.stop()
+
+
+atexit.register(stop_unfinished)
 
 
 def another_child_working():

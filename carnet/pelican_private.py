@@ -175,9 +175,7 @@ class WriterKeepingFiles(Writer):
     def _open_w(self, filename, encoding, override=False):
         if not self.keeps(filename):
             return super()._open_w(filename, encoding, override)
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(f'Failed to overwrite "{filename}": written twice')
-        self._written_files.add(filename)
+        claim_output_file(self, filename, override)  # Pelican's rule of one page per file
         return open(os.devnull, "w", encoding=encoding)
 
 

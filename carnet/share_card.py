@@ -242,9 +242,8 @@ def _keys(spec):
     return frame + (colours, fonts), fonts
 
 
-@functools.lru_cache(
-    maxsize=1024
-)  # the caches are kept small: each process that draws holds its own
+# The caches are kept small: each process that draws holds its own.
+@functools.lru_cache(maxsize=1024)
 def _glyph(face, char):
     """(mask of the character's ink, the box it covers from its pen position), or None
     for a character without ink (a space)."""
@@ -477,7 +476,6 @@ def encode(image):
 def forget():
     """Let go of what was kept to draw many cards (masks, frames, fonts: some 10 MB once
     hundreds were drawn), for the memory to serve the rest of the build."""
-    for kept in (font, has_glyph, _width, _initials_disc, _frame, _glyph, _step, _word):
+    caches = [font, has_glyph, _width, _initials_disc, _frame, _glyph, _step, _word, _shades]
+    for kept in [*caches, _encoded_frame]:
         kept.cache_clear()
-    _shades.cache_clear()
-    _encoded_frame.cache_clear()

@@ -259,15 +259,12 @@ def _render(pages):
     when that child is done (three processes would share two CPUs, and hold more memory)."""
     first = 0
     while first < len(pages) and forked.another_child_working():
-        failure = _write_in_order(pages[first : first + 1])
-        if failure:
-            raise failure[1]
+        pages[first].write_file()
         first += 1
     pages = pages[first:]
     if len(pages) < FORK_FROM:
-        failure = _write_in_order(pages)
-        if failure:
-            raise failure[1]
+        for page in pages:
+            page.write_file()
         return
     child_share, own_share = pages[0::2], pages[1::2]
     child = forked.Child(_write_share, child_share)

@@ -12,12 +12,15 @@
   the next (carnet/template_cache.py), and the articles generator list each period
   archive's posts in one pass instead of Pelican's test of every post for every period
   (carnet.pelican_private.period_archives_in_one_pass).
+- Ends, as a build starts, any child process an earlier build of this process left at work
+  when it stopped half-way (carnet/forked.py; also done when the process exits).
 """
 
 import contextlib
 
 from pelican import signals
 
+from carnet import forked
 from carnet.i18n import _
 from carnet.pelican_private import (
     TESTED_PELICAN,
@@ -88,6 +91,12 @@ def check(pelican_object):
         raise WiringError("\n".join(found))
 
 
+def stop_children_of_an_unfinished_build(pelican_object):
+    # A build of this process that stopped half-way may have left a child at work
+    # (carnet/forked.py): it would hold a CPU and memory, and its result is not wanted.
+    forked.stop_unfinished()
+
+
 def carnet_writer(pelican_object):
     return CarnetWriter
 
@@ -108,6 +117,7 @@ def _pages_rendered_at_end(writer):
 
 def register():
     signals.initialized.connect(check)
+    signals.initialized.connect(stop_children_of_an_unfinished_build)
     signals.get_writer.connect(carnet_writer)
     signals.generator_init.connect(keep_compiled_templates)
     signals.article_generator_init.connect(period_archives_in_one_pass)

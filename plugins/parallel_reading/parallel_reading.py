@@ -22,7 +22,6 @@ build reads it itself and reports it as a one-process build does. If the child f
 whole (forked.ChildFailed), the build reads every post itself.
 """
 
-import atexit
 import io
 import logging
 import os
@@ -165,17 +164,6 @@ class _Reading:
         self.read = {}
 
 
-_unfinished = []  # the _Reading of the build in progress in this process
-
-
-def _stop_unfinished():
-    while _unfinished:
-        _unfinished.pop().stop()
-
-
-atexit.register(_stop_unfinished)  # no child outlives a process whose build stopped half-way
-
-
 def _split(paths):
     """The build's part and the child's: the child's part, at the end, has about
     1 - BUILD_SHARE of the bytes."""
@@ -196,7 +184,6 @@ def start_reading_ahead(generator):
     if hasattr(readers, STATE):
         return
     setattr(readers, STATE, None)
-    _stop_unfinished()  # a build of this process that stopped half-way
     settings = generator.settings
     if forked.processes(settings) < 2 or settings.get("CONTENT_CACHING_LAYER") != "reader":
         return
@@ -211,9 +198,7 @@ def start_reading_ahead(generator):
     if len(childs) < MIN_POSTS_PER_PROCESS:
         return
     child = forked.Child(_read_in_child, readers, childs)
-    reading = _Reading(readers, child, childs)
-    setattr(readers, STATE, reading)
-    _unfinished.append(reading)
+    setattr(readers, STATE, _Reading(readers, child, childs))
     logger.debug(
         "parallel_reading: a second process reads %d posts of %d", len(childs), len(unread)
     )
@@ -224,8 +209,6 @@ def stop_reading_ahead(generator):
     reading = getattr(generator.readers, STATE, None)
     if reading is not None:
         reading.stop()
-        if reading in _unfinished:
-            _unfinished.remove(reading)
 
 
 def register():

@@ -279,12 +279,6 @@ class ShareCards:
             self.drawing = (forked.Child(_draw_all, jobs, self.cache), jobs)
             logger.debug("share images: %d to draw in a second process", len(jobs))
 
-    def stop_drawing(self):
-        """End a child this build no longer waits for (it stopped half-way)."""
-        if self.drawing is not None:
-            self.drawing[0].stop()
-            self.drawing = None
-
     def _take_drawn_ahead(self):
         if self.drawing is None:
             return
@@ -412,8 +406,6 @@ def _check_fonts():
 
 def start(pelican_object):
     global _build
-    if _build is not None:  # a build of this process that stopped half-way
-        _build.stop_drawing()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
 
 
