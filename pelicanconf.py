@@ -86,10 +86,18 @@ CARNET_PLUGINS = [
     # Automatic summaries end after a sentence or a whole word (carnet/summaries.py, put in
     # place when the plugin is registered, through carnet/pelican_private.py).
     ("summaries", {}),
-    # What each post points to: older/newer, related, the posts linking to it.
+    # What each post points to: older/newer, related, the posts linking to it (each post's
+    # links found as it is read: reader).
     ("neighbours", {}),
     ("related_posts", {}),
-    ("backlinks", {}),
+    (
+        "backlinks",
+        {},
+        {
+            "french_typography": "its reader wraps typography's: the sentences around the "
+            "links are the typeset text's"
+        },
+    ),
     # sitemap.xml (production) and robots.txt; the page of the letters sent.
     ("sitemap", {}),
     ("newsletter_archive", {}),

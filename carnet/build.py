@@ -5,6 +5,7 @@ UTF-8, an impossible date) and carries on, so a site with holes would be deploye
 collects those errors, names the file in each, and raises BuildFailed at the end.
 """
 
+import gc
 import logging
 import os
 import sys
@@ -148,6 +149,11 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     # The root logger: plugins loaded from PLUGIN_PATHS log under their own module names.
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
+    # What exists before the build (the code of Pelican, Jinja, Carnet...: some 45 000
+    # objects) outlives it: out of the garbage collector's reach until the build ends, it
+    # is not scanned again at each full collection (15 ms of a 200 ms warm rebuild).
+    # carnet/forked.py freezes and unfreezes too; unfrozen early, it is only scanned.
+    gc.freeze()
     try:
         Pelican(settings).run()
     except Exception as exc:  # a crash in Pelican or a plugin
@@ -161,6 +167,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
             else:
                 collector.errors.append(_("the build stopped: {problem}").format(problem=problem))
     finally:
+        gc.unfreeze()
         root_logger.removeHandler(collector)
     if collector.errors:
         raise BuildFailed(collector.errors, warnings=collector.warnings)

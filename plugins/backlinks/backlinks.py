@@ -1,17 +1,16 @@
 """`article.backlinks`: the other articles that link to this one, with the sentence around
 each link — what a WordPress pingback shows, built at build time.
 
-Each article's content is parsed once (and what was found is kept in the cache for the
-next build, see LinkCache); every link is resolved to the article it points to
-(through `{filename}` paths or the article's URL, relative or absolute) with one dict
-look-up, so the cost is linear in the size of the site. A Backlink has `.article` (the
+Each post's links are found as it is read (a reader layer, carnet/readers.py): in whichever
+process reads it (plugin parallel_reading), and kept with its text in Pelican's content
+cache, so that a build parses only the posts it reads, and not on the one CPU the build
+has between reading the posts and rendering the pages. Every link is then resolved to
+the article it points to (through `{filename}` paths or the article's URL, relative or
+absolute) with one dict look-up, so the cost is linear in the size of the site. A Backlink has `.article` (the
 article that links here) and `.excerpt` (markupsafe.Markup: the sentence, escaped, with
 the link's text in <em>). Newest linking article first; one entry per linking article.
 """
 
-import hashlib
-import os
-import pickle
 import posixpath
 import re
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from markupsafe import Markup
 from pelican import signals
 
-from carnet import files
+from carnet import readers
 from carnet.listing import listed_articles
 from carnet.pelican_private import html_before_links
 
@@ -225,55 +224,42 @@ def _links_in(html):
     return [(link.href, excerpt(link)) for link in collector.links]
 
 
-class LinkCache:
-    """The links of each article's HTML, each with its sentence, kept from one build to
-    the next in CACHE_PATH (parsing every article again was most of a warm build's time
-    here), by a hash of the HTML: an edited article is parsed again. Without
-    CACHE_CONTENT, nothing is kept."""
+# The metadata field a post's links are kept in: [(href, excerpt)], from its reader.
+LINKS_FIELD = "outgoing_links"
 
-    def __init__(self, settings):
-        self.path = None
-        if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
-            self.path = os.path.join(settings["CACHE_PATH"], "backlinks.pickle")
-        self.previous = self._load()
-        self.current = {}
-        self.parsed = 0
 
-    def _load(self):
-        try:
-            with open(self.path, "rb") as file:
-                return pickle.load(file)
-        except Exception:  # no cache yet, or an unreadable one: parse everything
-            return {}
+def link_finding_reader(reader_class):
+    """A subclass of reader_class that adds the links of the HTML it reads to the metadata."""
 
-    def links(self, html):
-        key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        found = self.current.get(key) or self.previous.get(key)
-        if found is None:
-            found = links_in(html)
-            self.parsed += 1
-        self.current[key] = found
-        return found
+    class LinkFindingReader(reader_class):
+        def read(self, source_path):
+            content, metadata = super().read(source_path)
+            metadata[LINKS_FIELD] = links_in(content or "")
+            return content, metadata
 
-    def save(self):
-        if self.path and (self.parsed or len(self.current) != len(self.previous)):
-            data = pickle.dumps(self.current, protocol=pickle.HIGHEST_PROTOCOL)
-            files.write_atomically(self.path, data, durable=False)
+    return LinkFindingReader
+
+
+def links_of(article):
+    """[(href, excerpt)] of the article's text: found by its reader, else now (a reader
+    this plugin did not wrap)."""
+    links = getattr(article, LINKS_FIELD, None)
+    if links is None:
+        links = links_in(html_before_links(article))
+    return links
 
 
 def collect_backlinks(articles, settings):
     """{target article id: [Backlink, ...]} for the given (listed) articles."""
     resolver = LinkResolver(articles, settings)
-    cache = LinkCache(settings)
     found = {}
     for source in articles:
-        for href, sentence in cache.links(html_before_links(source)):
+        for href, sentence in links_of(source):
             target = resolver.target(href, source)
             if target is None or target is source:
                 continue
             # The first link from each article is the one shown.
             found.setdefault(id(target), {}).setdefault(id(source), Backlink(source, sentence))
-    cache.save()
     return found
 
 
@@ -286,4 +272,6 @@ def set_backlinks(generator):
 
 
 def register():
+    # After plugin french_typography in PLUGINS: the excerpts are of the typeset text.
+    readers.add_layer("backlinks", link_finding_reader, wraps_static=False)
     signals.article_generator_finalized.connect(set_backlinks)

@@ -87,8 +87,9 @@ TEXT_NAMES = {
     "word_count",
 }
 # A post's fields that change with any change of its text (plugin reading_time counts the
-# words; the minutes it makes of them count as any other field).
-TEXT_FIELDS = {"_content", "word_count"}
+# words, the minutes it makes of them count as any other field; plugin backlinks keeps the
+# links found in it, what it makes of them is the other posts' `backlinks`).
+TEXT_FIELDS = {"_content", "word_count", "outgoing_links"}
 # The variables that hold the page's own post: their text is always in the key.
 OWN_POST = ("article", "page")
 

@@ -110,6 +110,7 @@ def test_one_reader_chain_in_the_order_of_the_plugins(site, monkeypatch):
     site.add_post("a.md", title="Un article")
     markdown, static = reader_chains(site, monkeypatch)
     expected = [
+        "LinkFindingReader",
         "CountingReader",
         "FrenchReader",
         "CheckedReader",
@@ -117,12 +118,17 @@ def test_one_reader_chain_in_the_order_of_the_plugins(site, monkeypatch):
         "MarkdownReader",
     ]
     assert markdown[: len(expected)] == expected
-    # Static files are never checked as posts.
-    assert "CheckedReader" not in static
+    # Static files are never checked as posts, nor searched for links.
+    assert "CheckedReader" not in static and "LinkFindingReader" not in static
     assert static[0] == "CountingReader" and "BaseReader" in static
 
 
 def test_a_layer_the_settings_turn_off_is_left_out_of_the_chain(site, monkeypatch):
     site.add_post("a.md", title="Un article")
     markdown, _static = reader_chains(site, monkeypatch, CARNET_TYPOGRAPHY=False)
-    assert markdown[:3] == ["CountingReader", "CheckedReader", "YAMLMetadataReader"]
+    assert markdown[:4] == [
+        "LinkFindingReader",
+        "CountingReader",
+        "CheckedReader",
+        "YAMLMetadataReader",
+    ]

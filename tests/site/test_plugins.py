@@ -223,13 +223,48 @@ def test_backlink_excerpt_is_the_sentence_around_the_link():
     assert excerpt(second) == "Un point sur <em>la suite</em>"
 
 
-def test_backlinks_parse_each_article_once(monkeypatch):
+def test_backlinks_find_a_posts_links_once_as_it_is_read(site, monkeypatch):
+    """The links are found by the post's reader and kept with its text in the content
+    cache: a rebuild parses only the post that changed."""
     from backlinks import backlinks
 
-    fed = []
+    parsed = []
     real_feed = backlinks.LinkCollector.feed
-    counted_feed = lambda self, html: fed.append(1) or real_feed(self, html)  # noqa: E731
+    counted_feed = lambda self, html: parsed.append(html) or real_feed(self, html)  # noqa: E731
     monkeypatch.setattr(backlinks.LinkCollector, "feed", counted_feed)
+    site.add_post("cible.md", title="Cible", date="2020-01-01", body="Se taire.")
+    for number in range(3):
+        site.add_post(
+            f"source{number}.md",
+            title=f"Source {number}",
+            date=f"2020-02-0{number + 1}",
+            body=f"Lire [la cible]({{filename}}cible.md), une fois ({number}).",
+        )
+    # One process: a post read by parallel_reading's child is parsed there.
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CARNET_BUILD_PROCESSES": 1}
+
+    def backlinks_of_target():
+        with articles_of_the_build() as articles:
+            site.build(production=False, **cached)
+        return {link.article.slug: link.excerpt for link in articles["cible"].backlinks}
+
+    first = backlinks_of_target()
+    assert list(first) == ["source-2", "source-1", "source-0"]
+    assert len(parsed) == 3  # the three links; a post without one is not parsed
+    assert backlinks_of_target() == first
+    assert len(parsed) == 3  # from the cache
+    site.add_post(
+        "source1.md", title="Source 1", date="2020-02-02", body="Relire [ceci]({filename}cible.md)."
+    )
+    again = backlinks_of_target()
+    assert len(parsed) == 4  # the edited post only
+    assert again["source-1"] == "Relire <em>ceci</em>."
+    assert again["source-0"] == first["source-0"]
+
+
+def test_backlinks_of_a_post_read_without_the_plugins_reader():
+    from backlinks import backlinks
+
     settings = {"SITEURL": SITEURL, "INTRASITE_LINK_REGEX": "[{|](?P<what>.*?)[|}]"}
     articles = [
         SimpleNamespace(
@@ -239,11 +274,13 @@ def test_backlinks_parse_each_article_once(monkeypatch):
             relative_dir="posts",
             _content=f'<p>Lire <a href="{{filename}}p{n - 1}.md">la veille</a>.</p>',
         )
-        for n in range(2000)
+        for n in range(200)
     ]
     found = backlinks.collect_backlinks(articles, settings)
-    assert len(fed) == len(articles)
     assert len(found) == len(articles) - 1
+    (backlink,) = found[id(articles[41])].values()
+    assert backlink.article is articles[42]
+    assert backlink.excerpt == "Lire <em>la veille</em>."
 
 
 # --- post_lists ------------------------------------------------------------------------
