@@ -1,14 +1,15 @@
 """`article.backlinks`: the other articles that link to this one, with the sentence around
 each link — what a WordPress pingback shows, built at build time.
 
-Each post's links are found as it is read (a reader layer, carnet/readers.py): in whichever
-process reads it (plugin parallel_reading), and kept with its text in Pelican's content
-cache, so that a build parses only the posts it reads, and not on the one CPU the build
-has between reading the posts and rendering the pages. Every link is then resolved to
-the article it points to (through `{filename}` paths or the article's URL, relative or
-absolute) with one dict look-up, so the cost is linear in the size of the site. A Backlink has `.article` (the
-article that links here) and `.excerpt` (markupsafe.Markup: the sentence, escaped, with
-the link's text in <em>). Newest linking article first; one entry per linking article.
+Each post's links are found as it is read (a reader layer, carnet/readers.py): in
+whichever process reads it (plugin parallel_reading), and kept with its text in Pelican's
+content cache, so that a build parses only the posts it reads, and not on the one CPU the
+build has between reading the posts and rendering the pages. Every link is then resolved
+to the article it points to (through `{filename}` paths or the article's URL, relative or
+absolute) with one dict look-up, so the cost is linear in the size of the site. A
+Backlink has `.article` (the article that links here) and `.excerpt` (markupsafe.Markup:
+the sentence, escaped, with the link's text in <em>). Newest linking article first; one
+entry per linking article.
 """
 
 import posixpath
