@@ -476,6 +476,7 @@ def encode(image):
 def forget():
     """Let go of what was kept to draw many cards (masks, frames, fonts: some 10 MB once
     hundreds were drawn), for the memory to serve the rest of the build."""
-    caches = [font, has_glyph, _width, _initials_disc, _frame, _glyph, _step, _word, _shades]
-    for kept in [*caches, _encoded_frame]:
+    caches = (font, has_glyph, _width, _initials_disc, _frame, _encoded_frame)
+    caches += (_glyph, _step, _word, _shades)
+    for kept in caches:
         kept.cache_clear()
