@@ -258,7 +258,7 @@ class ShareCards:
     # --- Drawing ----------------------------------------------------------------------
 
     def _cached(self, job):
-        return os.path.join(self.cache, job.key[:2], job.key + ".jpg")
+        return os.path.join(self.cache, job.key + ".jpg")
 
     def take_missing(self):
         """The images not drawn yet, for the caller to draw."""
@@ -374,14 +374,12 @@ def _draw_all(jobs, cache):
     """Draw (or crop) each job's image into the cache (in whichever process calls it); the CPU
     seconds it took."""
     began = time.process_time()
-    folders = set()
+    # One folder: a few thousand files are nothing to a file system's directory index, and
+    # each folder made is an inode to allocate (slow on a disk that just deleted many).
+    os.makedirs(cache, exist_ok=True)
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
-        folder = os.path.join(cache, job.key[:2])
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        path = os.path.join(folder, job.key + ".jpg")
+        path = os.path.join(cache, job.key + ".jpg")
         temporary = f"{path}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(data)
