@@ -300,8 +300,8 @@ def run_round(ws, run, say):
         say("Carnet, cold production build without share cards")
         results["cold_no_cards"] = cold_build("-no-cards", without_plugins=["share_cards"])
 
-    # One run in two builds without share images first: what the machine does between
-    # the two builds weighs on each in turn.
+    # Every other run builds without share images first: a drift of the machine's speed
+    # within a run weighs on each of the two in turn.
     for step in (without_cards, with_cards) if run % 2 else (with_cards, without_cards):
         step()
 

@@ -30,3 +30,18 @@ def test_every_step_runs_on_a_small_corpus(tmp_path):
     assert "| 12 | Vanilla Pelican, cold build |" in (tmp_path / "latest.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_what_share_images_add_is_the_median_of_each_runs_difference():
+    """Each run's two cold builds are compared with each other, not the medians of two
+    lists whose middle values may come from different runs (here +0.1×, where the
+    difference of the medians would say −0.1×)."""
+    size = {
+        "vanilla": {"seconds": 10.0},
+        "cold": {"runs": [{"seconds": 10.0}, {"seconds": 12.0}, {"seconds": 20.0}]},
+        "cold_no_cards": {"runs": [{"seconds": 9.0}, {"seconds": 15.0}, {"seconds": 13.0}]},
+    }
+    assert bench_run._cards_add(size) == pytest.approx(0.1)
+    size["cold"]["runs"][2] = {"error": "the step crashed"}  # a failed run is left out
+    assert bench_run._cards_add(size) == pytest.approx(-0.1)
+    assert bench_run._cards_add({"vanilla": {"seconds": 10.0}}) is None
