@@ -306,7 +306,6 @@ def run_round(ws, run, say):
         step()
 
     say("Carnet, search index alone")
-    shutil.rmtree(ws.path("cold-output", "pagefind"), ignore_errors=True)
     results["search"] = ws.measure(
         {
             "step": "search",

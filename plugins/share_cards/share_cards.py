@@ -258,7 +258,7 @@ class ShareCards:
     # --- Drawing ----------------------------------------------------------------------
 
     def _cached(self, job):
-        return os.path.join(self.cache, job.key + ".jpg")
+        return cached_path(self.cache, job)
 
     def take_missing(self):
         """The images not drawn yet, for the caller to draw."""
@@ -371,6 +371,11 @@ def _place(cached, target, emptied):
     os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
 
 
+def cached_path(cache, job):
+    """Where the image of `job` is kept in the cache folder `cache`."""
+    return os.path.join(cache, job.key + ".jpg")
+
+
 def _draw_all(jobs, cache):
     """Draw (or crop) each job's image into the cache (in whichever process calls it); the CPU
     seconds it took."""
@@ -380,7 +385,7 @@ def _draw_all(jobs, cache):
     os.makedirs(cache, exist_ok=True)
     for job in jobs:
         data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
-        path = os.path.join(cache, job.key + ".jpg")
+        path = cached_path(cache, job)
         temporary = f"{path}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
             file.write(data)
