@@ -9,7 +9,7 @@ from bench import run as bench_run
 
 @pytest.mark.slow
 def test_every_step_runs_on_a_small_corpus(tmp_path):
-    report = bench_run.run([12], runs=1, results=str(tmp_path))
+    report = bench_run.run([12], runs=1, results=str(tmp_path), settle=0)
     steps = report["sizes"]["12"]
     for step, _label in bench_run.STEPS:
         assert "seconds" in steps[step], (step, steps[step].get("problem"))
@@ -45,3 +45,22 @@ def test_what_share_images_add_is_the_median_of_each_runs_difference():
     size["cold"]["runs"][2] = {"error": "the step crashed"}  # a failed run is left out
     assert bench_run._cards_add(size) == pytest.approx(-0.1)
     assert bench_run._cards_add({"vanilla": {"seconds": 10.0}}) is None
+
+
+def test_a_run_starts_once_the_last_runs_outputs_are_deleted_and_the_disk_has_settled(
+    tmp_path, monkeypatch
+):
+    """The deletion comes before the wait, and the wait before the run's first timed build:
+    a file system without a journal makes a build right after a mass deletion pay for it."""
+    ws = bench_run.Workspace(12, 0, str(tmp_path / "code"), results=str(tmp_path))
+    for name in bench_run.COLD_FOLDERS:
+        (tmp_path / "work" / "n12" / name / "page").mkdir(parents=True)
+    events = []
+    monkeypatch.setattr(bench_run.os, "sync", lambda: events.append("sync"))
+    monkeypatch.setattr(bench_run.time, "sleep", lambda seconds: events.append(seconds))
+    bench_run._settle(ws, 61, lambda what: None)
+    assert events == ["sync", 61]
+    assert not any((tmp_path / "work" / "n12" / name).exists() for name in bench_run.COLD_FOLDERS)
+    events.clear()
+    bench_run._settle(ws, 0, lambda what: None)
+    assert events == []
