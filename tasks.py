@@ -356,21 +356,16 @@ def stress(c, rounds=200, seed=0):
         "sizes": "several corpus sizes at once, e.g. 100,1000,5000 (overrides --posts)",
         "runs": "runs of each step; the table shows medians (default 3)",
         "strict": "exit with code 1 when a target is missed",
-        "settle": "seconds the file system settles before each run (default 61, see "
-        "bench/README.md)",
     }
 )
-def bench(c, posts=1000, sizes="", runs=3, strict=False, settle=-1):
+def bench(c, posts=1000, sizes="", runs=3, strict=False):
     """Time Carnet against vanilla Pelican on a synthetic corpus; see bench/README.md."""
-    from bench.run import SETTLE_SECONDS, parse_sizes
+    from bench.run import parse_sizes
     from bench.run import run as run_bench
 
     chosen = parse_sizes(sizes) if sizes else [int(posts)]
     command = f"invoke bench --sizes {','.join(map(str, chosen))} --runs {runs}"
-    settle = SETTLE_SECONDS if int(settle) < 0 else int(settle)
-    if settle != SETTLE_SECONDS:
-        command += f" --settle {settle}"
-    report = run_bench(chosen, int(runs), command=command, settle=settle)
+    report = run_bench(chosen, int(runs), command=command)
     if strict and any(check["verdict"] == "FAIL" for check in report["targets"]):
         raise Exit(code=1)
 

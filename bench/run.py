@@ -45,15 +45,16 @@ STEPS = [
     ("typography", "French typography alone, every post"),
 ]
 
-# Seconds the file system is left to settle before a run's timed builds, once the previous
-# run's outputs are deleted and written back (os.sync). Ext4 without a journal (this
-# project's machine) does not reuse an inode freed in the last 60 seconds: a build right
-# after thousands of files were deleted (the last run's outputs, the releases `publish`
-# removes) has its kernel step over each of them for every file and folder it makes.
-# Measured at 1000 posts, the cold build took 3.7–5.0 s right after such a deletion and
-# 3.44–3.46 s after this wait (bench/README.md). It weighs on the build that makes the
-# most files, Carnet's (a folder per post), more than on vanilla's.
-SETTLE_SECONDS = 61
+# Nothing is deleted until every cold build is measured: the cold builds of every size and
+# run come first, each into folders of its own, and what an earlier benchmark left in
+# bench/results/work/ is moved aside, and deleted only at the end. Ext4 without a journal
+# (this project's machine) does not reuse an inode freed in the last minute (six while its
+# block waits to be written back, which the making of new files keeps it doing): a build
+# in the minutes after thousands of files were deleted (the last run's outputs, the
+# releases `publish` removes) has its kernel step over each of them for every file and
+# folder it makes. At 1000 posts, the cold build took 3.7–5.0 s right after such a
+# deletion, 3.44–3.46 s a minute after it (bench/README.md). It weighs on the build that
+# makes the most files, Carnet's (a folder per post), more than on vanilla's.
 
 # Wide enough for the tables even when the output is not a terminal (invoke, a log file).
 console = Console(highlight=False, width=max(Console().width, 130))
@@ -212,6 +213,9 @@ class Workspace:
     def path(self, *parts):
         return os.path.join(self.folder, *parts)
 
+    def cold_folder(self, name, run):
+        return self.path(f"{name}-{run + 1}")
+
     def content(self, site):
         return os.path.join(site, "content")
 
@@ -272,61 +276,50 @@ def _new_post(ws, run):
     return f"posts/{corpus.post_filename(index)}"
 
 
-COLD_FOLDERS = ("vanilla-output", "cold-output", "cold-cache")
-COLD_FOLDERS += ("cold-output-no-cards", "cold-cache-no-cards")
-
-
-def _settle(ws, settle, say):
-    """Before a run: the last run's cold outputs and caches deleted, then SETTLE_SECONDS
-    for the file system (written back first, so the wait is the shorter of ext4's two)."""
-    for name in COLD_FOLDERS:
-        shutil.rmtree(ws.path(name), ignore_errors=True)
-    if settle:
-        say(f"letting the file system settle ({settle} s)")
-        os.sync()
-        time.sleep(settle)
-
-
-def run_round(ws, run, say, settle=SETTLE_SECONDS):
-    """One run of every step; returns {step: result}."""
+def cold_round(ws, run, say):
+    """One run of the cold builds, vanilla's and Carnet's two, each into folders of its
+    own (ending in the run's number): none starts with an output or a cache, none deletes
+    one. Returns {step: result}."""
     corpus_content = ws.content(ws.corpus)
     prod = os.path.join(ws.corpus, "publishconf.py")
     results = {}
-
-    # Every cold build starts without an output folder and without a cache, vanilla's as
-    # Carnet's, all deleted before the wait: otherwise a build would also delete the
-    # previous run's output inside the timed call (Pelican empties it), and the last run's
-    # Carnet output holds the search index too, which the other builds' outputs do not.
-    _settle(ws, settle, say)
     say("vanilla Pelican, cold")
     results["vanilla"] = ws.measure(
-        {"step": "vanilla", "content": corpus_content, "output": ws.path("vanilla-output")}
+        {"step": "vanilla", "content": corpus_content, "output": ws.cold_folder("vanilla", run)}
     )
 
-    def cold_build(suffix="", **spec):
+    def cold_build(name, **spec):
         return ws.measure(
             {
                 "step": "carnet",
                 "settings_file": prod,
                 "content": corpus_content,
-                "output": ws.path("cold-output" + suffix),
-                "cache": ws.path("cold-cache" + suffix),
+                "output": ws.cold_folder(f"{name}-output", run),
+                "cache": ws.cold_folder(f"{name}-cache", run),
                 **spec,
             }
         )
 
     def with_cards():
         say("Carnet, cold production build")
-        results["cold"] = cold_build()
+        results["cold"] = cold_build("cold")
 
     def without_cards():
         say("Carnet, cold production build without share cards")
-        results["cold_no_cards"] = cold_build("-no-cards", without_plugins=["share_cards"])
+        results["cold_no_cards"] = cold_build("no-cards", without_plugins=["share_cards"])
 
     # Every other run builds without share images first: a drift of the machine's speed
     # within a run weighs on each of the two in turn.
     for step in (without_cards, with_cards) if run % 2 else (with_cards, without_cards):
         step()
+    return results
+
+
+def run_round(ws, run, say):
+    """One run of every other step (cold_round has run); returns {step: result}."""
+    corpus_content = ws.content(ws.corpus)
+    prod = os.path.join(ws.corpus, "publishconf.py")
+    results = {}
 
     say("Carnet, search index alone")
     results["search"] = ws.measure(
@@ -334,7 +327,7 @@ def run_round(ws, run, say, settle=SETTLE_SECONDS):
             "step": "search",
             "settings_file": prod,
             "content": corpus_content,
-            "output": ws.path("cold-output"),
+            "output": ws.cold_folder("cold-output", run),  # the index is added to it
         }
     )
 
@@ -663,33 +656,44 @@ def _machine():
 # --- Main ------------------------------------------------------------------------------
 
 
-def run(sizes, runs=3, seed=0, command=None, results=RESULTS, settle=SETTLE_SECONDS):
-    """Benchmark every size; print the tables; write the results. Returns the report.
-
-    settle: seconds left to the file system before each run (SETTLE_SECONDS)."""
+def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
+    """Benchmark every size; print the tables; write the results. Returns the report."""
     os.makedirs(results, exist_ok=True)
     started = time.time()
-    by_size = {}
     loads = []
+    # Moved, not deleted (see the comment at the top): deleted once everything is measured.
+    earlier = _set_aside(os.path.join(results, "work"))
     code = snapshot_code(os.path.join(results, "work", "code"))
-    for n in sizes:
-        ws = Workspace(n, seed, code, results)
+    workspaces = [Workspace(n, seed, code, results) for n in sizes]
+    rounds = {n: [{} for _ in range(runs)] for n in sizes}
+
+    def say_for(n):
+        return lambda what: console.print(f"  N={n} · {what}", style="dim")
+
+    for ws in workspaces:  # first, every cold build, before anything is deleted
+        n = ws.count
         console.print(
             f"[bold]N = {n}[/]: writing the corpus in {os.path.relpath(ws.folder, ROOT)}/"
         )
         ws.prepare()
-
-        def say(what, n=n):
-            console.print(f"  N={n} · {what}", style="dim")
-
-        _setup(ws, say)
-        rounds = []
+        for index in range(runs):
+            console.print(f"  N={n} · cold builds, run {index + 1}/{runs}")
+            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
+            rounds[n][index].update(cold_round(ws, index, say_for(n)))
+    for ws in workspaces:
+        n = ws.count
+        console.print(f"[bold]N = {n}[/]: the other steps")
+        _setup(ws, say_for(n))
         for index in range(runs):
             console.print(f"  N={n} · run {index + 1}/{runs}")
-            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
-            rounds.append(run_round(ws, index, say, settle))
-        by_size[n] = {step: summarise([r[step] for r in rounds]) for step, _ in STEPS}
+            rounds[n][index].update(run_round(ws, index, say_for(n)))
+    by_size = {}
+    for ws in workspaces:
+        n = ws.count
+        by_size[n] = {step: summarise([r[step] for r in rounds[n]]) for step, _ in STEPS}
         by_size[n]["setup"] = {"first_publish": ws.baseline}
+    if earlier:
+        shutil.rmtree(earlier, ignore_errors=True)
 
     checks = check_targets(by_size)
     report = {
@@ -698,7 +702,6 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS, settle=SETTLE_SECO
         "machine": _machine(),
         "load_average_at_runs": loads,
         "runs": runs,
-        "settle_seconds": settle,
         "seed": seed,
         "words_per_post": 800,
         "duration_seconds": round(time.time() - started),
@@ -727,6 +730,15 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS, settle=SETTLE_SECO
     return report
 
 
+def _set_aside(folder):
+    """Move `folder` (if it exists) to a new name beside it, which is returned."""
+    if not os.path.exists(folder):
+        return None
+    aside = f"{folder}-deleted-{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
+    os.rename(folder, aside)
+    return aside
+
+
 def parse_sizes(text):
     return [int(part) for part in str(text).split(",") if part.strip()]
 
@@ -738,19 +750,12 @@ def main(argv=None):
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each step (default 3)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--settle",
-        type=int,
-        default=SETTLE_SECONDS,
-        help=f"seconds the file system settles before each run (default {SETTLE_SECONDS})",
-    )
     args = parser.parse_args(argv)
     report = run(
         parse_sizes(args.sizes),
         args.runs,
         args.seed,
         command=f"python -m bench.run --sizes {args.sizes} --runs {args.runs}",
-        settle=args.settle,
     )
     return 1 if any(c["verdict"] == "FAIL" for c in report["targets"]) else 0
 

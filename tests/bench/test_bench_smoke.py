@@ -1,6 +1,7 @@
 """`invoke bench` end to end on a tiny corpus: every step runs and reports what it should."""
 
 import json
+import os
 
 import pytest
 
@@ -8,8 +9,36 @@ from bench import run as bench_run
 
 
 @pytest.mark.slow
-def test_every_step_runs_on_a_small_corpus(tmp_path):
-    report = bench_run.run([12], runs=1, results=str(tmp_path), settle=0)
+def test_every_step_runs_on_a_small_corpus(tmp_path, monkeypatch):
+    earlier = tmp_path / "work" / "n12" / "cold-output-1"  # an earlier benchmark's
+    earlier.mkdir(parents=True)
+    (earlier / "earlier.html").write_text("", encoding="utf-8")
+    events = []
+    measure, rmtree = bench_run.measure, bench_run.shutil.rmtree
+
+    def recording_measure(spec, log_path, code):
+        cold = spec["step"] == "vanilla" or spec.get("settings_file", "").endswith(
+            os.path.join("corpus", "publishconf.py")
+        )
+        events.append("cold build" if cold and spec["step"] != "search" else spec["step"])
+        return measure(spec, log_path, code)
+
+    def recording_rmtree(path, *args, **kwargs):
+        if os.path.exists(path):
+            events.append(("deleted", str(path)))
+        return rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(bench_run, "measure", recording_measure)
+    monkeypatch.setattr(bench_run.shutil, "rmtree", recording_rmtree)
+    report = bench_run.run([12, 13], runs=1, results=str(tmp_path))
+    # Every cold build of both sizes comes first, and nothing is deleted before the last.
+    last_cold = max(i for i, event in enumerate(events) if event == "cold build")
+    assert events[: last_cold + 1] == ["cold build"] * 6
+    # The earlier benchmark's folder was moved aside, then deleted at the end.
+    assert (earlier / "index.html").exists() and not (earlier / "earlier.html").exists()
+    assert ("deleted", str(tmp_path / "work")) not in events
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith("work-deleted-")]
+    assert set(report["sizes"]) == {"12", "13"}
     steps = report["sizes"]["12"]
     for step, _label in bench_run.STEPS:
         assert "seconds" in steps[step], (step, steps[step].get("problem"))
@@ -45,22 +74,3 @@ def test_what_share_images_add_is_the_median_of_each_runs_difference():
     size["cold"]["runs"][2] = {"error": "the step crashed"}  # a failed run is left out
     assert bench_run._cards_add(size) == pytest.approx(-0.1)
     assert bench_run._cards_add({"vanilla": {"seconds": 10.0}}) is None
-
-
-def test_a_run_starts_once_the_last_runs_outputs_are_deleted_and_the_disk_has_settled(
-    tmp_path, monkeypatch
-):
-    """The deletion comes before the wait, and the wait before the run's first timed build:
-    a file system without a journal makes a build right after a mass deletion pay for it."""
-    ws = bench_run.Workspace(12, 0, str(tmp_path / "code"), results=str(tmp_path))
-    for name in bench_run.COLD_FOLDERS:
-        (tmp_path / "work" / "n12" / name / "page").mkdir(parents=True)
-    events = []
-    monkeypatch.setattr(bench_run.os, "sync", lambda: events.append("sync"))
-    monkeypatch.setattr(bench_run.time, "sleep", lambda seconds: events.append(seconds))
-    bench_run._settle(ws, 61, lambda what: None)
-    assert events == ["sync", 61]
-    assert not any((tmp_path / "work" / "n12" / name).exists() for name in bench_run.COLD_FOLDERS)
-    events.clear()
-    bench_run._settle(ws, 0, lambda what: None)
-    assert events == []
