@@ -72,6 +72,8 @@ NEIGHBOUR_PAGES = ("_previous_page", "_next_page")
 # Never part of a key: the settings are covered by the cache folder, the context is what
 # a key is made of, variable by variable.
 IGNORED_FIELDS = {"settings", "_context"}
+# The types described as they print (str() of the value), tested by exact type.
+SCALARS = {str, int, bool, float, type(None)}
 # A description naming a memory address is different in every process.
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 # The names a template reads a post's text under. (Telling a summary from the whole text
@@ -120,9 +122,12 @@ class Digests:
 
     def of(self, value, content=None):
         """content: how a post inside value counts (default: its own fields)."""
+        kind = type(value)
+        if kind in SCALARS:  # most of what is described: checked first, by its exact type
+            return f"{kind.__name__}:{value}"
         content = content or self._own_content
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return f"{type(value).__name__}:{value}"
+        if isinstance(value, (bool, int, float, str)):  # Markup, and other subclasses
+            return f"{kind.__name__}:{value}"
         if isinstance(value, Content):
             return content(value)
         if isinstance(value, URLWrapper):
@@ -130,7 +135,7 @@ class Digests:
         if isinstance(value, (datetime, date, tzinfo)):
             return repr(value)
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self.of(item, content) for item in value) + "]"
+            return "[" + ",".join([self.of(item, content) for item in value]) + "]"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(self.of(item, content) for item in value)) + "}"
         if isinstance(value, dict):
