@@ -251,8 +251,11 @@ def _writable(folder):
 # --- the deploy ---------------------------------------------------------------------------
 
 
-def deploy(output_path, target):
-    """Put output_path online at `target` (a Target); raise DeployFailed with a reason."""
+def deploy(output_path, target, move=False):
+    """Put output_path online at `target` (a Target); raise DeployFailed with a reason.
+
+    move: output_path is the caller's to give away (publish's own build folder); a local
+    release is then that folder moved into place when it can be, not a copy of it."""
     if not os.path.isdir(output_path) or not os.listdir(output_path):
         raise DeployFailed(
             _("nothing to deploy: {path} is empty or missing").format(path=output_path)
@@ -262,11 +265,12 @@ def deploy(output_path, target):
         _check_remote_folder(target.text)
         _rsync(output_path, target.text)
     else:
-        _release(output_path, target)
+        _release(output_path, target, move)
 
 
-def _release(output_path, target):
-    """Copy the site into a new release, then switch the link to it in one rename."""
+def _release(output_path, target, move):
+    """Copy (or move) the site into a new release, then switch the link to it in one
+    rename."""
     if target.inside:
         releases = os.path.join(target.path, RELEASES)
         link = os.path.join(target.path, CURRENT)
@@ -283,7 +287,7 @@ def _release(output_path, target):
             _mark(target.path)
         os.makedirs(releases, exist_ok=True)
         _mark(releases)
-        shutil.copytree(output_path, release + ".partial", symlinks=True)
+        _copy_or_move(output_path, release + ".partial", move)
         os.rename(release + ".partial", release)
         _switch(link, os.path.join(pointed_prefix, name))
     except OSError as error:
@@ -296,6 +300,19 @@ def _release(output_path, target):
             )
         ) from None
     _prune(releases, keep=name)
+
+
+def _copy_or_move(output_path, partial, move):
+    if move:
+        try:
+            # Instant, and no copy of thousands of files to write, then delete (the build
+            # folder): on a file system without a journal, a freed inode is not reused for
+            # minutes, and making files past many of them is slow.
+            os.rename(output_path, partial)
+            return
+        except OSError:  # another file system: copied
+            pass
+    shutil.copytree(output_path, partial, symlinks=True)
 
 
 def _mark(folder):

@@ -97,6 +97,7 @@ def private_folder(settings, project):
 
 def put_online(output_path, target, project, after_newsletter=False):
     """Deploy the built site to `target`; True once it is online. Stopped if it failed.
+    The site's folder is this publish's own: a local target takes it as it is (moved).
 
     Without a target the site is moved to output/ (for `invoke serve`) and False returned."""
     if target is None:
@@ -112,7 +113,7 @@ def put_online(output_path, target, project, after_newsletter=False):
         return False
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:
-        deploy(output_path, target)
+        deploy(output_path, target, move=True)
     except DeployFailed as failure:
         if after_newsletter:
             message = _("Deploy failed, the letters page online is not up to date: {reason}")

@@ -51,6 +51,17 @@ def test_the_target_becomes_a_link_switched_in_one_step(tmp_path):
     assert len(releases) == 2  # the current one and the one before; older ones removed
 
 
+def test_publish_gives_its_own_build_folder_to_a_local_target_instead_of_copying_it(tmp_path):
+    site = built(tmp_path, "site", "Un billet")
+    page = site.output / "un-billet" / "index.html"
+    inode = page.stat().st_ino
+    www = tmp_path / "www"
+    deploy(str(site.output), check_target(str(www), str(tmp_path / "site")), move=True)
+    assert not site.output.exists()  # moved: no copy to write, no folder to delete
+    assert (www / "un-billet" / "index.html").stat().st_ino == inode
+    assert (www / MARKER).exists()
+
+
 def test_readers_always_see_a_whole_site(tmp_path):
     sites = [built(tmp_path, "one", "Version un"), built(tmp_path, "two", "Version deux")]
     homes = {site.read("index.html") for site in sites}
