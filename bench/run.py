@@ -1,11 +1,12 @@
 """The benchmark runner: `invoke bench` (or `python -m bench.run --sizes 100,1000`).
 
 For each size N it writes a synthetic corpus (bench/corpus.py), then, run after run, times
-in a fresh process each: vanilla Pelican, Carnet's cold production build, the search
-index alone, Carnet's warm development rebuild after editing one post, `publish` with no
-new post and with one new post (outbox), and rendering one email. The runs are
-interleaved (vanilla, Carnet, ..., vanilla, Carnet, ...) so that whatever else the
-machine does falls on both alike. It prints medians, ratios to vanilla and the targets,
+in a fresh process each: vanilla Pelican, Carnet's cold production build (with and without
+share images), the search index alone; once that is done for every size (nothing is
+deleted before, see below), Carnet's warm development rebuild after editing one post,
+`publish` with no new post and with one new post (outbox), and rendering one email. The
+runs are interleaved (vanilla, Carnet, ..., vanilla, Carnet, ...) so that whatever else
+the machine does falls on both alike. It prints medians, ratios to vanilla and the targets,
 and writes everything to bench/results/ (JSON, plus latest.md, the table for the README).
 """
 
@@ -46,8 +47,9 @@ STEPS = [
 ]
 
 # Nothing is deleted until every cold build is measured: the cold builds of every size and
-# run come first, each into folders of its own, and what an earlier benchmark left in
-# bench/results/work/ is moved aside, and deleted only at the end. Ext4 without a journal
+# run (and the search index, which makes as many files) come first, each into folders of
+# its own, and what an earlier benchmark left in bench/results/work/ is moved aside, and
+# deleted only at the end. Ext4 without a journal
 # (this project's machine) does not reuse an inode freed in the last minute (six while its
 # block waits to be written back, which the making of new files keeps it doing): a build
 # in the minutes after thousands of files were deleted (the last run's outputs, the
@@ -279,7 +281,7 @@ def _new_post(ws, run):
 def cold_round(ws, run, say):
     """One run of the cold builds, vanilla's and Carnet's two, each into folders of its
     own (ending in the run's number): none starts with an output or a cache, none deletes
-    one. Returns {step: result}."""
+    one. Then the search index of Carnet's build. Returns {step: result}."""
     corpus_content = ws.content(ws.corpus)
     prod = os.path.join(ws.corpus, "publishconf.py")
     results = {}
@@ -312,16 +314,7 @@ def cold_round(ws, run, say):
     # within a run weighs on each of the two in turn.
     for step in (without_cards, with_cards) if run % 2 else (with_cards, without_cards):
         step()
-    return results
-
-
-def run_round(ws, run, say):
-    """One run of every other step (cold_round has run); returns {step: result}."""
-    corpus_content = ws.content(ws.corpus)
-    prod = os.path.join(ws.corpus, "publishconf.py")
-    results = {}
-
-    say("Carnet, search index alone")
+    say("Carnet, search index alone")  # it writes thousands of files too, and deletes none
     results["search"] = ws.measure(
         {
             "step": "search",
@@ -330,6 +323,13 @@ def run_round(ws, run, say):
             "output": ws.cold_folder("cold-output", run),  # the index is added to it
         }
     )
+    return results
+
+
+def run_round(ws, run, say):
+    """One run of every other step (cold_round has run); returns {step: result}."""
+    corpus_content = ws.content(ws.corpus)
+    results = {}
 
     say("Carnet, warm development rebuild after editing one post")
     marker = _edit_post(ws, run)
