@@ -49,14 +49,14 @@ STEPS = [
 # Nothing is deleted until every cold build is measured: the cold builds of every size and
 # run (and the search index, which makes as many files) come first, each into folders of
 # its own, and what an earlier benchmark left in bench/results/work/ is moved aside, and
-# deleted only at the end. Ext4 without a journal
-# (this project's machine) does not reuse an inode freed in the last minute (six while its
-# block waits to be written back, which the making of new files keeps it doing): a build
-# in the minutes after thousands of files were deleted (the last run's outputs, the
-# releases `publish` removes) has its kernel step over each of them for every file and
-# folder it makes. At 1000 posts, the cold build took 3.7–5.0 s right after such a
-# deletion, 3.44–3.46 s a minute after it (bench/README.md). It weighs on the build that
-# makes the most files, Carnet's (a folder per post), more than on vanilla's.
+# deleted only at the end. Ext4 without a journal (this project's machine) does not reuse
+# an inode freed in the last minute (six while its block waits to be written back, which
+# the making of new files keeps it doing): a build in the minutes after thousands of files
+# were deleted (the last run's outputs, the releases `publish` removes) has its kernel step
+# over each of them for every file and folder it makes. At 1000 posts, the cold build took
+# 3.7–5.0 s right after such a deletion, 3.44–3.46 s a minute after it (bench/README.md).
+# It weighs on the build that makes the most files, Carnet's (a folder per post), more
+# than on vanilla's.
 
 # Wide enough for the tables even when the output is not a terminal (invoke, a log file).
 console = Console(highlight=False, width=max(Console().width, 130))
