@@ -57,6 +57,7 @@ STEPS = [
 # 3.7–5.0 s right after such a deletion, 3.44–3.46 s a minute after it (bench/README.md).
 # It weighs on the build that makes the most files, Carnet's (a folder per post), more
 # than on vanilla's.
+SET_ASIDE = "work-deleted-"  # the start of the name an earlier benchmark's folder is moved to
 
 # Wide enough for the tables even when the output is not a terminal (invoke, a log file).
 console = Console(highlight=False, width=max(Console().width, 130))
@@ -662,7 +663,7 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
     started = time.time()
     loads = []
     # Moved, not deleted (see the comment at the top): deleted once everything is measured.
-    earlier = _set_aside(os.path.join(results, "work"))
+    _set_aside(os.path.join(results, "work"))
     code = snapshot_code(os.path.join(results, "work", "code"))
     workspaces = [Workspace(n, seed, code, results) for n in sizes]
     rounds = {n: [{} for _ in range(runs)] for n in sizes}
@@ -692,8 +693,9 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
         n = ws.count
         by_size[n] = {step: summarise([r[step] for r in rounds[n]]) for step, _ in STEPS}
         by_size[n]["setup"] = {"first_publish": ws.baseline}
-    if earlier:
-        shutil.rmtree(earlier, ignore_errors=True)
+    for name in os.listdir(results):  # this one's, and any an interrupted benchmark left
+        if name.startswith(SET_ASIDE):
+            shutil.rmtree(os.path.join(results, name), ignore_errors=True)
 
     checks = check_targets(by_size)
     report = {
@@ -731,12 +733,10 @@ def run(sizes, runs=3, seed=0, command=None, results=RESULTS):
 
 
 def _set_aside(folder):
-    """Move `folder` (if it exists) to a new name beside it, which is returned."""
-    if not os.path.exists(folder):
-        return None
-    aside = f"{folder}-deleted-{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
-    os.rename(folder, aside)
-    return aside
+    """Move `folder` (if it exists) to a new name beside it, starting with SET_ASIDE."""
+    if os.path.exists(folder):
+        stamp = f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
+        os.rename(folder, os.path.join(os.path.dirname(folder), SET_ASIDE + stamp))
 
 
 def parse_sizes(text):

@@ -13,6 +13,7 @@ def test_every_step_runs_on_a_small_corpus(tmp_path, monkeypatch):
     earlier = tmp_path / "work" / "n12" / "cold-output-1"  # an earlier benchmark's
     earlier.mkdir(parents=True)
     (earlier / "earlier.html").write_text("", encoding="utf-8")
+    (tmp_path / "work-deleted-20261130-101010-1" / "n12").mkdir(parents=True)  # interrupted
     events = []
     measure, rmtree = bench_run.measure, bench_run.shutil.rmtree
 
