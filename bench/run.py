@@ -288,7 +288,11 @@ def cold_round(ws, run, say):
     results = {}
     say("vanilla Pelican, cold")
     results["vanilla"] = ws.measure(
-        {"step": "vanilla", "content": corpus_content, "output": ws.cold_folder("vanilla", run)}
+        {
+            "step": "vanilla",
+            "content": corpus_content,
+            "output": ws.cold_folder("vanilla-output", run),
+        }
     )
 
     def cold_build(name, **spec):
