@@ -24,12 +24,20 @@ import sys
 import tempfile
 import traceback
 
+import blinker
+
 from carnet.defaults import setting
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 # The children of this process whose result is not taken yet.
 _children = set()
+
+# Sent by the build process, with the build's settings, when it goes on alone on one CPU
+# for a while: plugin parallel_reading sends it once the child that read the last posts has
+# ended (the build then makes those posts' objects, and gets to the pages, by itself), and
+# plugin share_cards starts drawing the images of the posts made so far on the other CPU.
+second_cpu_free = blinker.signal("carnet.second_cpu_free")
 
 
 class ChildFailed(Exception):

@@ -138,6 +138,7 @@ class _Reading:
                 logger.debug("parallel_reading: the build reads every post itself: %s", failure)
                 self.read = {}
             self.child = None
+            forked.second_cpu_free.send(self.readers.settings)
         return self.read
 
     def get_cached_data_or_child_read(self, filename, default=None):

@@ -29,14 +29,17 @@ copies already there). The file name carries the hash too, so that a network tha
 preview fetches the new image after a change of title.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import html
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
+import tempfile
 import time
 from importlib import metadata
 
@@ -273,25 +276,41 @@ class ShareCards:
         """Put in the output only the images of `wanted` (save_as) at the end."""
         self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
 
-    def draw_ahead(self):
-        """Fork a child that draws the images the cache lacks (all known once every post
-        is read), while the build goes on."""
+    def draw_ahead(self, every_post_read=True):
+        """Fork a child that draws the images the cache lacks, while the build goes on.
+
+        Before every post is read (`every_post_read` false: the child that read the last
+        posts has ended), the child draws the images of the posts made so far, then waits
+        for the rest, sent through its feed once every post is read (this method again)."""
+        if self.drawing is not None:
+            if self.drawing.feed is not None:
+                self.for_site()
+                self.drawing.feed.send(self.take_missing())
+            return
         if len(self.missing) >= DRAW_AHEAD_FROM:
-            self.for_site()  # known now too: not drawn by the build at its very end
+            if every_post_read:
+                self.for_site()  # known now too: not drawn by the build at its very end
+            feed = None if every_post_read else _Feed()
             jobs = self.take_missing()
-            self.drawing = (forked.Child(_draw_all, jobs, self.cache), jobs)
+            self.drawing = _Drawing(forked.Child(_draw_all, jobs, self.cache, feed), jobs, feed)
             logger.debug("share images: %d to draw in a second process", len(jobs))
 
     def _take_drawn_ahead(self):
         if self.drawing is None:
             return
-        child, jobs = self.drawing
-        self.drawing = None
+        drawing, self.drawing = self.drawing, None
+        if drawing.feed is not None:
+            drawing.feed.send([])  # nothing more (a build with no post left to read)
         try:
-            self.drawing_cpu_seconds += child.result()
+            self.drawing_cpu_seconds += drawing.child.result()
         except forked.ChildFailed as reason:
             logger.debug("share images: the second process did not draw them: %s", reason)
-            self.missing += jobs  # drawn here, next
+            jobs = drawing.jobs + (drawing.feed.sent if drawing.feed else [])
+            # Drawn here, next: those the child did not put in the cache before it failed.
+            self.missing += [job for job in jobs if not os.path.exists(self._cached(job))]
+        finally:
+            if drawing.feed is not None:
+                drawing.feed.forget()
 
     def finish(self, output_path, emptied):
         """Draw what no one drew yet, put each image in the output (`emptied`: Pelican
@@ -371,14 +390,80 @@ def _place(cached, target, emptied):
     os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
 
 
+@dataclasses.dataclass
+class _Drawing:
+    """A child drawing images: the jobs it was given as it was forked, and its feed."""
+
+    child: forked.Child
+    jobs: list
+    feed: "_Feed" = None
+
+
+class _Feed:
+    """The rest of the jobs, for a child forked to draw before every post was read: once
+    every post is read the build writes them to a file and the file's name to a pipe; the
+    child, done with its first jobs, waits for that name, or for the pipe to close (nothing
+    more). A file, not the pipe itself: the build must not wait for the child to read."""
+
+    def __init__(self):
+        # The build keeps its reading end open until the child has ended: writing to a pipe
+        # no one can read fails, and the child may have failed before it reads.
+        self.reading_end, self.writing_end = os.pipe()
+        self.path = None
+        self.sent = []
+
+    # In the build process.
+
+    def send(self, jobs):
+        """Give the child `jobs` and close the pipe (once: later calls do nothing)."""
+        if self.writing_end is None:
+            return
+        if jobs:
+            descriptor, self.path = tempfile.mkstemp(prefix="carnet-cards-", suffix=".pickle")
+            with os.fdopen(descriptor, "wb") as file:
+                pickle.dump(jobs, file, forked.PROTOCOL)
+            os.write(self.writing_end, self.path.encode())
+            self.sent = jobs
+        os.close(self.writing_end)
+        self.writing_end = None
+
+    def forget(self):
+        """Once the child has ended: the pipe's other end, the file (if the child did not
+        remove it)."""
+        for descriptor in (self.reading_end, self.writing_end):
+            if descriptor is not None:
+                os.close(descriptor)
+        self.reading_end = self.writing_end = None
+        if self.path:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path)
+
+    # In the child.
+
+    def receive(self):
+        """The jobs the build sends, once it sends them (none if it closes the pipe)."""
+        os.close(self.writing_end)  # the child's copy: else the pipe never ends
+        message = b""
+        while chunk := os.read(self.reading_end, 4096):
+            message += chunk
+        if not message:
+            return []
+        path = message.decode()
+        with open(path, "rb") as file:
+            jobs = pickle.load(file)
+        os.remove(path)
+        return jobs
+
+
 def cached_path(cache, job):
     """Where the image of `job` is kept in the cache folder `cache`."""
     return os.path.join(cache, job.key + ".jpg")
 
 
-def _draw_all(jobs, cache):
-    """Draw (or crop) each job's image into the cache (in whichever process calls it); the CPU
-    seconds it took."""
+def _draw_all(jobs, cache, feed=None):
+    """Draw (or crop) each job's image into the cache (in whichever process calls it), then
+    those `feed` brings (in a child forked before every post was read); the CPU seconds it
+    took."""
     began = time.process_time()
     # One folder: a few thousand files are nothing to a file system's directory index, and
     # each folder made is an inode to allocate (slow on a disk that just deleted many).
@@ -391,8 +476,11 @@ def _draw_all(jobs, cache):
             file.write(data)
         os.replace(temporary, path)
     if jobs:
-        share_card.forget()
         logger.debug("%d share images drawn in process %d", len(jobs), os.getpid())
+    if feed is not None:
+        return time.process_time() - began + _draw_all(feed.receive(), cache)
+    if jobs:
+        share_card.forget()
     return time.process_time() - began
 
 
@@ -412,7 +500,17 @@ def _check_fonts():
 
 def start(pelican_object):
     global _build
+    if _build is not None and _build.drawing is not None and _build.drawing.feed is not None:
+        # A build of this process stopped half-way; its child is ended (carnet_wiring).
+        _build.drawing.feed.forget()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+def draw_while_the_last_posts_are_made(settings):
+    """forked.second_cpu_free: the child that read the last posts has ended, the build
+    makes their objects alone (the first posts' images are known)."""
+    if _build is not None and forked.processes(settings) >= 2:
+        _build.draw_ahead(every_post_read=False)
 
 
 def draw_ahead(generator):
@@ -467,6 +565,7 @@ def finish(pelican_object):
 def register():
     signals.initialized.connect(start)
     signals.content_object_init.connect(give_post_its_image)
+    forked.second_cpu_free.connect(draw_while_the_last_posts_are_made)
     signals.article_generator_pretaxonomy.connect(draw_ahead)
     signals.all_generators_finalized.connect(give_site_its_image)
     # In a development build, page_reuse's own `finalized` may run before or after this

@@ -3,6 +3,7 @@ runtime package is used by Carnet's code (or pins one of Pelican's engines)."""
 
 import ast
 import re
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -53,6 +54,15 @@ def test_every_pinned_package_is_used_by_carnets_code():
             continue
         modules = IMPORTED_AS.get(name) or modules_of.get(name, set())
         assert modules & imported, f"requirements.txt pins {name}, which Carnet never imports"
+
+
+def test_the_package_depends_on_exactly_the_pinned_runtime_packages():
+    """pyproject.toml names what requirements.txt pins, no more (polytypo, the tests'
+    oracle, is no runtime package) and no less."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    named = {re.split(r"[\[=<>]", name, maxsplit=1)[0].lower() for name in project["dependencies"]}
+    assert named == set(pinned())
+    assert "polytypo" in project["optional-dependencies"]["test"]
 
 
 def test_no_code_edits_sys_path_to_find_carnet():

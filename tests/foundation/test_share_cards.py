@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -309,7 +310,44 @@ def test_the_images_drawn_ahead_are_the_ones_a_build_draws_alone(site, caplog):
     assert cards_of(site) == drawn_in_two
 
 
-def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(site, caplog, monkeypatch):
+def test_with_posts_read_in_two_processes_the_drawing_starts_once_the_reading_child_ends(
+    site, caplog
+):
+    """When a child reads the last posts, the build makes their objects alone once that
+    child has ended: a child draws the images of the posts made so far from there, and is
+    sent the rest (the last posts', the site's) once every post is read. One child draws
+    them all; they are the cards of a one-process build."""
+    for number in range(60):
+        site.add_post(
+            f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number % 28 + 1:02d}"
+        )
+    caplog.set_level(logging.DEBUG, logger="share_cards")
+    caplog.set_level(logging.DEBUG, logger="parallel_reading")
+    site.build(CARNET_BUILD_PROCESSES=2)
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(re.match(r"parallel_reading: a second process reads \d+ posts", m) for m in messages)
+    batches = [
+        (int(match.group(2)), int(match.group(1)))
+        for match in (re.match(r"(\d+) share images drawn in process (\d+)", m) for m in messages)
+        if match
+    ]
+    assert len(batches) == 2 and batches[0][0] == batches[1][0] != os.getpid()
+    first, rest = batches[0][1], batches[1][1]
+    assert 20 <= first < 60 and first + rest == 61
+    drawn_in_two = cards_of(site)
+    assert len(drawn_in_two) == 61
+
+    shutil.rmtree(site.root / ".carnet")
+    site.build(CARNET_BUILD_PROCESSES=1)
+    assert cards_of(site) == drawn_in_two
+
+
+@pytest.mark.parametrize("posts", [10, 60])
+def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(
+    site, caplog, monkeypatch, posts
+):
+    """The child fails: the build draws every image itself (with 60 posts, the child was
+    forked before every post was read, and the rest was sent to it)."""
     build_process = os.getpid()
     draw_card = share_card.draw_card
 
@@ -319,13 +357,17 @@ def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(site, cap
         return draw_card(spec)
 
     monkeypatch.setattr(share_card, "draw_card", fails_in_a_child)
-    for number in range(10):
-        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    left_before = set(Path(tempfile.gettempdir()).glob("carnet-cards-*.pickle"))
+    for number in range(posts):
+        site.add_post(
+            f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number % 28 + 1:02d}"
+        )
     caplog.set_level(logging.DEBUG, logger="share_cards")
     site.build(CARNET_BUILD_PROCESSES=2)
     assert any("did not draw them" in record.getMessage() for record in caplog.records)
-    assert drawing_processes(caplog.records) == {build_process: 11}
-    assert len(cards_of(site)) == 11
+    assert drawing_processes(caplog.records) == {build_process: posts + 1}
+    assert len(cards_of(site)) == posts + 1
+    assert set(Path(tempfile.gettempdir()).glob("carnet-cards-*.pickle")) == left_before
     for data in cards_of(site).values():
         assert decoded(data).size == (1200, 630)
 
