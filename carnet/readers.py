@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pelican import signals
 
+from carnet.pelican_private import markdown_made_when_read
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -29,6 +31,8 @@ def add_layer(plugin, make_subclass, applies=None, wraps_static=True):
 
 
 def wrap_readers(readers):
+    # Innermost: 16 reader objects are made per build, few of which read anything.
+    markdown_made_when_read(readers)
     for plugin in _plugin_names(readers.settings):
         layer = _layers.get(plugin)
         if layer is None or not layer.applies(readers.settings):

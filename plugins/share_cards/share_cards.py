@@ -31,6 +31,7 @@ preview fetches the new image after a change of title.
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import html
 import json
@@ -183,8 +184,11 @@ def _readable(path):
         return False
 
 
-def _key(version, what, source=None):
-    digest = hashlib.sha256(json.dumps([version, what], sort_keys=True).encode("utf-8"))
+def _key(versioned, what, source=None):
+    """The hash of an image: `versioned` (a hash of the drawing code's version, see
+    ShareCards) then what is drawn, and the source image's bytes."""
+    digest = versioned.copy()
+    digest.update(json.dumps(what, sort_keys=True).encode("utf-8"))
     if source:
         with open(source, "rb") as image:
             digest.update(image.read())
@@ -199,7 +203,17 @@ class ShareCards:
         self.settings = settings
         self.cache = cache_folder(settings)
         self.version = _code_version()
+        # Hashed once: every image's key starts with it.
+        self.versioned = hashlib.sha256(json.dumps(self.version).encode("utf-8") + b"\n")
         self.colours = theme_colours(settings)
+        self.site = _plain(settings.get("SITENAME"))
+        self.plain = functools.lru_cache(maxsize=256)(_plain)  # authors, categories
+        # What the cache holds as the build starts, listed once (not a file test per
+        # post); an image another build draws meanwhile is only drawn twice, the same.
+        try:
+            self.cached = set(os.listdir(self.cache))
+        except OSError:
+            self.cached = set()
         self.jobs = {}  # save_as -> Job, every image of this build
         self.missing = []  # not in the cache: to draw
         self.drawing = None  # (forked.Child, its jobs) drawing ahead, or None
@@ -214,7 +228,7 @@ class ShareCards:
 
     def _add(self, job):
         self.jobs[job.save_as] = job
-        if job.key not in self.keys and not os.path.exists(self._cached(job)):
+        if job.key not in self.keys and os.path.basename(self._cached(job)) not in self.cached:
             self.keys.add(job.key)
             self.missing.append(job)
 
@@ -223,22 +237,21 @@ class ShareCards:
         title = _plain(article.title)
         source, alt = _local_image(article, self.settings)
         if source:
-            key = _key(self.version, ["image", os.path.basename(source)], source)
+            key = _key(self.versioned, ["image", os.path.basename(source)], source)
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", source=source)
             alt = alt or title
         else:
-            author = _plain(article.author) if getattr(article, "author", None) else ""
-            site = _plain(self.settings.get("SITENAME"))
+            author = self.plain(str(article.author)) if getattr(article, "author", None) else ""
             spec = {
                 "title": title,
-                "category": _plain(getattr(article, "category", "") or ""),
+                "category": self.plain(str(getattr(article, "category", "") or "")),
                 "author": author,
-                "site": site,
+                "site": self.site,
                 "colours": self.colours,
             }
-            key = _key(self.version, spec)
+            key = _key(self.versioned, spec)
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
-            alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {site}"
+            alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {self.site}"
         self._add(job)
         self.count_time(began, began_cpu)
         return ShareImage(url=job.save_as, alt=alt)
@@ -253,7 +266,7 @@ class ShareCards:
             "site": site,
             "colours": self.colours,
         }
-        key = _key(self.version, spec)
+        key = _key(self.versioned, spec)
         job = Job(key, f"{FOLDER}/site-{key[:10]}.jpg", spec=spec)
         self._add(job)
         return ShareImage(url=job.save_as, alt=f"{site} — {subtitle}" if subtitle else site)
@@ -318,6 +331,7 @@ class ShareCards:
         began, began_cpu = time.perf_counter(), time.process_time()
         self._take_drawn_ahead()
         self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
+        os.makedirs(os.path.join(output_path, FOLDER), exist_ok=True)
         for job in self.jobs.values():
             _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
         self._forget_unused()
@@ -364,16 +378,16 @@ def _place(cached, target, emptied):
     than the build: a hard link would share its ctime with every other link to the cached
     image (a stale image would look new), so the image is copied, or only touched when
     the copy there is already the cached image (same size and modification time)."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     if emptied:
-        if os.path.lexists(target):
-            os.remove(target)
         try:
-            os.link(cached, target)
-            return
+            try:
+                os.link(cached, target)
+            except FileExistsError:  # put there by a plugin or a template since the emptying
+                os.remove(target)
+                os.link(cached, target)
         except OSError:  # another file system, or no hard links there
             shutil.copy2(cached, target)
-            return
+        return
     source = os.stat(cached)
     try:
         found = os.stat(target)

@@ -114,6 +114,8 @@ def test_one_reader_chain_in_the_order_of_the_plugins(site, monkeypatch):
         "CountingReader",
         "FrenchReader",
         "CheckedReader",
+        # The YAML plugin's reader, making its Markdown object when it first reads.
+        "_YAMLReaderMarkdownWhenRead",
         "YAMLMetadataReader",
         "MarkdownReader",
     ]
@@ -130,5 +132,29 @@ def test_a_layer_the_settings_turn_off_is_left_out_of_the_chain(site, monkeypatc
         "LinkFindingReader",
         "CountingReader",
         "CheckedReader",
-        "YAMLMetadataReader",
+        "_YAMLReaderMarkdownWhenRead",
     ]
+
+
+def test_the_yaml_reader_makes_its_markdown_object_only_to_read(site, monkeypatch):
+    """Pelican makes 16 reader objects a build (four extensions, four generators); the
+    YAML plugin's reader makes its Markdown object the first time it reads: none in a
+    rebuild that reads nothing, one in a rebuild that reads one post."""
+    import markdown
+
+    site.add_post("a.md", title="Un article")
+    site.build(production=False)
+    made = []
+    original = markdown.Markdown.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting)
+    site.build(production=False)
+    assert made == []
+    site.add_post("b.md", title="Un autre article")
+    site.build(production=False)
+    assert len(made) == 1
+    assert "<h1" in site.read("un-autre-article/index.html")
