@@ -3,7 +3,6 @@ and the e-mail: « 1er novembre 2021 » for a post's own date (CARNET_DATE_LONG)
 form for every list (CARNET_DATE_SHORT, « 5 oct. 2021 », « 1er oct. 2021 »)."""
 
 from datetime import date, datetime
-from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -24,31 +23,60 @@ def formatter(settings, pattern):
     return _formatter_for(setting(settings, "CARNET_LOCALE"), pattern)
 
 
-@cache
-def _formatter_for(locale, pattern):
-    # Cached: the build asks for one on every post.
-    # French writes the first day of a month as an ordinal: « 1er avril ».
-    first_day_pattern = pattern.replace("d ", "d'er' ", 1) if pattern.startswith("d ") else pattern
-    if not locale.startswith("fr"):
-        first_day_pattern = pattern
-    locale = Locale.parse(locale)  # once: Babel parses a locale name on every call otherwise
+# (locale name, pattern) -> its formatter: the build asks for one on every post.
+_formatters = {}
 
-    # One formatting per day: a 1000-post build formats some 24 000 dates (every list
-    # shows its posts' dates) among a few hundred days. Babel's format_date reads only the
-    # date of a datetime, so the day is the whole key.
-    formatted = {}
 
-    def format_(value):
+def _formatter_for(locale_name, pattern):
+    found = _formatters.get((locale_name, pattern))
+    if found is None:
+        found = _formatters[locale_name, pattern] = _Formatter(locale_name, pattern)
+    return found
+
+
+class _Formatter:
+    """One formatting per day: a 1000-post build formats some 24 000 dates (every list
+    shows its posts' dates) among a few hundred days. Babel's format_date reads only the
+    date of a datetime, so the day is the whole key. Babel loads its French data (7 ms)
+    for the first date it formats: a development build starts from the days an earlier
+    one formatted (known_days, learn_days)."""
+
+    def __init__(self, locale_name, pattern):
+        self.pattern = pattern
+        # French writes the first day of a month as an ordinal: « 1er avril ».
+        self.first_day_pattern = pattern
+        if pattern.startswith("d ") and locale_name.startswith("fr"):
+            self.first_day_pattern = pattern.replace("d ", "d'er' ", 1)
+        self.locale = Locale.parse(locale_name)  # once: Babel parses it on every call otherwise
+        self.formatted = {}
+
+    def __call__(self, value):
         if not value:
             return ""
         day = value.date() if isinstance(value, datetime) else value
-        text = formatted.get(day)
+        text = self.formatted.get(day)
         if text is None:
-            chosen = first_day_pattern if day.day == 1 else pattern
-            text = formatted[day] = format_date(day, chosen, locale=locale)
+            chosen = self.first_day_pattern if day.day == 1 else self.pattern
+            text = self.formatted[day] = format_date(day, chosen, locale=self.locale)
         return text
 
-    return format_
+
+def known_days():
+    """Every day formatted in this process, as JSON: [[locale, pattern, {ISO day: text}]]."""
+    return [
+        [locale_name, pattern, {day.isoformat(): text for day, text in made.formatted.items()}]
+        for (locale_name, pattern), made in _formatters.items()
+    ]
+
+
+def learn_days(known):
+    """Days formatted by an earlier build of the same configuration (known_days()): none
+    is formatted again. The caller keeps them in a cache of that configuration only (the
+    text depends on Babel's version, the locale, the patterns and this code)."""
+    for locale_name, pattern, days in known:
+        formatted = _formatter_for(locale_name, pattern).formatted
+        for day, text in days.items():
+            formatted.setdefault(date.fromisoformat(day), text)
 
 
 def iso_day(value):

@@ -35,3 +35,32 @@ def test_iso_day_is_what_pelican_dates_write():
     for value in _days():  # Pelican's SafeDatetime.strftime, or the standard library's
         assert iso_day(value) == value.strftime("%Y-%m-%d")
     assert iso_day(SafeDatetime(2020, 9, 9, 8, 30)) == "2020-09-09"
+
+
+def test_a_development_build_starts_from_the_days_the_last_one_formatted(site, monkeypatch):
+    """The days a development build formatted are kept in its content cache; the next
+    build (another process: here, the formatters emptied) formats none with Babel, and
+    writes the same pages. A file it cannot read is only left unused."""
+    import carnet.dates
+
+    for number in range(3):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2021-0{number + 3}-01")
+    site.build(production=False)
+    pages = {path: path.read_bytes() for path in site.html_files()}
+    (kept,) = site.root.glob(".carnet/cache/*/french-dates.json")
+    assert "1er mars 2021" in kept.read_text(encoding="utf-8")
+
+    def babel_called(*args, **kwargs):
+        raise AssertionError("a day was formatted again")
+
+    carnet.dates._formatters.clear()
+    monkeypatch.setattr(carnet.dates, "format_date", babel_called)
+    site.build(production=False)
+    assert {path: path.read_bytes() for path in site.html_files()} == pages
+
+    monkeypatch.undo()
+    carnet.dates._formatters.clear()
+    kept.write_text("[[", encoding="utf-8")
+    site.build(production=False)
+    assert {path: path.read_bytes() for path in site.html_files()} == pages
+    assert "1er mars 2021" in kept.read_text(encoding="utf-8")
