@@ -18,7 +18,10 @@ This plugin gives each page a key, a hash of everything its rendering reads:
 - the text of a post the page lists or points to counts only if the templates read it
   (its `content`, `summary` or `word_count`, other than the page's own post's).
   Otherwise, adding a paragraph to a post would render again every page that merely
-  shows its title (archives, tags, the posts around it or linking to it).
+  shows its title (archives, tags, the posts around it or linking to it). When they read
+  only its automatic `summary`, what counts is the start of its text the summary is cut
+  from (up to the word after the last one a summary may keep): a sentence added further
+  down leaves the lists showing that post as they are.
 
 When a page's key is what the previous build wrote it with, and its file is still the one
 that build wrote (same size and modification time), the file is left as it is: neither
@@ -54,13 +57,13 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import sanitised_join
+from pelican.utils import sanitised_join, truncate_html_words
 
 from carnet import files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import _
-from carnet.pelican_private import site_context
+from carnet.pelican_private import html_before_links, site_context
 from carnet.writer import CarnetWriter
 
 logger = logging.getLogger(__name__)
@@ -76,18 +79,12 @@ IGNORED_FIELDS = {"settings", "_context"}
 SCALARS = {str, int, bool, float, type(None)}
 # A description naming a memory address is different in every process.
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-# The names a template reads a post's text under. (Telling a summary from the whole text
-# would spare the list pages too, but working out every post's summary for its key cost
-# more than rendering those few pages again.)
-TEXT_NAMES = {
-    "content",
-    "_content",
-    "get_content",
-    "summary",
-    "_summary",
-    "get_summary",
-    "word_count",
-}
+# The names a template reads a post's text under; of them, those of its summary.
+SUMMARY_NAMES = {"summary", "_summary", "get_summary"}
+TEXT_NAMES = {"content", "_content", "get_content", "word_count", *SUMMARY_NAMES}
+# How the posts other than the page's own count: with their text, with the start of their
+# text their summary is cut from, or without text.
+TEXT, SUMMARY, NO_TEXT = "text", "summary", "no text"
 # A post's fields that change with any change of its text (plugin reading_time counts the
 # words, the minutes it makes of them count as any other field; plugin backlinks keeps the
 # links found in it, what it makes of them is the other posts' `backlinks`).
@@ -104,21 +101,26 @@ class Digests:
     """A short, stable description of each value a template can read, memoised per object
     for the length of one build (the objects are kept alive so that an id is not reused)."""
 
-    def __init__(self):
+    def __init__(self, known_summaries=None):
         self._own = {}
         self._deep = {}
+        self._summarised = {}
         self._site_addresses = None
+        # A post's digest with its text -> the digest of what its summary is cut from:
+        # those of the last build (`known_summaries`), then this build's.
+        self._known_summaries = known_summaries or {}
+        self.summaries = {}
 
-    def of_variable(self, value, with_text):
-        """A template variable: a post counts with the posts it points to. with_text:
-        whether the text of the posts it lists or points to counts."""
+    def of_variable(self, value, text):
+        """A template variable: a post counts with the posts it points to. text: how the
+        text of the posts it lists or points to counts (TEXT, SUMMARY or NO_TEXT)."""
         if isinstance(value, Content):
-            return self._deep_content(value, with_text)
-        return self.of(value, self._other_posts(with_text))
+            return self._deep_content(value, text)
+        return self.of(value, self._other_posts(text))
 
-    def _other_posts(self, with_text):
+    def _other_posts(self, text):
         """How a post that is not the page's own counts."""
-        return functools.partial(self._own_content, with_text=with_text)
+        return functools.partial(self._own_content, text=text)
 
     def of(self, value, content=None):
         """content: how a post inside value counts (default: its own fields)."""
@@ -156,16 +158,30 @@ class Digests:
         items = sorted((str(k), v) for k, v in mapping.items() if k not in IGNORED_FIELDS)
         return "{" + ",".join(f"{k}={self.of(v, content)}" for k, v in items) + "}"
 
-    def _own_content(self, post, with_text=True):
+    def _own_content(self, post, text=TEXT):
         found = self._own.get(id(post))
         if found is None:
             found = self._own[id(post)] = (post, self._describe_own(post))
-        return found[1][0 if with_text else 1]
+        with_text, without_text = found[1]
+        if text == TEXT:
+            return with_text
+        if text == NO_TEXT:
+            return without_text
+        summarised = self._summarised.get(id(post))
+        if summarised is None:
+            source = self.summaries.get(with_text)
+            if source is None:
+                source = self._known_summaries.get(with_text) or _summary_source(post)
+                self.summaries[with_text] = source
+            summarised = self._summarised[id(post)] = (
+                with_text if source is None else _hash(f"{without_text}|summary from {source}")
+            )
+        return summarised
 
-    def _deep_content(self, post, with_text):
-        found = self._deep.get((id(post), with_text))
+    def _deep_content(self, post, text):
+        found = self._deep.get((id(post), text))
         if found is None:
-            found = self._deep[id(post), with_text] = (post, self._describe_deep(post, with_text))
+            found = self._deep[id(post), text] = (post, self._describe_deep(post, text))
         return found[1]
 
     def _describe_own(self, post):
@@ -173,8 +189,15 @@ class Digests:
         described once for both. The posts it points to count by their address: their
         fields are the deep part."""
         attributes = vars(post)
+        of = self.of
         fields = sorted(
-            (str(name), self.of(value, _address))
+            # Most fields are strings and numbers: described here, without a call.
+            (
+                str(name),
+                f"{type(value).__name__}:{value}"
+                if type(value) in SCALARS
+                else of(value, _address),
+            )
             for name, value in attributes.items()
             if name not in IGNORED_FIELDS and name != "metadata"
         )
@@ -201,8 +224,8 @@ class Digests:
             [(k, v) for k, v in metadata if k not in TEXT_FIELDS],
         )
 
-    def _describe_deep(self, post, with_text):
-        other = self._other_posts(with_text)
+    def _describe_deep(self, post, text):
+        other = self._other_posts(text)
         pointed = ",".join(self.of(value, other) for value in _pointed_values(post))
         return _hash(self._own_content(post) + "|" + pointed)
 
@@ -220,6 +243,26 @@ class Digests:
 
 def _address(post):
     return f"->{post.source_path}"
+
+
+def _summary_source(post):
+    """A digest of the start of the post's text its automatic summary is cut from, "" when
+    its summary is its metadata (described with its fields), or None when the summary may
+    take all of its text (no SUMMARY_MAX_LENGTH, or SUMMARY_MAX_PARAGRAPHS).
+
+    Pelican cuts the summary after SUMMARY_MAX_LENGTH words of the text (carnet/summaries.py
+    then only shortens it): what it reads ends before the end of the next word. So the text
+    cut after one word more, with the tags then open closed, decides the summary: two texts
+    cut the same have the same summary (each cut ends in a word, the closing tags after it;
+    a text that short is its own cut). The text is the reader's, before links are resolved:
+    where links lead is in every post's description (_addresses)."""
+    settings = post.settings
+    if "summary" in post.metadata:
+        return ""
+    length = settings.get("SUMMARY_MAX_LENGTH")
+    if length is None or settings.get("SUMMARY_MAX_PARAGRAPHS") is not None:
+        return None
+    return _hash(truncate_html_words(html_before_links(post), int(length) + 1, ""))
 
 
 def _joined(descriptions):
@@ -251,14 +294,16 @@ class UnstableValue(Exception):
 
 
 def _text_readers(tree):
-    """Where a template reads a post's text (TEXT_NAMES): the variable it reads it from, or
-    "" when it is anything else (a loop's item, a post reached through another, a name in
-    a string such as `map(attribute="summary")`, a name chosen at render time such as
+    """Where a template reads a post's text (TEXT_NAMES): ([the variable it reads more than
+    the summary from], [the variable it reads only the summary from]), a variable being ""
+    when it is anything else (a loop's item, a post reached through another, a name in a
+    string such as `map(attribute="summary")`, a name chosen at render time such as
     `item[name]` or `attr(name)`)."""
-    readers = set()
+    readers, summary_readers = set(), set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Const, nodes.Filter)):
         if isinstance(node, nodes.Getattr) and node.attr in TEXT_NAMES:
-            readers.add(node.node.name if isinstance(node.node, nodes.Name) else "")
+            reader = node.node.name if isinstance(node.node, nodes.Name) else ""
+            (summary_readers if node.attr in SUMMARY_NAMES else readers).add(reader)
         elif isinstance(node, nodes.Const) and isinstance(node.value, str):
             if TEXT_NAMES.intersection(node.value.split(".")):
                 readers.add("")
@@ -274,7 +319,7 @@ def _text_readers(tree):
             )
         ):
             readers.add("")
-    return sorted(readers)
+    return sorted(readers), sorted(summary_readers)
 
 
 def _bound_names(tree):
@@ -288,8 +333,8 @@ def _bound_names(tree):
 
 class TemplateInputs:
     """For each template: its source and the sources of the templates it uses, every
-    variable any of them names, and whether they read the text of posts other than the
-    page's own. Each file is read once per build, and analysed again only when its source
+    variable any of them names, and how they read the text of posts other than the page's
+    own. Each file is read once per build, and analysed again only when its source
     changed (`known`: what the last build found, by a hash of the source)."""
 
     def __init__(self, env, known):
@@ -303,13 +348,14 @@ class TemplateInputs:
             source = self.env.loader.get_source(self.env, name)[0]
             source_hash = _hash(source)
             known = self.known.get(name)
-            if not known or known[0] != source_hash or len(known) != 5:
+            if not known or known[0] != source_hash or len(known) != 6:
                 tree = self.env.parse(source)
                 used = list(meta.find_referenced_templates(tree))
                 if None in used:  # a template chosen at render time: its inputs cannot be known
                     raise UnstableValue(f"{name} uses a template chosen at render time")
                 variables = sorted(meta.find_undeclared_variables(tree))
-                known = [source_hash, variables, used, _text_readers(tree), _bound_names(tree)]
+                text, summary = _text_readers(tree)
+                known = [source_hash, variables, used, text, summary, _bound_names(tree)]
             self._files[name] = known
         return self._files[name]
 
@@ -317,24 +363,32 @@ class TemplateInputs:
         return self._files
 
     def of(self, name):
-        """(hash of the sources, variables named, whether the text of posts other than the
-        page's own is read)."""
+        """(hash of the sources, variables named, how the text of posts other than the
+        page's own counts: TEXT, SUMMARY or NO_TEXT)."""
         if name not in self._found:
-            sources, variables, readers, bound, seen, todo = [], set(), set(), set(), set(), [name]
+            sources, variables, bound, seen, todo = [], set(), set(), set(), [name]
+            readers, summary_readers = set(), set()
             while todo:
                 current = todo.pop()
                 if current not in seen:
                     seen.add(current)
-                    source_hash, names, used, text_readers, bound_names = self._file(current)
+                    source_hash, names, used, text, summary, bound_names = self._file(current)
                     sources.append(f"{current}:{source_hash}")
                     variables.update(names)
-                    readers.update(text_readers)
+                    readers.update(text)
+                    summary_readers.update(summary)
                     bound.update(bound_names)
                     todo += used
+
             # A template included in a loop sees the loop's item under the name the loop
             # gave it: `article` is the page's own post only if no template of the page
             # binds that name.
-            others_text = any(reader not in OWN_POST or reader in bound for reader in readers)
+            def others(found):
+                return any(reader not in OWN_POST or reader in bound for reader in found)
+
+            others_text = (
+                TEXT if others(readers) else SUMMARY if others(summary_readers) else NO_TEXT
+            )
             self._found[name] = (_hash("\n".join(sorted(sources))), sorted(variables), others_text)
         return self._found[name]
 
@@ -345,10 +399,10 @@ class PageReuse:
     def __init__(self, settings, output_path):
         self.output_path = output_path
         self.keys_path = os.path.join(settings["CACHE_PATH"], KEYS_FILE)
-        self.previous, self.known_templates = self._load()
+        self.previous, self.known_templates, known_summaries = self._load()
         self.current = {}  # output file -> [key, size, mtime_ns] (the stamp once written)
         self.kept_paths = set()
-        self.digests = Digests()
+        self.digests = Digests(known_summaries)
         self.templates = None
         self._shared_digests = {}
         self.started_ns = None
@@ -359,11 +413,12 @@ class PageReuse:
             with open(self.keys_path, encoding="utf-8") as file:
                 saved = json.load(file)
         except (OSError, ValueError):
-            return {}, {}
+            return {}, {}, {}
         templates = saved.get("templates", {})
+        summaries = saved.get("summaries", {})
         if saved.get("output_path") != self.output_path:  # keys of another output folder
-            return {}, templates
-        return saved.get("pages", {}), templates
+            return {}, templates, summaries
+        return saved.get("pages", {}), templates, summaries
 
     def save(self):
         for name, entry in self.current.items():
@@ -371,7 +426,14 @@ class PageReuse:
                 found = os.stat(sanitised_join(self.output_path, name))
                 entry += [found.st_size, found.st_mtime_ns]
         templates = self.templates.analysed() if self.templates else self.known_templates
-        keys = {"output_path": self.output_path, "pages": self.current, "templates": templates}
+        keys = {
+            "output_path": self.output_path,
+            "pages": self.current,
+            "templates": templates,
+            # Working out what a summary is cut from costs a pass over the start of the
+            # post: kept for the next build, by the post's digest with its text.
+            "summaries": self.digests.summaries,
+        }
         files.write_atomically(self.keys_path, json.dumps(keys), durable=False)
 
     def key(self, template, localcontext, site_context):
@@ -395,24 +457,22 @@ class PageReuse:
             return None
         return _hash("\n".join(parts))
 
-    def _shared(self, template_name, names, site_context, with_text):
+    def _shared(self, template_name, names, site_context, text):
         found = self._shared_digests.get((template_name, names))
         if found is None:
             found = _hash(
-                "\n".join(
-                    f"{name}={self._variable(name, site_context, with_text)}" for name in names
-                )
+                "\n".join(f"{name}={self._variable(name, site_context, text)}" for name in names)
             )
             self._shared_digests[template_name, names] = found
         return found
 
-    def _variable(self, name, localcontext, with_text):
+    def _variable(self, name, localcontext, text):
         if name not in localcontext:
             return "undefined"
         value = localcontext[name]
         if name.endswith(NEIGHBOUR_PAGES) and value is not None:
             return f"page {value.number} at {value.url}"
-        return self.digests.of_variable(value, with_text)
+        return self.digests.of_variable(value, text)
 
     def render(self, template, localcontext, site_context):
         name = localcontext["output_file"]

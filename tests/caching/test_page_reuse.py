@@ -125,6 +125,48 @@ def test_a_new_paragraph_leaves_the_pages_that_show_only_the_title(blog, tmp_pat
     }
 
 
+LONG_START = (
+    "Les premières séances avec un client sont un moment à part : on découvre une "
+    "histoire, des mots, une façon de se taire. Je prends le temps d'écouter sans "
+    "chercher la solution, et je note ce qui revient souvent. "
+)
+LONG_REST = (
+    "Plus tard vient le temps des questions ; vraiment ? Oui, « toujours » plus tard, "
+    "quand la confiance est là et que le silence ne fait plus peur à personne. " * 3
+)
+
+
+def test_lists_showing_a_summary_follow_only_the_start_of_the_text(blog, tmp_path, monkeypatch):
+    """A list shows each post's summary, cut from the start of its text: a sentence added
+    at the end of a long post renders that post again and no list; a word changed at its
+    start renders the lists that show it too. Each time, the output is a full build's."""
+    write_post(blog, 4, extra=LONG_START + LONG_REST)
+    write_post(blog, 5, extra="<em>" + LONG_START + "</em>" + LONG_REST)
+    build_and_compare(blog, tmp_path, monkeypatch)
+    rendered = []
+    real_render = jinja2.Template.render
+    monkeypatch.setattr(
+        jinja2.Template,
+        "render",
+        lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
+    )
+    for number, extra in (
+        (4, LONG_START + LONG_REST + "Une phrase de plus, tout à la fin."),
+        (5, "<em>" + LONG_START + "</em>" + LONG_REST + " Et encore une."),
+    ):
+        rendered.clear()
+        write_post(blog, number, extra=extra)
+        blog.build(production=False)
+        assert rendered == ["article.html"], number
+    rendered.clear()
+    write_post(blog, 4, extra=LONG_START.replace("histoire", "aventure") + LONG_REST)
+    blog.build(production=False)
+    assert "article.html" in rendered and {"index.html", "category.html"} <= set(rendered)
+    assert "aventure" in blog.read("index.html")
+    monkeypatch.undo()
+    build_and_compare(blog, tmp_path, monkeypatch)  # the same as a full build
+
+
 def test_a_template_reading_the_text_of_listed_posts_sees_it_change(blog, tmp_path, monkeypatch):
     """The archives show each post's word count, in a loop whose item is named like the
     page's own post: the text of every post listed counts in the page's key."""
