@@ -34,7 +34,16 @@ logger = logging.getLogger(__name__)
 # Caches kept: development, production, and a couple of recent experiments.
 KEEP = 4
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
-LIBRARIES = ("pelican", "Markdown", "babel", "Pygments", "docutils", "Jinja2")
+# Each package and its module: the version of a module already imported is its __version__
+# (asking the package's metadata reads the installed packages' files).
+LIBRARIES = {
+    "pelican": "pelican",
+    "Markdown": "markdown",
+    "babel": "babel",
+    "Pygments": "pygments",
+    "docutils": "docutils",
+    "Jinja2": "jinja2",
+}
 
 # The hash of each code file the first time this process saw it: a long-running process
 # (`invoke livereload`) keeps running the code it imported then, so that is what the
@@ -98,9 +107,10 @@ def _code_fingerprint(pelican_object):
 
 def _library_versions():
     versions = {"python": sys.version}
-    for name in LIBRARIES:
+    for name, module_name in LIBRARIES.items():
+        version = getattr(sys.modules.get(module_name), "__version__", None)
         try:
-            versions[name] = metadata.version(name)
+            versions[name] = version if isinstance(version, str) else metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
     return versions

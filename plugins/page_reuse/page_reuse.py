@@ -275,7 +275,7 @@ _MISSING = object()
 def _pointed_values(content):
     """The fields of `content` that are or hold other posts."""
     for name, value in sorted(vars(content).items()):
-        if name not in IGNORED_FIELDS and _holds_content(value):
+        if type(value) not in SCALARS and name not in IGNORED_FIELDS and _holds_content(value):
             yield value
 
 

@@ -179,3 +179,14 @@ def test_old_caches_are_forgotten(site):
         if p.is_dir() and p.name != "share-cards"
     ]
     assert len(caches) == 4
+
+
+def test_the_versions_in_the_fingerprint_are_the_installed_packages(site):
+    """A library already imported gives its __version__, another its package's metadata:
+    both what is installed."""
+    from importlib import metadata
+
+    site.build(production=False)  # imports the plugin
+    versions = sys.modules["content_cache.content_cache"]._library_versions()
+    for name in sys.modules["content_cache.content_cache"].LIBRARIES:
+        assert versions[name] == metadata.version(name), name
