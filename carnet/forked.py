@@ -91,9 +91,9 @@ class Child:
     def __init__(self, work, *args):
         descriptor, self._path = tempfile.mkstemp(prefix="carnet-child-", suffix=".pickle")
         os.close(descriptor)
-        # The build's objects are moved out of the garbage collector's reach while the
+        # The build's objects are moved out of the garbage collector's reach while a
         # child lives: its collections would otherwise touch (and so copy) every page of
-        # memory the two processes share.
+        # memory the processes share.
         gc.freeze()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -166,7 +166,8 @@ class Child:
 
     def _clean_up(self):
         _children.discard(self)
-        gc.unfreeze()
+        if not _children:  # the last child of those alive together (see __init__)
+            gc.unfreeze()
         try:
             os.remove(self._path)
         except OSError:

@@ -34,6 +34,7 @@ import dataclasses
 import functools
 import hashlib
 import html
+import itertools
 import json
 import logging
 import os
@@ -216,6 +217,7 @@ class ShareCards:
             self.cached = set()
         self.jobs = {}  # save_as -> Job, every image of this build
         self.missing = []  # not in the cache: to draw
+        self.may_start_early = True  # until the first image to draw
         self.drawing = None  # (forked.Child, its jobs) drawing ahead, or None
         self.keys = set()  # of the images to draw
         # The build process's time on share images (keys, copies, what it draws), and the
@@ -231,6 +233,20 @@ class ShareCards:
         if job.key not in self.keys and os.path.basename(self._cached(job)) not in self.cached:
             self.keys.add(job.key)
             self.missing.append(job)
+            if self.may_start_early:
+                self.may_start_early = False
+                self._start_early()
+
+    def _start_early(self):
+        """The first image to draw while a child reads the last posts (plugin
+        parallel_reading: a build reading many posts): the drawing child is forked now,
+        while the build is small (a child shares the memory it was forked with until
+        either process writes to it), and waits for the images, sent to it as the build
+        knows them (draw_ahead)."""
+        if forked.processes(self.settings) >= 2 and forked.another_child_working():
+            feed = _Feed()
+            self.drawing = _Drawing(forked.Child(_draw_all, [], self.cache, feed), [], feed)
+            logger.debug("share images: a second process is ready to draw them")
 
     def for_article(self, article):
         began, began_cpu = time.perf_counter(), time.process_time()
@@ -290,15 +306,19 @@ class ShareCards:
         self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
 
     def draw_ahead(self, every_post_read=True):
-        """Fork a child that draws the images the cache lacks, while the build goes on.
+        """Have a child draw the images the cache lacks, while the build goes on.
 
         Before every post is read (`every_post_read` false: the child that read the last
         posts has ended), the child draws the images of the posts made so far, then waits
-        for the rest, sent through its feed once every post is read (this method again)."""
+        for the rest, sent through its feed once every post is read (this method again).
+        A child forked early (_start_early) is sent both."""
         if self.drawing is not None:
             if self.drawing.feed is not None:
-                self.for_site()
+                if every_post_read:
+                    self.for_site()
                 self.drawing.feed.send(self.take_missing())
+                if every_post_read:
+                    self.drawing.feed.close()
             return
         if len(self.missing) >= DRAW_AHEAD_FROM:
             if every_post_read:
@@ -313,7 +333,7 @@ class ShareCards:
             return
         drawing, self.drawing = self.drawing, None
         if drawing.feed is not None:
-            drawing.feed.send([])  # nothing more (a build with no post left to read)
+            drawing.feed.close()  # nothing more (a build that did not send the rest)
         try:
             self.drawing_cpu_seconds += drawing.child.result()
         except forked.ChildFailed as reason:
@@ -414,59 +434,58 @@ class _Drawing:
 
 
 class _Feed:
-    """The rest of the jobs, for a child forked to draw before every post was read: once
-    every post is read the build writes them to a file and the file's name to a pipe; the
-    child, done with its first jobs, waits for that name, or for the pipe to close (nothing
-    more). A file, not the pipe itself: the build must not wait for the child to read."""
+    """Jobs for a child forked to draw before they were all known: each batch is written to
+    a file by the build, and the file's name to a pipe; the child draws each batch as it
+    comes, until the pipe closes. A file, not the pipe itself: the build must not wait
+    for the child to read."""
 
     def __init__(self):
         # The build keeps its reading end open until the child has ended: writing to a pipe
         # no one can read fails, and the child may have failed before it reads.
         self.reading_end, self.writing_end = os.pipe()
-        self.path = None
+        self.paths = []
         self.sent = []
 
     # In the build process.
 
     def send(self, jobs):
-        """Give the child `jobs` and close the pipe (once: later calls do nothing)."""
-        if self.writing_end is None:
+        if not jobs or self.writing_end is None:
             return
-        if jobs:
-            descriptor, self.path = tempfile.mkstemp(prefix="carnet-cards-", suffix=".pickle")
-            with os.fdopen(descriptor, "wb") as file:
-                pickle.dump(jobs, file, forked.PROTOCOL)
-            os.write(self.writing_end, self.path.encode())
-            self.sent = jobs
-        os.close(self.writing_end)
-        self.writing_end = None
+        descriptor, path = tempfile.mkstemp(prefix="carnet-cards-", suffix=".pickle")
+        self.paths.append(path)
+        with os.fdopen(descriptor, "wb") as file:
+            pickle.dump(jobs, file, forked.PROTOCOL)
+        os.write(self.writing_end, path.encode() + b"\n")
+        self.sent += jobs
+
+    def close(self):
+        """Nothing more to send: the child ends once it has drawn what it was sent."""
+        if self.writing_end is not None:
+            os.close(self.writing_end)
+            self.writing_end = None
 
     def forget(self):
-        """Once the child has ended: the pipe's other end, the file (if the child did not
-        remove it)."""
-        for descriptor in (self.reading_end, self.writing_end):
-            if descriptor is not None:
-                os.close(descriptor)
-        self.reading_end = self.writing_end = None
-        if self.path:
+        """Once the child has ended: the pipe, the files the child did not remove."""
+        self.close()
+        if self.reading_end is not None:
+            os.close(self.reading_end)
+            self.reading_end = None
+        for path in self.paths:
             with contextlib.suppress(FileNotFoundError):
-                os.remove(self.path)
+                os.remove(path)
 
     # In the child.
 
-    def receive(self):
-        """The jobs the build sends, once it sends them (none if it closes the pipe)."""
+    def batches(self):
+        """Each batch of jobs the build sends, as it sends it."""
         os.close(self.writing_end)  # the child's copy: else the pipe never ends
-        message = b""
-        while chunk := os.read(self.reading_end, 4096):
-            message += chunk
-        if not message:
-            return []
-        path = message.decode()
-        with open(path, "rb") as file:
-            jobs = pickle.load(file)
-        os.remove(path)
-        return jobs
+        with open(self.reading_end, "rb", closefd=False) as pipe:
+            for line in pipe:
+                path = line.decode().rstrip("\n")
+                with open(path, "rb") as file:
+                    jobs = pickle.load(file)
+                os.remove(path)
+                yield jobs
 
 
 def cached_path(cache, job):
@@ -476,24 +495,28 @@ def cached_path(cache, job):
 
 def _draw_all(jobs, cache, feed=None):
     """Draw (or crop) each job's image into the cache (in whichever process calls it), then
-    those `feed` brings (in a child forked before every post was read); the CPU seconds it
-    took."""
+    each batch `feed` brings (in a child forked before the jobs were all known); the CPU
+    seconds it took."""
     began = time.process_time()
     # One folder: a few thousand files are nothing to a file system's directory index, and
     # each folder made is an inode to allocate (slow on a disk that just deleted many).
     os.makedirs(cache, exist_ok=True)
-    for job in jobs:
-        data = share_card.crop_image(job.source) if job.source else share_card.draw_card(job.spec)
-        path = cached_path(cache, job)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    if jobs:
-        logger.debug("%d share images drawn in process %d", len(jobs), os.getpid())
-    if feed is not None:
-        return time.process_time() - began + _draw_all(feed.receive(), cache)
-    if jobs:
+    drawn = 0
+    for batch in [jobs] if feed is None else itertools.chain([jobs], feed.batches()):
+        for job in batch:
+            if job.source:
+                data = share_card.crop_image(job.source)
+            else:
+                data = share_card.draw_card(job.spec)
+            path = cached_path(cache, job)
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        if batch:
+            logger.debug("%d share images drawn in process %d", len(batch), os.getpid())
+            drawn += len(batch)
+    if drawn:
         share_card.forget()
     return time.process_time() - began
 
