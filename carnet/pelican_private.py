@@ -26,10 +26,11 @@ from importlib import metadata
 
 from markdown import Markdown
 from pelican.cache import FileDataCacher
+from pelican.contents import Content
 from pelican.log import LimitFilter
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 from pelican.readers import MarkdownReader, _filter_discardable_metadata
-from pelican.utils import file_suffix, mkdir_p
+from pelican.utils import file_suffix, mkdir_p, posixize_path
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from carnet.i18n import N_
@@ -96,6 +97,11 @@ RELIED_ON = {
     ),
     "pelican.readers.Readers.__init__": (
         "3026099450bc1e15471a4ba7230112fc24a2d9aa3b6c2e27eaf253ce387ae1cb"
+    ),
+    # relative_source_paths_once replaces get_relative_source_path with the same steps,
+    # the path worked out once per (path, content folder, working folder).
+    "pelican.contents.Content.get_relative_source_path": (
+        "6c1f5107e08bf7eaf5bc3b05b246a3187e7be458752bd2826eff0fcb6e9d32bc"
     ),
     "pelican.utils.truncate_html_words": (
         "788d67751bdba1ba013c068fb66f791ecbff090de670ff410baf9b8ff7ee0214"
@@ -430,6 +436,39 @@ def forget_logged_warnings():
     LimitFilter._group_count.clear()
 
 
+# --- Relative source paths worked out once ----------------------------------------------
+
+
+PELICANS_GET_RELATIVE_SOURCE_PATH = Content.get_relative_source_path  # compared in a test
+
+
+def relative_source_paths_once():
+    """Content.get_relative_source_path works out os.path.relpath (pure Python, some 4 µs)
+    about ten times per post and build: for each address setting of the post, its links,
+    the checks. The answer depends only on the path, the content folder and the working
+    folder: kept for each. Pelican offers no setting or signal for it."""
+    Content.get_relative_source_path = _get_relative_source_path
+
+
+def _get_relative_source_path(self, source_path=None):
+    # Content.get_relative_source_path's steps, the path itself from _relative_path.
+    if not source_path:
+        source_path = self.source_path
+    if source_path is None:
+        return None
+    return _relative_path(source_path, self.settings["PATH"], os.getcwd())
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_path(source_path, content_folder, _working_folder):
+    return posixize_path(
+        os.path.relpath(
+            os.path.abspath(os.path.join(content_folder, source_path)),
+            os.path.abspath(content_folder),
+        )
+    )
+
+
 # --- Summaries that end at a sentence or a whole word ------------------------------------
 
 
@@ -462,6 +501,7 @@ __all__ = [
     "period_archives_in_one_pass",
     "read_like_read_file",
     "reader_of",
+    "relative_source_paths_once",
     "html_before_links",
     "intrasite_link_regex",
     "save_cache_with_python_pickler",

@@ -14,6 +14,8 @@
   (carnet.pelican_private.period_archives_in_one_pass).
 - Ends, as a build starts, any child process an earlier build of this process left at work
   when it stopped half-way (carnet/forked.py; also done when the process exits).
+- Has Pelican work out each post's path relative to the content folder once per path
+  (carnet.pelican_private.relative_source_paths_once), not some ten times per post.
 """
 
 import contextlib
@@ -26,6 +28,7 @@ from carnet.pelican_private import (
     TESTED_PELICAN,
     around_generate_output,
     period_archives_in_one_pass,
+    relative_source_paths_once,
     untested_pelican,
 )
 from carnet.template_cache import use_compiled_templates
@@ -116,6 +119,7 @@ def _pages_rendered_at_end(writer):
 
 
 def register():
+    relative_source_paths_once()
     signals.initialized.connect(check)
     signals.initialized.connect(stop_children_of_an_unfinished_build)
     signals.get_writer.connect(carnet_writer)

@@ -198,3 +198,23 @@ def test_period_archives_in_one_pass_are_pelicans():
     expected = described(pelicans(dates, articles, settings))
     assert set(expected) == {"year", "month", "day"}
     assert described(generator._build_period_archives(dates, articles, settings)) == expected
+
+
+def test_relative_source_paths_worked_out_once_are_pelicans(tmp_path, monkeypatch):
+    """The same answers as Pelican's own Content.get_relative_source_path, for absolute and
+    relative paths, a relative content folder, and after a change of working folder."""
+    from types import SimpleNamespace
+
+    pelicans = pelican_private.PELICANS_GET_RELATIVE_SOURCE_PATH
+    ours = pelican_private._get_relative_source_path
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "other").mkdir()
+    for content_folder in (str(tmp_path / "content"), "content", "./content/"):
+        post = SimpleNamespace(
+            settings={"PATH": content_folder}, source_path=str(tmp_path / "content/posts/a.md")
+        )
+        for asked in (None, "", "posts/b.md", "../images/c.png", str(tmp_path / "d/e.md")):
+            for folder in (tmp_path, tmp_path / "other"):
+                monkeypatch.chdir(folder)
+                assert ours(post, asked) == pelicans(post, asked), (content_folder, asked, folder)
+    assert ours(SimpleNamespace(settings={"PATH": "x"}, source_path=None)) is None
