@@ -11,17 +11,25 @@ Each image is kept in the build cache under a hash of everything drawn (the text
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
 build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init). What the cache lacks is drawn, when the build may use two
-processes (carnet/forked.py), by a child forked once every post is read
-(article_generator_pretaxonomy): from there until the pages are rendered, the build works
-on one CPU (sorting, archives, backlinks, related posts, the pages and static files), so
-the images are drawn on the other, the site's own image with them. A card costs about a
-millisecond of CPU in a process alone, 1.1 to 1.7 ms in that child, writing it to the
-cache included (carnet/share_card.py): at 1000 posts it draws most of its 1000 images
-while the build gets to its pages (0.8 to 1.2 s); if it is still drawing then, the build
-renders the first pages itself until it is done, and only then forks the process that
-renders the other half (carnet/writer.py): never three processes on two CPUs, nor three
-processes' memory (a worker living through the build cost 30 to 50 MB). With one
-process, or for what is left, they are drawn at the end by the build.
+processes (carnet/forked.py), by one child, on the CPU the build leaves free:
+
+- While a child reads the last posts (plugin parallel_reading, a cold build), the drawing
+  child is forked at the first image to draw, while the build is still small (a forked
+  child shares the memory it starts with until either process writes to it), and waits.
+  It is sent the images of the posts made so far when the reading child has ended
+  (forked.second_cpu_free: the build then makes the last posts' objects on one CPU), and
+  the rest, the site's image with them, once every post is read
+  (article_generator_pretaxonomy): until the pages are rendered the build works on one
+  CPU (sorting, archives, backlinks, related posts, the pages and static files).
+- Otherwise, with DRAW_AHEAD_FROM images to draw or more, a child is forked at
+  forked.second_cpu_free or at article_generator_pretaxonomy with what is known then.
+
+A card costs about a millisecond of CPU, writing it to the cache included
+(carnet/share_card.py): at 1000 posts the child draws its 1001 images while the build gets
+from its posts to its pages; if it is still drawing then, the build renders the first
+pages itself until it is done, and only then forks the process that renders the other half
+(carnet/writer.py): never three processes at work on two CPUs. With one process, or for
+what is left, they are drawn at the end by the build.
 
 At the end (`finalized`) each image is hard-linked into output/partage/ when Pelican
 emptied the output (production), else copied (a warm development build only touches the
