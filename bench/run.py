@@ -67,7 +67,19 @@ console = Console(highlight=False, width=max(Console().width, 130))
 
 
 def _descendants(pid):
-    """pid and every process below it (Linux /proc)."""
+    """pid and every process below it (Linux /proc): from each process's list of the
+    children its threads started, else from every process's parent."""
+    found, todo = [], [pid]
+    try:
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        return found
+    except FileNotFoundError:  # a process that just ended, or no such list: look at all
+        pass
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -86,6 +98,11 @@ def _descendants(pid):
     return found
 
 
+# A child of the build may live a tenth of a second (drawing 100 share images): sampled 5
+# times a second, the peak it makes was missed in two runs out of three.
+SAMPLE_SECONDS = 0.05
+
+
 def _pss_kb(pid):
     try:
         with open(f"/proc/{pid}/smaps_rollup") as rollup:
@@ -99,8 +116,8 @@ def _pss_kb(pid):
 
 class TreeMemory(threading.Thread):
     """Samples the memory of a process and all its children together (the build, and
-    Pagefind), 5 times a second. PSS shares a page between the processes that share it, so
-    a page a child inherits from its parent counts once."""
+    Pagefind), every SAMPLE_SECONDS. PSS shares a page between the processes that share
+    it, so a page a child inherits from its parent counts once."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
@@ -111,7 +128,7 @@ class TreeMemory(threading.Thread):
     def run(self):
         if not os.path.isdir("/proc"):
             return
-        while not self.stopped.wait(0.2):
+        while not self.stopped.wait(SAMPLE_SECONDS):
             total = sum(_pss_kb(pid) for pid in _descendants(self.pid))
             self.peak_kb = max(self.peak_kb, total)
 

@@ -34,7 +34,6 @@ def images_drawn_at_the_end(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "plugins"))
     share_cards = importlib.import_module("share_cards.share_cards")
     monkeypatch.setattr(share_cards, "DRAW_AHEAD_FROM", math.inf)
-    monkeypatch.setattr(share_cards.ShareCards, "_start_early", lambda self: None)
 
 
 @pytest.fixture

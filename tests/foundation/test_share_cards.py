@@ -310,14 +310,13 @@ def test_the_images_drawn_ahead_are_the_ones_a_build_draws_alone(site, caplog):
     assert cards_of(site) == drawn_in_two
 
 
-def test_with_posts_read_in_two_processes_a_child_forked_early_draws_as_they_are_known(
+def test_with_posts_read_in_two_processes_the_drawing_starts_once_the_reading_child_ends(
     site, caplog
 ):
-    """While a child reads the last posts, the build forks the drawing child at the first
-    image to draw (the build is small then: the two share most of their memory), and sends
-    it the images of the posts made so far once the reading child has ended, then the rest
-    (the last posts', the site's) once every post is read. One child draws them all; they
-    are the cards of a one-process build."""
+    """When a child reads the last posts, the build makes their objects alone once that
+    child has ended: a child draws the images of the posts made so far from there, and is
+    sent the rest (the last posts', the site's) once every post is read. One child draws
+    them all; they are the cards of a one-process build."""
     for number in range(60):
         site.add_post(
             f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number % 28 + 1:02d}"
@@ -327,11 +326,11 @@ def test_with_posts_read_in_two_processes_a_child_forked_early_draws_as_they_are
     site.build(CARNET_BUILD_PROCESSES=2)
     messages = [record.getMessage() for record in caplog.records]
     assert any(re.match(r"parallel_reading: a second process reads \d+ posts", m) for m in messages)
-    ready = messages.index("share images: a second process is ready to draw them")
     taken = next(
         i for i, m in enumerate(messages) if m.startswith("parallel_reading: the build waited")
     )
-    assert ready < taken
+    forked_at = next(i for i, m in enumerate(messages) if m.endswith("to draw in a second process"))
+    assert taken < forked_at
     batches = [
         (int(match.group(2)), int(match.group(1)))
         for match in (re.match(r"(\d+) share images drawn in process (\d+)", m) for m in messages)
