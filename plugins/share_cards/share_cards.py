@@ -18,10 +18,10 @@ last posts' objects on one CPU) with the images of the posts made so far, and se
 rest, the site's image with them, once every post is read
 (article_generator_pretaxonomy): until the pages are rendered the build works on one CPU
 (sorting, archives, backlinks, related posts, the pages and static files). Without a
-reading child, it is forked once every post is read. Forked any earlier, the child would
-hold a copy of more of the build's memory: a forked child shares its parent's memory only
-until either writes to it, and the build writes all along (0.05 s into a 100-post build,
-the drawing child made the build's peak 89 MB instead of 64).
+reading child, it is forked once every post is read. Forked earlier (tried: at the first
+image to draw, to wait for its images), it draws no sooner, and the build's peak memory is
+the same: a forked child shares its parent's memory only until either writes to it, and
+the build writes all along.
 
 A card costs about 0.75 ms of CPU, writing it to the cache included
 (carnet/share_card.py): at 1000 posts the child draws its 1001 images while the build gets
