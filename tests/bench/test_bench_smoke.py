@@ -17,15 +17,17 @@ def test_every_step_runs_on_a_small_corpus(tmp_path, monkeypatch):
     events = []
     measure, rmtree = bench_run.measure, bench_run.shutil.rmtree
 
-    def recording_measure(spec, log_path, code):
+    def recording_measure(spec, log_path, code, **options):
         production = spec.get("settings_file", "").endswith(
             os.path.join("corpus", "publishconf.py")
         )
-        if spec["step"] == "vanilla" or (spec["step"] == "carnet" and production):
+        if options.get("sample_seconds") == bench_run.FINE_SAMPLE_SECONDS:
+            events.append("memory")
+        elif spec["step"] == "vanilla" or (spec["step"] == "carnet" and production):
             events.append("cold build")
         else:
             events.append(spec["step"])
-        return measure(spec, log_path, code)
+        return measure(spec, log_path, code, **options)
 
     def recording_rmtree(path, *args, **kwargs):
         if os.path.exists(path):
@@ -36,9 +38,10 @@ def test_every_step_runs_on_a_small_corpus(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_run.shutil, "rmtree", recording_rmtree)
     report = bench_run.run([12, 13], runs=1, results=str(tmp_path))
     # Every cold build of both sizes comes first (each run's followed by the search index
-    # of Carnet's), and nothing is deleted before the last.
-    last_cold = max(i for i, event in enumerate(events) if event == "search")
-    assert events[: last_cold + 1] == (["cold build"] * 3 + ["search"]) * 2
+    # of Carnet's, each size's by the untimed build measuring its memory finely), and
+    # nothing is deleted before the last.
+    last_cold = max(i for i, event in enumerate(events) if event == "memory")
+    assert events[: last_cold + 1] == (["cold build"] * 3 + ["search", "memory"]) * 2
     # The earlier benchmark's folder was moved aside, then deleted at the end.
     assert (earlier / "index.html").exists() and not (earlier / "earlier.html").exists()
     assert ("deleted", str(tmp_path / "work")) not in events
@@ -52,6 +55,11 @@ def test_every_step_runs_on_a_small_corpus(tmp_path, monkeypatch):
         r["carnet_code"] == code for r in steps["cold"]["runs"] + steps["publish_one"]["runs"]
     )
     assert steps["warm"]["edit_visible"] is True
+    # The cold build's peak memory is the larger of its timed runs' and the memory run's.
+    finely = steps["cold"]["memory_run"]["peak_kb"] / 1024
+    assert steps["cold"]["peak_mb"] == max(
+        finely, *(r["peak_kb"] / 1024 for r in steps["cold"]["runs"])
+    )
     # A cold build draws every share image (12 posts and the site's card).
     cards = steps["cold"]["share_cards"]
     assert cards["drawn"] == cards["images"] == 13
