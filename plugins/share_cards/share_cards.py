@@ -23,7 +23,7 @@ image to draw, to wait for its images), it draws no sooner, and the build's peak
 the same: a forked child shares its parent's memory only until either writes to it, and
 the build writes all along.
 
-A card costs about 0.75 ms of CPU, writing it to the cache included
+A card costs about 1 ms of CPU, writing it to the cache included
 (carnet/share_card.py): at 1000 posts the child draws its 1001 images while the build gets
 from its posts to its pages; if it is still drawing then, the build renders the first
 pages itself until it is done, and only then forks the process that renders the other half
