@@ -142,11 +142,20 @@ RELIED_ON = {
 }
 
 
+# The Pelican functions Carnet replaces, as Pelican defines them: what source_hash reads
+# once a build has replaced them.
+PELICANS_OWN = {
+    "pelican.contents.Content.get_relative_source_path": Content.get_relative_source_path,
+}
+
+
 def source_hash(qualified_name):
     """SHA-256 of the source of a Pelican function named like a key of RELIED_ON."""
     module_name, class_name, function_name = qualified_name.rsplit(".", 2)
     module = __import__(module_name, fromlist=[class_name])
-    function = inspect.getattr_static(getattr(module, class_name), function_name)
+    function = PELICANS_OWN.get(qualified_name) or inspect.getattr_static(
+        getattr(module, class_name), function_name
+    )
     # A method Pelican memoizes (pelican.utils.memoized) keeps the function as .func.
     function = getattr(function, "func", function)
     return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
@@ -437,9 +446,6 @@ def forget_logged_warnings():
 
 
 # --- Relative source paths worked out once ----------------------------------------------
-
-
-PELICANS_GET_RELATIVE_SOURCE_PATH = Content.get_relative_source_path  # compared in a test
 
 
 def relative_source_paths_once():

@@ -200,12 +200,23 @@ def test_period_archives_in_one_pass_are_pelicans():
     assert described(generator._build_period_archives(dates, articles, settings)) == expected
 
 
+def test_the_hash_of_a_replaced_function_is_of_pelicans_own(site):
+    """Once a build has replaced Content.get_relative_source_path, its recorded hash is
+    still checked against Pelican's source, not Carnet's."""
+    from pelican.contents import Content
+
+    site.build(production=False)
+    assert Content.get_relative_source_path is pelican_private._get_relative_source_path
+    name = "pelican.contents.Content.get_relative_source_path"
+    assert pelican_private.source_hash(name) == pelican_private.RELIED_ON[name]
+
+
 def test_relative_source_paths_worked_out_once_are_pelicans(tmp_path, monkeypatch):
     """The same answers as Pelican's own Content.get_relative_source_path, for absolute and
     relative paths, a relative content folder, and after a change of working folder."""
     from types import SimpleNamespace
 
-    pelicans = pelican_private.PELICANS_GET_RELATIVE_SOURCE_PATH
+    pelicans = pelican_private.PELICANS_OWN["pelican.contents.Content.get_relative_source_path"]
     ours = pelican_private._get_relative_source_path
     monkeypatch.chdir(tmp_path)
     (tmp_path / "other").mkdir()
