@@ -84,6 +84,18 @@ def assert_same_tree(built, reference):
     assert not different, f"stale pages: {different}"
 
 
+def templates_rendered(monkeypatch):
+    """The name of each template Jinja renders from now on, in a list."""
+    rendered = []
+    real_render = jinja2.Template.render
+    monkeypatch.setattr(
+        jinja2.Template,
+        "render",
+        lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
+    )
+    return rendered
+
+
 def total_pages(site):
     return len(list(site.output.rglob("*.html")))
 
@@ -105,13 +117,7 @@ def test_a_new_paragraph_leaves_the_pages_that_show_only_the_title(blog, tmp_pat
     title, not its text: they are not rendered again. The post and the lists showing its
     summary are."""
     build_and_compare(blog, tmp_path, monkeypatch)
-    rendered = []
-    real_render = jinja2.Template.render
-    monkeypatch.setattr(
-        jinja2.Template,
-        "render",
-        lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
-    )
+    rendered = templates_rendered(monkeypatch)
     write_post(blog, 9, links=[0], extra="Un paragraphe de plus.")
     blog.build(production=False)
     assert "Un paragraphe de plus." in blog.read("billet-9/index.html")
@@ -143,13 +149,7 @@ def test_lists_showing_a_summary_follow_only_the_start_of_the_text(blog, tmp_pat
     write_post(blog, 4, extra=LONG_START + LONG_REST)
     write_post(blog, 5, extra="<em>" + LONG_START + "</em>" + LONG_REST)
     build_and_compare(blog, tmp_path, monkeypatch)
-    rendered = []
-    real_render = jinja2.Template.render
-    monkeypatch.setattr(
-        jinja2.Template,
-        "render",
-        lambda self, *a, **k: rendered.append(self.name) or real_render(self, *a, **k),
-    )
+    rendered = templates_rendered(monkeypatch)
     for number, extra in (
         (4, LONG_START + LONG_REST + "Une phrase de plus, tout à la fin."),
         (5, "<em>" + LONG_START + "</em>" + LONG_REST + " Et encore une."),
