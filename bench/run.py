@@ -2,8 +2,9 @@
 
 For each size N it writes a synthetic corpus (bench/corpus.py), then, run after run, times
 in a fresh process each: vanilla Pelican, Carnet's cold production build (with and without
-share images), the search index alone; once that is done for every size (nothing is
-deleted before, see below), Carnet's warm development rebuild after editing one post,
+share images), the search index alone, then once more Carnet's cold build, untimed, for
+its memory (memory_run); once that is done for every size (nothing is deleted before, see
+below), Carnet's warm development rebuild after editing one post,
 `publish` with no new post and with one new post (outbox), and rendering one email. The
 runs are interleaved (vanilla, Carnet, ..., vanilla, Carnet, ...) so that whatever else
 the machine does falls on both alike. It prints medians, ratios to vanilla and the targets,
@@ -78,7 +79,7 @@ def _descendants(pid):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     todo.extend(int(child) for child in children.read().split())
         return found
-    except FileNotFoundError:  # a process that just ended, or no such list: look at all
+    except OSError:  # a process that just ended, or no such list: look at every process
         pass
     parents = {}
     for entry in os.listdir("/proc"):
