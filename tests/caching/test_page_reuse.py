@@ -163,7 +163,6 @@ def test_lists_showing_a_summary_follow_only_the_start_of_the_text(blog, tmp_pat
     blog.build(production=False)
     assert "article.html" in rendered and {"index.html", "category.html"} <= set(rendered)
     assert "aventure" in blog.read("index.html")
-    monkeypatch.undo()
     build_and_compare(blog, tmp_path, monkeypatch)  # the same as a full build
 
 
