@@ -319,16 +319,8 @@ def cold_round(ws, run, say):
     )
 
     def cold_build(name, **spec):
-        return ws.measure(
-            {
-                "step": "carnet",
-                "settings_file": prod,
-                "content": corpus_content,
-                "output": ws.cold_folder(f"{name}-output", run),
-                "cache": ws.cold_folder(f"{name}-cache", run),
-                **spec,
-            }
-        )
+        output, cache = ws.cold_folder(f"{name}-output", run), ws.cold_folder(f"{name}-cache", run)
+        return ws.measure(_carnet_cold_spec(ws, output, cache, **spec))
 
     def with_cards():
         say("Carnet, cold production build")
@@ -358,16 +350,20 @@ def memory_run(ws, say):
     """Untimed, once the cold builds are measured: Carnet's cold production build again,
     into folders of its own, its memory sampled every FINE_SAMPLE_SECONDS."""
     say("Carnet, cold production build again, for its memory")
-    return ws.measure(
-        {
-            "step": "carnet",
-            "settings_file": os.path.join(ws.corpus, "publishconf.py"),
-            "content": ws.content(ws.corpus),
-            "output": ws.path("memory-output"),
-            "cache": ws.path("memory-cache"),
-        },
-        sample_seconds=FINE_SAMPLE_SECONDS,
-    )
+    spec = _carnet_cold_spec(ws, ws.path("memory-output"), ws.path("memory-cache"))
+    return ws.measure(spec, sample_seconds=FINE_SAMPLE_SECONDS)
+
+
+def _carnet_cold_spec(ws, output, cache, **spec):
+    """Carnet's production build of the corpus into `output`, with the cache `cache`."""
+    return {
+        "step": "carnet",
+        "settings_file": os.path.join(ws.corpus, "publishconf.py"),
+        "content": ws.content(ws.corpus),
+        "output": output,
+        "cache": cache,
+        **spec,
+    }
 
 
 def run_round(ws, run, say):

@@ -304,15 +304,12 @@ def _release(output_path, target, move):
 
 def _copy_or_move(output_path, partial, move):
     if move:
-        try:
-            # Instant, and no copy of thousands of files to write, then delete (the build
-            # folder): on a file system without a journal, a freed inode is not reused for
-            # minutes, and making files past many of them is slow.
-            os.rename(output_path, partial)
-            return
-        except OSError:  # another file system: copied
-            pass
-    shutil.copytree(output_path, partial, symlinks=True)
+        # A rename on the same file system: instant, and no copy of thousands of files to
+        # write, then delete (on a file system without a journal, a freed inode is not
+        # reused for minutes, and making files past many of them is slow).
+        shutil.move(output_path, partial)
+    else:
+        shutil.copytree(output_path, partial, symlinks=True)
 
 
 def _mark(folder):

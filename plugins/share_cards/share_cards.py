@@ -236,7 +236,7 @@ class ShareCards:
 
     def _add(self, job):
         self.jobs[job.save_as] = job
-        if job.key not in self.keys and os.path.basename(self._cached(job)) not in self.cached:
+        if job.key not in self.keys and cached_name(job) not in self.cached:
             self.keys.add(job.key)
             self.missing.append(job)
 
@@ -479,9 +479,14 @@ class _Feed:
                 yield jobs
 
 
+def cached_name(job):
+    """The name of the image of `job` in the cache folder."""
+    return job.key + ".jpg"
+
+
 def cached_path(cache, job):
     """Where the image of `job` is kept in the cache folder `cache`."""
-    return os.path.join(cache, job.key + ".jpg")
+    return os.path.join(cache, cached_name(job))
 
 
 def _draw_all(jobs, cache, feed=None):
