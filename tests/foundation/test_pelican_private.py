@@ -229,3 +229,45 @@ def test_relative_source_paths_worked_out_once_are_pelicans(tmp_path, monkeypatc
                 monkeypatch.chdir(folder)
                 assert ours(post, asked) == pelicans(post, asked), (content_folder, asked, folder)
     assert ours(SimpleNamespace(settings={"PATH": "x"}, source_path=None)) is None
+
+
+POSTS_READ_ONE_AFTER_ANOTHER = {
+    # A formatted field (converted with the meta extension's preprocessor taken out),
+    # a footnote and an abbreviation: what a Markdown object keeps until it is reset.
+    "a.md": (
+        "Title: Un\nSummary: Un *résumé* formaté\n\nDu HTML[^1] ici.\n\n"
+        "[^1]: Une note.\n\n*[HTML]: HyperText Markup Language\n"
+    ),
+    "b.md": "Title: Deux\nTags: un, deux\n\nEncore du HTML, une note[^1].\n\n[^1]: Autre.\n",
+    "c.md": "Juste: une ligne qui se lit comme une métadonnée\n\nPuis le texte.\n",
+    "d.md": "Sans métadonnée, un texte.\n\n    du code\n",
+}
+
+
+def test_one_markdown_object_reads_each_post_as_a_new_one_would(tmp_path):
+    """_MarkdownMadeOnce reads every post without a YAML header with one Markdown object:
+    each post reads exactly as with Pelican's MarkdownReader, which makes a new object per
+    post (nothing of one post reaches the next; the metadata of a post read after one with
+    a formatted field is still read)."""
+    import copy
+
+    from pelican.readers import MarkdownReader
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    reader = pelican_private._YAMLReaderMarkdownWhenRead(copy.deepcopy(settings))
+    paths = []
+    for name, text in POSTS_READ_ONE_AFTER_ANOTHER.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    kept = []
+    for path in paths + paths[::-1]:
+        expected = MarkdownReader(copy.deepcopy(settings)).read(path)
+        assert reader.read(path) == expected, path
+        kept.append(reader._md)
+    assert all(markdown is kept[0] for markdown in kept)  # one object, reused
+    fresh = MarkdownReader(copy.deepcopy(settings))
+    fresh.read(paths[0])
+    assert [type(item) for item in kept[0].preprocessors] == [
+        type(item) for item in pelican_private.Markdown(**fresh.settings["MARKDOWN"]).preprocessors
+    ]

@@ -114,9 +114,11 @@ def test_one_reader_chain_in_the_order_of_the_plugins(site, monkeypatch):
         "CountingReader",
         "FrenchReader",
         "CheckedReader",
-        # The YAML plugin's reader, making its Markdown object when it first reads.
+        # The YAML plugin's reader, making its Markdown object when it first reads, and
+        # reading a post without a YAML header with one Markdown object.
         "_YAMLReaderMarkdownWhenRead",
         "YAMLMetadataReader",
+        "_MarkdownMadeOnce",
         "MarkdownReader",
     ]
     assert markdown[: len(expected)] == expected
