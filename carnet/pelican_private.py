@@ -356,24 +356,27 @@ class _MarkdownMadeOnce(MarkdownReader):
     """MarkdownReader.read with one Markdown object per reader, reset before each file (as
     the YAML plugin resets its own). MarkdownReader._parse_metadata takes the meta
     extension's preprocessor out of the object (to convert a formatted field such as a
-    summary without reading metadata in it): it is put back after."""
+    summary without reading metadata in it): it is put back before the next post, so that
+    between two posts the object is as MarkdownReader.read leaves its own (the YAML
+    plugin's reader then converts its posts with it)."""
 
     @functools.cached_property
     def _markdown_for_each_post(self):
-        return Markdown(**self.settings["MARKDOWN"])
+        markdown = Markdown(**self.settings["MARKDOWN"])
+        self._meta_preprocessor = markdown.preprocessors["meta"]
+        return markdown
 
     def read(self, source_path):
+        markdown = self._markdown_for_each_post
+        if "meta" not in markdown.preprocessors:
+            markdown.preprocessors.register(self._meta_preprocessor, "meta", META_PRIORITY)
+        # From here on, MarkdownReader.read with `markdown` for the object it makes.
         self._source_path = source_path
-        self._md = self._markdown_for_each_post.reset()
+        self._md = markdown.reset()
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         if hasattr(self._md, "Meta"):
-            meta = self._md.preprocessors["meta"]
-            try:
-                metadata = self._parse_metadata(self._md.Meta)
-            finally:
-                if "meta" not in self._md.preprocessors:
-                    self._md.preprocessors.register(meta, "meta", META_PRIORITY)
+            metadata = self._parse_metadata(self._md.Meta)
         else:
             metadata = {}
         return content, metadata

@@ -241,33 +241,41 @@ POSTS_READ_ONE_AFTER_ANOTHER = {
     "b.md": "Title: Deux\nTags: un, deux\n\nEncore du HTML, une note[^1].\n\n[^1]: Autre.\n",
     "c.md": "Juste: une ligne qui se lit comme une métadonnée\n\nPuis le texte.\n",
     "d.md": "Sans métadonnée, un texte.\n\n    du code\n",
+    # YAML front matter, its text starting with a line that reads like metadata.
+    "e.md": "---\ntitle: Cinq\ntags: [un]\n---\nRappel: une ligne de texte.\n\nEt la suite.\n",
 }
 
 
-def test_one_markdown_object_reads_each_post_as_a_new_one_would(tmp_path):
-    """_MarkdownMadeOnce reads every post without a YAML header with one Markdown object:
-    each post reads exactly as with Pelican's MarkdownReader, which makes a new object per
-    post (nothing of one post reaches the next; the metadata of a post read after one with
-    a formatted field is still read)."""
+def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(tmp_path, monkeypatch):
+    """_MarkdownMadeOnce reads every post without a YAML header with one Markdown object,
+    where Pelican's MarkdownReader makes one per post: posts with and without YAML front
+    matter, read one after another by one reader as Pelican reads them, read exactly as
+    with the YAML plugin's own reader (nothing of one post reaches the next; the metadata of
+    a post read after one with a formatted field is still read)."""
     import copy
 
-    from pelican.readers import MarkdownReader
     from pelican.settings import DEFAULT_CONFIG
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
-    reader = pelican_private._YAMLReaderMarkdownWhenRead(copy.deepcopy(settings))
+    theirs = pelican_private.YAMLMetadataReader(copy.deepcopy(settings))
+    ours = pelican_private._YAMLReaderMarkdownWhenRead(copy.deepcopy(settings))
     paths = []
     for name, text in POSTS_READ_ONE_AFTER_ANOTHER.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         paths.append(str(tmp_path / name))
-    kept = []
-    for path in paths + paths[::-1]:
-        expected = MarkdownReader(copy.deepcopy(settings)).read(path)
-        assert reader.read(path) == expected, path
-        kept.append(reader._md)
-    assert all(markdown is kept[0] for markdown in kept)  # one object, reused
-    fresh = MarkdownReader(copy.deepcopy(settings))
-    fresh.read(paths[0])
-    assert [type(item) for item in kept[0].preprocessors] == [
-        type(item) for item in pelican_private.Markdown(**fresh.settings["MARKDOWN"]).preprocessors
-    ]
+    order = ["e.md", "a.md", "e.md", "b.md", "c.md", "e.md", "d.md", "a.md", "c.md"]
+    for name in order:
+        path = str(tmp_path / name)
+        assert ours.read(path) == theirs.read(path), name
+    assert ours._markdown_for_each_post is ours._md  # one object, reused
+    made = []
+    original = pelican_private.Markdown.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pelican_private.Markdown, "__init__", counting)
+    for path in paths:
+        ours.read(path)
+    assert made == []
