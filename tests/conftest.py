@@ -163,3 +163,19 @@ def compiled_templates_of_this_run(tmp_path_factory):
 def site(tmp_path):
     """An empty Carnet site in a temporary folder."""
     return make_site(tmp_path / "site")
+
+
+@pytest.fixture
+def markdown_objects_made(monkeypatch):
+    """The Markdown objects made from here on, in a list that grows as they are made."""
+    import markdown
+
+    made = []
+    original = markdown.Markdown.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting)
+    return made

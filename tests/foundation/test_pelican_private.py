@@ -246,7 +246,9 @@ POSTS_READ_ONE_AFTER_ANOTHER = {
 }
 
 
-def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(tmp_path, monkeypatch):
+def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(
+    tmp_path, markdown_objects_made
+):
     """_MarkdownMadeOnce reads every post without a YAML header with one Markdown object,
     where Pelican's MarkdownReader makes one per post: posts with and without YAML front
     matter, read one after another by one reader as Pelican reads them, read exactly as
@@ -268,14 +270,7 @@ def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(tmp_path, mo
         path = str(tmp_path / name)
         assert ours.read(path) == theirs.read(path), name
     assert ours._markdown_for_each_post is ours._md  # one object, reused
-    made = []
-    original = pelican_private.Markdown.__init__
-
-    def counting(self, *args, **kwargs):
-        made.append(self)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(pelican_private.Markdown, "__init__", counting)
+    markdown_objects_made.clear()
     for path in paths:
         ours.read(path)
-    assert made == []
+    assert markdown_objects_made == []

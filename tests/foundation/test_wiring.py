@@ -138,25 +138,16 @@ def test_a_layer_the_settings_turn_off_is_left_out_of_the_chain(site, monkeypatc
     ]
 
 
-def test_the_yaml_reader_makes_its_markdown_object_only_to_read(site, monkeypatch):
+def test_the_yaml_reader_makes_its_markdown_object_only_to_read(site, markdown_objects_made):
     """Pelican makes 16 reader objects a build (four extensions, four generators); the
     YAML plugin's reader makes its Markdown object the first time it reads: none in a
     rebuild that reads nothing, one in a rebuild that reads one post."""
-    import markdown
-
     site.add_post("a.md", title="Un article")
     site.build(production=False)
-    made = []
-    original = markdown.Markdown.__init__
-
-    def counting(self, *args, **kwargs):
-        made.append(self)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(markdown.Markdown, "__init__", counting)
+    markdown_objects_made.clear()
     site.build(production=False)
-    assert made == []
+    assert markdown_objects_made == []
     site.add_post("b.md", title="Un autre article")
     site.build(production=False)
-    assert len(made) == 1
+    assert len(markdown_objects_made) == 1
     assert "<h1" in site.read("un-autre-article/index.html")
