@@ -270,6 +270,13 @@ def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(
         path = str(tmp_path / name)
         assert ours.read(path) == theirs.read(path), name
     assert ours._markdown_for_each_post is ours._md  # one object, reused
+    # The meta preprocessor, put back, takes the place Markdown's own extension gives it.
+    kept = ours._markdown_for_each_post
+    kept.preprocessors.register(ours._meta_preprocessor, "meta", pelican_private.META_PRIORITY)
+    fresh = pelican_private.Markdown(**ours.settings["MARKDOWN"])
+    assert [type(item) for item in kept.preprocessors] == [
+        type(item) for item in fresh.preprocessors
+    ]
     markdown_objects_made.clear()
     for path in paths:
         ours.read(path)
