@@ -65,6 +65,13 @@ RELIED_ON = {
     "pelican.cache.FileDataCacher.__init__": (
         "0e94df62b258a9c2801579e71fcf8d45382b6668f93934019e323dfeb2aad57d"
     ),
+    # stamps_only_for_a_cache: CachingGenerator.__init__ gives the generator its own cache
+    # (FileStampDataCacher), empty and unused unless CONTENT_CACHING_LAYER is "generator";
+    # its get_cached_data and cache_data (FileStampDataCacher's, above and below) stamp the
+    # file even then.
+    "pelican.generators.CachingGenerator.__init__": (
+        "e7f8f4e24c65f7e59728bfba2c2ecc0db1f9b206371aae5852518ce78dc86e90"
+    ),
     # intrasite_link_regex; Content.__init__ sets _content and _context.
     "pelican.contents.Content._get_intrasite_link_regex": (
         "5d6b5c2523b5193e478029b63b1bc16b6b69e0b41d49dc0985db49fb98782292"
@@ -289,6 +296,30 @@ def _save_cache(cacher):
                 pickle._Pickler(handle, pickle.DEFAULT_PROTOCOL).dump(cacher._cache)
         except (OSError, pickle.PicklingError, TypeError) as err:
             logger.warning("Could not save cache %s\n ... %s", cacher._cache_path, err)
+
+
+# --- A generator that caches nothing stamps no file ---------------------------------------
+
+
+def stamps_only_for_a_cache(generator):
+    """article_generator_init, page_generator_init: a generator whose own cache is off and
+    empty (Carnet caches at the readers' layer, CONTENT_CACHING_LAYER "reader") answers
+    from it without stamping the file. FileStampDataCacher.get_cached_data stamps the file
+    to compare with the stamp of nothing, and cache_data to store nothing: with
+    CHECK_MODIFIED_METHOD "sha256", two reads and hashes of every post a build, for the
+    answers an empty cache gives."""
+    if generator._cache_data_policy or generator._cache:
+        return
+    generator.get_cached_data = _nothing_cached
+    generator.cache_data = _nothing_to_cache
+
+
+def _nothing_cached(filename, default=None):
+    return default
+
+
+def _nothing_to_cache(filename, data):
+    return None
 
 
 # --- Posts read ahead in a second process (plugin parallel_reading) ---------------------

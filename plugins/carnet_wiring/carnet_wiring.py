@@ -16,6 +16,9 @@
   when it stopped half-way (carnet/forked.py; also done when the process exits).
 - Has Pelican work out each post's path relative to the content folder once per path
   (carnet.pelican_private.relative_source_paths_once), not some ten times per post.
+- Has the articles and pages generators, which cache nothing themselves (Carnet caches
+  what the readers make), answer from their empty cache without hashing each post twice
+  a build (carnet.pelican_private.stamps_only_for_a_cache).
 """
 
 import contextlib
@@ -29,6 +32,7 @@ from carnet.pelican_private import (
     around_generate_output,
     period_archives_in_one_pass,
     relative_source_paths_once,
+    stamps_only_for_a_cache,
     untested_pelican,
 )
 from carnet.template_cache import use_compiled_templates
@@ -125,4 +129,6 @@ def register():
     signals.get_writer.connect(carnet_writer)
     signals.generator_init.connect(keep_compiled_templates)
     signals.article_generator_init.connect(period_archives_in_one_pass)
+    signals.article_generator_init.connect(stamps_only_for_a_cache)
+    signals.page_generator_init.connect(stamps_only_for_a_cache)
     signals.all_generators_finalized.connect(render_pages_at_end_of_each_generator)

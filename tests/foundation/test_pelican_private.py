@@ -2,6 +2,7 @@
 these tests fail, naming the Pelican function, when an upgrade changes one it relies on."""
 
 import inspect
+import os
 import subprocess
 import sys
 import textwrap
@@ -281,3 +282,57 @@ def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(
     for path in paths:
         ours.read(path)
     assert markdown_objects_made == []
+
+
+def _stamps_counted(monkeypatch):
+    from pelican.cache import FileStampDataCacher
+
+    stamped = []
+    original = FileStampDataCacher._get_file_stamp
+
+    def counting(self, filename):
+        stamped.append(os.path.basename(filename))
+        return original(self, filename)
+
+    monkeypatch.setattr(FileStampDataCacher, "_get_file_stamp", counting)
+    return stamped
+
+
+def test_a_generator_that_caches_nothing_stamps_no_file(site, monkeypatch):
+    """Carnet caches at the readers' layer: a rebuild stamps (hashes) each post once, where
+    the readers' cache is asked for it, and once more a post it reads again; the
+    generators' own empty caches stamp nothing (Pelican's stamp twice more), and the site
+    is the same."""
+    for number in range(3):
+        site.add_post(f"p{number}.md", title=f"Article {number}")
+    site.add_page("a-propos.md", title="À propos")
+    site.build(production=False)
+    first = site.all_text()
+    stamped = _stamps_counted(monkeypatch)
+    site.build(production=False)
+    assert sorted(stamped) == ["a-propos.md", "p0.md", "p1.md", "p2.md"]
+    assert site.all_text() == first
+    stamped.clear()
+    site.add_post("p1.md", title="Article 1, repris")
+    site.build(production=False)
+    assert sorted(stamped) == ["a-propos.md", "p0.md", "p1.md", "p1.md", "p2.md"]
+
+
+def test_a_generator_that_caches_keeps_its_stamps(site, monkeypatch):
+    """With CONTENT_CACHING_LAYER "generator", the generators' own caches are Pelican's, as
+    they are: a rebuild reads no post again."""
+    from pelican.readers import Readers
+
+    site.add_post("p0.md", title="Article 0")
+    site.build(production=False, CONTENT_CACHING_LAYER="generator")
+    read = []
+    original = Readers.read_file
+    monkeypatch.setattr(
+        Readers,
+        "read_file",
+        lambda self, *a, **k: read.append(k.get("path")) or original(self, *a, **k),
+    )
+    stamped = _stamps_counted(monkeypatch)
+    site.build(production=False, CONTENT_CACHING_LAYER="generator")
+    assert read == []
+    assert "p0.md" in stamped
