@@ -107,7 +107,8 @@ class Digests:
         self._summarised = {}
         self._site_addresses = None
         # A post's digest with its text -> the digest of what its summary is cut from:
-        # those of the last build (`known_summaries`), then this build's.
+        # the last build's (`known_summaries`, asked first), and this build's (`summaries`,
+        # saved for the next).
         self._known_summaries = known_summaries or {}
         self.summaries = {}
 
@@ -169,10 +170,8 @@ class Digests:
             return without_text
         summarised = self._summarised.get(id(post))
         if summarised is None:
-            source = self.summaries.get(with_text)
-            if source is None:
-                source = self._known_summaries.get(with_text) or _summary_source(post)
-                self.summaries[with_text] = source
+            source = self._known_summaries.get(with_text) or _summary_source(post)
+            self.summaries[with_text] = source
             summarised = self._summarised[id(post)] = (
                 with_text if source is None else _hash(f"{without_text}|summary from {source}")
             )

@@ -265,7 +265,7 @@ class ShareCards:
         return ShareImage(url=job.save_as, alt=alt)
 
     def for_site(self):
-        site = _plain(self.settings.get("SITENAME"))
+        site = self.site
         subtitle = _plain(self.settings.get("SITESUBTITLE"))
         spec = {
             "title": subtitle or site,
