@@ -165,17 +165,23 @@ def site(tmp_path):
     return make_site(tmp_path / "site")
 
 
+def record_calls(monkeypatch, owner, name, noted):
+    """Every call of `owner.name` from here on, as `noted(*args, **kwargs)` describes it, in
+    a list that grows as the calls come; each call then goes on as before."""
+    calls = []
+    original = getattr(owner, name)
+
+    def recording(*args, **kwargs):
+        calls.append(noted(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
+
+
 @pytest.fixture
 def markdown_objects_made(monkeypatch):
     """The Markdown objects made from here on, in a list that grows as they are made."""
     import markdown
 
-    made = []
-    original = markdown.Markdown.__init__
-
-    def counting(self, *args, **kwargs):
-        made.append(self)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(markdown.Markdown, "__init__", counting)
-    return made
+    return record_calls(monkeypatch, markdown.Markdown, "__init__", lambda self, *a, **k: self)

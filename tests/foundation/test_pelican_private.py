@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import pytest
+from conftest import record_calls
 
 from carnet import pelican_private
 
@@ -287,15 +288,12 @@ def test_one_markdown_object_reads_each_post_as_pelicans_readers_do(
 def _stamps_counted(monkeypatch):
     from pelican.cache import FileStampDataCacher
 
-    stamped = []
-    original = FileStampDataCacher._get_file_stamp
-
-    def counting(self, filename):
-        stamped.append(os.path.basename(filename))
-        return original(self, filename)
-
-    monkeypatch.setattr(FileStampDataCacher, "_get_file_stamp", counting)
-    return stamped
+    return record_calls(
+        monkeypatch,
+        FileStampDataCacher,
+        "_get_file_stamp",
+        lambda self, filename: os.path.basename(filename),
+    )
 
 
 def test_a_generator_that_caches_nothing_stamps_no_file(site, monkeypatch):
@@ -325,13 +323,7 @@ def test_a_generator_that_caches_keeps_its_stamps(site, monkeypatch):
 
     site.add_post("p0.md", title="Article 0")
     site.build(production=False, CONTENT_CACHING_LAYER="generator")
-    read = []
-    original = Readers.read_file
-    monkeypatch.setattr(
-        Readers,
-        "read_file",
-        lambda self, *a, **k: read.append(k.get("path")) or original(self, *a, **k),
-    )
+    read = record_calls(monkeypatch, Readers, "read_file", lambda self, *a, **k: k.get("path"))
     stamped = _stamps_counted(monkeypatch)
     site.build(production=False, CONTENT_CACHING_LAYER="generator")
     assert read == []
