@@ -3,8 +3,9 @@
 from rich.console import Console
 from rich.markup import escape
 
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+# Emoji codes left as they are: a file named « mes:fire:objectifs.md » is named as it is.
+_out = Console(highlight=False, emoji=False)
+_err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def step(message):

@@ -33,3 +33,12 @@ def test_publish_deploys_nothing_after_a_failed_build(site, tmp_path, case):
     assert "bad-post.md" in done.stderr
     assert "rien n’a été publié" in done.stderr
     assert not target.exists()
+
+
+def test_the_line_names_the_file_as_it_is_named(site):
+    # Rich turns « :fire: » into an emoji unless told not to: the line would name a file
+    # the coach cannot find.
+    site.add_post("mes:fire:objectifs.md", post_text(date="2021-13-45"))
+    done = site.invoke("build")
+    assert done.returncode != 0
+    assert "content/posts/mes:fire:objectifs.md: " in done.stderr
