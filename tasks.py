@@ -11,7 +11,7 @@ from carnet import console, newsletter
 from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
-from carnet.i18n import _, site_language, use_language
+from carnet.i18n import _, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
@@ -73,9 +73,24 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
     for warning in result.warnings:
         console.warn(warning)
     console.done(
-        _("Site built in {folder}/").format(folder=os.path.relpath(result.output_path, ROOT))
+        _("Site built in {folder}/: {built}").format(
+            folder=os.path.relpath(result.output_path, ROOT), built=_what_was_built(result.counts)
+        )
     )
     return result
+
+
+def _what_was_built(counts):
+    """« 14 posts and 2 pages », and the drafts left out when there are some."""
+    posts, pages, drafts = counts["posts"], counts["pages"], counts["drafts"]
+    built = _("{posts} and {pages}").format(
+        posts=ngettext("{count} post", "{count} posts", posts).format(count=posts),
+        pages=ngettext("{count} page", "{count} pages", pages).format(count=pages),
+    )
+    if drafts:
+        left_out = ngettext("{count} draft left out", "{count} drafts left out", drafts)
+        built += ", " + left_out.format(count=drafts)
+    return built
 
 
 def _index_for_search(result):

@@ -11,8 +11,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.contents import Content
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
 from carnet.i18n import _
@@ -36,6 +38,8 @@ class BuildResult:
     settings: dict
     output_path: str
     warnings: list = field(default_factory=list)
+    # What was built: "posts" and "pages" published, "drafts" (posts and pages) left out.
+    counts: dict = field(default_factory=dict)
 
 
 def _describe_exception(exc):
@@ -121,6 +125,18 @@ class _ProblemCollector(logging.Handler):
             self.warnings.append(self._relative(message))
 
 
+def _counted(generators):
+    counts = {"posts": 0, "pages": 0, "drafts": 0}
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            counts["posts"] += len(generator.articles)
+            counts["drafts"] += len(generator.drafts)
+        elif isinstance(generator, PagesGenerator):
+            counts["pages"] += len(generator.pages)
+            counts["drafts"] += len(generator.draft_pages)
+    return counts
+
+
 def load_settings(settings_file, output_path=None, overrides=None):
     # publishconf.py does `from pelicanconf import *`: drop the module Python cached from an
     # earlier build in this process (livereload, tests), or an edit to it would be ignored.
@@ -155,6 +171,15 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     # posts). carnet/forked.py also freezes before each fork, and unfreezes once it has
     # the child's result: from then on a cold build's collections scan it, as before.
     gc.freeze()
+    counts = {}
+
+    def count(generators):
+        counts.update(_counted(generators))
+
+    signals.all_generators_finalized.connect(count)
+    # Pelican ends with a line of its own, in English (« Done: Processed 14 articles… »);
+    # the tasks say what was built in the site's language, from `counts`.
+    pelican_console.quiet = True
     try:
         Pelican(settings).run()
     except Exception as exc:  # a crash in Pelican or a plugin
@@ -169,9 +194,11 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
                 collector.errors.append(_("the build stopped: {problem}").format(problem=problem))
     finally:
         gc.unfreeze()
+        pelican_console.quiet = False
+        signals.all_generators_finalized.disconnect(count)
         root_logger.removeHandler(collector)
     if collector.errors:
         raise BuildFailed(collector.errors, warnings=collector.warnings)
     if strict and collector.warnings:
         raise BuildFailed(collector.warnings, strict=True)
-    return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings)
+    return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings, counts)

@@ -57,6 +57,8 @@ RELIED_ON = {
     "pelican.writers.Writer.write_file": (
         "6a604ad67bbeec997e58ef69a393930c22cf3178a760fdc21d2c42f1871da373"
     ),
+    # carnet.build: Pelican.run ends with a line printed on pelican.log.console, which it
+    # makes quiet during a build.
     "pelican.Pelican.run": ("296180f3ec4d7bff349b930f2e0fca689fceb970fa50648d194a81000cf46487"),
     # _save_cache copies save_cache; __init__ makes the attributes it reads.
     "pelican.cache.FileDataCacher.save_cache": (

@@ -12,7 +12,8 @@ PO = ROOT / "carnet" / "locale" / "fr" / "LC_MESSAGES" / "carnet.po"
 
 
 def code_messages():
-    """Every msgid of Carnet's code, found by Babel's extractor (_, N_, ngettext…)."""
+    """Every message of Carnet's code, found by Babel's extractor (_, N_, ngettext…): a
+    msgid, or (singular, plural) for ngettext."""
     found = {message for _, message, _, _ in extract_from_file("python", ROOT / "tasks.py")}
     for folder in ("carnet", "plugins"):
         found |= {
@@ -21,9 +22,12 @@ def code_messages():
                 ROOT / folder, method_map=[("**.py", "python")]
             )
         }
-    return {m for m in found if isinstance(m, str)} | {
-        part for m in found if isinstance(m, tuple) for part in m
-    }
+    return {m for m in found if isinstance(m, str | tuple)}
+
+
+def message_texts():
+    """The English text of every message, each form of a plural one apart."""
+    return {text for m in code_messages() for text in (m if isinstance(m, tuple) else (m,))}
 
 
 def catalog():
@@ -34,7 +38,7 @@ def catalog():
 def english_fragments():
     """The fixed words of each message, long enough not to be a French word by chance."""
     fragments = set()
-    for message in code_messages():
+    for message in message_texts():
         for piece in re.split(r"\{[^}]*\}", message):
             piece = piece.strip(" :;,.…()«»")
             if len(piece) >= 12 and " " in piece:
@@ -46,7 +50,13 @@ def test_every_message_in_the_code_has_a_french_translation():
     messages = code_messages()
     assert len(messages) > 50
     french = catalog()
-    missing = [m for m in messages if m not in french or not french[m].string]
+    missing = []
+    for message in messages:
+        msgid = message[0] if isinstance(message, tuple) else message
+        translated = french[msgid].string if msgid in french else ""
+        forms = translated if isinstance(translated, tuple) else (translated,)
+        if isinstance(message, tuple) != isinstance(translated, tuple) or not all(forms):
+            missing.append(message)
     assert missing == []
     fuzzy = [m.id for m in french if m.id and m.fuzzy]
     assert fuzzy == []
@@ -66,7 +76,10 @@ def placeholders(text):
 def test_the_french_catalog_keeps_every_placeholder():
     for message in catalog():
         if message.id and message.string:
-            assert placeholders(message.id) == placeholders(message.string), message.id
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for text in strings:
+                assert placeholders(ids[-1]) == placeholders(text), message.id
 
 
 def test_a_french_site_hears_no_english_from_carnet(site):
@@ -75,9 +88,10 @@ def test_a_french_site_hears_no_english_from_carnet(site):
     assert done.returncode == 0, done.stderr
     printed = done.stdout + done.stderr
     assert "Construction du site de développement…" in printed
-    assert "Site construit dans output/" in printed
+    assert "Site construit dans output/\u00a0: 1 billet et 0 page" in printed
     leaks = [piece for piece in english_fragments() if piece in printed]
     assert leaks == []
+    assert "Done" not in printed  # Pelican's own closing line, in English
 
     site.add_post("b.md", text=b"Title: Cass\xe9\nDate: 2021-01-01\n\nTexte.\n")
     failed = site.invoke("build")
@@ -93,4 +107,4 @@ def test_another_language_hears_english(site):
     site.add_post("a.md", title="Un billet", category="Journal intime")
     done = site.invoke("build")
     assert "Building the development site…" in done.stdout
-    assert "Site built in output/" in done.stdout
+    assert "Site built in output/: 1 post and 0 pages" in done.stdout

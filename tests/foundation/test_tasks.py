@@ -6,9 +6,14 @@ import urllib.request
 
 def test_build_writes_the_development_site(site):
     site.add_post("a.md", title="Un billet")
+    site.add_post("b.md", title="Un autre billet")
+    site.add_post("c.md", title="Pas encore", status="draft")
     done = site.invoke("build")
     assert done.returncode == 0, done.stderr
-    assert "Site construit dans output/" in done.stdout
+    assert (
+        "Site construit dans output/\u00a0: 2 billets et 0 page, 1 brouillon laissé de côté"
+        in done.stdout
+    )
     assert (site.output / "un-billet" / "index.html").exists()
     assert not (site.output / "feeds").exists()
 
