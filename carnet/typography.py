@@ -33,6 +33,7 @@ The rules follow polytypo 1.16 (the library Carnet used before, now the tests' o
 
 import functools
 import html as html_module
+import html.entities as html_entities
 import re
 import unicodedata
 from collections import Counter
@@ -254,8 +255,10 @@ def _dashes(text):
         STATS["dashes"] += 1
         start, end = match.span()
         left, right = text[start - 2], text[end + 1]
-        if not (_is_letter(left) or left in ".,;:!?…»”)'’") or not (
-            _is_letter(right) or right in "«“('’"
+        # Any double quotation mark on either side, straight or not: this pass comes
+        # before the quotes are paired, and must decide the same way once they are.
+        if not (_is_letter(left) or left in ".,;:!?…)'’" or left in WIDE_QUOTES) or not (
+            _is_letter(right) or right in "('’" or right in WIDE_QUOTES
         ):
             continue
         edits.append((start, end, EM_DASH))
@@ -391,6 +394,17 @@ _BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0])(?=[^\W\d
 _INITIAL = re.compile(r"\.(?<=(?<![^\W_])[^\W\d_]\.)([ \u00a0])(?=[^\W\d_])")
 _P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
 _CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
+_NUMBERED_REFERENCE = re.compile(r"#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6})")
+
+
+def _ends_reference(text, at):
+    """Whether the ; at `at` closes a character reference typed in plain text (&amp;,
+    &#8239;): only a name HTML knows, so that the D of « R&D ; » is not taken for one."""
+    match = _CHARACTER_REFERENCE.search(text, max(0, at - 34), at)
+    if match is None:
+        return False
+    name = match.group()[1:]
+    return bool(_NUMBERED_REFERENCE.fullmatch(name)) or f"{name};" in html_entities.html5
 
 
 def _apostrophes(text):
@@ -441,7 +455,7 @@ def _before_punctuation(text, edits):
             continue  # 10:30, https://, a?b
         if before in OPENERS or (before in SPACELIKE and text[at - 2] in OPENERS):
             continue
-        if mark == ";" and _CHARACTER_REFERENCE.search(text, max(0, at - 34), at):
+        if mark == ";" and _ends_reference(text, at):
             continue  # the end of &amp; in plain text
         if before == wanted:
             continue
@@ -611,6 +625,8 @@ def typeset_text(text, locale="fr"):
         return text
     text = unicodedata.normalize("NFC", text)
     pieces = _text_pieces(text, 0, len(text))
+    if not pieces:  # nothing but a URL or an e-mail address
+        return text
     edges = [EDGE_NONE if start == 0 else EDGE_TAG for start, _ in pieces]
     edges.append(EDGE_NONE if pieces and pieces[-1][1] == len(text) else EDGE_TAG)
     typeset = _typeset_texts([text[start:end] for start, end in pieces], edges)
@@ -771,10 +787,23 @@ _TAG_OR_COMMENT = re.compile(r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)|<[^>]*+>?")
 _ASCII_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
+# The elements whose tags part words, standing for a space in plain text; any other tag
+# (em, a, code, span…) joins the text on either side as it is: « l’<em>écoute</em> ».
+_PARTING_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|details|div|dl|dt|figcaption|figure"
+    r"|footer|h[1-6]|header|hr|li|nav|ol|p|pre|section|summary|table|td|th|tr|ul)\b",
+    re.IGNORECASE,
+)
+
+
+def _tag_in_plain_text(match):
+    return " " if _PARTING_TAG.match(match.group()) else ""
+
+
 def plain_text(html):
     """The text of some HTML on one line, its no-break spaces kept (Jinja's striptags
     folds them into plain spaces, undoing the typography)."""
-    text = _TAG_OR_COMMENT.sub(" ", str(html))
+    text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, str(html))
     return _ASCII_WHITESPACE.sub(" ", html_module.unescape(text)).strip()
 
 

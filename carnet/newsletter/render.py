@@ -15,6 +15,7 @@ import css_inline
 import jinja2
 import lxml.html
 from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 from markupsafe import Markup
 
@@ -63,9 +64,9 @@ def render(post, settings, test=False):
     full = post.email_only or setting(settings, "CARNET_NEWSLETTER_FULL_POST")
     body = _email_ready(post.content if full else post.summary, post, warnings)
     subject = _subject(post, settings, test)
+    # The summary's text, typeset already (plugin french_typography): typesetting it again
+    # would reach into its code, which is no longer told apart from the words.
     preheader = _preheader(post)
-    if setting(settings, "CARNET_TYPOGRAPHY"):
-        preheader = typeset_text(preheader)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
         post=post,
@@ -169,7 +170,10 @@ def _email_ready(html, post, warnings):
 
 
 def _plain_text(html):
-    text = get_text(html.translate(_HIDE_NO_BREAK), ParserConfig(display_links=True))
+    # Inscriptis's strict profile: its default one pads inline elements with spaces, which
+    # turns highlighted code into « print ( "x" ) » and « l’<em>autre</em> » into two words.
+    config = ParserConfig(css=CSS_PROFILES["strict"], display_links=True)
+    text = get_text(html.translate(_HIDE_NO_BREAK), config)
     text = text.translate(_SHOW_NO_BREAK)
     # The postal address's merge tag has a plain-text form.
     text = text.replace("*|HTML:LIST_ADDRESS_HTML|*", "*|LIST_ADDRESS|*")

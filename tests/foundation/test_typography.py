@@ -167,12 +167,48 @@ def test_typesetting_twice_changes_nothing():
 
 def test_typesetting_twice_changes_nothing_on_mixed_marks():
     """Every short mix of the characters the rules act on, at once and twice."""
-    alphabet = ['"', "«", "»", "'", "?", ":", " ", "a", "1", "."]
+    alphabet = ['"', "«", "»", "'", "?", ":", " ", "a", "1", ".", "-"]
     for length in (3, 4):
         for letters in itertools.product(alphabet, repeat=length):
             text = "".join(letters)
             once = typeset_text(text)
             assert typeset_text(once) == once, repr(text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        'Deux mots - "oui"',
+        'Il a dit "oui" - puis rien',
+        '"Il a dit oui - "',
+        "Un « mot » - « autre »",
+    ],
+)
+def test_a_dash_beside_quotation_marks_is_decided_once(typed):
+    once = typeset_text(typed)
+    assert typeset_text(once) == once
+    assert typeset_html(f"<p>{once}</p>") == f"<p>{once}</p>"
+
+
+@pytest.mark.parametrize(
+    "text", ["www.carnet-de-coach.fr", "https://exemple.fr/?a=1", "claire@exemple.fr"]
+)
+def test_a_text_that_is_only_an_address_stays_as_it_is(text):
+    assert typeset_text(text) == text
+    html = f'<p><img src="/a.png" alt="{text}" title="{text}"></p>'
+    assert typeset_html(html) == html
+
+
+def test_an_ampersand_before_a_word_is_not_a_character_reference():
+    assert typeset_text("Budget R&D ; bilan") == "Budget R&D\u202f; bilan"
+    assert (
+        typeset_text("Tom &amp; Jerry ; ici &#8239; là") == "Tom &amp; Jerry\u202f; ici &#8239; là"
+    )
+
+
+def test_plain_text_joins_what_inline_tags_cut():
+    html = '<p>l’<em>écoute</em> et <code><span class="n">f</span><span class="p">(</span></code></p><p>Fin</p>'
+    assert plain_text(html) == "l’écoute et f( Fin"
 
 
 # ---------------------------------------------------------------- in the built site
@@ -194,3 +230,16 @@ def test_descriptions_and_alt_texts_are_typeset(site):
         "\\u00a0", "\u00a0"
     ).replace("\\u2019", "’")
     assert 'alt="Une tasse d’hier\u00a0: «\u00a0chaude\u00a0»\u202f?"' in page
+
+
+def test_descriptions_keep_code_as_it_is_written(site):
+    site.add_post(
+        "p.md",
+        title="Le retour",
+        body='Tapez `a ; b ? "c"` puis <kbd>Ctrl : C</kbd> ! Et l’*écoute* ?',
+    )
+    site.build()
+    page = site.read("le-retour/index.html")
+    described = "Tapez a ; b ? &#34;c&#34; puis Ctrl : C\u202f! Et l’écoute\u202f?"
+    assert f'<meta name="description" content="{described}">' in page
+    assert f'<meta property="og:description" content="{described}">' in page

@@ -55,6 +55,19 @@ def posts(tmp_path_factory):
         date="2021-01-09 08:30",
         newsletter_segment="emails-prives",
     )
+    blog.post(
+        "f.md",
+        title="Du code",
+        date="2021-01-10 08:30",
+        summary="Tapez <code>a ; b ?</code> puis <kbd>Ctrl : C</kbd> !",
+        body="""
+        L’<em>écoute</em> d’abord :
+
+        ```python
+        if x : print("l'autre ?")
+        ```
+        """,
+    )
     settings = blog.build(
         CARNET_NEWSLETTER_SEGMENTS={
             "emails-prives": {"saved_segment_id": 7, "label": "les emails privés"}
@@ -79,6 +92,13 @@ def test_subject_and_preheader_are_plain_text(posts):
     preheader = document(email).xpath("//div[@class='preheader']")[0]
     assert preheader.text_content() == email.preheader
     assert "&lt;script&gt; &amp; moi" in email.html and "<script>" not in email.html
+
+
+def test_the_preheader_keeps_code_as_it_is_written(posts):
+    email = email_for(posts, "du-code")
+    assert email.preheader == "Tapez a ; b ? puis Ctrl : C\u202f!"
+    assert "L’écoute d’abord\u00a0:" in email.text
+    assert 'if x : print("l\'autre ?")' in email.text
 
 
 def test_test_emails_have_a_marked_subject(posts):
