@@ -169,6 +169,15 @@ def test_titles_are_plain_text_escaped_in_pages(site):
     assert "Le <body> & moi" in text_of(article[0].read_text())
 
 
+def test_share_links_carry_the_title_escaped_once(site):
+    site.add_post("x.md", title="Toi & moi", body="Texte.")
+    site.build()
+    page = site.read("toi-moi/index.html")
+    # Encoded for a URL (& as %26), then for HTML: never &amp; inside the URL's text.
+    assert 'href="https://wa.me/?text=Toi%20%26%20moi%20http' in page
+    assert 'href="mailto:?subject=Toi%20%26%20moi&amp;body=' in page
+
+
 def test_pages_about_and_newsletter(site):
     site.add_post("a.md", title="Un billet", body="Texte.")
     site.add_page("a-propos.md", title="À propos", body="Je suis coach.")
