@@ -23,6 +23,7 @@ from carnet.i18n import _
 from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import lock_path, project_path
+from carnet.sources import source_name
 
 __all__ = ["Status", "preview", "run", "send_test", "status"]
 
@@ -61,7 +62,9 @@ def run(settings, deployed, provider=None):
             ledger.save(ledger_path, entries)
             console.done(
                 _("Newsletter: « {title} » ({path}) {where}").format(
-                    title=post.title, path=post.source, where=provider.describe(delivery)
+                    title=post.title,
+                    path=source_name(settings, post.source),
+                    where=provider.describe(delivery),
                 )
             )
         if not plan.new:
@@ -119,6 +122,7 @@ def _plan(settings, ledger_path):
         first_run=not os.path.exists(ledger_path),
         since=setting(settings, "CARNET_NEWSLETTER_SINCE"),
         now=datetime.now(UTC),
+        name=lambda source: source_name(settings, source),
     )
     return entries, plan
 

@@ -27,8 +27,11 @@ class Plan:
     notes: list = field(default_factory=list)  # one line each, worth telling the author
 
 
-def plan(posts, entries, *, first_run, since, now):
-    """Sort `posts` (manifest.Post, oldest first) against the ledger `entries`."""
+def plan(posts, entries, *, first_run, since, now, name=str):
+    """Sort `posts` (manifest.Post, oldest first) against the ledger `entries`.
+
+    `name` turns a post's source (relative to the content folder) into the path the notes
+    show the coach (carnet.sources.source_name: from the project folder)."""
     since_day = parse_since(since)
     found = ledger.match(
         entries,
@@ -46,14 +49,14 @@ def plan(posts, entries, *, first_run, since, now):
                     _(
                         "{path}: counted as already sent, because a post with the same "
                         "slug ({slug}) went out from {other}"
-                    ).format(path=post.source, slug=post.id, other=entry["source"])
+                    ).format(path=name(post.source), slug=post.id, other=name(entry["source"]))
                 )
             elif how == "title and date":
                 result.notes.append(
                     _(
                         "{path}: counted as already sent, because a post with the same "
                         "title and date went out from {other}"
-                    ).format(path=post.source, other=entry["source"])
+                    ).format(path=name(post.source), other=name(entry["source"]))
                 )
             result.sent.append((post, entry))
         elif post.id in entries:
@@ -63,7 +66,9 @@ def plan(posts, entries, *, first_run, since, now):
                 _(
                     "{path}: not emailed, because its slug ({slug}) is that of {other}, "
                     "already emailed; give it a Slug: of its own"
-                ).format(path=post.source, slug=post.id, other=entries[post.id]["source"])
+                ).format(
+                    path=name(post.source), slug=post.id, other=name(entries[post.id]["source"])
+                )
             )
         elif post.site_only:
             result.site_only.append(post)

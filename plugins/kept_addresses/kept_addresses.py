@@ -19,6 +19,7 @@ import jinja2
 from pelican import signals
 
 from carnet.i18n import _
+from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def write_redirects(pelican_object):
     for index, article in enumerate(articles):
         if index not in found:
             continue
-        entry, source = found[index][0], _source(article)
+        entry, source = found[index][0], source_name(settings, article.source_path)
         old = entry.get("save_as") or _save_as_of(entry["url"], siteurl)
         if not old or os.path.normpath(old) == os.path.normpath(article.save_as):
             continue

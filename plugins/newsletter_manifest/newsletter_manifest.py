@@ -19,6 +19,7 @@ from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter import manifest
 from carnet.posts import is_email_only
+from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def write_manifest(generator, writer=None):
 
 
 def _check(article, settings):
-    source = article.get_relative_source_path()
+    # The path the coach opens it by, from the project folder (content/posts/x.md).
+    source = source_name(settings, article.source_path)
     if posts.switch(article.metadata.get("newsletter")) not in posts.SWITCHES:
         logger.error(
             "%s",

@@ -57,8 +57,9 @@ def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_agai
     target, base = served
     blog.start_ledger()
     path = blog.post("2021-10-01-a.md", title="Première séance", date="2021-10-01 08:00")
-    publish(blog, target)
+    done = publish(blog, target)
     assert len(blog.sent()) == 1 and len(blog.outbox()) == 2  # .eml and .html
+    assert "Newsletter: « Première séance » (content/posts/2021-10-01-a.md) " in done.stdout
     emailed = blog.ledger()["premiere-seance"]["url"]
     assert emailed == "https://carnet-de-coach.fr/premiere-seance/"
 
@@ -67,7 +68,7 @@ def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_agai
     assert len(blog.sent()) == 1 and len(blog.outbox()) == 2  # nothing sent again
     said = [line for line in (done.stdout + done.stderr).splitlines() if "now redirects to" in line]
     assert said == [
-        f"! posts/2021-10-01-a.md: its address changed after it was emailed; {emailed} now "
+        f"! content/posts/2021-10-01-a.md: its address changed after it was emailed; {emailed} now "
         "redirects to https://carnet-de-coach.fr/ma-premiere-seance/"
     ]
     old_page, new_page = follow(base, emailed)
@@ -130,7 +131,8 @@ def test_an_old_address_now_used_by_another_post_is_left_to_it(blog, served):
     # The new post that took the address is not mixed up with the one emailed from it:
     # it is not emailed, and the coach is told why.
     assert (
-        "posts/b.md: not emailed, because its slug (un-titre) is that of posts/a.md" in done.stderr
+        "content/posts/b.md: not emailed, because its slug (un-titre) is that of "
+        "content/posts/a.md" in done.stderr
     )
     assert blog.ledger()["un-titre"]["source"] == "posts/a.md"
     assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 1

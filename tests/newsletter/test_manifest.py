@@ -89,7 +89,8 @@ def test_bad_newsletter_metadata_fails_the_build_naming_the_file(blog, fields, p
     blog.post("2021-01-05-a.md", title="Un billet", date="2021-01-05 08:30", **fields)
     with pytest.raises(BuildFailed) as failed:
         blog.build(CARNET_NEWSLETTER_SEGMENTS={"emails-prives": {"saved_segment_id": 1}})
-    assert f"posts/2021-01-05-a.md: {problem}" in failed.value.problems
+    # Named from the project folder, as the coach opens it.
+    assert f"content/posts/2021-01-05-a.md: {problem}" in failed.value.problems
 
 
 def test_a_development_build_manifest_is_refused_by_the_newsletter(blog):
