@@ -21,6 +21,7 @@ record of what was sent is broken is exactly what must never happen.
 import json
 import os
 from datetime import datetime
+from difflib import SequenceMatcher
 
 from carnet import files
 from carnet.i18n import _
@@ -75,32 +76,75 @@ def entry(post, provider, campaign_id, sent_at):
     }
 
 
+LOOKUPS = ("source", "slug", "title and date")
+CLOSE_TITLE = 0.8  # difflib ratio: "Mon premier atleier" and "Mon premier atelier" are 0.95
+
+
 def match(entries, posts):
     """{key: (entry, how)} for the `posts`, (key, source, slug, title, date ISO text)
-    tuples, that the ledger `entries` hold; how is "source", "slug" or "title and date".
+    tuples, that the ledger `entries` hold; how is "source", "slug", "title and date",
+    "moved" or "unsure".
 
     A post whose file was moved, whose Slug was changed or whose title was edited after it
     went out is still the post that went out: it is found by whichever did not change. An
-    entry goes to one post only, its own file's first: a new post that takes the slug of
-    an edited one is new. Dictionaries only: linear in posts and entries."""
+    entry goes to one post only: the one that shares the most of its file, its slug, and
+    its title and date; on a tie, its own file's first. So a moved post (same slug, title
+    and date) stays the sent one while a new post written in its old file is new, and a
+    new post that takes the slug of an edited one is new too.
+
+    A sent post that none of these found, whose file and slug are both gone from the site,
+    was renamed and retitled at once: it is the one post left with its date (day and time)
+    and a close title ("moved"). Another post left with its date may be it, or a new post:
+    "unsure" (the newsletter stops and asks; the build writes no redirect for it).
+    Dictionaries only: linear in posts and entries."""
     posts = list(posts)
     by_source = {entry["source"]: entry for entry in entries.values()}
     by_title_and_date = {
         (entry["title"], entry["date"]): entry for entry in entries.values() if entry.get("date")
     }
+    pairs = []  # (-shared, first lookup, post order), key, entry, how
+    for order, (key, source, slug, title, date) in enumerate(posts):
+        shared = {}
+        candidates = (
+            by_source.get(source),
+            entries.get(slug),
+            by_title_and_date.get((title, date)),
+        )
+        for how, entry in zip(LOOKUPS, candidates, strict=True):
+            if entry is not None:
+                shared.setdefault(id(entry), (entry, []))[1].append(how)
+        for entry, hows in shared.values():
+            pairs.append(((-len(hows), LOOKUPS.index(hows[0]), order), key, entry, hows[0]))
+    pairs.sort(key=lambda pair: pair[0])
     found, claimed = {}, set()
-    lookups = [
-        ("source", lambda source, slug, title, date: by_source.get(source)),
-        ("slug", lambda source, slug, title, date: entries.get(slug)),
-        ("title and date", lambda source, slug, title, date: by_title_and_date.get((title, date))),
-    ]
-    for how, lookup in lookups:
-        for key, *identity in posts:
-            entry = None if key in found else lookup(*identity)
-            if entry is not None and id(entry) not in claimed:
-                found[key] = (entry, how)
-                claimed.add(id(entry))
+    for _rank, key, entry, how in pairs:
+        if key not in found and id(entry) not in claimed:
+            found[key] = (entry, how)
+            claimed.add(id(entry))
+    _match_moved(entries, posts, found, claimed)
     return found
+
+
+def _match_moved(entries, posts, found, claimed):
+    sources = {source for _key, source, *_rest in posts}
+    slugs = {slug for _key, _source, slug, *_rest in posts}
+    for slug, entry in entries.items():
+        if id(entry) in claimed or not entry.get("date"):
+            continue
+        if entry["source"] in sources or slug in slugs:
+            continue  # not gone: its file or its address is another post's now
+        same_date = [post for post in posts if post[0] not in found and post[4] == entry["date"]]
+        close = [post for post in same_date if _close(post[3], entry["title"])]
+        if len(close) == 1:
+            found[close[0][0]] = (entry, "moved")
+            claimed.add(id(entry))
+        else:
+            for post in same_date:
+                found[post[0]] = (entry, "unsure")
+
+
+def _close(title, other):
+    return SequenceMatcher(None, title.casefold(), other.casefold()).ratio() >= CLOSE_TITLE
 
 
 def _broken(path, problem):

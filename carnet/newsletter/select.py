@@ -3,7 +3,8 @@
 A post is new when it is published (the manifest holds nothing else), dated now or
 earlier, not `Newsletter: no`, and in the ledger neither by source file, nor by id (its
 slug), nor by title and date: a post whose title, slug or file name was edited after it
-went out is not sent again (ledger.match).
+went out is not sent again, nor is one renamed and retitled at once (same date, close
+title); when a post may or may not be a sent one, the run stops and asks (ledger.match).
 
 The first run on a blog that has posts already (no ledger yet) records them all as sent
 and emails nothing, unless CARNET_NEWSLETTER_SINCE names the day from which posts count
@@ -43,8 +44,32 @@ def plan(posts, entries, *, first_run, since, now, name=str):
     result = Plan()
     for number, post in enumerate(posts):
         entry, how = found.get(number, (None, None))
+        if how == "unsure":
+            # Sending might email that post twice; not sending might skip a new one.
+            raise NewsletterError(
+                _(
+                    "{path}: it has the date of « {title} », emailed from {other}, whose file "
+                    "and address are gone; nothing was sent. If it is that post, add "
+                    "`Slug: {slug}` (its emailed address); if it is a new post, give it a "
+                    "time of its own in Date:. Then publish again."
+                ).format(
+                    path=name(post.source),
+                    title=entry["title"],
+                    other=name(entry["source"]),
+                    slug=_slug_of(entries, entry),
+                )
+            )
         if entry is not None:
-            if how == "slug":
+            if how == "moved":
+                result.notes.append(
+                    _(
+                        "{path}: counted as already sent: it is « {title} », emailed from "
+                        "{other}, renamed and retitled (same date, close title)"
+                    ).format(
+                        path=name(post.source), title=entry["title"], other=name(entry["source"])
+                    )
+                )
+            elif how == "slug":
                 result.notes.append(
                     _(
                         "{path}: counted as already sent, because a post with the same "
@@ -79,6 +104,10 @@ def plan(posts, entries, *, first_run, since, now, name=str):
         else:
             result.new.append(post)
     return result
+
+
+def _slug_of(entries, entry):
+    return next(slug for slug, item in entries.items() if item is entry)
 
 
 def parse_since(value):

@@ -7,7 +7,8 @@ a meta refresh, a canonical link and a visible link to the new one (theme templa
 redirect.html, no JavaScript), and says so once, as a build warning naming the post.
 
 The post is found in the ledger by source path, slug, or title and date
-(carnet.newsletter.ledger.match), as the newsletter finds it to never send it again.
+(carnet.newsletter.ledger.match), as the newsletter finds it to never send it again,
+or, renamed and retitled at once, by its date and a close title.
 An old address that another page of the site now uses is left to that page, with a warning.
 """
 
@@ -52,8 +53,8 @@ def write_redirects(pelican_object):
     output = settings["OUTPUT_PATH"]
     template = None
     for index, article in enumerate(articles):
-        if index not in found:
-            continue
+        if index not in found or found[index][1] == "unsure":
+            continue  # "unsure": the newsletter stops and asks the coach which post it is
         entry, source = found[index][0], source_name(settings, article.source_path)
         old = entry.get("save_as") or _save_as_of(entry["url"], siteurl)
         if not old or os.path.normpath(old) == os.path.normpath(article.save_as):

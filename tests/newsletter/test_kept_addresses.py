@@ -136,3 +136,81 @@ def test_an_old_address_now_used_by_another_post_is_left_to_it(blog, served):
     )
     assert blog.ledger()["un-titre"]["source"] == "posts/a.md"
     assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 1
+
+
+def test_a_post_renamed_and_retitled_at_once_is_not_sent_again_and_keeps_its_address(blog, served):
+    target, base = served
+    blog.start_ledger()
+    old = blog.post("2022-01-08-premier-atelier.md", title="Mon premier atleier", date="2022-01-08")
+    publish(blog, target)
+    emailed = blog.ledger()["mon-premier-atleier"]["url"]
+    # `mv` then `sed -i 's/atleier/atelier/'`: its file, slug, and title all change.
+    new = old.with_name("2022-01-08-mon-premier-atelier.md")
+    old.rename(new)
+    new.write_text(new.read_text().replace("atleier", "atelier"))
+    done = publish(blog, target)
+    assert len(blog.sent()) == 1 and len(blog.outbox()) == 2  # nothing sent again
+    assert (
+        "! content/posts/2022-01-08-mon-premier-atelier.md: counted as already sent: it is "
+        "« Mon premier atleier », emailed from content/posts/2022-01-08-premier-atelier.md, "
+        "renamed and retitled (same date, close title)"
+    ) in done.stderr.splitlines()
+    assert f"{emailed} now redirects to https://carnet-de-coach.fr/mon-premier-atelier/" in (
+        done.stderr
+    )
+    old_page, new_page = follow(base, emailed)
+    assert "Mon premier atelier" in new_page and "<article" in new_page
+    # The ledger followed the file: the next publish knows it by it, and keeps the redirect.
+    assert (
+        blog.ledger()["mon-premier-atleier"]["source"] == "posts/2022-01-08-mon-premier-atelier.md"
+    )
+    done = publish(blog, target)
+    assert len(blog.sent()) == 1 and "counted as already sent" not in done.stderr
+    assert "http-equiv" in (target / "mon-premier-atleier" / "index.html").read_text()
+
+
+def test_a_new_post_in_a_sent_posts_old_file_is_sent_and_the_moved_one_is_not(blog, served):
+    target, base = served
+    blog.start_ledger()
+    old = blog.post("2021-11-02-test.md", title="Test", date="2021-11-02")
+    publish(blog, target)
+    old.rename(old.with_name("2021-11-02-pourquoi.md"))
+    blog.post("2021-11-02-test.md", title="Un tout autre billet", date="2021-11-02")
+    done = publish(blog, target)
+    assert blog.sent() == {"test": "outbox", "un-tout-autre-billet": "outbox"}
+    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 2
+    assert "Newsletter: « Un tout autre billet » (content/posts/2021-11-02-test.md) " in done.stdout
+    assert (
+        "content/posts/2021-11-02-pourquoi.md: counted as already sent, because a post with the "
+        "same slug (test) went out from content/posts/2021-11-02-test.md"
+    ) in done.stderr
+    entries = blog.ledger()
+    assert entries["test"]["source"] == "posts/2021-11-02-pourquoi.md"
+    assert entries["un-tout-autre-billet"]["source"] == "posts/2021-11-02-test.md"
+    _, moved_page = follow(base, "https://carnet-de-coach.fr/test/")
+    assert moved_page is None  # still its own page, no redirect needed
+    publish(blog, target)
+    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 2
+
+
+def test_a_post_that_may_be_a_vanished_sent_one_stops_the_newsletter_with_what_to_do(blog, served):
+    target, _ = served
+    blog.start_ledger()
+    old = blog.post("2022-01-08-a.md", title="Mon premier atelier", date="2022-01-08")
+    publish(blog, target)
+    old.unlink()
+    new = blog.post("2022-01-08-b.md", title="Ce que les ateliers m’apprennent", date="2022-01-08")
+    blog.site.speak("en")
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode != 0
+    assert (
+        "content/posts/2022-01-08-b.md: it has the date of « Mon premier atelier », emailed "
+        "from content/posts/2022-01-08-a.md, whose file and address are gone; nothing was "
+        "sent. If it is that post, add `Slug: mon-premier-atelier` (its emailed address); if "
+        "it is a new post, give it a time of its own in Date:. Then publish again."
+    ) in done.stdout + done.stderr
+    assert len(blog.sent()) == 1
+    # A new post: a time of its own, and it goes out.
+    new.write_text(new.read_text().replace("Date: 2022-01-08", "Date: 2022-01-08 10:00"))
+    publish(blog, target)
+    assert len(blog.sent()) == 2

@@ -37,6 +37,7 @@ def sent_entry(item):
         "title": item.title,
         "url": item.url,
         "source": item.source,
+        "date": item.date.isoformat(),
     }
 
 
@@ -101,3 +102,30 @@ def test_email_only_posts_are_sent():
 def test_a_bad_since_setting_is_named():
     with pytest.raises(NewsletterError, match="CARNET_NEWSLETTER_SINCE.*2021-13-01"):
         plan([], {}, first_run=True, since="2021-13-01", now=NOW)
+
+
+def test_a_moved_post_keeps_its_entry_and_a_new_post_in_its_old_file_is_new():
+    sent = post("test", "2021-01-01", source="posts/test.md")
+    moved = post("test", "2021-01-01", source="posts/pourquoi.md")
+    newcomer = post("autre", "2021-01-01", source="posts/test.md")
+    result = plan([moved, newcomer], {"test": sent_entry(sent)}, first_run=False, since="", now=NOW)
+    assert [p.source for p, _ in result.sent] == ["posts/pourquoi.md"]
+    assert result.new == [newcomer]
+
+
+def test_a_post_renamed_and_retitled_at_once_is_recognised_by_its_date_and_close_title():
+    sent = post("atleier", "2021-01-01", source="posts/a.md")
+    renamed = post("atelier", "2021-01-01", source="posts/b.md")
+    other = post("autre", "2021-01-02")
+    result = plan(
+        [renamed, other], {"atleier": sent_entry(sent)}, first_run=False, since="", now=NOW
+    )
+    assert [p.id for p, _ in result.sent] == ["atelier"] and ids(result.new) == ["autre"]
+    assert "renamed and retitled" in result.notes[0]
+
+
+def test_a_post_that_may_be_a_vanished_sent_one_stops_the_run():
+    sent = post("atelier", "2021-01-01", source="posts/a.md")
+    unclear = post("tout-autre-chose", "2021-01-01", source="posts/b.md")
+    with pytest.raises(NewsletterError, match="posts/b.md: it has the date of .*Slug: atelier"):
+        plan([unclear], {"atelier": sent_entry(sent)}, first_run=False, since="", now=NOW)
