@@ -128,12 +128,16 @@ def match(entries, posts):
 def _match_moved(entries, posts, found, claimed):
     sources = {source for _key, source, *_rest in posts}
     slugs = {slug for _key, _source, slug, *_rest in posts}
+    left_by_date = {}  # the posts no entry found, by date: each gone entry looks up its own
+    for post in posts:
+        if post[0] not in found:
+            left_by_date.setdefault(post[4], []).append(post)
     for slug, entry in entries.items():
         if id(entry) in claimed or not entry.get("date"):
             continue
         if entry["source"] in sources or slug in slugs:
             continue  # not gone: its file or its address is another post's now
-        same_date = [post for post in posts if post[0] not in found and post[4] == entry["date"]]
+        same_date = [post for post in left_by_date.get(entry["date"], ()) if post[0] not in found]
         close = [post for post in same_date if _close(post[3], entry["title"])]
         if len(close) == 1:
             found[close[0][0]] = (entry, "moved")
