@@ -16,6 +16,7 @@ from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
 from carnet.settings_check import SettingError, check_settings
+from carnet.sources import source_name
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
@@ -310,7 +311,8 @@ def newsletter_test(c, to, slug=""):
 @task
 def newsletter_status(c):
     """What the next publish would send, and what was sent."""
-    report = _newsletter(newsletter.status, _production_settings())
+    settings = _production_settings()
+    report = _newsletter(newsletter.status, settings)
     plan = report.plan
     if plan.new:
         console.step(
@@ -319,7 +321,9 @@ def newsletter_status(c):
             )
         )
         for post in plan.new:
-            console.step(f"  {post.date:%Y-%m-%d} « {post.title} » ({post.source})")
+            console.step(
+                f"  {post.date:%Y-%m-%d} « {post.title} » ({source_name(settings, post.source)})"
+            )
     else:
         console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:

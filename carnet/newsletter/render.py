@@ -23,6 +23,7 @@ from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
+from carnet.sources import source_name
 from carnet.template_cache import use_compiled_templates
 from carnet.typography import typeset_html, typeset_text
 
@@ -62,7 +63,8 @@ def render(post, settings, test=False):
     """The email for `post` (a manifest.Post). Raises EmailRefused naming the post."""
     warnings = []
     full = post.email_only or setting(settings, "CARNET_NEWSLETTER_FULL_POST")
-    body = _email_ready(post.content if full else post.summary, post, warnings)
+    path = source_name(settings, post.source)  # as the coach opens it: content/posts/x.md
+    body = _email_ready(post.content if full else post.summary, post.url, path, warnings)
     subject = _subject(post, settings, test)
     # The summary's text, typeset already (plugin french_typography): typesetting it again
     # would reach into its code, which is no longer told apart from the words.
@@ -89,7 +91,7 @@ def render(post, settings, test=False):
     text = _plain_text(html)
     html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
     email = Email(subject, preheader, html, text, warnings)
-    _check(post, email)
+    _check(path, email)
     return email
 
 
@@ -141,23 +143,24 @@ def _one_line(text):
     return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
 
 
-def _email_ready(html, post, warnings):
-    """`html` with absolute links and images that fit the column and have alt text."""
+def _email_ready(html, url, path, warnings):
+    """`html` (of the post at `url`, whose file is `path`) with absolute links and images
+    that fit the column and have alt text."""
     if not html.strip():
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    root.make_links_absolute(post.url, resolve_base_href=False)
+    root.make_links_absolute(url, resolve_base_href=False)
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:
             warnings.append(
-                _("{path}: image {source} has no alt text").format(path=post.source, source=source)
+                _("{path}: image {source} has no alt text").format(path=path, source=source)
             )
             image.set("alt", "")
         if source.lower().split("?")[0].endswith(".svg"):
             warnings.append(
                 _("{path}: image {source} is an SVG, which Gmail and Outlook do not show").format(
-                    path=post.source, source=source
+                    path=path, source=source
                 )
             )
         width = image.get("width", "")
@@ -181,14 +184,14 @@ def _plain_text(html):
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def _check(post, email):
+def _check(path, email):
     document = lxml.html.document_fromstring(email.html)
     if not document.xpath("//a[@href=$href]", href=UNSUBSCRIBE):
         raise EmailRefused(
             _(
                 '{path}: the email has no unsubscribe link (<a href="{link}">); '
                 "the theme's email/footer.html must keep it"
-            ).format(path=post.source, link=UNSUBSCRIBE)
+            ).format(path=path, link=UNSUBSCRIBE)
         )
     kilobytes = email.size / 1024
     if email.size > SIZE_LIMIT:
@@ -196,12 +199,12 @@ def _check(post, email):
             _(
                 "{path}: the email is {size:.0f} KB of HTML; above 100 KB Gmail clips it and hides "
                 "the unsubscribe link. Shorten the post or set CARNET_NEWSLETTER_FULL_POST = False"
-            ).format(path=post.source, size=kilobytes)
+            ).format(path=path, size=kilobytes)
         )
     if email.size > SIZE_WARNING:
         email.warnings.append(
             _(
                 "{path}: the email is {size:.0f} KB of HTML, close to Gmail's clipping size "
                 "(about 100 KB)"
-            ).format(path=post.source, size=kilobytes)
+            ).format(path=path, size=kilobytes)
         )

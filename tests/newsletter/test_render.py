@@ -163,7 +163,8 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
     assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("alt") == ""
     assert images["https://carnet-de-coach.fr/images/icone.png"].get("width") == "40"
     assert any(
-        "sans-alt.png has no alt text" in w and w.startswith("posts/a.md") for w in email.warnings
+        "sans-alt.png has no alt text" in w and w.startswith("content/posts/a.md")
+        for w in email.warnings
     )
 
 
@@ -203,10 +204,12 @@ def test_french_typography_and_date(posts):
 def test_size_warning_and_refusal_name_the_post(posts):
     medium = email_for(posts, "un-billet-moyen")
     assert 85 * 1024 < medium.size <= 100 * 1024
-    assert any(w.startswith("posts/d.md: the email is") and "KB" in w for w in medium.warnings)
+    assert any(
+        w.startswith("content/posts/d.md: the email is") and "KB" in w for w in medium.warnings
+    )
     with pytest.raises(
         EmailRefused,
-        match=r"^posts/c\.md: the email is 1\d\d KB of HTML; above 100 KB Gmail clips it",
+        match=r"^content/posts/c\.md: the email is 1\d\d KB of HTML; above 100 KB Gmail clips it",
     ):
         email_for(posts, "un-gros-billet")
     # The excerpt is small enough.

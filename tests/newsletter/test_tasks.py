@@ -46,7 +46,7 @@ def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
     before = blog.invoke("newsletter-status")
     assert before.returncode == 0, before.stderr
     assert "La prochaine publication envoie 2 article(s) par la boîte d’envoi" in before.stdout
-    assert "2021-01-05 « Premier billet » (posts/2021-01-05-a.md)" in before.stdout
+    assert "2021-01-05 « Premier billet » (content/posts/2021-01-05-a.md)" in before.stdout
     assert blog.invoke("publish").returncode == 0
     after = blog.invoke("newsletter-status")
     assert "La prochaine publication n’envoie rien" in after.stdout
