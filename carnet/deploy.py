@@ -131,6 +131,7 @@ def _local_target(text, project):
                     "CARNET_DEPLOY_TARGET to the folder itself"
                 ).format(target=text)
             )
+        _check_releases(path + RELEASES, text)
         return Target(text, remote=False, path=path)
     if os.path.exists(path) and not os.path.isdir(path):
         raise DeployRefused(
@@ -144,6 +145,7 @@ def _local_target(text, project):
             ).format(target=text, marker=MARKER)
         )
     inside = os.path.islink(os.path.join(path, CURRENT)) or not _writable(os.path.dirname(path))
+    _check_releases(os.path.join(path, RELEASES) if inside else path + RELEASES, text)
     if inside and not os.path.isdir(path):
         raise DeployRefused(
             _(
@@ -160,6 +162,31 @@ def _local_target(text, project):
             ).format(target=text, parent=os.path.dirname(path))
         )
     return Target(text, remote=False, path=path, inside=inside)
+
+
+def _check_releases(releases, text):
+    """The releases folder gets the target's protection: deploy writes into it and prune
+    deletes in it, so it must be missing, or a real folder (never a link: Carnet makes none
+    there) that is empty or holds Carnet's marker."""
+    if os.path.islink(releases):
+        problem = _(
+            "{releases}, where {target} keeps its releases, is a symbolic link Carnet did not "
+            "make; nothing was touched: remove the link, or choose another target"
+        )
+    elif os.path.exists(releases) and not os.path.isdir(releases):
+        problem = _(
+            "{releases}, where {target} keeps its releases, is a file, not a folder; move it "
+            "away, or choose another target"
+        )
+    elif os.path.isdir(releases) and not _ours_or_empty(releases):
+        problem = _(
+            "{releases}, where {target} keeps its releases, is not empty and was not made by "
+            "Carnet (it has no {marker} file); nothing in it was touched: move it away, or "
+            "choose another target"
+        )
+    else:
+        return
+    raise DeployRefused(problem.format(releases=releases, target=text, marker=MARKER))
 
 
 def _forbidden(path, project):
@@ -224,7 +251,8 @@ def _ignored_by_git(project, relative):
 
 
 def _has_marker(folder):
-    return os.path.isfile(os.path.join(folder, MARKER))
+    marker = os.path.join(folder, MARKER)
+    return os.path.isfile(marker) and not os.path.islink(marker)
 
 
 def _ours_or_empty(folder):
@@ -365,11 +393,16 @@ def _exchange(first, second):
 
 
 def _prune(releases, keep):
-    """Remove releases older than the last KEEP_RELEASES (all of them Carnet's)."""
-    names = sorted(
-        name for name in os.listdir(releases) if re.fullmatch(r"\d{8}-\d{6}-\d+(\.partial)?", name)
+    """Remove releases older than the last KEEP_RELEASES: only those Carnet made, that is
+    folders named like a release that hold the marker deploy() put into each one; anything
+    else in the folder (even named like a release) is left alone."""
+    finished = sorted(
+        name
+        for name in os.listdir(releases)
+        if re.fullmatch(r"\d{8}-\d{6}-\d+", name)
+        and not os.path.islink(os.path.join(releases, name))
+        and _has_marker(os.path.join(releases, name))
     )
-    finished = [name for name in names if not name.endswith(".partial")]
     for name in finished[:-KEEP_RELEASES]:
         if name != keep:
             shutil.rmtree(os.path.join(releases, name), ignore_errors=True)

@@ -47,9 +47,9 @@ def test_publish_without_target_says_so_and_keeps_output(site):
 
 def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     site.add_post("a.md", title="Un billet")
-    # The target passes the checks, but its releases folder cannot be made: a file is there.
-    (tmp_path / "www.carnet-releases").write_text("not a folder")
-    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    # The target passes the checks, but its releases folder cannot be made: its name,
+    # the target's and ".carnet-releases", is longer than a file system allows (255).
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / ("w" * 245))})
     assert done.returncode != 0
     assert "Le déploiement a échoué" in done.stderr
 

@@ -77,9 +77,9 @@ def test_the_mailchimp_test_send(blog, standin):
 def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
     add_posts(blog)
     blog.start_ledger()
-    # The target passes the checks, but its releases folder cannot be made: a file is there.
-    (tmp_path / "www.carnet-releases").write_text("not a folder")
-    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    # The target passes the checks, but its releases folder cannot be made: its name,
+    # the target's and ".carnet-releases", is longer than a file system allows (255).
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / ("w" * 245)))
     done = blog.invoke("publish", env=env)
     assert done.returncode == 1 and "Le déploiement a échoué, aucune lettre envoyée" in done.stderr
     assert standin.requests == [] and blog.sent() == {}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from carnet.deploy import MARKER, DeployRefused, check_target
+from carnet.deploy import MARKER, RELEASES, DeployRefused, check_target
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,3 +179,54 @@ def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ss
     assert "no newsletter sent" in done.stderr
     assert snapshot(foreign) == {"index.html": "<p>Le site d’avant</p>".encode()}
     assert not (blog.root / "outbox").exists()
+
+
+# --- the releases folder kept beside the target (TARGET.carnet-releases) ------------------
+
+
+def test_a_releases_folder_carnet_did_not_make_is_left_untouched(blog, tmp_path):
+    releases = tmp_path / ("www" + RELEASES)
+    for n in (1, 2, 3):
+        (releases / f"20200101-000000-{n}").mkdir(parents=True)
+    (releases / "20200101-000000-1" / "precious.txt").write_text("précieux")
+    (releases / "notes.txt").write_text("à moi")
+    before = snapshot(releases)
+    line = refused(blog, tmp_path / "www")
+    assert f"{releases}, where {tmp_path / 'www'} keeps its releases, is not empty" in line
+    assert snapshot(releases) == before and not (releases / MARKER).exists()
+    assert not (tmp_path / "www").exists()
+
+
+def test_a_releases_folder_that_is_a_link_carnet_did_not_make_is_refused(blog, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (tmp_path / ("enligne" + RELEASES)).symlink_to(victim)
+    line = refused(blog, tmp_path / "enligne")
+    assert "keeps its releases, is a symbolic link Carnet did not make" in line
+    assert list(victim.iterdir()) == [] and not (tmp_path / "enligne").exists()
+
+
+def test_a_file_where_the_releases_go_is_refused_before_the_build(blog, tmp_path):
+    (tmp_path / ("www" + RELEASES)).write_text("not a folder")
+    assert "keeps its releases, is a file, not a folder" in refused(blog, tmp_path / "www")
+    assert (tmp_path / ("www" + RELEASES)).read_text() == "not a folder"
+
+
+def test_only_releases_carnet_made_are_removed(blog, tmp_path):
+    target = tmp_path / "www"
+    releases = tmp_path / ("www" + RELEASES)
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode == 0, done.stderr
+    # Named like a release, in Carnet's own releases folder, but not made by Carnet.
+    (releases / "20200101-000000-1").mkdir()
+    (releases / "20200101-000000-1" / "precious.txt").write_text("précieux")
+    (releases / "20200101-000000-2").symlink_to(tmp_path / "victim", target_is_directory=True)
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "thesis.txt").write_text("important")
+    for _ in range(3):
+        done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+        assert done.returncode == 0, done.stderr
+    assert (releases / "20200101-000000-1" / "precious.txt").read_text() == "précieux"
+    assert (tmp_path / "victim" / "thesis.txt").read_text() == "important"
+    carnets = [p for p in releases.iterdir() if (p / MARKER).is_file() and not p.is_symlink()]
+    assert len(carnets) == 2  # the current release and the one before
