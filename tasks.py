@@ -15,7 +15,7 @@ from carnet.i18n import _, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
-from carnet.settings_check import SettingError, check_settings
+from carnet.settings_check import SettingError, check_output_folder, check_settings
 from carnet.sources import source_name
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -44,6 +44,7 @@ def _check(settings, settings_file, publish=False):
         check_settings(
             settings, settings_file, production=settings_file == PROD_SETTINGS, publish=publish
         )
+        check_output_folder(OUTPUT)
     except SettingError as error:
         console.fail(str(error))
         raise Exit(code=1) from None
@@ -150,6 +151,11 @@ def serve(c, port=PORT):
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops)."""
     from carnet.serve import site_server
 
+    try:
+        check_output_folder(OUTPUT)  # serving indexes it for search: pagefind/ is written
+    except SettingError as error:
+        console.fail(str(error))
+        raise Exit(code=1) from None
     if not os.path.isdir(OUTPUT):
         console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
@@ -264,16 +270,17 @@ def _given_provider(c, settings, deployed):
     return make(settings, deployed) if make else None
 
 
-def _production_settings():
+def _production_settings(sends=False):
     """The production settings, checked, for a task that reads what the last production
     build left (the newsletter manifest): no build here. Says when that build is older than
-    a post or a settings file."""
+    a post or a settings file. sends: the task e-mails, so the Mailchimp environment is
+    checked as publish checks it."""
     try:
         settings = load_settings(PROD_SETTINGS)
     except Exception as error:  # a broken settings file: one line, not a traceback
         console.fail(_("publishconf.py: {problem}").format(problem=error))
         raise Exit(code=1) from None
-    _check(settings, PROD_SETTINGS)
+    _check(settings, PROD_SETTINGS, publish=sends)
     newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
     if newer:
         console.warn(
@@ -304,7 +311,7 @@ def newsletter_preview(c, slug=""):
 )
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
-    where = _newsletter(newsletter.send_test, _production_settings(), to, slug)
+    where = _newsletter(newsletter.send_test, _production_settings(sends=True), to, slug)
     console.done(_("Test e-mail sent: {where}").format(where=where))
 
 

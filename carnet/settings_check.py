@@ -13,11 +13,13 @@ its value, is named). `python -m carnet.settings_check --table` prints the READM
 """
 
 import json
+import math
 import os
 import re
 import string
 import sys
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from carnet.defaults import SETTINGS, Setting
 from carnet.i18n import _
@@ -44,6 +46,17 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
         raise SettingError(
             _line("SITEURL", where("SITEURL", settings_file), settings.get("SITEURL", ""), problem)
         )
+    if "TIMEZONE" in settings and timezone_problem(settings["TIMEZONE"]):
+        value = settings["TIMEZONE"]
+        file = where("TIMEZONE", settings_file)
+        raise SettingError(_line("TIMEZONE", file, value, timezone_problem(value)))
+    if "PATH" in settings:  # Pelican made it absolute: the project folder holds it
+        project = os.path.dirname(os.path.abspath(settings["PATH"]))
+        for name, folder in PATHS.items():
+            value = settings.get(name, SETTINGS[name].default)
+            problem = path_problem(project, value, folder)
+            if problem:
+                raise SettingError(_line(name, where(name, settings_file), value, problem))
     if publish and environ.get("MAILCHIMP_API_KEY"):
         _check_mailchimp(settings, settings_file, environ)
 
@@ -86,6 +99,8 @@ def _whole(spec, value):
 def _number(spec, value):
     if not _is_number(value):
         return _is_a(value)
+    if not math.isfinite(value):  # nan passes every comparison, inf waits for ever
+        return _("is not a finite number")
     return _at_least(spec, value)
 
 
@@ -336,6 +351,104 @@ def where(name, settings_file):
     return os.path.basename(settings_file)
 
 
+# --- TIMEZONE and the newsletter's files ---------------------------------------------------
+
+
+def timezone_problem(value):
+    """Pelican would stop on every post with its own error, never naming TIMEZONE."""
+    if not _is_text(value):
+        problem = _is_a(value)
+    else:
+        try:
+            ZoneInfo(value)
+            return None
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            problem = _("is not a known time zone")
+    return _("{problem}; {expected} is expected").format(
+        problem=problem, expected=_('a time zone like "Europe/Paris"')
+    )
+
+
+# The settings that name a file (False) or a folder (True) Carnet writes into. Relative
+# to the project folder; Carnet overwrites what is there, so each must be its own.
+PATHS = {
+    "CARNET_NEWSLETTER_LEDGER": False,
+    "CARNET_NEWSLETTER_MANIFEST": False,
+    "CARNET_NEWSLETTER_OUTBOX": True,
+}
+# The project's folders Carnet reads, builds into or is made of: never written by these.
+NOT_IN = ("content", "theme", "plugins", "carnet", "output", ".git")
+# What Carnet writes in the ledger and the manifest starts this way.
+CARNET_JSON = re.compile(rb'\s*\{\s*"version"\s*:')
+
+
+def path_problem(project, value, folder):
+    """Why `value` may not be the file (or folder) Carnet writes, with what is expected;
+    None when it may. Judged where it really is (links followed)."""
+    project = os.path.realpath(project)
+    path = os.path.realpath(os.path.join(project, os.path.expanduser(value)))
+    inside = os.path.relpath(path, project)
+    first = inside.split(os.sep, 1)[0]
+    if path == project:
+        problem = _("is the project folder itself")
+    elif first == os.pardir:
+        problem = _("is outside the project folder")
+    elif first in NOT_IN:
+        problem = _("is inside {folder}/, which Carnet needs").format(folder=first)
+    elif folder and os.path.exists(path) and not os.path.isdir(path):
+        problem = _("is a file, not a folder")
+    elif folder and os.path.isdir(path) and not _an_outbox(path):
+        problem = _("holds files Carnet did not write (an outbox holds only .eml and .html)")
+    elif not folder and os.path.isdir(path):
+        problem = _("is a folder")
+    elif not folder and os.path.exists(path) and not _carnet_json(path):
+        problem = _("is a file Carnet did not write, which it would overwrite")
+    else:
+        return None
+    expected = (
+        _("a new folder or Carnet's own, in the project folder, outside {folders}")
+        if folder
+        else _("a new file or one Carnet wrote, in the project folder, outside {folders}")
+    )
+    folders = ", ".join(name + "/" for name in NOT_IN)
+    return _("{problem}; {expected} is expected").format(
+        problem=problem, expected=expected.format(folders=folders)
+    )
+
+
+def _an_outbox(path):
+    """Only e-mails Carnet wrote (and the hidden leftovers of an interrupted write)."""
+    return all(
+        name.endswith((".eml", ".html")) or name.startswith(".") for name in os.listdir(path)
+    )
+
+
+def check_output_folder(path):
+    """SettingError when the output folder is a link or a file: a production build empties
+    it first (DELETE_OUTPUT_DIRECTORY), a development build removes the pages it did not
+    write, and Pelican follows a link to do so, into the folder it points to."""
+    if os.path.islink(path):
+        problem = _(
+            "{folder}/ is a symbolic link (to {pointed}): building would delete or replace "
+            "the files there; remove the link (not what it points to), then build again"
+        )
+    elif os.path.exists(path) and not os.path.isdir(path):
+        problem = _("{folder}/ is a file, not a folder: move it away, then build again")
+    else:
+        return
+    folder = os.path.basename(path)
+    pointed = os.readlink(path) if os.path.islink(path) else ""
+    raise SettingError(problem.format(folder=folder, pointed=pointed))
+
+
+def _carnet_json(path):
+    try:
+        with open(path, "rb") as handle:
+            return bool(CARNET_JSON.match(handle.read(200)))
+    except OSError:
+        return False
+
+
 # --- SITEURL and the environment ----------------------------------------------------------
 
 
@@ -387,18 +500,21 @@ def _check_mailchimp(settings, settings_file, environ):
                 "audience to send to (Audience → Settings → Audience name and defaults)"
             )
         )
+    # The values of MAILCHIMP_* are never shown: one of them may be the key itself.
     if not LIST_ID.fullmatch(list_id):
         stop(
             _(
-                "MAILCHIMP_LIST_ID in the environment: {value} is not an audience id (letters "
-                "and digits, like a1b2c3d4e5)"
-            ).format(value=_shown(list_id))
+                "MAILCHIMP_LIST_ID in the environment is not an audience id (letters and "
+                "digits, like a1b2c3d4e5)"
+            )
         )
     api_url = environ.get("MAILCHIMP_API_URL", "").strip()
-    if api_url and _url_problem(api_url):
+    if api_url and (_url_problem(api_url) or key in api_url):
         stop(
-            _("MAILCHIMP_API_URL in the environment: {value} {problem}").format(
-                value=_shown(api_url), problem=_url_problem(api_url)
+            _(
+                "MAILCHIMP_API_URL in the environment is not the address of Mailchimp's API "
+                '(like "https://us21.api.mailchimp.com/3.0"); leave it unset to use the one '
+                "of the key's data centre"
             )
         )
     if not settings.get("CARNET_NEWSLETTER_REPLY_TO"):

@@ -105,6 +105,56 @@ CASES = [
         'SITEURL = ""',
         'SITEURL in publishconf.py: "" is empty, so every link of the site would be broken',
     ),
+    (
+        "publishconf.py",
+        'TIMEZONE = "Europe/Pariss"',
+        'TIMEZONE in publishconf.py: "Europe/Pariss" is not a known time zone; a time zone '
+        'like "Europe/Paris" is expected',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_LOCK_WAIT = float("nan")',
+        "CARNET_NEWSLETTER_LOCK_WAIT in publishconf.py: NaN is not a finite number; a number",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_TIMEOUT = float("inf")',
+        "CARNET_NEWSLETTER_TIMEOUT in pelicanconf.py: Infinity is not a finite number",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_MANIFEST = "tasks.py"',
+        'CARNET_NEWSLETTER_MANIFEST in publishconf.py: "tasks.py" is a file Carnet did not '
+        "write, which it would overwrite; a new file or one Carnet wrote, in the project "
+        "folder, outside content/",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_LEDGER = "publishconf.py"',
+        'CARNET_NEWSLETTER_LEDGER in publishconf.py: "publishconf.py" is a file Carnet did not',
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_NEWSLETTER_LEDGER = "../newsletter-ledger.json"',
+        'CARNET_NEWSLETTER_LEDGER in pelicanconf.py: "../newsletter-ledger.json" is outside the '
+        "project folder",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_OUTBOX = "content/pages"',
+        'CARNET_NEWSLETTER_OUTBOX in publishconf.py: "content/pages" is inside content/, which '
+        "Carnet needs; a new folder or Carnet's own, in the project folder, outside content/",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_OUTBOX = "."',
+        'CARNET_NEWSLETTER_OUTBOX in publishconf.py: "." is the project folder itself',
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_OUTBOX = "tasks.py"',
+        'CARNET_NEWSLETTER_OUTBOX in publishconf.py: "tasks.py" is a file, not a folder',
+    ),
 ]
 
 
@@ -166,7 +216,14 @@ def test_a_wrong_setting_stops_publish_before_the_build(
         ({"MAILCHIMP_LIST_ID": ""}, "MAILCHIMP_LIST_ID in the environment is not set"),
         (
             {"MAILCHIMP_LIST_ID": "ma liste"},
-            'MAILCHIMP_LIST_ID in the environment: "ma liste" is not an audience id',
+            "MAILCHIMP_LIST_ID in the environment is not an audience id",
+        ),
+        # The key given as the list id or the address: never echoed (no MAILCHIMP_* value is).
+        ({"MAILCHIMP_LIST_ID": API_KEY}, "MAILCHIMP_LIST_ID in the environment is not an"),
+        ({"MAILCHIMP_API_URL": API_KEY}, "MAILCHIMP_API_URL in the environment is not the"),
+        (
+            {"MAILCHIMP_API_URL": "https://us21.api.mailchimp.com/3.0?k=" + API_KEY},
+            "MAILCHIMP_API_URL in the environment is not the",
         ),
         ({"MAILCHIMP_API_URL": "127.0.0.1:80"}, "MAILCHIMP_API_URL in the environment"),
     ],
@@ -178,9 +235,44 @@ def test_the_mailchimp_environment_is_checked_before_the_build(
     done = blog.invoke("publish", env=env)
     line = stopped_before_the_build(blog, done, standin, tmp_path)
     assert message in line
-    assert (
-        API_KEY not in done.stdout + done.stderr and API_KEY[:-5] not in done.stdout + done.stderr
+    shown = done.stdout + done.stderr
+    assert API_KEY not in shown and API_KEY[:-5] not in shown and API_KEY[:32] not in shown
+    assert all(value not in shown for value in changes.values() if value)
+
+
+def test_newsletter_test_checks_the_mailchimp_environment_as_publish_does(blog, standin, tmp_path):
+    done = blog.invoke(
+        "newsletter-test",
+        "--to",
+        "claire@example.org",
+        env=mailchimp(standin, MAILCHIMP_LIST_ID=API_KEY),
     )
+    line = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert "MAILCHIMP_LIST_ID in the environment is not an audience id" in line
+    assert API_KEY[:32] not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("task", ["build", "preview", "publish"])
+def test_an_output_folder_that_is_a_link_is_refused_before_the_build(blog, tmp_path, task):
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "docs" / "thesis.txt").write_text("important")
+    blog.output.symlink_to(victim)
+    done = blog.invoke(task)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Building" not in done.stdout and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and f"output/ is a symbolic link (to {victim})" in lines[0]
+    assert [p.name for p in victim.rglob("*")] == ["docs", "thesis.txt"]
+    assert (victim / "docs" / "thesis.txt").read_text() == "important"
+
+
+def test_an_output_that_is_a_file_is_refused_before_the_build(blog):
+    blog.output.write_text("mes notes")
+    done = blog.invoke("preview")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "output/ is a file, not a folder" in done.stderr
+    assert blog.output.read_text() == "mes notes"
 
 
 def test_mailchimp_needs_a_reply_to_address_before_the_build(blog, standin, tmp_path):
