@@ -67,13 +67,14 @@ def _source_of_failure(exc, settings):
 
     A crash in a template, the writer or a plugin comes from deep inside Pelican; the
     frames of its traceback still hold the post it was working on (a generator's
-    `article`, the writer's `name`)."""
+    `article`, the writer's `name`). The innermost writer frame decides: above it, an
+    `article` may be a loop's leftover (Pelican's generate_feeds keeps the last post of
+    the loop before it writes a feed of all of them, which was blamed for the feed)."""
     frames = []
     trace = exc.__traceback__
     while trace is not None:
         frames.append(trace.tb_frame)
         trace = trace.tb_next
-    output_file = None
     for frame in reversed(frames):
         local = frame.f_locals
         candidates = [local.get(name) for name in ("article", "page", "content")]
@@ -83,10 +84,13 @@ def _source_of_failure(exc, settings):
         for value in candidates:
             if isinstance(value, Content) and getattr(value, "source_path", None):
                 return source_name(settings, value.source_path)
-        if output_file is None and frame.f_code.co_name == "write_file":
+        output_file = None
+        if frame.f_code.co_name == "write_file":
             output_file = local.get("name")
-    if output_file:
-        return _("output/{name}").format(name=output_file)
+        elif frame.f_code.co_name == "write_feed":
+            output_file = local.get("path")
+        if isinstance(output_file, str) and output_file:
+            return _("output/{name}").format(name=output_file)
     return None
 
 
