@@ -59,8 +59,9 @@ KNOWN_METADATA = {
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 # What XML (feeds, sitemap) refuses and no editor shows: C0 controls but tab and line
-# ends, DEL and the C1 controls.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# ends, DEL and the C1 controls; U+FFFE, U+FFFF and the lone surrogates a YAML escape
+# (« \uFFFE ») can write.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # A `Key: value` line of Pelican's metadata (or of YAML, which looks the same).
 METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]*)\s*:(\s|$)")
 FRONT_MATTER_FENCE = "---"
@@ -196,16 +197,72 @@ def _check_address_fields(metadata):
 
 
 def _yaml_scalar(value):
-    """A YAML value as the text Pelican expects (`newsletter: no` is False in YAML)."""
+    """A YAML value as the text Pelican expects (`newsletter: no` is False in YAML, and
+    `title: 2022-01-01` a date)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
+    if value is None or isinstance(value, (str, list)):
+        return value  # a list of authors: the YAML plugin makes it `authors`
+    return str(value)
 
 
 TEXT_FIELDS = {"title", "slug", "summary", "status", "template", "save_as", "url", "image"}
 TEXT_FIELDS |= {"lang", "newsletter", "newsletter-segment", "category", "author"}
+# Fields that may be a list, of texts (README: `tags: [a, b]`; `author: [a, b]` is read
+# as authors).
+LIST_FIELDS = {"tags", "authors", "keywords", "author"}
+SINGLE_VALUE_FIELDS = (TEXT_FIELDS - LIST_FIELDS) | {"date", "modified"}
+# The longest value quoted back in a message.
+QUOTED_LENGTH = 60
+
+
+def _as_yaml(value):
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+    text = text.strip()
+    return text if len(text) <= QUOTED_LENGTH else text[: QUOTED_LENGTH - 1] + "…"
+
+
+def _check_yaml_value(key, name, value):
+    """Refuse a YAML value Pelican and the theme cannot use, naming the field: a list or a
+    « name: value » table where text is expected (`title: [a, b]` crashed the build far from
+    the post), and a control character a YAML escape (`"\\x01"`) decoded, which the check
+    of the file's text cannot see (the feeds refused it later, naming another post)."""
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, (list, dict)) and name in SINGLE_VALUE_FIELDS:
+        if isinstance(value, list):
+            message = _(
+                "{name} is a list ({value}); write it as text (between quotes if it starts with [)"
+            )
+        else:
+            message = _(
+                "{name} is a list of « name: value » fields ({value}); write it as text "
+                "(between quotes if it holds « : » or starts with {{)"
+            )
+        raise ValueError(message.format(name=key, value=_as_yaml(value)))
+    if name in LIST_FIELDS and any(isinstance(item, (list, dict)) for item in items):
+        raise ValueError(
+            _("{name} is not a list of texts ({value}); write it as [a, b]").format(
+                name=key, value=_as_yaml(value)
+            )
+        )
+    for item in items:
+        if isinstance(item, str):
+            found = CONTROL_CHARACTER.search(item)
+            if found:
+                raise ValueError(
+                    _(
+                        "{name}: an invisible control character (U+{code:04X}) in the value "
+                        "(a YAML escape such as \\x01 writes one): delete it"
+                    ).format(name=key, code=ord(found.group()))
+                )
+
+
+def _raw_yaml_value(text, name):
+    """The value of field `name` as written in the front matter `text`, for a message."""
+    found = re.search(rf"^{re.escape(name)}\s*:\s*(.*?)\s*$", text, re.M | re.I)
+    return found.group(1) if found else ""
 
 
 def checked_reader(reader_class):
@@ -232,6 +289,10 @@ def checked_reader(reader_class):
             except UnicodeDecodeError:
                 text = None  # Pelican's own read says where
             if text is not None:
+                if not text or text.isspace():  # isspace stops at the first letter
+                    raise ValueError(
+                        _("the file is empty (a post needs at least Title: and Date:)")
+                    )
                 _check_control_characters(text)
                 _check_metadata_style(text)
             self._checked_text = text
@@ -259,7 +320,7 @@ def checked_reader(reader_class):
             return content, metadata
 
         def process_metadata(self, name, value):
-            if name == "date" and not ISO_DATE.match(str(value).strip()):
+            if name in {"date", "modified"} and not ISO_DATE.match(str(value).strip()):
                 raise ValueError(
                     _(
                         "the date {value!r} is ambiguous or not a date: write it as "
@@ -297,7 +358,11 @@ def checked_reader(reader_class):
             fields = {}
             for key, value in metadata.items():
                 name = str(key).lower()
-                if name in TEXT_FIELDS:
+                _check_yaml_value(key, name, value)
+                if name == "status" and isinstance(value, bool):
+                    # `status: true`: Pelican's « Unknown status » quotes what was written.
+                    value = _raw_yaml_value(text, str(key))
+                elif name in TEXT_FIELDS:
                     value = _yaml_scalar(value)
                 if name in {"date", "modified"} and isinstance(value, str):
                     self.process_metadata("date", value)  # the same ISO rule
