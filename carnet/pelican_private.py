@@ -505,6 +505,27 @@ PELICAN_MESSAGES = [
         ),
         N_("{path}: Unknown status {status} (use one of {known})"),
     ),
+    PelicanMessage(
+        {
+            "pelican.readers.MarkdownReader._parse_metadata": (
+                "Duplicate definition of `%s` for %s. Using first one."
+            ),
+        },
+        re.compile(
+            r"^Duplicate definition of `(?P<name>[^`]*)` for (?P<path>.+)\. Using first one\.$"
+        ),
+        N_("{path}: two « {name}: » lines; the first one is used (remove the other)"),
+    ),
+    PelicanMessage(
+        # Logged on two lines, the OSError on the second: a dangling link, most often.
+        {
+            "pelican.cache.FileStampDataCacher._get_file_stamp": (
+                "Cannot get modification stamp for %s\n\t%s"
+            ),
+        },
+        re.compile(r"^Cannot get modification stamp for (?P<path>.+?)\n\t(?P<error>.*)$", re.S),
+        N_("{path}: the file cannot be read (a link to a file that no longer exists?)"),
+    ),
 ]
 
 # Logged with no reason while Pelican handles the exception: build.py names the exception.

@@ -119,3 +119,18 @@ def test_a_feed_that_fails_is_not_blamed_on_the_last_post_of_a_loop(site, monkey
     [line] = failure.value.problems
     assert "good.md" not in line
     assert line.startswith("output/feeds/"), line
+
+
+def test_pelicans_own_warnings_are_one_line_starting_with_the_post(site):
+    site.add_post("good.md", post_text(title="Bon billet"))
+    site.add_post("cat4.md", post_text(title="Deux", category="Journal intime\nCategory: Autre"))
+    (site.content / "posts" / "dangling.md").symlink_to("nowhere.md")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    warnings = failure.value.warnings
+    assert any(w.startswith("content/posts/cat4.md: two « category: » lines") for w in warnings)
+    assert (
+        "content/posts/dangling.md: the file cannot be read (a link to a file that no longer "
+        "exists?)" in warnings
+    ), warnings
+    assert not any("\n" in line for line in warnings), warnings
