@@ -5,7 +5,8 @@ a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
 (« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
 not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
 path, a title with no letter to make an address from, an `Image:` or a linked file that is
-missing or empty, a Template: the theme does not have, and two things the site would write
+missing or empty (or outside the content folder), a link to a tag, category or author no
+published post has, or of a kind Pelican does not know, a Template: the theme does not have, and two things the site would write
 at one address (two posts, or a post and the home page, a feed, an image...). Warnings:
 metadata Carnet does not know (with the close match), a post with a title and no text, a
 symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
@@ -18,17 +19,18 @@ import difflib
 import logging
 import os
 import re
+from urllib.parse import unquote
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
-from pelican.urlwrappers import URLWrapper
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from carnet import readers
 from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
-from carnet.i18n import _
+from carnet.i18n import N_, _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.sources import source_name
 
@@ -525,31 +527,69 @@ def check_addresses(generators):
         raise StopBeforeWriting(_("the site was not written"))
 
 
+# A {tag}, {category} or {author} link: the list (context key) it must name one of, and
+# what Pelican makes its address with.
+LISTED_LINKS = {
+    "tag": ("tags", Tag),
+    "category": ("categories", Category),
+    "author": ("authors", Author),
+}
+
+
+UNLISTED = {
+    "tag": N_("not a tag of any published post"),
+    "category": N_("not the category of any published post"),
+    "author": N_("not the author of any published post"),
+}
+UNKNOWN_KIND = N_(
+    "not a kind of link Pelican knows ({filename}, {static}, {attach}, {tag}, {category}, "
+    "{author}, {index})"
+)
+
+
 def check_internal_links(page_generator):
     # Runs once articles and pages are read, before the static files are copied: Pelican
     # would otherwise stop on a missing {static} file without saying which post links it.
     context = page_generator.context
+    listed = {what: _slugs(context.get(key, ())) for what, (key, _kind) in LISTED_LINKS.items()}
     for key in ("articles", "hidden_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
-            _check_links_of(content, context)
+            _check_links_of(content, context, listed)
 
 
-def _check_links_of(content, context):
+def _slugs(pairs):
+    """The slugs of Pelican's tags, categories or authors: (name, posts) pairs or a dict."""
+    return {name.slug for name, _posts in (pairs.items() if isinstance(pairs, dict) else pairs)}
+
+
+def _check_links_of(content, context, listed):
     raw = html_before_links(content)
     if "{" not in raw:
         return
-    content_root = content.settings["PATH"]
+    content_root = os.path.abspath(content.settings["PATH"])
     for match in intrasite_link_regex(content).finditer(raw):
         what, value = match.group("what"), match.group("value")
-        if what not in {"filename", "static", "attach"}:
-            continue
         path = value.split("#", 1)[0].split("?", 1)[0]
+        if what in LISTED_LINKS:
+            # Pelican makes the address of any name: a tag no post has is a page not written.
+            named = LISTED_LINKS[what][1](unquote(path), content.settings)
+            if named.slug not in listed[what]:
+                _link_problem(content, what, value, _(UNLISTED[what]))
+            continue
+        if what == "index":
+            continue
+        if what not in {"filename", "static", "attach"}:
+            _link_problem(content, what, value, _(UNKNOWN_KIND))
+            continue
         if path.startswith("/"):
             path = path[1:]
         else:
             path = content.get_relative_source_path(os.path.join(content.relative_dir, path))
         linked = context["generated_content"].get(path)
         full_path = os.path.join(content_root, path)
+        if not os.path.abspath(full_path).startswith(content_root + os.sep):
+            _link_problem(content, what, value, _("outside the content folder"))
+            continue
         if linked is not None and getattr(linked, "status", "published") != "draft":
             if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
                 _link_problem(content, what, value, _("an empty file (0 bytes)"))

@@ -42,3 +42,16 @@ def test_the_line_names_the_file_as_it_is_named(site):
     done = site.invoke("build")
     assert done.returncode != 0
     assert "content/posts/mes:fire:objectifs.md: " in done.stderr
+
+
+def test_links_to_a_tag_a_category_and_an_author_of_the_site_build(site):
+    site.add_post("a.md", title="Un billet", tags="écoute, premiers pas", author="Claire Dumas")
+    body = (
+        "Voir [l’écoute]({tag}écoute), [les débuts]({tag}premiers-pas), "
+        "[le journal]({category}journal intime), [Claire]({author}claire-dumas) "
+        "et [l’accueil]({index})."
+    )
+    site.add_post("b.md", title="Des liens", body=body)
+    site.build()
+    page = site.read("des-liens/index.html")
+    assert "{tag}" not in page and "{category}" not in page and "{author}" not in page

@@ -113,6 +113,23 @@ def link_to_draft(site):
     return ERROR, BAD, ["links to {filename}draft.md"]
 
 
+def link_to_a_tag_no_post_has(site):
+    site.add_post("good.md", post_text(title="Bon billet", tags="écoute"))
+    body = "Voir [l’écoute]({tag}écoute) et [la patience]({tag}patience)."
+    site.add_post("bad.md", post_text(body=body))
+    return ERROR, BAD, ["links to {tag}patience, which is not a tag of any published post"]
+
+
+def link_of_an_unknown_kind(site):
+    site.add_post("bad.md", post_text(body="Voir [ceci]({page}a-propos)."))
+    return ERROR, BAD, ["links to {page}a-propos, which is not a kind of link Pelican knows"]
+
+
+def link_outside_the_content_folder(site):
+    site.add_post("bad.md", post_text(body="Voir [les réglages]({filename}/../pelicanconf.py)."))
+    return ERROR, BAD, ["links to {filename}/../pelicanconf.py, which is outside the content"]
+
+
 def missing_image(site):
     site.add_post("bad.md", post_text(body="![Un dessin]({static}/images/absent.png)"))
     return ERROR, BAD, ["links to {static}/images/absent.png"]
@@ -299,6 +316,9 @@ CASES = [
     same_title_in_nfc_and_nfd,
     link_to_missing_post,
     link_to_draft,
+    link_to_a_tag_no_post_has,
+    link_of_an_unknown_kind,
+    link_outside_the_content_folder,
     missing_image,
     unknown_metadata,
     title_without_text,
