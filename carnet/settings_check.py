@@ -18,6 +18,7 @@ import os
 import re
 import string
 import sys
+from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,11 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
         value = settings["TIMEZONE"]
         file = where("TIMEZONE", settings_file)
         raise SettingError(_line("TIMEZONE", file, value, timezone_problem(value)))
+    for url_name, save_as_name in ADDRESS_PAIRS:
+        problem = address_problem(settings, url_name, save_as_name)
+        if problem:
+            value = settings[url_name]
+            raise SettingError(_line(url_name, where(url_name, settings_file), value, problem))
     if "PATH" in settings:  # Pelican made it absolute: the project folder holds it
         project = os.path.dirname(os.path.abspath(settings["PATH"]))
         for name, folder in PATHS.items():
@@ -349,6 +355,57 @@ def where(name, settings_file):
         if re.search(rf"^{re.escape(name)}\s*(=|:)", text, re.M):
             return os.path.basename(candidate)
     return os.path.basename(settings_file)
+
+
+# --- Pelican's addresses and the files they lead to ----------------------------------------
+
+# A page is written at its SAVE_AS and linked (on the site, in feeds, in the e-mails) at its
+# URL: they must agree, a URL ending in / leading to its folder's index.html.
+ADDRESS_PAIRS = (
+    ("ARTICLE_URL", "ARTICLE_SAVE_AS"),
+    ("PAGE_URL", "PAGE_SAVE_AS"),
+    ("CATEGORY_URL", "CATEGORY_SAVE_AS"),
+    ("TAG_URL", "TAG_SAVE_AS"),
+    ("AUTHOR_URL", "AUTHOR_SAVE_AS"),
+)
+INDEX = "index.html"
+
+
+class _Sample(dict):
+    """The fields Pelican fills an address with, for a made-up post; any other field is
+    its own name."""
+
+    def __missing__(self, key):
+        return key
+
+
+SAMPLE = _Sample(
+    slug="mon-billet",
+    name="mon-billet",
+    lang="fr",
+    date=datetime(2021, 9, 9, 8, 30),
+    category="journal",
+    author="claire",
+)
+
+
+def address_problem(settings, url_name, save_as_name):
+    url, save_as = settings.get(url_name), settings.get(save_as_name)
+    if not (_is_text(url) and _is_text(save_as) and save_as):
+        return None  # not written (an empty SAVE_AS), or a wrong kind Pelican reports
+    try:
+        linked = url.format_map(SAMPLE).lstrip("/")
+        written = save_as.format_map(SAMPLE).lstrip("/")
+    except (ValueError, IndexError, AttributeError, TypeError):
+        return None  # not a format Pelican can fill either: it says so itself
+    if linked == written or (written.endswith(INDEX) and linked == written[: -len(INDEX)]):
+        return None
+    return _(
+        "leads to {linked} (for a page named « mon-billet »), but {save_as_name} ({save_as}) "
+        "writes that page at {written}: every link to it, e-mailed ones too, would lead "
+        'nowhere; make the two agree ("{{slug}}/" with "{{slug}}/index.html", or the same '
+        '"{{slug}}.html")'
+    ).format(linked=linked, save_as_name=save_as_name, save_as=_shown(save_as), written=written)
 
 
 # --- TIMEZONE and the newsletter's files ---------------------------------------------------

@@ -21,6 +21,18 @@ LIST_ID = "a1b2c3d4e5"
 
 CASES = [
     (
+        "publishconf.py",
+        'ARTICLE_URL = "{slug}.html"',
+        'ARTICLE_URL in publishconf.py: "{slug}.html" leads to mon-billet.html (for a page named '
+        '« mon-billet »), but ARTICLE_SAVE_AS ("{slug}/index.html") writes that page at '
+        "mon-billet/index.html",
+    ),
+    (
+        "pelicanconf.py",
+        'TAG_SAVE_AS = "tags/{slug}.html"',
+        'TAG_URL in pelicanconf.py: "etiquette/{slug}/" leads to etiquette/mon-billet/',
+    ),
+    (
         "pelicanconf.py",
         'CARNET_READING_SPEED = "230"',
         'CARNET_READING_SPEED in pelicanconf.py: "230" is text; a whole number is expected',
