@@ -32,3 +32,15 @@ def truncate(html, words, end_text="…"):
     if sentence_end is not None and sentence_end >= SENTENCE_MIN_SHARE * len(body):
         return body[:sentence_end] + tail
     return body.rstrip(_DANGLING) + end_text + tail
+
+
+def shortened(text, length, leeway=0, end_text="…"):
+    """Plain `text` cut to at most `length` characters when it is longer than `length` +
+    `leeway`: between two words (at a plain space, never a no-break one), with nothing
+    dangling before « … » (a description, an e-mail's preheader)."""
+    if len(text) <= length + leeway:
+        return text
+    cut = text[:length]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(_DANGLING) + end_text

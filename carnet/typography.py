@@ -800,10 +800,17 @@ def _tag_in_plain_text(match):
     return " " if _PARTING_TAG.match(match.group()) else ""
 
 
+# A footnote's number in the text (Markdown's footnotes): « la note1 » without it.
+_FOOTNOTE_REFERENCE = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+
+
 def plain_text(html):
     """The text of some HTML on one line, its no-break spaces kept (Jinja's striptags
     folds them into plain spaces, undoing the typography)."""
-    text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, str(html))
+    text = str(html)
+    if "fnref" in text:
+        text = _FOOTNOTE_REFERENCE.sub("", text)
+    text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, text)
     return _ASCII_WHITESPACE.sub(" ", html_module.unescape(text)).strip()
 
 

@@ -16,16 +16,19 @@ import jinja2
 import lxml.html
 from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.html_properties import WhiteSpace
 from inscriptis.model.config import ParserConfig
-from markupsafe import Markup
+from inscriptis.model.html_element import HtmlElement
+from markupsafe import Markup, escape
 
 from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 from carnet.sources import source_name
+from carnet.summaries import shortened
 from carnet.template_cache import use_compiled_templates
-from carnet.typography import typeset_html, typeset_text
+from carnet.typography import plain_text, typeset_html, typeset_text
 
 # Gmail clips a message above about 102 KB and hides the rest, footer included.
 SIZE_WARNING = 85 * 1024
@@ -36,9 +39,16 @@ PREHEADER_LENGTH = 140
 UNSUBSCRIBE = "*|UNSUB|*"
 ARCHIVE = "*|ARCHIVE|*"  # Mailchimp's web copy of the campaign
 BODY_SLOT = "<!--carnet:post-body-->"
+PREHEADER_SLOT = "<!--carnet:preheader-->"
 # inscriptis folds no-break spaces into plain ones; they cross it as private-use characters.
 _HIDE_NO_BREAK = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
 _SHOW_NO_BREAK = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+
+
+# How the plain-text part reads the HTML: Inscriptis's strict profile (its relaxed one pads
+# inline elements with spaces: « print ( "x" ) », « l’ autre »), and code as written, its
+# spaces and line breaks kept (unknown to either profile, it folded a code block into one line).
+TEXT_CSS = dict(CSS_PROFILES["strict"], code=HtmlElement(whitespace=WhiteSpace.pre))
 
 
 class EmailRefused(NewsletterError):
@@ -66,8 +76,6 @@ def render(post, settings, test=False):
     path = source_name(settings, post.source)  # as the coach opens it: content/posts/x.md
     body = _email_ready(post.content if full else post.summary, post.url, path, warnings)
     subject = _subject(post, settings, test)
-    # The summary's text, typeset already (plugin french_typography): typesetting it again
-    # would reach into its code, which is no longer told apart from the words.
     preheader = _preheader(post)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
@@ -77,7 +85,8 @@ def render(post, settings, test=False):
         body=Markup(BODY_SLOT),
         full=full,
         subject=subject,
-        preheader=preheader,
+        # Typeset already too, and its code is no longer told apart from its words.
+        preheader=Markup(PREHEADER_SLOT),
         date_long=long_date(post.date, settings),
         browser_url=ARCHIVE if post.email_only else post.url,
         site=settings["SITENAME"],
@@ -86,7 +95,7 @@ def render(post, settings, test=False):
     )
     if setting(settings, "CARNET_TYPOGRAPHY"):
         html = typeset_html(html, setting(settings, "CARNET_LOCALE"))
-    html = html.replace(BODY_SLOT, body, 1)
+    html = html.replace(BODY_SLOT, body, 1).replace(PREHEADER_SLOT, escape(preheader), 1)
     # The text first: css-inline writes U+00A0 back as &nbsp;, which inscriptis would fold.
     text = _plain_text(html)
     html = css_inline.inline(html, keep_at_rules=True, load_remote_stylesheets=False)
@@ -127,15 +136,9 @@ def _subject(post, settings, test):
 
 
 def _preheader(post):
-    """The line inboxes show after the subject: the start of the summary, in plain text."""
-    if not post.summary.strip():
-        return ""
-    text = _one_line(
-        lxml.html.fragment_fromstring(post.summary, create_parent="div").text_content()
-    )
-    if len(text) <= PREHEADER_LENGTH:
-        return text
-    return text[:PREHEADER_LENGTH].rsplit(" ", 1)[0] + "…"
+    """The line inboxes show after the subject: the start of the summary (typeset already,
+    plugin french_typography), in plain text."""
+    return shortened(plain_text(post.summary), PREHEADER_LENGTH)
 
 
 def _one_line(text):
@@ -173,10 +176,7 @@ def _email_ready(html, url, path, warnings):
 
 
 def _plain_text(html):
-    # Inscriptis's strict profile: its default one pads inline elements with spaces, which
-    # turns highlighted code into « print ( "x" ) » and « l’<em>autre</em> » into two words.
-    config = ParserConfig(css=CSS_PROFILES["strict"], display_links=True)
-    text = get_text(html.translate(_HIDE_NO_BREAK), config)
+    text = get_text(html.translate(_HIDE_NO_BREAK), ParserConfig(css=TEXT_CSS, display_links=True))
     text = text.translate(_SHOW_NO_BREAK)
     # The postal address's merge tag has a plain-text form.
     text = text.replace("*|HTML:LIST_ADDRESS_HTML|*", "*|LIST_ADDRESS|*")

@@ -150,8 +150,9 @@ def theme_colours(settings):
 
 
 def _plain(text):
-    """Metadata as plain text (titles are HTML-escaped by Markdown)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", str(text or ""))).strip()
+    """Metadata as the card shows it: plain text, as the pages show it (their templates
+    escape it): « 2 < 3 » and « &amp; » are drawn as written."""
+    return str(text or "").strip()
 
 
 def _local_image(article, settings):
@@ -259,7 +260,9 @@ class ShareCards:
             }
             key = _key(self.versioned, spec)
             job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", spec=spec)
-            alt = f"« {title} »" + (f", par {author}" if author else "") + f" — {self.site}"
+            alt = (
+                f"«\u00a0{title}\u00a0»" + (f", par {author}" if author else "") + f" — {self.site}"
+            )
         self._add(job)
         self.count_time(began, began_cpu)
         return ShareImage(url=job.save_as, alt=alt)

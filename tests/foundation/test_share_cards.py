@@ -123,7 +123,7 @@ def test_each_post_gets_its_own_card_and_the_rest_the_site_card(site):
         image = image_of(site, og(page, "og:image"))
         assert image.size == (1200, 630) and image.format == "JPEG"
         assert og(page, "og:image:width") == "1200" and og(page, "og:image:height") == "630"
-        assert og(page, "og:image:alt").startswith("« ")
+        assert og(page, "og:image:alt").startswith("«\u00a0")
         assert og(page, "twitter:card") == "summary_large_image"
         assert og(page, "og:image").startswith("https://")
         assert '"image": "' + og(page, "og:image") + '"' in page  # JSON-LD
@@ -184,7 +184,7 @@ def test_a_post_whose_image_pillow_cannot_read_gets_a_drawn_card(site):
     site.add_post("a.md", title="Avec un SVG", body="![Un schéma]({static}/images/schema.svg)")
     site.build()
     page = site.read("avec-un-svg/index.html")
-    assert og(page, "og:image:alt").startswith("« Avec un SVG »")
+    assert og(page, "og:image:alt").startswith("«\u00a0Avec un SVG\u00a0»")
     assert image_of(site, og(page, "og:image")).size == (1200, 630)
 
 

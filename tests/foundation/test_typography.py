@@ -1,11 +1,14 @@
 """French typography on titles, summaries, content and descriptions; never in code, URLs or
 attributes (image alt and title excepted)."""
 
+import html
 import itertools
+import re
 
 import pytest
 from conftest import ROOT
 
+from carnet.summaries import shortened
 from carnet.typography import plain_text, typeset_html, typeset_text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -243,3 +246,22 @@ def test_descriptions_keep_code_as_it_is_written(site):
     described = "Tapez a ; b ? &#34;c&#34; puis Ctrl : C\u202f! Et l’écoute\u202f?"
     assert f'<meta name="description" content="{described}">' in page
     assert f'<meta property="og:description" content="{described}">' in page
+
+
+def test_a_cut_description_ends_on_a_word_with_nothing_dangling():
+    text = "mot " * 30 + "voir\u00a0: la suite"
+    assert shortened(text, 127) == "mot " * 29 + "mot voir…"
+    assert shortened(text, 127, leeway=len(text)) == text
+
+
+def test_a_footnote_number_is_not_glued_to_the_word_before():
+    html = '<p>la note<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> et m<sup>2</sup></p>'
+    assert plain_text(html) == "la note et m2"
+
+
+def test_the_share_image_alt_keeps_the_title_as_written(site):
+    site.add_post("p.md", title="Toi & moi : 2 < 3", body="Texte.")
+    site.build()
+    page = site.read("toi-moi-2-3/index.html")
+    [alt] = re.findall(r'<meta property="og:image:alt" content="([^"]*)"', page)
+    assert html.unescape(alt).startswith("«\u00a0Toi & moi\u00a0: 2 < 3\u00a0», par ")

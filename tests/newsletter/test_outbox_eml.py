@@ -112,3 +112,17 @@ def test_the_mailchimp_content_keeps_the_merge_tags(blog):
     for tag in ("*|UNSUB|*", "*|UPDATE_PROFILE|*", "*|EMAIL|*", "*|HTML:LIST_ADDRESS_HTML|*"):
         assert tag in rendered.html
     assert "12 rue des Coquelicots" not in rendered.html
+
+
+def test_a_long_french_subject_reads_back_as_written(blog):
+    title = 'Tom & Jerry <3 : "le coaching" c\'est quoi ? 🎉'
+    blog.post("a.md", title=title, date="2021-10-05 08:30")
+    blog.start_ledger()
+    blog.build()
+    blog.run(deployed=False)
+    [eml] = (blog.root / "outbox").glob("*.eml")
+    raw = eml.read_bytes()
+    assert all(len(line) <= 998 for line in raw.splitlines())
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    typeset = "Tom & Jerry <3\u00a0: «\u00a0le coaching\u00a0» c’est quoi\u202f? 🎉"
+    assert message["Subject"] == typeset

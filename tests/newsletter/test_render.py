@@ -64,7 +64,8 @@ def posts(tmp_path_factory):
         L’<em>écoute</em> d’abord :
 
         ```python
-        if x : print("l'autre ?")
+        def f():
+            if x : print("l'autre ?")
         ```
         """,
     )
@@ -97,8 +98,10 @@ def test_subject_and_preheader_are_plain_text(posts):
 def test_the_preheader_keeps_code_as_it_is_written(posts):
     email = email_for(posts, "du-code")
     assert email.preheader == "Tapez a ; b ? puis Ctrl : C\u202f!"
+    preheader = document(email).xpath("//div[@class='preheader']")[0]
+    assert preheader.text_content() == email.preheader
     assert "L’écoute d’abord\u00a0:" in email.text
-    assert 'if x : print("l\'autre ?")' in email.text
+    assert 'def f():\n    if x : print("l\'autre ?")' in email.text
 
 
 def test_test_emails_have_a_marked_subject(posts):

@@ -114,7 +114,9 @@ class OutboxProvider:
             message["X-Carnet-Segment"] = post.segment
         message.set_content(self._filled(email.text, to, as_html=False))
         message.add_alternative(email_html, subtype="html")
-        return message.as_string()
+        # Headers on one line each (998 characters is the limit): folding a subject into
+        # encoded words may drop the space between two of them (« c’estquoi »).
+        return message.as_string(policy=message.policy.clone(max_line_length=998))
 
     def _filled(self, text, to, as_html):
         """`text` with Mailchimp's merge tags filled as they would be for `to`."""
