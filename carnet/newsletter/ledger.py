@@ -132,19 +132,27 @@ def _match_moved(entries, posts, found, claimed):
     for post in posts:
         if post[0] not in found:
             left_by_date.setdefault(post[4], []).append(post)
-    for slug, entry in entries.items():
-        if id(entry) in claimed or not entry.get("date"):
-            continue
-        if entry["source"] in sources or slug in slugs:
-            continue  # not gone: its file or its address is another post's now
-        same_date = [post for post in left_by_date.get(entry["date"], ()) if post[0] not in found]
-        close = [post for post in same_date if _close(post[3], entry["title"])]
+    gone = [
+        entry
+        for slug, entry in entries.items()
+        if id(entry) not in claimed
+        and entry.get("date")
+        and entry["source"] not in sources  # else its file is another post's now
+        and slug not in slugs  # else its address is
+    ]
+    # Every renamed post is found first, then the others of those dates are « unsure »:
+    # whichever order the entries come in, a gone post does not hide another's renaming.
+    for entry in gone:
+        left = [post for post in left_by_date.get(entry["date"], ()) if post[0] not in found]
+        close = [post for post in left if _close(post[3], entry["title"])]
         if len(close) == 1:
             found[close[0][0]] = (entry, "moved")
             claimed.add(id(entry))
-        else:
-            for post in same_date:
-                found[post[0]] = (entry, "unsure")
+    for entry in gone:
+        if id(entry) not in claimed:
+            for post in left_by_date.get(entry["date"], ()):
+                if post[0] not in found:
+                    found[post[0]] = (entry, "unsure")
 
 
 def _close(title, other):

@@ -44,6 +44,8 @@ def plan(posts, entries, *, first_run, since, now, name=str):
     result = Plan()
     for number, post in enumerate(posts):
         entry, how = found.get(number, (None, None))
+        if how == "unsure" and (post.site_only or post.date > now):
+            entry, how = None, None  # not emailed now: nothing to decide yet
         if how == "unsure":
             # Sending might email that post twice; not sending might skip a new one.
             raise NewsletterError(

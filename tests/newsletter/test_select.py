@@ -129,3 +129,20 @@ def test_a_post_that_may_be_a_vanished_sent_one_stops_the_run():
     unclear = post("tout-autre-chose", "2021-01-01", source="posts/b.md")
     with pytest.raises(NewsletterError, match="posts/b.md: it has the date of .*Slug: atelier"):
         plan([unclear], {"atelier": sent_entry(sent)}, first_run=False, since="", now=NOW)
+
+
+def test_a_site_only_post_with_a_vanished_sent_posts_date_does_not_stop_the_run():
+    sent = post("atelier", "2021-01-01", source="posts/a.md")
+    site_only = post("tout-autre-chose", "2021-01-01", source="posts/b.md", newsletter="no")
+    result = plan([site_only], {"atelier": sent_entry(sent)}, first_run=False, since="", now=NOW)
+    assert result.site_only == [site_only] and result.new == []
+
+
+@pytest.mark.parametrize("gone", ["atelier-de-janvier", "un-atelier-en-janvier"])
+def test_a_renamed_post_is_found_whichever_other_sent_post_of_its_day_is_gone(gone):
+    deleted = post(gone, "2021-01-01", source="posts/atelier.md")
+    sent = post("bilan-de-l-annee", "2021-01-01", source="posts/bilan.md")
+    renamed = post("bilan-de-l-annee-2021", "2021-01-01", source="posts/bilan-2021.md")
+    entries = {gone: sent_entry(deleted), "bilan-de-l-annee": sent_entry(sent)}
+    result = plan([renamed], entries, first_run=False, since="", now=NOW)
+    assert [p.id for p, _ in result.sent] == ["bilan-de-l-annee-2021"]
