@@ -344,7 +344,8 @@ def _line(name, file, value, problem):
 
 
 def where(name, settings_file):
-    """The settings file that sets `name`: settings_file, else the pelicanconf.py it imports."""
+    """The settings file that sets `name`: settings_file, else the pelicanconf.py it imports,
+    else neither (its default)."""
     candidates = [settings_file, os.path.join(os.path.dirname(settings_file), "pelicanconf.py")]
     for candidate in candidates:
         try:
@@ -354,7 +355,8 @@ def where(name, settings_file):
             continue
         if re.search(rf"^{re.escape(name)}\s*(=|:)", text, re.M):
             return os.path.basename(candidate)
-    return os.path.basename(settings_file)
+    # Not written in either file: the value is Carnet's (or Pelican's) default.
+    return _("its default (not set in {file})").format(file=os.path.basename(settings_file))
 
 
 # --- Pelican's addresses and the files they lead to ----------------------------------------
@@ -379,11 +381,11 @@ class _Sample(dict):
         return key
 
 
-SAMPLE = _Sample(
+SAMPLE = _Sample(  # every field unlike the others: a mix-up shows (a name for a slug, %m for %d)
     slug="mon-billet",
-    name="mon-billet",
+    name="Mon billet",
     lang="fr",
-    date=datetime(2021, 9, 9, 8, 30),
+    date=datetime(2021, 10, 5, 13, 45),
     category="journal",
     author="claire",
 )
@@ -398,10 +400,12 @@ def address_problem(settings, url_name, save_as_name):
         written = save_as.format_map(SAMPLE).lstrip("/")
     except (ValueError, IndexError, AttributeError, TypeError):
         return None  # not a format Pelican can fill either: it says so itself
-    if linked == written or (written.endswith(INDEX) and linked == written[: -len(INDEX)]):
+    # A folder's index.html is served at the folder's address, with or without its slash.
+    folder = written[: -len(INDEX)] if written.endswith(INDEX) else None
+    if linked == written or (folder is not None and linked in (folder, folder.rstrip("/"))):
         return None
     return _(
-        "leads to {linked} (for a page named « mon-billet »), but {save_as_name} ({save_as}) "
+        "leads to {linked} (for a page « Mon billet », slug mon-billet), but {save_as_name} ({save_as}) "
         "writes that page at {written}: every link to it, e-mailed ones too, would lead "
         'nowhere; make the two agree ("{{slug}}/" with "{{slug}}/index.html", or the same '
         '"{{slug}}.html")'
@@ -454,8 +458,6 @@ def path_problem(project, value, folder):
         problem = _("is inside {folder}/, which Carnet needs").format(folder=first)
     elif folder and os.path.exists(path) and not os.path.isdir(path):
         problem = _("is a file, not a folder")
-    elif folder and os.path.isdir(path) and not _an_outbox(path):
-        problem = _("holds files Carnet did not write (an outbox holds only .eml and .html)")
     elif not folder and os.path.isdir(path):
         problem = _("is a folder")
     elif not folder and os.path.exists(path) and not _carnet_json(path):
@@ -470,13 +472,6 @@ def path_problem(project, value, folder):
     folders = ", ".join(name + "/" for name in NOT_IN)
     return _("{problem}; {expected} is expected").format(
         problem=problem, expected=expected.format(folders=folders)
-    )
-
-
-def _an_outbox(path):
-    """Only e-mails Carnet wrote (and the hidden leftovers of an interrupted write)."""
-    return all(
-        name.endswith((".eml", ".html")) or name.startswith(".") for name in os.listdir(path)
     )
 
 

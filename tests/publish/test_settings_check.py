@@ -23,9 +23,20 @@ CASES = [
     (
         "publishconf.py",
         'ARTICLE_URL = "{slug}.html"',
-        'ARTICLE_URL in publishconf.py: "{slug}.html" leads to mon-billet.html (for a page named '
-        '« mon-billet »), but ARTICLE_SAVE_AS ("{slug}/index.html") writes that page at '
+        'ARTICLE_URL in publishconf.py: "{slug}.html" leads to mon-billet.html (for a page '
+        '« Mon billet », slug mon-billet), but ARTICLE_SAVE_AS ("{slug}/index.html") writes that page at '
         "mon-billet/index.html",
+    ),
+    (
+        "pelicanconf.py",
+        'CATEGORY_URL = "categorie/{name}/"',
+        'CATEGORY_URL in pelicanconf.py: "categorie/{name}/" leads to categorie/Mon billet/',
+    ),
+    (
+        "publishconf.py",
+        'ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"\n'
+        'ARTICLE_SAVE_AS = "{date:%Y}/{date:%d}/{slug}/index.html"',
+        'ARTICLE_URL in publishconf.py: "{date:%Y}/{date:%m}/{slug}/" leads to 2021/10/mon-billet/',
     ),
     (
         "pelicanconf.py",
@@ -323,3 +334,24 @@ def test_the_readme_table_is_made_from_defaults():
     )
     documented = set(re.findall(r"^\| `(CARNET_[A-Z_]+)` \|", readme, re.M))
     assert documented == set(SETTINGS)
+
+
+def test_an_outbox_holding_a_note_of_the_coachs_own_is_not_refused(blog):
+    (blog.root / "outbox").mkdir()
+    (blog.root / "outbox" / "LISEZMOI.txt").write_text("mes notes")
+    done = blog.invoke("build")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_path_left_to_its_default_is_named_as_a_default(blog):
+    (blog.root / "newsletter-ledger.json").write_text("mes notes", encoding="utf-8")
+    done = blog.invoke("build")
+    assert done.returncode == 1
+    assert "CARNET_NEWSLETTER_LEDGER in its default (not set in pelicanconf.py): " in done.stderr
+    assert (blog.root / "newsletter-ledger.json").read_text(encoding="utf-8") == "mes notes"
+
+
+def test_an_address_without_its_folders_slash_is_accepted(blog):
+    set_in(blog, "pelicanconf.py", 'ARTICLE_URL = "{slug}"')
+    done = blog.invoke("build")
+    assert done.returncode == 0, done.stderr
