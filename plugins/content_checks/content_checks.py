@@ -541,6 +541,8 @@ UNLISTED = {
     "category": N_("not the category of any published post"),
     "author": N_("not the author of any published post"),
 }
+PERCENT_CODES = N_("written with %-codes, which Pelican keeps in the address: write {link}")
+POST_AS_A_FILE = N_("the text of a post or page, not a file: link it with {filename}")
 UNKNOWN_KIND = N_(
     "not a kind of link Pelican knows ({filename}, {static}, {attach}, {tag}, {category}, "
     "{author}, {index})"
@@ -572,9 +574,15 @@ def _check_links_of(content, context, listed):
         path = value.split("#", 1)[0].split("?", 1)[0]
         if what in LISTED_LINKS:
             # Pelican makes the address of any name: a tag no post has is a page not written.
-            named = LISTED_LINKS[what][1](unquote(path), content.settings)
-            if named.slug not in listed[what]:
-                _link_problem(content, what, value, _(UNLISTED[what]))
+            kind = LISTED_LINKS[what][1]
+            if kind(path, content.settings).slug in listed[what]:
+                continue
+            decoded = kind(unquote(path), content.settings).slug
+            if decoded in listed[what]:  # « premiers%20pas »: Pelican keeps the codes
+                problem = _(PERCENT_CODES).format(link=f"{{{what}}}{decoded}")
+            else:
+                problem = _(UNLISTED[what])
+            _link_problem(content, what, value, problem)
             continue
         if what == "index":
             continue
@@ -590,11 +598,14 @@ def _check_links_of(content, context, listed):
         if not os.path.abspath(full_path).startswith(content_root + os.sep):
             _link_problem(content, what, value, _("outside the content folder"))
             continue
+        is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
+        if what != "filename" and linked is not None and is_post_source:
+            _link_problem(content, what, value, _(POST_AS_A_FILE))
+            continue
         if linked is not None and getattr(linked, "status", "published") != "draft":
             if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
                 _link_problem(content, what, value, _("an empty file (0 bytes)"))
             continue
-        is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
         if not os.path.isfile(full_path) or is_post_source:
             _link_problem(content, what, value, _("not a published post, page or file"))
         elif os.path.getsize(full_path) == 0:

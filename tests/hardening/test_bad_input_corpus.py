@@ -120,6 +120,18 @@ def link_to_a_tag_no_post_has(site):
     return ERROR, BAD, ["links to {tag}patience, which is not a tag of any published post"]
 
 
+def link_to_a_tag_in_percent_codes(site):
+    site.add_post("good.md", post_text(title="Bon billet", tags="premiers pas"))
+    site.add_post("bad.md", post_text(body="Voir [les débuts]({tag}premiers%20pas)."))
+    return ERROR, BAD, ["{tag}premiers%20pas, which is written with %-codes", "{tag}premiers-pas"]
+
+
+def static_link_to_a_page(site):
+    site.add_page("a-propos.md", post_text(title="À propos"))
+    site.add_post("bad.md", post_text(body="Voir [la page]({static}/pages/a-propos.md)."))
+    return ERROR, BAD, ["{static}/pages/a-propos.md, which is the text of a post or page"]
+
+
 def link_of_an_unknown_kind(site):
     site.add_post("bad.md", post_text(body="Voir [ceci]({page}a-propos)."))
     return ERROR, BAD, ["links to {page}a-propos, which is not a kind of link Pelican knows"]
@@ -317,6 +329,8 @@ CASES = [
     link_to_missing_post,
     link_to_draft,
     link_to_a_tag_no_post_has,
+    link_to_a_tag_in_percent_codes,
+    static_link_to_a_page,
     link_of_an_unknown_kind,
     link_outside_the_content_folder,
     missing_image,
