@@ -83,14 +83,19 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
 
 
 def _what_was_built(counts):
-    """« 14 posts and 2 pages », and the drafts left out when there are some."""
+    """« 14 posts and 2 pages », and those left out when there are some (Pelican counts a
+    post dated later as a draft until its day)."""
     posts, pages, drafts = counts["posts"], counts["pages"], counts["drafts"]
     built = _("{posts} and {pages}").format(
         posts=ngettext("{count} post", "{count} posts", posts).format(count=posts),
         pages=ngettext("{count} page", "{count} pages", pages).format(count=pages),
     )
     if drafts:
-        left_out = ngettext("{count} draft left out", "{count} drafts left out", drafts)
+        left_out = ngettext(
+            "{count} left out (a draft, or dated later)",
+            "{count} left out (drafts, or dated later)",
+            drafts,
+        )
         built += ", " + left_out.format(count=drafts)
     return built
 
