@@ -32,6 +32,15 @@ def test_index_has_every_article_and_nothing_else(site):
     assert indexed_urls(site) == {"/une-cliente/", "/un-client/"}
 
 
+def test_a_hidden_post_is_on_the_site_but_not_in_the_index(site):
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
+    site.add_post("b.md", title="En coulisse", body="Motcache ici.", status="hidden")
+    result = site.build()
+    assert (site.output / "en-coulisse" / "index.html").is_file()
+    assert build_index(str(site.output), result.settings) == 1
+    assert indexed_urls(site) == {"/une-cliente/"}
+
+
 def test_index_follows_the_article_url_pattern(site):
     # Pagefind reads only the files ARTICLE_SAVE_AS names: another pattern, the same articles.
     site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
