@@ -142,6 +142,19 @@ JINJA_ENVIRONMENT = {
     "auto_reload": False,
 }
 
+# Pelican's Markdown settings, with the title of a footnote's way back in French (Markdown
+# writes « Jump back to footnote 1 in the text »).
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {
+            "footnotes": {"BACKLINK_TITLE": "Revenir à l’appel de la note %d"}
+        },
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
 # Pretty, French URLs.
 ARTICLE_URL = "{slug}/"
 ARTICLE_SAVE_AS = "{slug}/index.html"

@@ -10,7 +10,8 @@ What Carnet's feeds are, compared with Pelican's own:
   typography); feedgen escapes them as XML;
 - the full content of each post, links made absolute (Content.get_content(SITEURL)),
   headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
-- the feed says it is French (DEFAULT_LANG), and every address in it is absolute.
+- the feed says it is French (DEFAULT_LANG), and every address in it is absolute, a link
+  to a place in a post (a footnote) too.
 """
 
 import os
@@ -78,11 +79,12 @@ def _add(generator, post, settings, site_url, feed_type):
         f'<p><time datetime="{post.date:%Y-%m-%d}">'
         f"{escape(long_date(post.date, settings))}</time></p>\n"
     )
-    content = dated + post.get_content(site_url)
+    page = _absolute(site_url, post.url)
+    content = _anchors_on(page, dated + post.get_content(site_url))
     if feed_type == "rss":
         # RSS has one element for the text: the summary only if the site asks for it.
         summary_only = settings.get("RSS_FEED_SUMMARY_ONLY")
-        entry.description(post.summary if summary_only else content)
+        entry.description(_anchors_on(page, post.summary) if summary_only else content)
     else:
         entry.content(content, type="html")
     if getattr(post, "author", None):
@@ -92,6 +94,12 @@ def _add(generator, post, settings, site_url, feed_type):
     for term in [getattr(post, "category", None), *getattr(post, "tags", [])]:
         if term is not None:
             entry.category(term=str(term))
+
+
+def _anchors_on(page, html):
+    """`html` with its links to a place in the page (footnotes: href="#fn:1") made links to
+    that place on the post's page: in a feed reader they would lead nowhere."""
+    return html.replace('href="#', f'href="{page}#')
 
 
 def write_feed(writer, posts, context, path, url, feed_type, feed_title=None):

@@ -56,3 +56,14 @@ def test_feed_titles_and_content_are_typeset(site):
     build_with_posts(site)
     entry = next(e for e in parse(site, "all.atom.xml").entries if e.title == "Premiers tarifs")
     assert "prix\u202f?" in entry.content[0].value
+
+
+def test_a_footnote_links_to_its_place_on_the_post_page(site):
+    site.add_post("a.md", title="Une note", body="Voir la note[^1].\n\n[^1]: La note ici.")
+    site.build()
+    for name in ("all.atom.xml", "all.rss.xml"):
+        raw = site.read(f"feeds/{name}")
+        assert "fn:1" in raw and 'href="#' not in raw, name
+        assert '/une-note/#fn:1"' in raw
+    page = site.read("une-note/index.html")
+    assert 'title="Revenir à l’appel de la note 1"' in page
