@@ -4,6 +4,7 @@ import contextlib
 import os
 import shutil
 import sys
+import traceback
 
 from invoke import Exit, task
 
@@ -23,7 +24,7 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
-PORT = int(os.environ.get("CARNET_PORT", "8000"))
+PORT = os.environ.get("CARNET_PORT", "8000")  # checked by `serve`, which uses it
 
 # Carnet speaks the site's language from the first line it prints.
 use_language(site_language(DEV_SETTINGS))
@@ -34,9 +35,35 @@ STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
 
 def _checked_settings(settings_file, publish=False):
     """The settings, every one checked before anything is built; one line and exit 1 if not."""
-    settings = load_settings(settings_file)
+    settings = _loaded_settings(settings_file)
     _check(settings, settings_file, publish)
     return settings
+
+
+def _loaded_settings(settings_file, **options):
+    """load_settings, or one line naming the settings file (and line) that Python cannot
+    run, and exit 1: a typo in pelicanconf.py is the coach's, not a crash to show."""
+    try:
+        return load_settings(settings_file, **options)
+    except Exception as error:
+        file, line = settings_file, None
+        if isinstance(error, SyntaxError):
+            file, line = error.filename or settings_file, error.lineno
+            problem = error.msg
+        else:
+            problem = f"{type(error).__name__}: {error}"
+            for frame, number in traceback.walk_tb(error.__traceback__):
+                if os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == ROOT:
+                    file, line = frame.f_code.co_filename, number  # the innermost of ours
+        where = os.path.relpath(file, ROOT)
+        if line:
+            where = _("{file}, line {line}").format(file=where, line=line)
+        console.fail(
+            _("{where}: Python cannot run this settings file ({problem})").format(
+                where=where, problem=problem
+            )
+        )
+        raise Exit(code=1) from None
 
 
 def _check(settings, settings_file, publish=False):
@@ -125,7 +152,7 @@ def _index_when_stale():
         os.path.exists(home) and os.path.getmtime(home) > os.path.getmtime(entry)
     ):
         return
-    settings = load_settings(DEV_SETTINGS, output_path=OUTPUT)
+    settings = _loaded_settings(DEV_SETTINGS, output_path=OUTPUT)
     _index_for_search(BuildResult(settings, OUTPUT))
 
 
@@ -165,7 +192,15 @@ def serve(c, port=PORT):
         console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
     _index_when_stale()
-    server = site_server(OUTPUT, int(port))
+    try:
+        server = site_server(OUTPUT, int(port))
+    except (ValueError, OverflowError, OSError) as error:  # not a port, or one in use
+        console.fail(
+            _("Port {port} cannot be used ({reason}): choose another with --port").format(
+                port=port, reason=getattr(error, "strerror", None) or error
+            )
+        )
+        raise Exit(code=1) from None
     console.done(
         _("Serving output/ on {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{port}/")
     )
@@ -175,7 +210,7 @@ def serve(c, port=PORT):
         server.server_close()
 
 
-@task
+@task(aliases=["regenerate"])
 def livereload(c):
     """Rebuild whenever content/, theme/, plugins/ or a settings file changes."""
     import watchfiles
@@ -184,14 +219,9 @@ def livereload(c):
     watched = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins", "pelicanconf.py")]
     console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
     for _changes in watchfiles.watch(*watched):
-        try:
-            run_build(DEV_SETTINGS, output_path=OUTPUT)
-            console.done(_("Rebuilt"))
-        except BuildFailed as failure:
-            console.problems(_("The build failed:"), failure.problems)
-
-
-regenerate = livereload
+        # As `invoke build` does: the settings checked, the warnings said, one line a problem.
+        with contextlib.suppress(Exit):  # said already; the next change builds again
+            _build(DEV_SETTINGS, "development")
 
 
 @task(help=STRICT_HELP)
@@ -280,11 +310,7 @@ def _production_settings(sends=False):
     build left (the newsletter manifest): no build here. Says when that build is older than
     a post or a settings file. sends: the task e-mails, so the Mailchimp environment is
     checked as publish checks it."""
-    try:
-        settings = load_settings(PROD_SETTINGS)
-    except Exception as error:  # a broken settings file: one line, not a traceback
-        console.fail(_("publishconf.py: {problem}").format(problem=error))
-        raise Exit(code=1) from None
+    settings = _loaded_settings(PROD_SETTINGS)
     _check(settings, PROD_SETTINGS, publish=sends)
     newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
     if newer:

@@ -5,12 +5,20 @@ answers a missing page with no reply at all. Here a missing page gets the theme'
 « page introuvable » (output/404.html) with the status 404, as on the deployed site.
 """
 
+import logging
 import os
 from http import HTTPStatus
 
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
 NOT_FOUND_PAGE = "404.html"
+# A development build's 404 page links relatively (./theme/...), right from the site's root
+# only: served at /a/missing/page/, it reads them from there.
+ROOT_BASE = b'<head>\n<base href="/">'
+
+# Pelican's handler says, in English, each path it tried for a missing page (four lines a
+# request); the reader gets the site's 404 page, and the terminal stays quiet.
+logging.getLogger("pelican.server").setLevel(logging.ERROR)
 
 
 class SiteRequestHandler(ComplexHTTPRequestHandler):
@@ -35,7 +43,7 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
         page = os.path.join(self.base_path, NOT_FOUND_PAGE)
         try:
             with open(page, "rb") as file:
-                body = file.read()
+                body = file.read().replace(b"<head>", ROOT_BASE, 1)
         except OSError:
             body = b"<!doctype html><title>404</title><h1>404</h1>"
         self.send_response(HTTPStatus.NOT_FOUND)

@@ -102,3 +102,10 @@ def _letters(path):
     return re.findall(
         r'<li><a href="[^"]*">([^<]*)</a> <span class="issues__date">', path.read_text()
     )
+
+
+def test_the_tasks_the_readme_names_exist(site):
+    listed = site.invoke("--list").stdout
+    for task in ("build", "preview", "publish", "serve", "clean", "newsletter-status"):
+        assert task in listed
+    assert "livereload (regenerate)" in listed

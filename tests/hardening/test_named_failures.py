@@ -64,8 +64,32 @@ def test_serve_answers_a_missing_page_with_the_site_404_page(site):
         assert status == 200 and "Un billet" in page
         status, page = _get(f"{base}/nulle-part/ni-ailleurs")
         assert status == 404
-        assert page == site.read("404.html")
+        # The development build's 404 page links from the root (./theme/...): read from there.
+        assert page == site.read("404.html").replace("<head>", '<head>\n<base href="/">', 1)
         request = urllib.request.Request(f"{base}/absent/", method="HEAD")
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(request)
         assert missing.value.code == 404
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(site):
+    site.add_post("a.md", post_text(title="Un billet"))
+    assert site.invoke("build").returncode == 0
+    with site.serving() as base:
+        port = base.rsplit(":", 1)[1]
+        done = site.invoke("serve", "--port", port, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert f"port {port}" in line.lower() and "--port" in line
+
+
+def test_a_settings_file_python_cannot_run_is_one_line_naming_it(site):
+    settings = site.root / "pelicanconf.py"
+    lines = settings.read_text(encoding="utf-8").count("\n")
+    settings.write_text(settings.read_text(encoding="utf-8") + "SITENAME = \n", encoding="utf-8")
+    done = site.invoke("build")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"✗ pelicanconf.py, line {lines + 1}: ")
