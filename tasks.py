@@ -362,6 +362,14 @@ def newsletter_status(c):
             console.step(
                 f"  {post.date:%Y-%m-%d} « {post.title} » ({source_name(settings, post.source)})"
             )
+    elif manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS]):
+        # Said after the warning above: a post written since is not counted yet.
+        console.warn(
+            _(
+                "The last production build has no new post; what changed since is not "
+                "counted: `invoke preview`, then this again"
+            )
+        )
     else:
         console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:

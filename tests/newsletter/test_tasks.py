@@ -144,3 +144,17 @@ def test_the_newsletter_tasks_read_the_last_build_and_say_when_it_is_stale(blog)
     assert "content/posts/2021-02-01-b.md changed after the last production build" in said
     # What the last build left: the new post is not in it until the next build.
     assert "The next publish sends 1 post(s)" in stale.stdout
+
+
+def test_status_does_not_say_nothing_goes_out_when_a_post_was_written_since(blog):
+    blog.site.speak("en")
+    blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
+    blog.invoke("newsletter-status")  # writes the settings the build reads
+    blog.build()  # no ledger yet: the first publish sends nothing
+    fresh = blog.invoke("newsletter-status")
+    assert "The next publish sends nothing: no new post" in fresh.stdout
+    blog.post("2021-02-01-b.md", title="Second billet", date="2021-02-01 08:30")
+    stale = blog.invoke("newsletter-status")
+    assert stale.returncode == 0, stale.stderr
+    assert "sends nothing" not in stale.stdout
+    assert "what changed since is not counted: `invoke preview`" in stale.stderr
