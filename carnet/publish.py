@@ -101,12 +101,13 @@ def put_online(output_path, target, project, after_newsletter=False):
 
     Without a target the site is moved to output/ (for `invoke serve`) and False returned."""
     if target is None:
-        console.warn(
-            _(
-                "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-                "stays in output/."
+        if not after_newsletter:  # said once a publish, not again with the letters page
+            console.warn(
+                _(
+                    "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
+                    "stays in output/."
+                )
             )
-        )
         output = os.path.join(project, "output")
         shutil.rmtree(output, ignore_errors=True)
         os.rename(output_path, output)

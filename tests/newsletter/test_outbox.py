@@ -114,7 +114,7 @@ def test_a_fresh_clone_publish_puts_the_newest_sample_posts_in_the_outbox(tmp_pa
     shutil.copytree(ROOT / "content", clone.content)
     done = clone.invoke("publish")
     assert done.returncode == 0, done.stderr
-    assert "Aucune destination de déploiement" in done.stderr
+    assert done.stderr.count("Aucune destination de déploiement") == 1  # said once
     sent = sorted(p.name for p in (clone.root / "outbox").glob("*.eml"))
     assert 1 <= len(sent) <= 2, sent
     assert all(name.startswith("2021-") for name in sent)
