@@ -16,6 +16,17 @@ from urllib.parse import urljoin
 # only, or emailed only (never listed on the site).
 SWITCHES = ("yes", "no", "only")
 DEFAULT_SWITCH = "yes"
+# The longest address made of a title: the rest of the title is cut at a word boundary.
+MAX_SLUG_LENGTH = 80
+
+
+def cut_slug(slug):
+    """A slug cut to MAX_SLUG_LENGTH (plugin content_checks cuts posts' and tags' slugs with
+    it; `invoke reaction-add` finds posts by it)."""
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    cut = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
+    return (cut if cut else slug[:MAX_SLUG_LENGTH]).strip("-")
 
 
 def switch(value):

@@ -32,6 +32,7 @@ from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
 from carnet.i18n import N_, _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
+from carnet.posts import MAX_SLUG_LENGTH, cut_slug
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -68,8 +69,6 @@ CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udff
 METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]*)\s*:(\s|$)")
 FRONT_MATTER_FENCE = "---"
 FRONT_MATTER_ENDS = {"---", "..."}
-# The longest address made of a title: the rest of the title is cut at a word boundary.
-MAX_SLUG_LENGTH = 80
 # Only the head of a file can hold metadata: the style checks never read further.
 HEAD_LINES = 200
 
@@ -376,20 +375,13 @@ def checked_reader(reader_class):
     return CheckedReader
 
 
-def _cut_slug(slug):
-    if len(slug) <= MAX_SLUG_LENGTH:
-        return slug
-    cut = slug[: MAX_SLUG_LENGTH + 1].rsplit("-", 1)[0]
-    return (cut if cut else slug[:MAX_SLUG_LENGTH]).strip("-")
-
-
 def check_address_of(content):
     """A post's or page's address: at most 80 characters, and not empty."""
     if not isinstance(content, (Article, Page)) or not hasattr(content, "title"):
         return  # Pelican says what a post without a title lacks
     slug = getattr(content, "slug", None)
     if slug and len(slug) > MAX_SLUG_LENGTH:
-        content.slug = _cut_slug(slug)
+        content.slug = cut_slug(slug)
     if not slug and not content.metadata.get("save_as"):
         raise ValueError(
             _(
@@ -399,7 +391,7 @@ def check_address_of(content):
         )
     for tag in getattr(content, "tags", None) or []:
         if isinstance(tag, URLWrapper) and len(tag.slug) > MAX_SLUG_LENGTH:
-            tag.slug = _cut_slug(tag.slug)
+            tag.slug = cut_slug(tag.slug)
 
 
 def skip_symlink_loops(pelican_object):
