@@ -462,7 +462,7 @@ def reaction_add(c, slug, path, name="", with_email=False, draft=False):
         console.fail(_("{path}: no such file").format(path=path))
         raise Exit(code=1)
     try:
-        written, already = reactions.add_reactions(
+        written, already, private = reactions.add_reactions(
             settings, slug, paths, name=name or None, with_email=with_email, draft=draft
         )
     except reactions.ReactionError as error:
@@ -474,5 +474,15 @@ def reaction_add(c, slug, path, name="", with_email=False, draft=False):
         console.step(_("Already added: {path}").format(path=os.path.relpath(target, ROOT)))
     for target in written:
         console.done(_("Reaction written: {path}").format(path=os.path.relpath(target, ROOT)))
+    for target, details in private:
+        console.warn(
+            _(
+                "{path}: its text holds {details}, so it is written as a draft: remove what "
+                "the reader would not want on the site, then write Status: published"
+            ).format(
+                path=os.path.relpath(target, ROOT),
+                details=", ".join(f"« {detail} »" for detail in details),
+            )
+        )
     if written:
         console.step(_("Read it, edit it if you like, then build: it shows under the post."))

@@ -12,7 +12,8 @@ first name (or the name the coach gives) and the date, and writes
 
     Merci pour ce billet…
 
-The reader's e-mail address is written only with `--with-email` (when she asks for it).
+The reader’s e-mail address is written only with `--with-email` (when she asks for it); a
+text that still holds an e-mail address or a phone number is written as a draft.
 Every file is checked before anything is written: one bad file, nothing written. An
 existing file is never overwritten.
 
@@ -22,6 +23,7 @@ under the post.
 
 import email
 import email.policy
+import hashlib
 import mailbox
 import os
 import re
@@ -47,11 +49,15 @@ FORWARD_PREFIX = re.compile(r"^\s*(tr|fwd?)\s*:", re.I)
 QUOTED_LINE = re.compile(r"^\s*>")
 # What a client writes above the history it quotes, when the parser leaves it: Gmail and
 # Apple Mail « Le 12 sept. 2021 à 18:04, X a écrit : », Orange « Message du 12/09/21 18:04 »,
-# Outlook's rule and « -----Message d'origine----- ».
+# Outlook's rule and « -----Message d'origine----- » (dashes on both sides). A client may
+# wrap the attribution over up to three lines; it always holds a date (a digit), which
+# tells it from a reader's sentence starting with « Le ».
 ATTRIBUTION = re.compile(
-    r"^\s*(le .{4,200}a [ée]crit\s*:|on .{4,200}wrote:|message du \d|-{3,}\s*(message d.origine|original message)|_{10,}|de\s*:\s.+)\s*$",
+    r"^\s*(le [^\n]{0,40}\d.{2,200}a [ée]crit\s*:|on [^\n]{0,40}\d.{2,200}wrote:|message du \d"
+    r"|-{3,}\s*(message d.origine|original message)\s*-*|_{10,}|de\s*:\s.+)\s*$",
     re.I | re.S,
 )
+ATTRIBUTION_LINES = 3
 # Phone signatures the parser may leave at the end.
 SENT_FROM = re.compile(
     r"^\s*(envoy[ée] (de|depuis) (mon|ma|l[’']).*|sent from my .*|obtenir outlook pour .*|get outlook for .*)$",
@@ -60,6 +66,14 @@ SENT_FROM = re.compile(
 # A formal closing starts the signature block (the parser knows « Cordialement » at the
 # start of a line, not « Bien cordialement », the most common in France).
 CLOSING = re.compile(r"^\s*((bien|très|tres) )*cordialement\b", re.I)
+# Line ends of every kind (\r, \n, \v, \f, U+0085, U+2028, U+2029…) and other control
+# characters: a header value decoded from RFC 2047 may hold them, and written as is it
+# would add lines (« Status: published », « Email: … ») to the reaction file's fields.
+NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# What would let anyone reach the reader: an e-mail address, or a phone number (French,
+# 01 23 45 67 89 with spaces, dots or dashes, or international, +33 6 12 34 56 78).
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE_NUMBER = re.compile(r"(?<![\w+])(\+|00)?\(?\d[\d \u00a0.()/-]{7,}\d(?!\w)")
 FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*):\s*(.*)$")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -87,6 +101,8 @@ def messages_in(path):
         for name in sorted(os.listdir(path)):
             if name.lower().endswith(".eml"):
                 found += messages_in(os.path.join(path, name))
+        if not found:
+            raise ReactionError(_("{path}: the folder has no .eml file").format(path=path))
         return found
     if not os.path.isfile(path):
         raise ReactionError(_("{path}: no such file").format(path=path))
@@ -155,11 +171,23 @@ def _own_text(message, label):
     return text
 
 
+def _before_attribution(lines):
+    """The lines above the first attribution (on one line or wrapped over a few)."""
+    for index in range(len(lines)):
+        for size in range(1, ATTRIBUTION_LINES + 1):
+            if ATTRIBUTION.match(" ".join(lines[index : index + size])):
+                return lines[:index]
+    return lines
+
+
 def reply_text(text):
     """The reply's own text: no quoted history, no signature."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     from mailparser_reply import EmailReplyParser  # `invoke reaction-add` only
 
+    # Cut at the attribution first: the parser splits a reply that starts with a French
+    # one inside it (« Le ») and keeps Outlook's « -----Message d'origine----- ».
+    text = "\n".join(_before_attribution(text.split("\n")))
     parsed = EmailReplyParser(languages=["fr", "en"]).read(text)
     body = parsed.replies[0].body if parsed.replies else ""
     lines = body.split("\n")
@@ -174,12 +202,7 @@ def reply_text(text):
         if index and CLOSING.match(line):
             lines = lines[:index]
             break
-    for index, line in enumerate(lines):
-        if ATTRIBUTION.match(line) or (
-            index + 1 < len(lines) and ATTRIBUTION.match(line + " " + lines[index + 1])
-        ):
-            lines = lines[:index]
-            break
+    lines = _before_attribution(lines)
     while lines and (not lines[-1].strip() or SENT_FROM.match(lines[-1])):
         lines.pop()
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -236,7 +259,7 @@ def read_reply(message, label, post_title, timezone):
         date=date.astimezone(zoneinfo.ZoneInfo(timezone)),
         text=text,
         address=address.addr_spec if address else "",
-        message_id=str(message.get("Message-ID", "") or "").strip(),
+        message_id=one_line(str(message.get("Message-ID", "") or "")),
     )
 
 
@@ -251,17 +274,46 @@ def _file_slug(name):
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "lectrice"
 
 
-def reaction_text(reply, name, with_email=False, status="published"):
-    """The reaction file's text."""
-    lines = [f"Name: {name}", f"Date: {reply.date:%Y-%m-%d %H:%M}", f"Status: {status}"]
-    if with_email and reply.address:
-        lines.append(f"Email: {reply.address}")
+def one_line(value):
+    """`value` as one line: what could end a field's line becomes a space."""
+    return NOT_ONE_LINE.sub(" ", value).strip()
+
+
+def private_details(text):
+    """The e-mail addresses and phone numbers in a reply's text, in order."""
+    found = [match.group() for match in EMAIL_ADDRESS.finditer(text)]
+    for match in PHONE_NUMBER.finditer(text):
+        digits = sum(char.isdigit() for char in match.group())
+        # A number that starts with 0 or +/00 and has as many digits as a phone number:
+        # not a date (12/11/2020) or an amount.
+        if 9 <= digits <= 15 and match.group().lstrip("(").startswith(("0", "+")):
+            found.append(match.group())
+    return found
+
+
+def reply_identity(reply):
+    """What tells one e-mail from another: its Message-ID, else (some clients and exports
+    leave it out) a hash of the sender, the date and the text."""
     if reply.message_id:
-        lines.append(f"Message-Id: {reply.message_id}")
+        return reply.message_id
+    seen = f"{reply.address}\n{reply.date.isoformat()}\n{reply.text}".encode()
+    return "sha256:" + hashlib.sha256(seen).hexdigest()[:32]
+
+
+def reaction_text(reply, name, with_email=False, status="published"):
+    """The reaction file's text: one line per field (see NOT_ONE_LINE), then the text."""
+    lines = [f"Name: {one_line(name)}", f"Date: {reply.date:%Y-%m-%d %H:%M}", f"Status: {status}"]
+    if with_email and reply.address:
+        lines.append(f"Email: {one_line(reply.address)}")
+    if reply.message_id:
+        lines.append(f"Message-Id: {one_line(reply.message_id)}")
+    else:
+        lines.append(f"Reply-Hash: {reply_identity(reply)}")
     return "\n".join(lines) + "\n\n" + reply.text + "\n"
 
 
-def known_message_ids(folder):
+def known_replies(folder):
+    """{identity: path} of the reactions already in `folder` (see reply_identity)."""
     found = {}
     if not os.path.isdir(folder):
         return found
@@ -272,8 +324,9 @@ def known_message_ids(folder):
                 fields, _text = split_fields(_read_text(path))
             except (OSError, UnicodeDecodeError):
                 continue
-            if fields.get("message-id"):
-                found[fields["message-id"]] = path
+            identity = fields.get("message-id") or fields.get("reply-hash")
+            if identity:
+                found[identity] = path
     return found
 
 
@@ -287,41 +340,67 @@ def free_path(folder, date, name, taken):
     return path
 
 
-def post_titles(settings):
-    """{slug: title} of every post under ARTICLE_PATHS (drafts included), from the fields
-    at the top of each file: what Pelican's slug would be, without a build."""
-    from pelican.utils import slugify
+@dataclass
+class PostFound:
+    title: str
+    email_only: bool  # `Newsletter: only`: e-mailed, no page on the site
 
-    titles = {}
+
+def posts_by_slug(settings):
+    """{slug: PostFound} of every post under ARTICLE_PATHS (drafts included), read as the
+    build reads them, without a build: Pelican's readers (the YAML front matter's too) and
+    its slug, cut to 80 characters as plugin content_checks cuts it."""
+    from pelican.contents import Article
+    from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
+    from pelican.readers import Readers
+
+    from carnet.posts import cut_slug, is_email_only
+
+    readers = Readers(settings)
+    for extension in YAMLMetadataReader.file_extensions:  # as plugin yaml_metadata does
+        readers.reader_classes[extension] = YAMLMetadataReader
+        readers.readers[extension] = YAMLMetadataReader(settings)
+    found = {}
     content = settings["PATH"]
     for folder in settings.get("ARTICLE_PATHS") or [""]:
         for directory, _folders, files in os.walk(os.path.join(content, folder)):
             for name in files:
-                if not name.endswith((".md", ".markdown", ".mkd")):
+                if not name.endswith(tuple("." + ext for ext in readers.extensions)):
                     continue
                 try:
-                    fields, _text = split_fields(_read_text(os.path.join(directory, name)))
-                except (OSError, UnicodeDecodeError):
+                    post = readers.read_file(
+                        content, os.path.join(directory, name), content_class=Article, context={}
+                    )
+                except Exception:  # noqa: BLE001 - the build names a post it cannot read
                     continue
-                title = fields.get("title", "")
-                slug = fields.get("slug") or slugify(
-                    title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
-                )
+                slug = getattr(post, "slug", None)
                 if slug:
-                    titles[slug] = title
-    return titles
+                    found[cut_slug(slug)] = PostFound(
+                        str(getattr(post, "title", "")), is_email_only(post)
+                    )
+    return found
 
 
 def add_reactions(settings, slug, paths, name=None, with_email=False, draft=False):
     """Write a reaction file for each e-mail in `paths` (files, folders, mboxes) under
     content/reactions/SLUG/; returns the paths written and the ones already there. Every
-    e-mail is checked first: ReactionError (one line per bad file) and nothing written."""
-    titles = post_titles(settings)
-    if slug not in titles:
+    e-mail is checked first: ReactionError (one line per bad file) and nothing written.
+    A reply whose text holds an e-mail address or a phone number is written as a draft,
+    whatever `draft` says, with a warning line naming the file (returned third): only the
+    coach can tell a signature to cut from a number the reader wants shown."""
+    posts = posts_by_slug(settings)
+    if slug not in posts:
         raise ReactionError(
             _("--slug {slug}: no post has this slug (see the address of the post)").format(
                 slug=slug
             )
+        )
+    if posts[slug].email_only:
+        raise ReactionError(
+            _(
+                "--slug {slug}: the post is sent by e-mail only (Newsletter: only): it has no "
+                "page on the site to show reactions under"
+            ).format(slug=slug)
         )
     folder = os.path.join(settings["PATH"], REACTIONS_FOLDER, slug)
     problems, replies = [], []
@@ -329,7 +408,7 @@ def add_reactions(settings, slug, paths, name=None, with_email=False, draft=Fals
         try:
             for label, message in messages_in(path):
                 try:
-                    reply = read_reply(message, label, titles[slug], settings["TIMEZONE"])
+                    reply = read_reply(message, label, posts[slug].title, settings["TIMEZONE"])
                 except ReactionError as error:
                     problems.append(str(error))
                     continue
@@ -346,21 +425,24 @@ def add_reactions(settings, slug, paths, name=None, with_email=False, draft=Fals
             problems.append(str(error))
     if problems:
         raise ReactionError("\n".join(problems))
-    known = known_message_ids(folder)
-    written, already = [], []
+    known = known_replies(folder)
+    written, already, warnings = [], [], []
     for reply, shown in replies:
-        if reply.message_id and reply.message_id in known:
-            already.append(known[reply.message_id])
+        identity = reply_identity(reply)
+        if identity in known:
+            already.append(known[identity])
             continue
         target = free_path(folder, reply.date, shown, written)
+        private = private_details(reply.text)
+        status = "draft" if draft or private else "published"
         os.makedirs(folder, exist_ok=True)
-        text = reaction_text(reply, shown, with_email, "draft" if draft else "published")
         with open(target, "x", encoding="utf-8") as file:  # "x": never over a file
-            file.write(text)
+            file.write(reaction_text(reply, shown, with_email, status))
         written.append(target)
-        if reply.message_id:
-            known[reply.message_id] = target
-    return written, already
+        known[identity] = target
+        if private:
+            warnings.append((target, private))
+    return written, already, warnings
 
 
 # --- Reading a reaction file (plugin reactions) ------------------------------------------
@@ -420,6 +502,13 @@ class _NoRawHtml(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_ReaderSafe(md), "reader_safe", 0)
+
+
+def plain_text(text):
+    """A reaction's Markdown as plain text (JSON-LD's Comment.text): no tags, no « * »."""
+    from markupsafe import Markup
+
+    return Markup(render_markdown(text)).striptags()
 
 
 def render_markdown(text):

@@ -158,3 +158,129 @@ def test_an_unknown_slug_is_refused(blog):
     done = blog.invoke("reaction-add", "--slug", "pas-de-billet", str(EMAILS / "gmail.eml"))
     assert done.returncode == 1 and "pas-de-billet" in done.stderr
     assert not (blog.content / "reactions").exists()
+
+
+# --- What an attack, a signature or a client's quoting must not get onto the site ---------
+
+ECOUTE = "qu-est-ce-que-l-ecoute"
+
+
+@pytest.fixture
+def whole_blog(site):
+    """The sample site's posts, pages and images (their links hold): it builds."""
+    for folder in ("posts", "pages", "images"):
+        shutil.copytree(ROOT / "content" / folder, site.content / folder, dirs_exist_ok=True)
+    return site
+
+
+def test_a_header_with_line_breaks_adds_no_field(whole_blog):
+    blog = whole_blog
+    # The Message-ID, RFC 2047-encoded, decodes to three lines: « Status: published » and
+    # « Email: victim@… » would become the reaction's own fields.
+    email = EMAILS / "header-injection.eml"
+    done = blog.invoke("reaction-add", "--slug", ECOUTE, "--draft", str(email))
+    assert done.returncode == 0, done.stderr
+    (written,) = reactions_of(blog, ECOUTE)
+    head = written.read_text(encoding="utf-8").split("\n\n", 1)[0].splitlines()
+    assert [line.split(":")[0] for line in head] == ["Name", "Date", "Status", "Message-Id"]
+    assert "Status: draft" in head
+    blog.build()
+    assert "Merci pour ce billet" not in blog.read(f"{ECOUTE}/index.html")
+    assert "victim@example.org" not in blog.all_text()
+
+
+@pytest.mark.parametrize(
+    "client, slug, found",
+    [
+        ("signature-phone", ECOUTE, ["06 11 22 33 44", "sophie.martin@gmail.com"]),
+        ("apple-mail-phone", "un-an-de-carnet", ["+33 6 12 34 56 78"]),
+    ],
+)
+def test_a_phone_number_or_address_in_the_text_makes_a_draft_and_says_so(
+    whole_blog, client, slug, found
+):
+    blog = whole_blog
+    done = blog.invoke("reaction-add", "--slug", slug, str(EMAILS / f"{client}.eml"))
+    assert done.returncode == 0, done.stderr
+    (written,) = reactions_of(blog, slug)
+    assert "Status: draft\n" in written.read_text(encoding="utf-8")
+    said = (done.stdout + done.stderr).splitlines()
+    (warning,) = [line for line in said if "brouillon" in line]
+    assert written.name in warning and all(detail in warning for detail in found), warning
+    blog.build()
+    page = blog.read(f"{slug}/index.html")
+    assert not any(detail in page for detail in found)
+
+
+@pytest.mark.parametrize(
+    "client, slug",
+    [
+        ("outlook-message-d-origine", "savoir-dire-non-quand-l-agenda-est-vide"),
+        ("gmail-only-quote", ECOUTE),
+    ],
+)
+def test_a_reply_that_is_only_a_quote_is_refused(blog, client, slug):
+    done = blog.invoke("reaction-add", "--slug", slug, str(EMAILS / f"{client}.eml"))
+    assert done.returncode == 1
+    (line,) = [line for line in done.stderr.splitlines() if f"{client}.eml" in line]
+    assert "pas de texte à elle" in line
+    assert reactions_of(blog, slug) == []
+
+
+def test_an_attribution_wrapped_over_three_lines_is_cut(blog):
+    email = EMAILS / "gmail-wrapped-attribution.eml"
+    done = blog.invoke("reaction-add", "--slug", ECOUTE, str(email))
+    assert done.returncode == 0, done.stderr
+    (written,) = reactions_of(blog, ECOUTE)
+    assert written.read_text(encoding="utf-8").split("\n\n", 1)[1] == (
+        "Merci, c’est tout à fait ça.\n"
+    )
+
+
+def test_an_email_without_message_id_is_not_added_twice(blog):
+    email = str(EMAILS / "no-message-id.eml")
+    assert blog.invoke("reaction-add", "--slug", ECOUTE, email).returncode == 0
+    done = blog.invoke("reaction-add", "--slug", ECOUTE, email)
+    assert done.returncode == 0 and "Déjà ajoutée" in done.stdout, done.stdout
+    assert len(reactions_of(blog, ECOUTE)) == 1
+
+
+def test_a_folder_without_eml_says_so(blog, tmp_path):
+    done = blog.invoke("reaction-add", "--slug", ECOUTE, str(tmp_path))
+    assert done.returncode == 1 and str(tmp_path) in done.stderr and ".eml" in done.stderr
+
+
+LONG_TITLE = (
+    "Savoir dire non quand l'agenda est vide, que le loyer attend et que chaque client "
+    "compte double"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Title: {LONG_TITLE}\nDate: 2021-04-06 08:05\n\nLe billet.\n",
+        f'---\ntitle: "{LONG_TITLE}"\ndate: 2021-04-06 08:05\n---\n\nLe billet.\n',
+    ],
+    ids=["long-title", "yaml-front-matter"],
+)
+def test_the_slug_is_the_one_of_the_posts_address(site, text):
+    site.add_post("long.md", text)
+    site.build()
+    (address,) = [p.parent.name for p in site.output.glob("*/index.html") if "savoir" in str(p)]
+    reply = site.root / "reponse.eml"
+    reply.write_bytes(_email(subject=f"Re: {LONG_TITLE}", body="Ancien manager, merci."))
+    done = site.invoke("reaction-add", "--slug", address, "--name", "Marc", str(reply))
+    assert done.returncode == 0, done.stderr
+    assert len(reactions_of(site, address)) == 1
+    site.build()
+    assert "Ancien manager" in site.read(f"{address}/index.html")
+
+
+def test_a_post_sent_by_email_only_takes_no_reaction(site):
+    site.add_post("seul.md", title="Un an de carnet", newsletter="only")
+    done = site.invoke("reaction-add", "--slug", "un-an-de-carnet", str(EMAILS / "apple-mail.eml"))
+    assert done.returncode == 1
+    (line,) = [line for line in done.stderr.splitlines() if "un-an-de-carnet" in line]
+    assert "Newsletter: only" in line
+    assert reactions_of(site, "un-an-de-carnet") == []
