@@ -4,7 +4,7 @@ The files are written by `invoke reaction-add` (carnet/reactions.py) and edited 
 coach; they are not posts: content/reactions/ is in neither ARTICLE_PATHS nor PAGE_PATHS,
 this plugin reads them. A Reaction has `.name`, `.date` (aware, site time zone), `.html`
 (Markup: the Markdown without raw HTML, links rel="nofollow ugc", French typography),
-`.text` (plain, for JSON-LD), `.email` (only when the file has one) and `.anchor`.
+`.text` (plain text, no Markdown: for JSON-LD), `.email` (only when the file has one) and `.anchor`.
 `Status: draft` keeps a reaction off the site. A folder whose name is no post's slug, or
 a file that cannot be read, stops the build naming it.
 
@@ -22,7 +22,8 @@ from pelican import signals
 
 from carnet.defaults import setting
 from carnet.i18n import _
-from carnet.reactions import REACTIONS_FOLDER, render_markdown, split_fields
+from carnet.reactions import REACTIONS_FOLDER, plain_text, render_markdown, split_fields
+from carnet.sources import source_name
 from carnet.typography import typeset_html, typeset_text
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def read_reaction(path, relative, settings):
         name=typeset(fields["name"], settings, plain=True),
         date=date,
         html=Markup(html),
-        text=typeset(text, settings, plain=True),
+        text=typeset(plain_text(text), settings, plain=True),
         email=fields.get("email", ""),
         anchor="reaction-" + os.path.splitext(os.path.basename(path))[0],
     )
@@ -103,16 +104,26 @@ def attach_reactions(generator):
     root = os.path.join(settings["PATH"], REACTIONS_FOLDER)
     every_post = generator.articles + generator.hidden_articles + generator.drafts
     by_slug = {post.slug: post for post in every_post}
+    # Plugin newsletter_manifest took these out of the site before this runs.
+    email_only = {post.slug for post in getattr(generator, "newsletter_only_articles", [])}
     for post in every_post:
         post.reactions = []
     if not os.path.isdir(root):
         return
     for slug in sorted(os.listdir(root)):
         folder = os.path.join(root, slug)
-        relative = os.path.relpath(folder, settings["PATH"])
+        relative = source_name(settings, folder)  # content/reactions/S: the coach's path
         if slug.startswith(".") or not os.path.isdir(folder):
             continue
         post = by_slug.get(slug)
+        if post is None and slug in email_only:
+            logger.error(
+                _(
+                    "{path}: the post {slug!r} is sent by e-mail only (Newsletter: only) and has "
+                    "no page to show reactions under: move or delete this folder"
+                ).format(path=relative, slug=slug)
+            )
+            continue
         if post is None:
             logger.error(
                 _(

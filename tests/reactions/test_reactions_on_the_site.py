@@ -96,7 +96,7 @@ def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
     with pytest.raises(BuildFailed) as failure:
         blog.build()
     assert any(
-        line.startswith("reactions/billet-disparu") and "billet-disparu" in line
+        line.startswith("content/reactions/billet-disparu") and "billet-disparu" in line
         for line in failure.value.problems
     ), failure.value.problems
 
@@ -120,4 +120,26 @@ def test_a_bad_reaction_file_stops_the_build_naming_it(blog, text, problem):
     with pytest.raises(BuildFailed) as failure:
         blog.build()
     (line,) = [line for line in failure.value.problems if "2021-01-01-ana.md" in line]
-    assert line.startswith("reactions/le-billet-commente/2021-01-01-ana.md: ") and problem in line
+    assert (
+        line.startswith("content/reactions/le-billet-commente/2021-01-01-ana.md: ")
+        and problem in line
+    )
+
+
+def test_reactions_for_a_post_sent_by_email_only_stop_the_build_saying_why(blog):
+    blog.add_post("c.md", title="Seulement par e-mail", newsletter="only")
+    add_reaction(
+        blog, "seulement-par-e-mail", "2021-01-01-ana.md", "Name: Ana\nDate: 2021-01-01\n\nOui.\n"
+    )
+    with pytest.raises(BuildFailed) as failure:
+        blog.build()
+    (line,) = [line for line in failure.value.problems if "seulement-par-e-mail" in line]
+    assert line.startswith("content/reactions/seulement-par-e-mail: ")
+    assert "Newsletter: only" in line and "renamed" not in line
+
+
+def test_json_ld_has_the_reactions_plain_text(blog):
+    blog.build()
+    page = blog.read("le-billet-commente/index.html")
+    data = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>")[0])
+    assert data["comment"][0]["text"] == "Première réaction, merci\u202f!"
