@@ -215,7 +215,7 @@ def _normal_title(text):
 
 def read_reply(message, label, post_title, timezone):
     """A Reply from an e-mail answering the post titled `post_title`; ReactionError if not."""
-    subject = str(message.get("Subject", "") or "")
+    subject = _header_text(str(message.get("Subject", "") or ""))
     is_reply = bool(message.get("In-Reply-To") or message.get("References")) or bool(
         REPLY_PREFIX.match(subject)
     )
@@ -255,12 +255,18 @@ def read_reply(message, label, post_title, timezone):
     if date.tzinfo is None:
         date = date.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
     return Reply(
-        name=(address.display_name if address else "").strip(),
+        name=_header_text(address.display_name if address else "").strip(),
         date=date.astimezone(zoneinfo.ZoneInfo(timezone)),
         text=text,
         address=address.addr_spec if address else "",
         message_id=one_line(str(message.get("Message-ID", "") or "")),
     )
+
+
+def _header_text(value):
+    """A header's text as it reads: many clients write « From: Léa » in UTF-8 without
+    RFC 2047's encoding, which the e-mail parser keeps as undecodable bytes."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def first_name(display_name):

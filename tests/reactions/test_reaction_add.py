@@ -284,3 +284,12 @@ def test_a_post_sent_by_email_only_takes_no_reaction(site):
     (line,) = [line for line in done.stderr.splitlines() if "un-an-de-carnet" in line]
     assert "Newsletter: only" in line
     assert reactions_of(site, "un-an-de-carnet") == []
+
+
+def test_a_sender_name_written_in_raw_utf8_is_read(blog):
+    # Many clients write « From: Léa Roux » without RFC 2047's encoding.
+    (blog.root / "lea.eml").write_bytes(_email(body="Merci pour ce billet."))
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "lea.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert "Léa" in written.read_text(encoding="utf-8")
