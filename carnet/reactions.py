@@ -24,6 +24,7 @@ under the post.
 import email
 import email.policy
 import hashlib
+import html
 import mailbox
 import os
 import re
@@ -511,10 +512,13 @@ class _NoRawHtml(Extension):
 
 
 def plain_text(text):
-    """A reaction's Markdown as plain text (JSON-LD's Comment.text): no tags, no « * »."""
-    from markupsafe import Markup
-
-    return Markup(render_markdown(text)).striptags()
+    """A reaction's Markdown as plain text (JSON-LD's Comment.text): no tags, no « * »,
+    its paragraphs and line breaks kept (Markup.striptags would fold them into one line)."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.strip())
+    return "\n\n".join(
+        html.unescape(re.sub(r"<[^>]*>", "", render_markdown(paragraph))).strip()
+        for paragraph in paragraphs
+    )
 
 
 def render_markdown(text):

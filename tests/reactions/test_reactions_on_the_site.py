@@ -143,3 +143,8 @@ def test_json_ld_has_the_reactions_plain_text(blog):
     page = blog.read("le-billet-commente/index.html")
     data = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>")[0])
     assert data["comment"][0]["text"] == "Première réaction, merci\u202f!"
+    # Its paragraphs kept: a greeting, the text and a signature do not run together.
+    second = data["comment"][1]["text"]
+    assert second.startswith("Deuxième réaction\u202f! Voir mon site et ceci.\n\n")
+    assert second.count("\n\n") == 2 and second.endswith("\n\nune image")
+    assert "<script>" not in page.split("</script>", 1)[0].split("application/ld+json", 1)[1]
