@@ -321,6 +321,16 @@ def checked_reader(reader_class):
             return content, metadata
 
         def process_metadata(self, name, value):
+            if isinstance(value, list) and name in SINGLE_VALUE_FIELDS:
+                # Two « Title: » lines: Pelican would keep both, as a list, and stop far
+                # from the post (« unhashable type: 'list' »).
+                raise ValueError(
+                    _("{name}: written on {count} lines ({values}); keep one").format(
+                        name=name.capitalize(),
+                        count=len(value),
+                        values=", ".join(f"« {item} »" for item in value),
+                    )
+                )
             if name in {"date", "modified"} and not ISO_DATE.match(str(value).strip()):
                 raise ValueError(
                     _(

@@ -120,6 +120,11 @@ def link_to_a_tag_no_post_has(site):
     return ERROR, BAD, ["links to {tag}patience, which is not a tag of any published post"]
 
 
+def title_written_twice(site):
+    site.add_post("bad.md", post_text().replace("Title:", "Title: Un\nTitle:", 1))
+    return ERROR, BAD, ["Title: written on 2 lines (« Un », « Un article »); keep one"]
+
+
 def link_to_a_tag_in_percent_codes(site):
     site.add_post("good.md", post_text(title="Bon billet", tags="premiers pas"))
     site.add_post("bad.md", post_text(body="Voir [les débuts]({tag}premiers%20pas)."))
@@ -329,6 +334,7 @@ CASES = [
     link_to_missing_post,
     link_to_draft,
     link_to_a_tag_no_post_has,
+    title_written_twice,
     link_to_a_tag_in_percent_codes,
     static_link_to_a_page,
     link_of_an_unknown_kind,
