@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import re
 import shutil
 from pathlib import Path
 
@@ -118,6 +119,10 @@ def test_a_fresh_clone_publish_puts_the_newest_sample_posts_in_the_outbox(tmp_pa
     sent = sorted(p.name for p in (clone.root / "outbox").glob("*.eml"))
     assert 1 <= len(sent) <= 2, sent
     assert all(name.startswith("2021-") for name in sent)
+    # Each preview's images are there once the publish is over (its build folder is not).
+    for preview in (clone.root / "outbox").glob("*.html"):
+        for source in re.findall(r'<img[^>]* src="([^"]+)"', preview.read_text(encoding="utf-8")):
+            assert (preview.parent / source).resolve().is_file(), (preview.name, source)
     assert "notés comme déjà envoyés" in done.stdout and "écrite dans outbox/" in done.stdout
     again = clone.invoke("publish")
     assert again.returncode == 0, again.stderr

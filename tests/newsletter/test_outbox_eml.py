@@ -93,7 +93,7 @@ def test_each_eml_is_a_complete_message_with_its_merge_tags_filled(blog):
         in (blog.site.output / "newsletter" / "desinscription" / "index.html").read_text()
     )
 
-    # The preview shows the image of the local build, which exists.
+    # The preview shows the image in content/, which exists.
     preview = (blog.root / "outbox" / "2021-10-05-le-premier-billet.html").read_text()
     sources = [img.get("src") for img in lxml.html.document_fromstring(preview).iter("img")]
     assert len(sources) == 1 and not sources[0].startswith("http")

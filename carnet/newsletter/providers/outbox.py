@@ -6,7 +6,7 @@ Mailchimp would fill (*|EMAIL|*, *|UNSUB|*, the postal address…) are filled wi
 subscriber (CARNET_NEWSLETTER_SAMPLE_ADDRESS), the sender's postal address
 (CARNET_NEWSLETTER_POSTAL_ADDRESS) and the site's own unsubscribe and preferences pages,
 and it carries the one-click List-Unsubscribe headers (RFC 8058). The .html preview shows
-the images of the local build, so it is right before the site is deployed.
+the images of content/, so it is right before the site is deployed.
 
 A post's files are named after its date and id, so writing them again after a crash
 replaces them: the outbox holds each post once.
@@ -142,12 +142,14 @@ class OutboxProvider:
         return filled
 
     def _local_images(self, email_html):
-        """The preview's images from the local build (output/), not from the live site."""
+        """The preview's images from the project, not from the live site: the images of
+        content/, which the build copies as they are (the build's own folder goes away
+        with the publish that made it)."""
         siteurl = self.settings.get("SITEURL", "").rstrip("/")
-        output = self.settings.get("OUTPUT_PATH")
-        if not siteurl or not output:
+        content = self.settings.get("PATH")
+        if not siteurl or not content:
             return email_html
-        local = os.path.relpath(output, self.folder).replace(os.sep, "/")
+        local = os.path.relpath(content, self.folder).replace(os.sep, "/")
         return email_html.replace(f'src="{siteurl}/', f'src="{local}/')
 
 
