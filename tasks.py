@@ -101,12 +101,22 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
         raise Exit(code=1) from None
     for warning in result.warnings:
         console.warn(warning)
-    console.done(
-        _("Site built in {folder}/: {built}").format(
-            folder=os.path.relpath(result.output_path, ROOT), built=_what_was_built(result.counts)
-        )
-    )
+    built = _what_was_built(result.counts)
+    folder = _shown_folder(result.output_path)
+    if folder:
+        console.done(_("Site built in {folder}/: {built}").format(folder=folder, built=built))
+    else:
+        console.done(_("Site built: {built}").format(built=built))
     return result
+
+
+def _shown_folder(path):
+    """The folder a site was built in, as the coach knows it; None for publish's own folder
+    under .carnet/publish/, which is gone once the site is online (or moved to output/)."""
+    where = os.path.relpath(path, ROOT)
+    if where.startswith(os.path.join(".carnet", "publish") + os.sep):
+        return None
+    return where
 
 
 def _what_was_built(counts):
@@ -135,12 +145,15 @@ def _index_for_search(result):
         # publish stops here too: a site whose search is broken is not deployed.
         console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
-    where = os.path.relpath(result.output_path, ROOT)
-    console.done(
-        _("Search index of {count} pages written in {folder}/pagefind/").format(
-            count=pages, folder=where
+    folder = _shown_folder(result.output_path)
+    if folder:
+        console.done(
+            _("Search index of {count} pages written in {folder}/pagefind/").format(
+                count=pages, folder=folder
+            )
         )
-    )
+    else:
+        console.done(_("Search index of {count} pages written").format(count=pages))
 
 
 def _index_when_stale():

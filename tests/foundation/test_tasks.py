@@ -33,6 +33,9 @@ def test_publish_deploys_to_a_local_folder(site, tmp_path):
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode == 0, done.stderr
     assert f"Déployé vers {target}" in done.stdout
+    # Its build folder is its own, gone once the site is online: not named.
+    assert "Site construit\u00a0: 1 billet et 0 page" in done.stdout
+    assert "Index de recherche de 1 pages écrit\n" in done.stdout and ".carnet" not in done.stdout
     assert (target / "un-billet" / "index.html").exists()
     assert "https://" in (target / "feeds" / "all.atom.xml").read_text()
 
