@@ -319,10 +319,10 @@ def _given_provider(c, settings, deployed):
 
 
 def _production_settings(sends=False):
-    """The production settings, checked, for a task that reads what the last production
-    build left (the newsletter manifest): no build here. Says when that build is older than
-    a post or a settings file. sends: the task e-mails, so the Mailchimp environment is
-    checked as publish checks it."""
+    """(the production settings, checked; the files changed since the last production
+    build), for a task that reads what that build left (the newsletter manifest): no build
+    here. Says when that build is older than a post or a settings file. sends: the task
+    e-mails, so the Mailchimp environment is checked as publish checks it."""
     settings = _loaded_settings(PROD_SETTINGS)
     _check(settings, PROD_SETTINGS, publish=sends)
     newer = manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS])
@@ -333,13 +333,14 @@ def _production_settings(sends=False):
                 "build's; run `invoke preview` to see the change"
             ).format(path=newer[0])
         )
-    return settings
+    return settings, newer
 
 
 @task(help={"slug": "the post (default: the next one to be sent, else the newest)"})
 def newsletter_preview(c, slug=""):
     """Render a post's email to .carnet/newsletter-preview/; print its path and size."""
-    path, email = _newsletter(newsletter.preview, _production_settings(), slug)
+    settings, _changed = _production_settings()
+    path, email = _newsletter(newsletter.preview, settings, slug)
     console.done(
         _("{path} ({size:.1f} KB of HTML), subject « {subject} »").format(
             path=os.path.relpath(path, ROOT), size=email.size / 1024, subject=email.subject
@@ -355,14 +356,15 @@ def newsletter_preview(c, slug=""):
 )
 def newsletter_test(c, to, slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
-    where = _newsletter(newsletter.send_test, _production_settings(sends=True), to, slug)
+    settings, _changed = _production_settings(sends=True)
+    where = _newsletter(newsletter.send_test, settings, to, slug)
     console.done(_("Test e-mail sent: {where}").format(where=where))
 
 
 @task
 def newsletter_status(c):
     """What the next publish would send, and what was sent."""
-    settings = _production_settings()
+    settings, changed = _production_settings()
     report = _newsletter(newsletter.status, settings)
     plan = report.plan
     if plan.new:
@@ -375,7 +377,7 @@ def newsletter_status(c):
             console.step(
                 f"  {post.date:%Y-%m-%d} « {post.title} » ({source_name(settings, post.source)})"
             )
-    elif manifest.newer_sources(settings, also=[PROD_SETTINGS, DEV_SETTINGS]):
+    elif changed:
         # Said after the warning above: a post written since is not counted yet.
         console.warn(
             _(

@@ -217,6 +217,12 @@ def test_plain_text_joins_what_inline_tags_cut():
 # ---------------------------------------------------------------- in the built site
 
 
+def assert_described(page, described):
+    """`described` is the page's description, for search engines and for sharing."""
+    assert f'<meta name="description" content="{described}">' in page
+    assert f'<meta property="og:description" content="{described}">' in page
+
+
 def test_descriptions_and_alt_texts_are_typeset(site):
     site.add_post(
         "p.md",
@@ -227,8 +233,7 @@ def test_descriptions_and_alt_texts_are_typeset(site):
     site.build()
     page = site.read("le-retour/index.html")
     described = "Et si vous oubliez d’y revenir\u202f? Notez\u00a0: tout."
-    assert f'<meta name="description" content="{described}">' in page
-    assert f'<meta property="og:description" content="{described}">' in page
+    assert_described(page, described)
     assert f'"description": "{described}"' in page.replace("\\u202f", "\u202f").replace(
         "\\u00a0", "\u00a0"
     ).replace("\\u2019", "’")
@@ -243,9 +248,7 @@ def test_descriptions_keep_code_as_it_is_written(site):
     )
     site.build()
     page = site.read("le-retour/index.html")
-    described = "Tapez a ; b ? &#34;c&#34; puis Ctrl : C\u202f! Et l’écoute\u202f?"
-    assert f'<meta name="description" content="{described}">' in page
-    assert f'<meta property="og:description" content="{described}">' in page
+    assert_described(page, "Tapez a ; b ? &#34;c&#34; puis Ctrl : C\u202f! Et l’écoute\u202f?")
 
 
 def test_a_cut_description_ends_on_a_word_with_nothing_dangling():

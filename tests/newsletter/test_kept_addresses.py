@@ -53,6 +53,11 @@ def publish(blog, target, env=None):
     return done
 
 
+def emails(blog):
+    """How many e-mails the outbox holds (each also has its .html preview)."""
+    return len([name for name in blog.outbox() if name.endswith(".eml")])
+
+
 def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_again(blog, served):
     target, base = served
     blog.start_ledger()
@@ -135,7 +140,7 @@ def test_an_old_address_now_used_by_another_post_is_left_to_it(blog, served):
         "content/posts/a.md" in done.stderr
     )
     assert blog.ledger()["un-titre"]["source"] == "posts/a.md"
-    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 1
+    assert emails(blog) == 1
 
 
 def test_a_post_renamed_and_retitled_at_once_is_not_sent_again_and_keeps_its_address(blog, served):
@@ -178,7 +183,7 @@ def test_a_new_post_in_a_sent_posts_old_file_is_sent_and_the_moved_one_is_not(bl
     blog.post("2021-11-02-test.md", title="Un tout autre billet", date="2021-11-02")
     done = publish(blog, target)
     assert blog.sent() == {"test": "outbox", "un-tout-autre-billet": "outbox"}
-    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 2
+    assert emails(blog) == 2
     assert "Newsletter: « Un tout autre billet » (content/posts/2021-11-02-test.md) " in done.stdout
     assert (
         "content/posts/2021-11-02-pourquoi.md: counted as already sent, because a post with the "
@@ -190,7 +195,7 @@ def test_a_new_post_in_a_sent_posts_old_file_is_sent_and_the_moved_one_is_not(bl
     _, moved_page = follow(base, "https://carnet-de-coach.fr/test/")
     assert moved_page is None  # still its own page, no redirect needed
     publish(blog, target)
-    assert len([name for name in blog.outbox() if name.endswith(".eml")]) == 2
+    assert emails(blog) == 2
 
 
 def test_a_post_that_may_be_a_vanished_sent_one_stops_the_newsletter_with_what_to_do(blog, served):
