@@ -146,14 +146,15 @@ def _index_for_search(result):
         console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
     folder = _shown_folder(result.output_path)
+    pages = ngettext("{count} page", "{count} pages", pages).format(count=pages)
     if folder:
         console.done(
-            _("Search index of {count} pages written in {folder}/pagefind/").format(
-                count=pages, folder=folder
+            _("Search index of {pages} written in {folder}/pagefind/").format(
+                pages=pages, folder=folder
             )
         )
     else:
-        console.done(_("Search index of {count} pages written").format(count=pages))
+        console.done(_("Search index of {pages} written").format(pages=pages))
 
 
 def _index_when_stale():
@@ -167,6 +168,12 @@ def _index_when_stale():
         return
     settings = _loaded_settings(DEV_SETTINGS, output_path=OUTPUT)
     _index_for_search(BuildResult(settings, OUTPUT))
+
+
+def _index_again_when_stale():
+    """For `invoke serve`, asked for the search index: a build since it started removed it."""
+    with contextlib.suppress(Exit):  # said already; the search page shows no results
+        _index_when_stale()
 
 
 @task
@@ -206,7 +213,7 @@ def serve(c, port=PORT):
         raise Exit(code=1)
     _index_when_stale()
     try:
-        server = site_server(OUTPUT, int(port))
+        server = site_server(OUTPUT, int(port), index_when_stale=_index_again_when_stale)
     except (ValueError, OverflowError, OSError) as error:  # not a port, or one in use
         console.fail(
             _("Port {port} cannot be used ({reason}): choose another with --port").format(

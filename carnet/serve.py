@@ -3,6 +3,8 @@
 Pelican's handler finds `/a-propos` as `a-propos/index.html` like a web host does, but
 answers a missing page with no reply at all. Here a missing page gets the theme's
 « page introuvable » (output/404.html) with the status 404, as on the deployed site.
+A rebuild while the server runs removes the search index (a development build leaves
+none): the first request for it indexes the site again.
 """
 
 import logging
@@ -20,6 +22,8 @@ ROOT_BASE = b'<head>\n<base href="/">'
 # request); the reader gets the site's 404 page, and the terminal stays quiet.
 logging.getLogger("pelican.server").setLevel(logging.ERROR)
 
+SEARCH_INDEX = "/pagefind/"
+
 
 class SiteRequestHandler(ComplexHTTPRequestHandler):
     def do_GET(self):
@@ -29,6 +33,9 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
         self._answer(head=True)
 
     def _answer(self, head):
+        index_when_stale = getattr(self.server, "index_when_stale", None)
+        if index_when_stale and self.path.startswith(SEARCH_INDEX):
+            index_when_stale()
         found = self.get_path_that_exists(self.path.split("?", 1)[0])
         if not found:
             self._not_found(head)
@@ -54,6 +61,10 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def site_server(folder, port, host="127.0.0.1"):
-    """An HTTP server of `folder` on host:port (serve_forever() runs it)."""
-    return RootedHTTPServer(folder, (host, port), SiteRequestHandler)
+def site_server(folder, port, host="127.0.0.1", index_when_stale=None):
+    """An HTTP server of `folder` on host:port (serve_forever() runs it). index_when_stale:
+    a function that indexes the folder for search when its index is missing or stale,
+    called before each request for the index (one request at a time: no two run at once)."""
+    site = RootedHTTPServer(folder, (host, port), SiteRequestHandler)
+    site.index_when_stale = index_when_stale
+    return site

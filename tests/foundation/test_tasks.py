@@ -1,5 +1,6 @@
 """The invoke tasks, run as the author runs them."""
 
+import json
 import re
 import urllib.request
 
@@ -35,7 +36,7 @@ def test_publish_deploys_to_a_local_folder(site, tmp_path):
     assert f"Déployé vers {target}" in done.stdout
     # Its build folder is its own, gone once the site is online: not named.
     assert "Site construit\u00a0: 1 billet et 0 page" in done.stdout
-    assert "Index de recherche de 1 pages écrit\n" in done.stdout and ".carnet" not in done.stdout
+    assert "Index de recherche de 1 page écrit\n" in done.stdout and ".carnet" not in done.stdout
     assert (target / "un-billet" / "index.html").exists()
     assert "https://" in (target / "feeds" / "all.atom.xml").read_text()
 
@@ -75,6 +76,19 @@ def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
         answer = urllib.request.urlopen(f"{base}/pagefind/pagefind-ui.js")
         assert answer.status == 200
     assert (site.output / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_a_build_while_serve_runs_leaves_search_working(site):
+    site.add_post("a.md", title="Un billet")
+    assert site.invoke("build").returncode == 0
+    with site.serving(wait=60) as base:
+        site.add_post("b.md", title="Un second billet")
+        assert site.invoke("build").returncode == 0  # a development build: no index
+        assert not (site.output / "pagefind").exists()
+        answer = urllib.request.urlopen(f"{base}/pagefind/pagefind-ui.js", timeout=60)
+        assert answer.status == 200
+    entry = json.loads((site.output / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["fr"]["page_count"] == 2
 
 
 def test_the_deployed_letters_page_lists_the_letters_just_sent(site, tmp_path):
