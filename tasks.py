@@ -5,6 +5,8 @@ import os
 import shutil
 import sys
 import traceback
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -12,6 +14,7 @@ from carnet import console, newsletter
 from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
+from carnet.dates import long_date
 from carnet.i18n import _, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
@@ -376,9 +379,11 @@ def newsletter_status(c):
     plan = report.plan
     if plan.new:
         console.step(
-            _("The next publish sends {count} post(s) through {provider}:").format(
-                count=len(plan.new), provider=report.provider
-            )
+            ngettext(
+                "The next publish sends {count} post through {provider}:",
+                "The next publish sends {count} posts through {provider}:",
+                len(plan.new),
+            ).format(count=len(plan.new), provider=report.provider)
         )
         for post in plan.new:
             console.step(
@@ -396,27 +401,39 @@ def newsletter_status(c):
         console.done(_("The next publish sends nothing: no new post"))
     if plan.baseline:
         console.step(
-            _("It records {count} older post(s) as already sent, without e-mailing them").format(
-                count=len(plan.baseline)
-            )
+            ngettext(
+                "It records {count} older post as already sent, without e-mailing it",
+                "It records {count} older posts as already sent, without e-mailing them",
+                len(plan.baseline),
+            ).format(count=len(plan.baseline))
         )
     if plan.site_only:
         console.step(
-            _("{count} post(s) are site-only (Newsletter: no)").format(count=len(plan.site_only))
+            ngettext(
+                "{count} post is site-only (Newsletter: no)",
+                "{count} posts are site-only (Newsletter: no)",
+                len(plan.site_only),
+            ).format(count=len(plan.site_only))
         )
     sent = sorted(report.entries.values(), key=lambda entry: entry["sent_at"])
     counted = [entry for entry in sent if entry["provider"] == "baseline"]
     if counted:
         console.step(
-            _("{count} post(s) were counted as sent when the newsletter started").format(
-                count=len(counted)
-            )
+            ngettext(
+                "{count} post was counted as sent when the newsletter started",
+                "{count} posts were counted as sent when the newsletter started",
+                len(counted),
+            ).format(count=len(counted))
         )
+    zone = ZoneInfo(settings["TIMEZONE"])
     for entry in sent:
         if entry["provider"] != "baseline":
+            # The ledger keeps UTC; the coach reads the site's own time.
+            sent_at = datetime.fromisoformat(entry["sent_at"]).astimezone(zone)
             console.step(
-                _("Sent {sent_at} « {title} » via {provider} ({campaign})").format(
-                    sent_at=entry["sent_at"],
+                _("Sent {date} at {time} « {title} » via {provider} ({campaign})").format(
+                    date=long_date(sent_at, settings),
+                    time=f"{sent_at:%H:%M}",
                     title=entry["title"],
                     provider=entry["provider"],
                     campaign=entry["campaign_id"],

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from carnet import console
 from carnet.defaults import setting
-from carnet.i18n import _
+from carnet.i18n import _, ngettext
 from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import lock_path, project_path
@@ -168,16 +168,23 @@ def _say_baseline(plan, settings):
         console.done(_("Newsletter: ledger started; posts published from now on will be e-mailed"))
     elif since:
         console.done(
-            _(
-                "Newsletter: {count} post(s) dated before {since} recorded as already "
-                "sent, not e-mailed (CARNET_NEWSLETTER_SINCE)"
+            ngettext(
+                "Newsletter: {count} post dated before {since} recorded as already sent, "
+                "not e-mailed (CARNET_NEWSLETTER_SINCE)",
+                "Newsletter: {count} posts dated before {since} recorded as already sent, "
+                "not e-mailed (CARNET_NEWSLETTER_SINCE)",
+                len(plan.baseline),
             ).format(count=len(plan.baseline), since=since)
         )
     else:
         console.done(
-            _(
-                "Newsletter: first run, {count} existing post(s) recorded as already sent "
-                "and not e-mailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE "
-                "can choose an earlier day)"
+            ngettext(
+                "Newsletter: first run, {count} existing post recorded as already sent and "
+                "not e-mailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE "
+                "can choose an earlier day)",
+                "Newsletter: first run, {count} existing posts recorded as already sent and "
+                "not e-mailed; posts published from now on will be (CARNET_NEWSLETTER_SINCE "
+                "can choose an earlier day)",
+                len(plan.baseline),
             ).format(count=len(plan.baseline))
         )

@@ -75,7 +75,7 @@ def test_first_run_on_an_existing_blog_records_posts_and_sends_nothing(blog, cap
         "ancien": "baseline",
         "plus-ancien": "baseline",
     }
-    assert "first run, 2 existing post(s) recorded as already sent" in capsys.readouterr().out
+    assert "first run, 2 existing posts recorded as already sent" in capsys.readouterr().out
     blog.post("c.md", title="Nouveau", date="2021-06-01 08:30")
     blog.build()
     blog.run()

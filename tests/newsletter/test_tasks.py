@@ -3,6 +3,7 @@
 import email
 import email.policy
 
+from carnet.newsletter import ledger
 from newsletter.conftest import mailchimp_environment
 
 
@@ -45,12 +46,19 @@ def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
     blog.start_ledger()
     before = blog.invoke("newsletter-status")
     assert before.returncode == 0, before.stderr
-    assert "La prochaine publication envoie 2 article(s) par la boîte d’envoi" in before.stdout
+    assert "La prochaine publication envoie 2 articles par la boîte d’envoi" in before.stdout
     assert "2021-01-05 « Premier billet » (content/posts/2021-01-05-a.md)" in before.stdout
     assert blog.invoke("publish").returncode == 0
     after = blog.invoke("newsletter-status")
     assert "La prochaine publication n’envoie rien" in after.stdout
     assert "« Second billet » par outbox (2021-02-01-second-billet)" in after.stdout
+    # The ledger's UTC time, said in the site's time zone (Europe/Paris) and language.
+    entries = blog.ledger()
+    (second,) = [entry for entry in entries.values() if entry["title"] == "Second billet"]
+    second["sent_at"] = "2021-10-31T23:30:00+00:00"
+    ledger.save(blog.ledger_path, entries)
+    said = blog.invoke("newsletter-status")
+    assert "Envoyé le 1er novembre 2021 à 00:30 « Second billet »" in said.stdout
 
 
 def test_the_outbox_test_send_is_marked_and_records_nothing(blog):
@@ -143,7 +151,7 @@ def test_the_newsletter_tasks_read_the_last_build_and_say_when_it_is_stale(blog)
     said = stale.stdout + stale.stderr
     assert "content/posts/2021-02-01-b.md changed after the last production build" in said
     # What the last build left: the new post is not in it until the next build.
-    assert "The next publish sends 1 post(s)" in stale.stdout
+    assert "The next publish sends 1 post through" in stale.stdout
 
 
 def test_status_does_not_say_nothing_goes_out_when_a_post_was_written_since(blog):
