@@ -94,6 +94,16 @@ def _source_of_failure(exc, settings):
     return None
 
 
+# Pelican's own warnings (English, naming no post, or several lines) about what Carnet's
+# checks report as an error naming the post: a link to a missing file, two posts at one
+# address. Left out when the build fails (the error says it); said when it does not.
+PELICAN_ECHOES = (
+    "Unable to find '%s', skipping url replacement.",
+    "There are %s items ",
+    "There are %s original (not translated) items ",
+)
+
+
 class _ProblemCollector(logging.Handler):
     """Keeps every ERROR and WARNING record as one plain sentence."""
 
@@ -103,6 +113,11 @@ class _ProblemCollector(logging.Handler):
         self.project = project_folder(settings)
         self.errors = []
         self.warnings = []
+        self.echoes = []  # those of the warnings that are PELICAN_ECHOES
+
+    def warnings_beside_errors(self):
+        """The warnings worth saying with the errors: all but PELICAN_ECHOES."""
+        return [line for line in self.warnings if line not in self.echoes]
 
     def _relative(self, text):
         text = _file_first(text, self.settings)
@@ -127,6 +142,8 @@ class _ProblemCollector(logging.Handler):
             self._add_error(self._relative(message))
         elif not any(line == self._relative(message) for line in self.warnings[-1:]):
             self.warnings.append(self._relative(message))
+            if record.name.startswith("pelican") and str(record.msg).startswith(PELICAN_ECHOES):
+                self.echoes.append(self.warnings[-1])
 
 
 def _counted(generators):
@@ -202,7 +219,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         signals.all_generators_finalized.disconnect(count)
         root_logger.removeHandler(collector)
     if collector.errors:
-        raise BuildFailed(collector.errors, warnings=collector.warnings)
+        raise BuildFailed(collector.errors, warnings=collector.warnings_beside_errors())
     if strict and collector.warnings:
         raise BuildFailed(collector.warnings, strict=True)
     return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings, counts)

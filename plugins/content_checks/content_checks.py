@@ -477,7 +477,8 @@ def _check_templates(generators):
 
 def _report_clash(path, first, other_path, second):
     if first.source and second.source:
-        names = " and ".join(sorted({first.source, second.source}))
+        one, other = sorted((first.source, second.source))
+        names = _("{first} and {second}").format(first=one, second=other) if one != other else one
         logger.error(
             _(
                 "{names}: these posts would be published at the same address {address} "

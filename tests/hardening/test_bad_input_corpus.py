@@ -569,3 +569,15 @@ def test_odd_but_right_input_publishes_cold_and_warm(site, tmp_path):
         assert (target / "en-yaml" / "index.html").exists()
         assert (target / "etiquette" / "b" / "index.html").exists()
         assert [p for p in target.iterdir() if p.name.startswith("une-longue")]
+
+
+@pytest.mark.parametrize("case", [link_to_missing_post, same_slug_twice], ids=lambda c: c.__name__)
+def test_a_failed_build_says_each_problem_once_in_french(site, case):
+    _kind, where, _words = case(site)
+    done = site.invoke("build")
+    assert done.returncode == 1
+    # Pelican's own English lines about the same problem (« Unable to find… », « There
+    # are 2 items… » and the paths on lines of their own) are left out.
+    problems = done.stderr.splitlines()[1:]
+    assert len(problems) == 1, done.stderr
+    assert problems[0].startswith("  - " + where.replace(" and ", " et ") + "\u00a0: "), done.stderr
