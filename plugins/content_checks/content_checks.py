@@ -568,7 +568,9 @@ def _slugs(pairs):
 
 
 def _check_links_of(content, context, listed):
-    raw = html_before_links(content)
+    # A `Summary:` is Markdown too, and Pelican replaces its links the same way: shown on
+    # every list, a link there to a draft would be an empty address.
+    raw = html_before_links(content) + str(content.metadata.get("summary") or "")
     if "{" not in raw:
         return
     content_root = os.path.abspath(content.settings["PATH"])

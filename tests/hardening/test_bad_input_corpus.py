@@ -113,6 +113,13 @@ def link_to_draft(site):
     return ERROR, BAD, ["links to {filename}draft.md"]
 
 
+def link_in_a_summary_to_a_draft(site):
+    # Pelican replaces the links of a Summary: too: this one was href="" on every list.
+    site.add_post("draft.md", post_text(title="Pas prêt", status="draft"))
+    site.add_post("bad.md", post_text(summary="Voir [ce billet]({filename}draft.md)."))
+    return ERROR, BAD, ["links to {filename}draft.md, which is not a published post"]
+
+
 def link_to_a_tag_no_post_has(site):
     site.add_post("good.md", post_text(title="Bon billet", tags="écoute"))
     body = "Voir [l’écoute]({tag}écoute) et [la patience]({tag}patience)."
@@ -333,6 +340,7 @@ CASES = [
     same_title_in_nfc_and_nfd,
     link_to_missing_post,
     link_to_draft,
+    link_in_a_summary_to_a_draft,
     link_to_a_tag_no_post_has,
     title_written_twice,
     link_to_a_tag_in_percent_codes,
