@@ -557,7 +557,7 @@ def check_internal_links(page_generator):
     # would otherwise stop on a missing {static} file without saying which post links it.
     context = page_generator.context
     listed = {what: _slugs(context.get(key, ())) for what, (key, _kind) in LISTED_LINKS.items()}
-    for key in ("articles", "hidden_articles", "pages", "hidden_pages"):
+    for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
             _check_links_of(content, context, listed)
 

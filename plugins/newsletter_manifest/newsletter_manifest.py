@@ -35,6 +35,8 @@ def hide_email_only_posts(generator):
         # Links to it from site pages would lead nowhere: let Pelican report them.
         generator.context["generated_content"].pop(article.get_relative_source_path(), None)
     generator.newsletter_only_articles = email_only
+    # Their links go out by e-mail: plugin content_checks checks them with the site's.
+    generator.context["email_only_articles"] = email_only
 
 
 def write_manifest(generator, writer=None):

@@ -120,6 +120,16 @@ def link_in_a_summary_to_a_draft(site):
     return ERROR, BAD, ["links to {filename}draft.md, which is not a published post"]
 
 
+def link_in_an_email_only_post_to_a_draft(site):
+    # Mailed to every subscriber: the link led to the home page, a missing file's to
+    # https://…/bad/{filename}/posts/absent.md.
+    site.add_post("draft.md", post_text(title="Pas prêt", status="draft"))
+    site.add_post(
+        "bad.md", post_text(newsletter="only", body="Voir [ce billet]({filename}draft.md).")
+    )
+    return ERROR, BAD, ["links to {filename}draft.md, which is not a published post"]
+
+
 def link_to_a_tag_no_post_has(site):
     site.add_post("good.md", post_text(title="Bon billet", tags="écoute"))
     body = "Voir [l’écoute]({tag}écoute) et [la patience]({tag}patience)."
@@ -341,6 +351,7 @@ CASES = [
     link_to_missing_post,
     link_to_draft,
     link_in_a_summary_to_a_draft,
+    link_in_an_email_only_post_to_a_draft,
     link_to_a_tag_no_post_has,
     title_written_twice,
     link_to_a_tag_in_percent_codes,
