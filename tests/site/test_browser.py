@@ -3,7 +3,10 @@ French word by its stem, share links carry the right URL and title, keyboard foc
 nothing scrolls sideways on a phone, and an article weighs at most 40 KB before any
 interaction. Screenshots go to tests/artifacts/."""
 
+import functools
+import http.server
 import re
+import threading
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -217,3 +220,38 @@ def test_article_weighs_at_most_40_kb_before_interaction(browser, built_site, ar
         f"{url} loads {total} B of HTML, CSS, fonts and JS (limit {ARTICLE_WEIGHT_LIMIT} B):\n"
         + "\n".join(report)
     )
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def assert_no_page_scrolls_sideways_at_360(browser, site, paths):
+    """Build SITE for a local server, serve it, open each of PATHS at 360 px wide."""
+    site.output.mkdir()
+    handler = functools.partial(_Quiet, directory=str(site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.build(SITEURL=base, FEED_DOMAIN=base)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        for path in paths:
+            response = tab.goto(f"{base}/{path}", wait_until="load")
+            assert response.status == 200, path
+            assert_no_horizontal_scroll(tab, path or "accueil")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_word_wider_than_a_phone_scrolls_no_page_sideways(browser, site):
+    # The newest posts are in every page's margin: one long word there (a URL in a title)
+    # made every page of the site as wide as the word.
+    word = "Anticonstitutionnellement" * 4
+    site.add_post("long.md", title=f"{word} et https://exemple.fr/{'a' * 80}", body=word)
+    site.add_post("court.md", title="Un billet", date="2020-09-10")
+    assert_no_page_scrolls_sideways_at_360(browser, site, ["", "archives/", "un-billet/"])
