@@ -227,8 +227,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def assert_no_page_scrolls_sideways_at_360(browser, site, paths):
-    """Build SITE for a local server, serve it, open each of PATHS at 360 px wide."""
+def assert_no_page_scrolls_sideways_at_360(browser, site, paths, also=lambda tab, path: None):
+    """Build SITE for a local server, serve it, open each of PATHS at 360 px wide (and
+    check `also` there)."""
     site.output.mkdir()
     handler = functools.partial(_Quiet, directory=str(site.output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -242,6 +243,7 @@ def assert_no_page_scrolls_sideways_at_360(browser, site, paths):
             response = tab.goto(f"{base}/{path}", wait_until="load")
             assert response.status == 200, path
             assert_no_horizontal_scroll(tab, path or "accueil")
+            also(tab, path)
     finally:
         context.close()
         server.shutdown()
@@ -255,3 +257,16 @@ def test_a_word_wider_than_a_phone_scrolls_no_page_sideways(browser, site):
     site.add_post("long.md", title=f"{word} et https://exemple.fr/{'a' * 80}", body=word)
     site.add_post("court.md", title="Un billet", date="2020-09-10")
     assert_no_page_scrolls_sideways_at_360(browser, site, ["", "archives/", "un-billet/"])
+
+
+def test_a_table_wider_than_a_phone_scrolls_by_itself_not_the_page(browser, site):
+    row = " | ".join(f"colonne{n}" for n in range(12))
+    site.add_post("table.md", title="Un tableau", body=f"| {row} |\n|{'---|' * 12}\n| {row} |")
+
+    def words_whole(tab, path):
+        # Squeezed into 320 px, each cell read « co / lo / nn / e1 ».
+        cell = tab.locator("td").first
+        assert cell.evaluate("td => td.scrollWidth <= td.clientWidth"), path
+        assert cell.bounding_box()["height"] < 60, f"{path}: « colonne0 » broken over lines"
+
+    assert_no_page_scrolls_sideways_at_360(browser, site, ["", "un-tableau/"], words_whole)
