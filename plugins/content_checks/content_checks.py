@@ -4,7 +4,7 @@ Errors (the build fails, naming the file, and the line when there is one): an em
 a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
 (« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
 not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
-path, a title with no letter to make an address from, an `Image:` or a linked file that is
+path, a title, tag, author or category with no letter to make an address from, an `Image:` or a linked file that is
 missing or empty (or outside the content folder), a link to a tag, category or author no
 published post has, or of a kind Pelican does not know, a Template: the theme does not have, and two things the site would write
 at one address (two posts, or a post and the home page, a feed, an image...). Warnings:
@@ -399,9 +399,40 @@ def check_address_of(content):
                 "add a line « Slug: » with a few words, e.g. Slug: mon-billet"
             ).format(title=getattr(content, "title", ""))
         )
-    for tag in getattr(content, "tags", None) or []:
+    tags = getattr(content, "tags", None) or []
+    # Pelican would write the page of a tag « 😀 » at etiquette//, and warn naming no post.
+    for name in [
+        *tags,
+        *(getattr(content, "authors", None) or []),
+        getattr(content, "category", None),
+    ]:
+        if isinstance(name, URLWrapper) and not _slug_without_warning(name):
+            raise ValueError(_(NO_LETTER[type(name)]).format(name=name))
+    for tag in tags:
         if isinstance(tag, URLWrapper) and len(tag.slug) > MAX_SLUG_LENGTH:
             tag.slug = cut_slug(tag.slug)
+
+
+def _slug_without_warning(name):
+    # Pelican's « Unable to generate valid slug for Tag "😀" » names no post: the error
+    # check_address_of raises instead does.
+    pelican_log = logging.getLogger("pelican.urlwrappers")
+    was_disabled, pelican_log.disabled = pelican_log.disabled, True
+    try:
+        return name.slug
+    finally:
+        pelican_log.disabled = was_disabled
+
+
+NO_LETTER = {
+    Tag: N_("the tag « {name} » has no letter or digit to make an address of: add a word to it"),
+    Author: N_(
+        "the author « {name} » has no letter or digit to make an address of: add a word to it"
+    ),
+    Category: N_(
+        "the category « {name} » has no letter or digit to make an address of: add a word to it"
+    ),
+}
 
 
 def skip_symlink_loops(pelican_object):

@@ -55,3 +55,15 @@ def test_links_to_a_tag_a_category_and_an_author_of_the_site_build(site):
     site.build()
     page = site.read("des-liens/index.html")
     assert "{tag}" not in page and "{category}" not in page and "{author}" not in page
+
+
+def test_a_tag_without_letters_is_one_line_naming_the_post(site):
+    site.add_post("good.md", title="Bon billet", tags="écoute")
+    site.add_post("bad-post.md", title="Un billet", tags="écoute, 😀")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    said = [*failure.value.problems, *failure.value.warnings]
+    assert said == [
+        "content/posts/bad-post.md: the tag « 😀 » has no letter or digit to make an address "
+        "of: add a word to it"
+    ]

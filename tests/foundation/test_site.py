@@ -159,11 +159,12 @@ def test_drafts_and_future_posts_appear_nowhere(site):
 
 
 def test_titles_are_plain_text_escaped_in_pages(site):
-    site.add_post("x.md", title="Le <body> & moi", tags="<script>, a&b", body="Texte.")
+    # A tag « <script> » alone has no letter to make an address of (content_checks says so).
+    site.add_post("x.md", title="Le <body> & moi", tags="<script>alert, a&b", body="Texte.")
     site.build()
     for path in site.html_files():
         html = path.read_text(encoding="utf-8")
-        assert "<body> &" not in html and "<script>," not in html
+        assert "<body> &" not in html and "<script>alert" not in html
     article = [p for p in site.html_files() if "Le &lt;body&gt; &amp; moi" in p.read_text()]
     assert article, "the escaped title should appear"
     assert "Le <body> & moi" in text_of(article[0].read_text())
@@ -232,3 +233,4 @@ def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
     home = site.read("index.html")
     assert re.search(r"mot\d+…</p>", home) and " …" not in home
     assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence
+

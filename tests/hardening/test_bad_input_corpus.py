@@ -278,6 +278,17 @@ def title_without_letters(site):
     return ERROR, BAD, ["🎉🚀💡", "Slug:"]
 
 
+def tag_without_letters(site):
+    # Its page was etiquette//, and Pelican's warning named no post.
+    site.add_post("bad.md", post_text(tags="écoute, 😀"))
+    return ERROR, BAD, ["the tag « 😀 » has no letter or digit"]
+
+
+def author_without_letters(site):
+    site.add_post("bad.md", post_text(author="🌱"))
+    return ERROR, BAD, ["the author « 🌱 » has no letter or digit"]
+
+
 def nul_character(site):
     site.add_post("bad.md", post_text(body="Première ligne.\n\nUn \x00 caché."))
     return ERROR, BAD, ["line 6", "U+0000"]
@@ -378,6 +389,8 @@ CASES = [
     save_as_an_image,
     page_at_a_post_address,
     title_without_letters,
+    tag_without_letters,
+    author_without_letters,
     nul_character,
     control_character_in_title,
     yaml_that_does_not_parse,
