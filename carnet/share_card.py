@@ -56,6 +56,8 @@ FONTS = {
 
 # Joiners and variation selectors glue emoji together; without the emoji they mean nothing.
 INVISIBLE = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+# Emoji joined into one (🧘‍♀️ is 🧘, a joiner, ♀ and a variation selector): all or nothing.
+JOINED = re.compile("[^\\s\u200d](?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*\u200d[^\\s\u200d])+")
 BREAKABLE_SPACE = re.compile(r"[ \t\r\n]+")
 # The letters the title's font joins into one glyph (its standard ligatures).
 LIGATURE = re.compile("f[fil]")
@@ -87,6 +89,7 @@ def has_glyph(face, char):
 def drawable(text, face):
     """`text` without the characters `face` cannot draw (a space it lacks becomes a plain
     one), spaces collapsed."""
+    text = JOINED.sub(lambda joined: _all_or_nothing(joined[0], face), text)
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     kept = []
     for char in text:
@@ -95,6 +98,11 @@ def drawable(text, face):
         elif char.isspace() or unicodedata.category(char) == "Zs":
             kept.append(" ")
     return re.sub(r" {2,}", " ", "".join(kept)).strip()
+
+
+def _all_or_nothing(joined, face):
+    # Without 🧘, the ♀ of 🧘‍♀️ (which the font has) would stand alone on the card.
+    return joined if all(has_glyph(face, char) for char in INVISIBLE.sub("", joined)) else ""
 
 
 def _break_word(word, face, width):

@@ -92,6 +92,13 @@ def test_emoji_the_font_lacks_are_left_out_and_french_spaces_kept():
     assert share_card.initials("Marie-Hélène Dupont") == "MD"
 
 
+def test_an_emoji_joined_from_several_is_left_out_whole():
+    # 🧘‍♀️ is 🧘, a joiner and ♀, which the font has: the card read « Lâcher prise ♀ ».
+    face = share_card.font("title", 40)
+    assert share_card.drawable("Lâcher prise 🧘‍♀️ enfin", face) == "Lâcher prise enfin"
+    assert share_card.drawable("👩‍💻 Coder", face) == "Coder"
+
+
 def test_the_largest_size_that_fits_is_chosen():
     short = share_card.fit_title("Court", 1072, 300)
     longer = share_card.fit_title(LONG_TITLE, 1072, 300)
