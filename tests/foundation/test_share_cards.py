@@ -99,6 +99,13 @@ def test_an_emoji_joined_from_several_is_left_out_whole():
     assert share_card.drawable("👩‍💻 Coder", face) == "Coder"
 
 
+def test_styled_letters_the_font_lacks_are_drawn_as_plain_ones():
+    # LinkedIn's 𝗯𝗼𝗹𝗱 letters are mathematical ones, which DejaVu lacks: the card had no title.
+    face = share_card.font("title", 40)
+    assert share_card.drawable("𝗠𝗼𝗻 𝗽𝗿𝗲𝗺𝗶𝗲𝗿 𝗰𝗹𝗶𝗲𝗻𝘁 🙏", face) == "Mon premier client"
+    assert share_card.drawable("Ｃｏａｃｈ", face) == "Coach"
+
+
 def test_the_largest_size_that_fits_is_chosen():
     short = share_card.fit_title("Court", 1072, 300)
     longer = share_card.fit_title(LONG_TITLE, 1072, 300)
