@@ -5,6 +5,10 @@ date-ordered list with `post in posts`, one test per post of the site. On a plai
 test walks the list, so the whole costs (number of posts)²: 0.8 s of a 5000-post
 development rebuild. Pelican's posts are equal only to themselves (Content defines no
 `__eq__`), so a set of their ids answers the same question in constant time.
+
+A hidden post (Status: hidden) is in none of these lists: its tags, category and authors
+that no published post has have no page. `article.without_page` names them, so that the
+post's page does not link them.
 """
 
 from pelican import signals
@@ -32,5 +36,16 @@ def use_post_lists(generator):
     generator.authors[:] = [(author, PostList(posts)) for author, posts in generator.authors]
 
 
+def name_what_has_no_page(generator):
+    # Pelican's tags, categories and authors are equal by kind and slug.
+    with_page = {*generator.tags, *(name for name, _posts in generator.categories)}
+    with_page.update(name for name, _posts in generator.authors)
+    for article in generator.hidden_articles + generator.hidden_translations:
+        names = [*getattr(article, "tags", []), *getattr(article, "authors", [])]
+        names.append(getattr(article, "category", None))
+        article.without_page = [name for name in names if name and name not in with_page]
+
+
 def register():
     signals.article_generator_finalized.connect(use_post_lists)
+    signals.article_generator_finalized.connect(name_what_has_no_page)

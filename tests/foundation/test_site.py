@@ -234,3 +234,29 @@ def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
     assert re.search(r"mot\d+…</p>", home) and " …" not in home
     assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence
 
+
+def test_a_hidden_post_links_no_tag_category_author_or_feed_without_a_page(site):
+    # Pelican lists a hidden post nowhere: its own tag, category and author had no page,
+    # and its page linked them (and the category's feeds), 404 for a reader.
+    site.add_post("public.md", title="Publié", tags="écoute", author="Claire Dumas")
+    site.add_post(
+        "cache.md",
+        title="Caché",
+        status="hidden",
+        tags="écoute, secret",
+        category="Lancer son business",
+        author="Personne Ailleurs",
+    )
+    site.build()
+    page = lxml.html.fromstring(site.read("cache/index.html"))
+    links = {*page.xpath("//a/@href"), *page.xpath("//link/@href")}
+    local = {link.removeprefix("https://carnet-de-coach.fr/") for link in links}
+    local = {link for link in local if not link.startswith(("http", "mailto:", "#"))}
+    dead = {
+        link
+        for link in local
+        if not (site.output / link).is_file() and not (site.output / link / "index.html").is_file()
+    }
+    assert "etiquette/ecoute/" in local
+    assert not dead, dead
+    assert "Personne Ailleurs" in text_of(site.read("cache/index.html"))
