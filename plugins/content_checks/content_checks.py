@@ -312,8 +312,6 @@ def checked_reader(reader_class):
                         )
                     )
             _check_address_fields(metadata)
-            if metadata.get("image"):
-                _check_image(self.settings, metadata["image"])
             if "title" in metadata and not Markup(content or "").striptags().strip():
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -433,6 +431,14 @@ NO_LETTER = {
         "the category « {name} » has no letter or digit to make an address of: add a word to it"
     ),
 }
+
+
+def check_image_of(content):
+    """A post's or page's `Image:` is a file of the content folder, not empty. Checked at
+    every build, not as the post is read: a post from the content cache is not read again,
+    and its image may have been deleted since."""
+    if isinstance(content, (Article, Page)) and content.metadata.get("image"):
+        _check_image(content.settings, content.metadata["image"])
 
 
 def skip_symlink_loops(pelican_object):
@@ -664,5 +670,6 @@ def register():
     # Not the "static" reader: images and other files are copied, never read as posts.
     readers.add_layer("content_checks", checked_reader, wraps_static=False)
     signals.content_object_init.connect(check_address_of)
+    signals.content_object_init.connect(check_image_of)
     signals.page_generator_finalized.connect(check_internal_links)
     signals.all_generators_finalized.connect(check_addresses)

@@ -78,6 +78,25 @@ def test_a_deleted_post_is_gone_everywhere(site, production):
     assert "Second billet" not in site.all_text()
 
 
+@pytest.mark.parametrize("production", [False, True], ids=["development", "production"])
+def test_a_deleted_image_of_a_cached_post_stops_the_build(site, production):
+    """The post is unchanged, so it comes from the cache: its `Image:` is still checked,
+    as a cold build checks it (a warm build went on with a page showing no image)."""
+    from carnet.build import BuildFailed
+
+    image = site.content / "images" / "photo.png"
+    shutil.copy(ROOT / "content" / "images" / "carnet-ouvert.png", image)
+    site.add_post("a.md", title="Premier billet", image="images/photo.png", body="Un texte.")
+    site.build(production)
+    image.unlink()
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production)
+    assert failure.value.problems == [
+        "content/posts/a.md: Image: images/photo.png is not in the content folder "
+        "(content/images/photo.png does not exist)"
+    ]
+
+
 def test_a_changed_template_and_stylesheet_show(site):
     (site.root / "theme").unlink()
     shutil.copytree(ROOT / "theme", site.root / "theme")
