@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
+import blinker
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -176,12 +177,42 @@ def load_settings(settings_file, output_path=None, overrides=None):
     return read_settings(settings_file, override=override)
 
 
+# The plugins whose signal handlers an earlier build of this process connected, by their
+# import names, and in what order the last build listed them.
+_plugins_connected = {"names": set(), "last": []}
+
+
+def plugins_connected_afresh(settings):
+    """When this build lists other plugins than the last one of this process (or in another
+    order), disconnect every handler the plugins of earlier builds connected: Pelican
+    connects each listed plugin's handlers as it starts a build and never disconnects any,
+    so a plugin taken out of CARNET_PLUGINS while `invoke livereload` runs went on acting on
+    every later build. Pelican then connects those of this build's plugins, in their order,
+    as in a new process. Carnet's own modules' handlers go too: plugins connect them as
+    they register (carnet.readers' when the first reader layer is added, after the YAML
+    plugin's, whose reader it wraps)."""
+    listed = [getattr(plugin, "__name__", plugin) for plugin in settings.get("PLUGINS") or []]
+    earlier = _plugins_connected["names"]
+    changed = _plugins_connected["last"] != listed
+    _plugins_connected["last"] = listed
+    if earlier and changed:
+        owners = (*earlier, "carnet")
+        for signal in list(blinker.default_namespace.values()):  # Pelican's and Carnet's
+            for receiver in list(signal.receivers_for(blinker.ANY)):
+                module = getattr(receiver, "__module__", None) or ""
+                if any(module == name or module.startswith(name + ".") for name in owners):
+                    signal.disconnect(receiver)
+        earlier.clear()
+    earlier.update(listed)
+
+
 def build(settings_file, output_path=None, overrides=None, strict=False):
     """Build the site; raise BuildFailed naming each bad file, else return a BuildResult.
 
     strict: every warning is an error too (BuildFailed.strict says so)."""
     settings = load_settings(settings_file, output_path, overrides)
     forget_logged_warnings()
+    plugins_connected_afresh(settings)
     collector = _ProblemCollector(settings)
     # The root logger: plugins loaded from PLUGIN_PATHS log under their own module names.
     root_logger = logging.getLogger()

@@ -39,9 +39,10 @@ def test_a_plugin_listed_before_what_it_needs_stops_the_build(site):
 
 
 def test_an_order_only_plugin_may_be_left_out(site):
-    """reading_time comes after french_typography when both are listed; alone, it works."""
+    """page_reuse comes after share_cards when both are listed; alone, it works. (Not
+    french_typography, which reading_time comes after: the theme uses its filters.)"""
     site.add_post("a.md", title="Un article", body="Un texte de cinq mots.")
-    plugins = [name for name in plugins_of(site) if name != "french_typography"]
+    plugins = [name for name in plugins_of(site) if name != "share_cards"]
     site.build(production=False, PLUGINS=plugins)
     assert (site.output / "index.html").exists()
 
@@ -151,3 +152,18 @@ def test_the_yaml_reader_makes_its_markdown_object_only_to_read(site, markdown_o
     site.build(production=False)
     assert len(markdown_objects_made) == 1
     assert "<h1" in site.read("un-autre-article/index.html")
+
+
+def test_a_plugin_taken_out_acts_on_no_later_build_of_the_process(site):
+    """`invoke livereload` builds again in its one process when pelicanconf.py changes:
+    a plugin taken out of the list does nothing from then on, as in a new process, and
+    does its work again once it is listed again."""
+    site.add_post("a.md", title="Un article", tags="écoute", body="Un texte.")
+    site.add_post("b.md", title="Un autre", date="2020-10-01", tags="écoute", body="Un texte.")
+    plugins = plugins_of(site)
+    site.build(production=False)
+    assert "À lire aussi" in site.read("un-article/index.html")
+    site.build(production=False, PLUGINS=[name for name in plugins if name != "related_posts"])
+    assert "À lire aussi" not in site.read("un-article/index.html")
+    site.build(production=False)
+    assert "À lire aussi" in site.read("un-article/index.html")
