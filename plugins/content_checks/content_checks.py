@@ -4,12 +4,13 @@ Errors (the build fails, naming the file, and the line when there is one): an em
 a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
 (« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
 not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
-path, a title, tag, author or category with no letter to make an address from, an `Image:` or a linked file that is
-missing or empty (or outside the content folder), a link to a tag, category or author no
-published post has, or of a kind Pelican does not know, a Template: the theme does not have, and two things the site would write
-at one address (two posts, or a post and the home page, a feed, an image...). Warnings:
-metadata Carnet does not know (with the close match), a post with a title and no text, a
-symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
+path, a title, tag, author or category with no letter to make an address from, an
+`Image:` or a linked file that is missing or empty (or outside the content folder), a link
+(in the text or the Summary:) to a tag, category or author no published post has, or of a
+kind Pelican does not know, a Template: the theme does not have, and two things the site
+would write at one address (two posts, or a post and the home page, a feed, an image...).
+Warnings: metadata Carnet does not know (with the close match), a post with a title and no
+text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
 impossible date, an unknown status and text that is not UTF-8.
 
 Every check here is linear: a post is looked at once, the addresses once for the site.
