@@ -42,8 +42,28 @@ def test_the_first_command_serves_a_site_whose_search_works(tmp_path):
     clone = tmp_path / "carnet"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     # The same command path as the README; setup.sh reuses a venv that already has
-    # everything (pip installs only what is missing) instead of downloading it again.
+    # everything (pip installs only what is missing) instead of downloading it again. Its
+    # `pip install -e .` points that venv's Carnet at the clone: pointed back at the end
+    # (the tests after this one run Carnet's scripts with it).
     os.symlink(ROOT / ".venv", clone / ".venv")
+    try:
+        _first_command_serves_search(clone, tmp_path)
+    finally:
+        subprocess.run(
+            [ROOT / ".venv" / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps"]
+            + ["--disable-pip-version-check", "-e", str(ROOT)],
+            check=True,
+        )
+    where = subprocess.run(
+        [ROOT / ".venv" / "bin" / "python", "-c", "import carnet; print(carnet.__file__)"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.strip() == str(ROOT / "carnet" / "__init__.py"), where
+
+
+def _first_command_serves_search(clone, tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))}
     env["CARNET_PORT"] = str(port)
