@@ -139,7 +139,9 @@ class _ProblemCollector(logging.Handler):
             current = sys.exc_info()[1]
             if message.startswith("Could not process") and current is not None:
                 path = message.removeprefix("Could not process").strip()
-                message = f"{source_name(self.settings, path)}: {_describe_exception(current)}"
+                message = _("{path}: {problem}").format(
+                    path=source_name(self.settings, path), problem=_describe_exception(current)
+                )
             self._add_error(self._relative(message))
         elif not any(line == self._relative(message) for line in self.warnings[-1:]):
             self.warnings.append(self._relative(message))
@@ -241,7 +243,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
             where = _source_of_failure(exc, settings)
             problem = _describe_exception(exc).replace(collector.project + os.sep, "")
             if where:
-                collector.errors.append(f"{where}: {problem}")
+                collector.errors.append(_("{path}: {problem}").format(path=where, problem=problem))
             else:
                 collector.errors.append(_("the build stopped: {problem}").format(problem=problem))
     finally:

@@ -41,7 +41,7 @@ def test_the_line_names_the_file_as_it_is_named(site):
     site.add_post("mes:fire:objectifs.md", post_text(date="2021-13-45"))
     done = site.invoke("build")
     assert done.returncode != 0
-    assert "content/posts/mes:fire:objectifs.md: " in done.stderr
+    assert "content/posts/mes:fire:objectifs.md\u00a0: " in done.stderr
 
 
 def test_links_to_a_tag_a_category_and_an_author_of_the_site_build(site):

@@ -101,7 +101,7 @@ def test_a_control_character_in_yaml_stops_publish_naming_its_post(site, tmp_pat
     target = tmp_path / "deployed"
     done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
     assert done.returncode != 0
-    assert f"{BAD}: title" in done.stderr and "U+0001" in done.stderr
+    assert f"{BAD}\u00a0: title" in done.stderr and "U+0001" in done.stderr
     assert "good.md" not in done.stderr
     assert not target.exists()
 
