@@ -59,7 +59,18 @@ def load(path):
 def save(path, entries):
     """Replace the ledger at `path` with `entries`, atomically."""
     data = {"version": VERSION, "posts": dict(sorted(entries.items()))}
-    files.write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    try:
+        files.write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as error:
+        # A full disk or a read-only folder: one line, not a traceback. What went out
+        # before is found again by its provider (select.py), so the next run records it.
+        raise LedgerError(
+            _(
+                "{path} cannot be written ({reason}); the next publish records what this "
+                "one sent, without sending it again: make room or make it writable, then "
+                "publish again."
+            ).format(path=path, reason=error.strerror or error)
+        ) from None
 
 
 def entry(post, provider, campaign_id, sent_at):

@@ -37,7 +37,7 @@ def test_a_failed_write_keeps_the_old_ledger_and_leaves_no_temp_file(tmp_path, m
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(LedgerError, match="cannot be written"):
         ledger.save(path, {"a": ENTRY, "b": ENTRY})
     assert ledger.load(path) == {"a": ENTRY}
     assert os.listdir(tmp_path) == ["newsletter-ledger.json"]

@@ -2,6 +2,10 @@
 
 import email
 import email.policy
+import os
+import subprocess
+
+import pytest
 
 from carnet.newsletter import ledger
 from newsletter.conftest import mailchimp_environment
@@ -166,3 +170,37 @@ def test_status_does_not_say_nothing_goes_out_when_a_post_was_written_since(blog
     assert stale.returncode == 0, stale.stderr
     assert "sends nothing" not in stale.stdout
     assert "what changed since is not counted: `invoke preview`" in stale.stderr
+
+
+@pytest.fixture
+def ledger_folder(blog):
+    """state/ in the blog, a file system of its own (tmpfs), which the test can make
+    read-only: the ledger cannot be written, as on a full disk."""
+    folder = blog.root / "state"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "tmpfs", folder]).returncode:
+        pytest.skip("mounting a file system needs root")
+    yield folder
+    subprocess.run(["umount", "-l", folder])
+
+
+def test_a_ledger_that_cannot_be_written_is_one_line_and_the_next_publish_sends_once(
+    blog, standin, tmp_path, ledger_folder
+):
+    add_posts(blog)
+    blog.overrides["CARNET_NEWSLETTER_LEDGER"] = "state/newsletter-ledger.json"
+    ledger.save(ledger_folder / "newsletter-ledger.json", {})
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    subprocess.run(["mount", "-o", "remount,ro", ledger_folder], check=True)
+    failed = blog.invoke("publish", env=env)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert "state/newsletter-ledger.json ne peut pas être écrit" in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1, failed.stderr
+    assert standin.delivered_titles() == {"carnet:premier-billet": 1}  # it went out
+    subprocess.run(["mount", "-o", "remount,rw", ledger_folder], check=True)
+    again = blog.invoke("publish", env=env)
+    assert again.returncode == 0, again.stderr
+    assert standin.delivered_titles() == {"carnet:premier-billet": 1, "carnet:second-billet": 1}
+    entries = ledger.load(ledger_folder / "newsletter-ledger.json")
+    assert sorted(entries) == ["premier-billet", "second-billet"]
