@@ -324,10 +324,18 @@ def _release(output_path, target, move):
             shutil.rmtree(release, ignore_errors=True)
         raise DeployFailed(
             _("copying to {target} failed ({error}); the site online is unchanged").format(
-                target=target.text, error=error
+                target=target.text, error=_first_problem(error)
             )
         ) from None
     _prune(releases, keep=name)
+
+
+def _first_problem(error):
+    """The error of a failed copy as one short reason: a copy to another file system
+    (shutil.Error) lists every file that failed, thousands on a full disk."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        return error.args[0][0][2]
+    return error
 
 
 def _copy_or_move(output_path, partial, move):

@@ -200,3 +200,28 @@ def test_a_missing_target_in_a_read_only_folder_is_refused_before_the_build(web_
     assert done.returncode == 1
     assert "does not exist and its folder" in done.stderr and "is not writable" in done.stderr
     assert "Building" not in done.stdout
+
+
+def test_a_full_disk_at_the_target_is_one_short_line(tmp_path):
+    """A target on another file system is copied to; when it fills up, every file fails,
+    and the line says why once instead of naming each of them."""
+    site = make_site(tmp_path / "site")
+    site.speak("en")
+    for number in range(20):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2021-10-{number + 1:02d}")
+    small = tmp_path / "small"
+    small.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", small]).returncode
+    ):
+        pytest.skip("mounting a file system needs root")
+    try:
+        done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(small / "www")})
+        assert done.returncode == 1
+        line = done.stderr.strip()
+        assert "Deploy failed, no newsletter sent" in line and "No space left on device" in line
+        assert len(line.splitlines()) == 1 and len(line) < 600, len(line)
+        assert not (site.root / "outbox").exists()
+    finally:
+        subprocess.run(["umount", "-l", small])
