@@ -18,3 +18,8 @@ def project_path(settings, name):
 
 def lock_path(settings):
     return os.path.join(project_folder(settings), ".carnet", "newsletter.lock")
+
+
+def sending_path(settings):
+    """The post a run is sending, written before its delivery (pipeline.py)."""
+    return os.path.join(project_folder(settings), ".carnet", "newsletter-sending.json")

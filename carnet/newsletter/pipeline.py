@@ -6,23 +6,28 @@ Mailchimp, or the outbox) → record (ledger, only after the provider confirmed)
 Exactly once: a post enters the ledger only after its provider confirmed the send, so a
 crash before that leaves it pending; the provider recognises its own earlier send of a
 pending post (Mailchimp: the campaign titled "carnet:SLUG" is sent or sending; outbox: the
-same file name), so sending it "again" after a crash delivers nothing twice. A lock keeps
+same file name), so sending it "again" after a crash delivers nothing twice. The post being
+sent is written down first (.carnet/newsletter-sending.json), as it is then: if the coach
+retitles it before the next run, its slug (and so its campaign's title) changes, and the
+next run still asks the provider about the post as it was sent. A lock keeps
 two runs from working at once, and every email is rendered and checked before the first is
 sent, so a post that breaks a rule stops the run before anything goes out.
 
 Every problem is a NewsletterError whose message is one line naming the post or file.
 """
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from carnet import console
+from carnet import console, files
 from carnet.defaults import setting
 from carnet.i18n import _, ngettext
 from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.paths import lock_path, project_path
+from carnet.newsletter.paths import lock_path, project_path, sending_path
+from carnet.posts import Post
 from carnet.sources import source_name
 
 __all__ = ["Status", "preview", "run", "send_test", "status"]
@@ -39,6 +44,7 @@ def run(settings, deployed, provider=None):
     ledger_path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
     provider = provider or providers.choose(settings, deployed)
     with lock.hold(lock_path(settings), setting(settings, "CARNET_NEWSLETTER_LOCK_WAIT")):
+        _record_interrupted_send(settings, ledger_path, provider)
         # Read under the lock: a run that waited for another sees what that one sent.
         first_run = not os.path.exists(ledger_path)
         entries, plan = _plan(settings, ledger_path)
@@ -55,6 +61,7 @@ def run(settings, deployed, provider=None):
             ledger.save(ledger_path, entries)
             _say_baseline(plan, settings)
         for post in plan.new:
+            files.write_atomically(sending_path(settings), json.dumps(post.to_json()))
             delivery = provider.deliver(post, emails[post.id])
             entries[post.id] = ledger.entry(
                 post, provider.name, delivery.campaign_id, delivery.sent_at
@@ -67,7 +74,9 @@ def run(settings, deployed, provider=None):
                     where=provider.describe(delivery),
                 )
             )
-        if not plan.new:
+        if plan.new:
+            os.remove(sending_path(settings))
+        else:
             console.done(_("Newsletter: nothing new to send"))
     return plan
 
@@ -111,6 +120,44 @@ def send_test(settings, to, slug=None, provider=None):
     # A test goes to the author, not to subscribers: it does not need a deployed site.
     provider = provider or providers.choose(settings, deployed=True)
     return provider.send_test(post, email, to)
+
+
+def _record_interrupted_send(settings, ledger_path, provider):
+    """Record the post an interrupted run was sending, if its provider delivered it: with
+    its slug and address of then (the coach may have retitled it since, and a new slug
+    is a new campaign title), so that it is not sent again and its address is kept."""
+    path = sending_path(settings)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            post = Post.from_json(json.load(handle))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise NewsletterError(
+            _("{path} cannot be read ({reason}): delete it, then publish again").format(
+                path=path, reason=error
+            )
+        ) from None
+    entries = ledger.load(ledger_path)
+    # Recorded before the run stopped, or still the same post: its delivery finds the
+    # earlier send itself.
+    unchanged = any(
+        (other.id, other.date) == (post.id, post.date) for other in manifest.read(settings)
+    )
+    if post.id not in entries and not unchanged:
+        delivery = provider.find(post)
+        if delivery is not None:
+            entries[post.id] = ledger.entry(
+                post, provider.name, delivery.campaign_id, delivery.sent_at
+            )
+            ledger.save(ledger_path, entries)
+            console.done(
+                _(
+                    "Newsletter: « {title} » ({path}) went out before the last publish "
+                    "stopped; it is recorded now, not sent again"
+                ).format(title=post.title, path=source_name(settings, post.source))
+            )
+    os.remove(path)
 
 
 def _plan(settings, ledger_path):

@@ -79,7 +79,7 @@ def test_outbox_crash_at_every_write_then_publish_again(two_posts, monkeypatch):
     two_posts.start_ledger()
     with monkeypatch.context() as patch:
         writes = count_writes(two_posts, patch)
-    assert len(writes) == 6  # .html, .eml, ledger; for each post
+    assert len(writes) == 8  # the post being sent, .html, .eml, ledger; for each post
     for crash_at in range(len(writes)):
         two_posts.start_ledger()
         for path in (two_posts.root / "outbox").glob("*"):
@@ -141,3 +141,29 @@ def test_a_second_publish_that_cannot_wait_stops_with_a_message(fresh, standin):
         in second_err
     )
     assert first.returncode == 0 and standin.delivered_titles() == TITLES
+
+
+def test_killed_after_the_send_then_retitled_is_not_sent_again(tmp_path, standin):
+    """The run is killed once the post went out, before the ledger says so; the coach then
+    fixes a typo in its title, which gives it another address (and Mailchimp's campaign
+    title): the next run records it as sent, at the address it was e-mailed with (which
+    then redirects), and does not e-mail it again."""
+    blog = Blog(make_site(tmp_path / "site"))
+    post = blog.post("2021-01-05-a.md", title="Mon premier atleier", date="2021-01-05 08:30")
+    blog.build()
+    blog.start_ledger()
+    standin.inject("kill-after", match="actions/send")
+    child = blog.start_child(mailchimp_environment(standin))
+    standin.client_pid = child.pid
+    child.communicate(timeout=60)
+    assert child.returncode == -9 and blog.sent() == {}
+    blog.post(post.name, title="Mon premier atelier", date="2021-01-05 08:30")
+    blog.build()
+    again = blog.start_child(mailchimp_environment(standin))
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert standin.delivered_titles() == {"carnet:mon-premier-atleier": 1}, out
+    entries = blog.ledger()
+    assert list(entries) == ["mon-premier-atleier"]
+    assert entries["mon-premier-atleier"]["url"].endswith("/mon-premier-atleier/")
+    assert entries["mon-premier-atleier"]["source"] == "posts/2021-01-05-a.md"
