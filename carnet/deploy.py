@@ -7,8 +7,9 @@ Where that link lives depends on whether the target's parent folder is writable:
 
 - parent writable (the usual case): TARGET itself is the link, to
   TARGET.carnet-releases/RELEASE/; the web server serves TARGET as before.
-- parent not writable (a coach's /var/www/carnet inside a root-owned /var/www): the
-  releases are kept inside the target, TARGET/.carnet-releases/RELEASE/, and the link is
+- parent not writable (a coach's /var/www/carnet inside a root-owned /var/www), or the
+  target is a mount point (which no rename can move): the releases are kept inside the
+  target, TARGET/.carnet-releases/RELEASE/, and the link is
   TARGET/current; the web server must serve TARGET/current (said on every deploy).
 
 Every folder Carnet deploys to gets a marker file, MARKER: a folder that exists, is not
@@ -144,7 +145,13 @@ def _local_target(text, project):
                 "file); nothing in it was touched. Choose an empty or new folder"
             ).format(target=text, marker=MARKER)
         )
-    inside = os.path.islink(os.path.join(path, CURRENT)) or not _writable(os.path.dirname(path))
+    # A mount point cannot be renamed, so it cannot become the link: keep the releases
+    # inside it, as when its parent folder is not writable.
+    inside = (
+        os.path.islink(os.path.join(path, CURRENT))
+        or not _writable(os.path.dirname(path))
+        or os.path.ismount(path)
+    )
     _check_releases(os.path.join(path, RELEASES) if inside else path + RELEASES, text)
     if inside and not os.path.isdir(path):
         raise DeployRefused(

@@ -126,8 +126,8 @@ def put_online(output_path, target, project, after_newsletter=False):
     if target.inside:
         console.step(
             _(
-                "Its folder is not writable, so the releases are kept inside it: the web "
-                "server must serve {served}"
+                "Its folder is not writable, or it is a mount point, so the releases are kept "
+                "inside it: the web server must serve {served}"
             ).format(served=target.served)
         )
     return True

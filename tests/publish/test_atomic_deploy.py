@@ -225,3 +225,26 @@ def test_a_full_disk_at_the_target_is_one_short_line(tmp_path):
         assert not (site.root / "outbox").exists()
     finally:
         subprocess.run(["umount", "-l", small])
+
+
+def test_publish_into_a_mount_point(tmp_path):
+    """A target that is a file system of its own (a disk, a container's volume) cannot be
+    renamed into the link: the releases are kept inside it, as with a read-only parent."""
+    site = make_site(tmp_path / "site")
+    site.speak("en")
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    target = tmp_path / "www"
+    target.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "tmpfs", target]).returncode:
+        pytest.skip("mounting a file system needs root")
+    try:
+        for title in ("Un autre", "Un troisième"):
+            done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+            assert done.returncode == 0, done.stderr
+            assert f"the web server must serve {target}/current" in done.stdout
+            site.add_post(f"{title}.md", title=title, date="2021-10-02 08:00")
+        assert (target / CURRENT / "un-autre" / "index.html").exists()
+        assert sorted(p.name for p in target.iterdir()) == [MARKER, RELEASES, CURRENT]
+        assert not (tmp_path / ("www" + RELEASES)).exists()
+    finally:
+        subprocess.run(["umount", "-l", target])
