@@ -259,6 +259,7 @@ def publish(c, strict=False):
     settings = _checked_settings(PROD_SETTINGS, publish=True)
     try:
         target = publishing.checked_target(settings, ROOT)
+        publishing.check_clock(settings)
         with (
             publishing.one_at_a_time(settings, ROOT),
             publishing.private_folder(settings, ROOT) as run,

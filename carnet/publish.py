@@ -14,17 +14,45 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from carnet import console
 from carnet.defaults import setting
 from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
 from carnet.i18n import _
-from carnet.newsletter import lock
-from carnet.newsletter.paths import project_path
+from carnet.newsletter import ledger, lock
+from carnet.newsletter.paths import project_folder, project_path
 
 
 class Stopped(Exception):
     """The coach was told why on one line; the task exits with code 1."""
+
+
+def check_clock(settings):
+    """Stopped when the ledger holds a post dated later than the clock: the clock went
+    back (a machine without a battery, a wrong time zone), and the build would leave
+    that post out, breaking the address it was e-mailed with."""
+    path = project_path(settings, "CARNET_NEWSLETTER_LEDGER")
+    try:
+        entries = ledger.load(path)
+    except ledger.LedgerError:
+        return  # the build says what is wrong with it
+    now = datetime.now(UTC)
+    for entry in entries.values():
+        if entry.get("date") and datetime.fromisoformat(entry["date"]) > now:
+            console.fail(
+                _(
+                    "{ledger} records « {title} », dated {date}, as published, but this "
+                    "computer's clock says {now}: set the clock right, then publish again; "
+                    "nothing was built, deployed or sent"
+                ).format(
+                    ledger=os.path.relpath(path, project_folder(settings)),
+                    title=entry["title"],
+                    date=entry["date"],
+                    now=now.isoformat(timespec="seconds"),
+                )
+            )
+            raise Stopped
 
 
 def checked_target(settings, project):

@@ -219,3 +219,36 @@ def test_a_post_that_may_be_a_vanished_sent_one_stops_the_newsletter_with_what_t
     new.write_text(new.read_text().replace("Date: 2022-01-08", "Date: 2022-01-08 10:00"))
     publish(blog, target)
     assert len(blog.sent()) == 2
+
+
+def test_a_clock_set_back_stops_publish_before_an_emailed_post_leaves_the_site(blog, served):
+    """The post went out an hour ago; the computer's clock is then set back a day (a
+    machine without a battery, a wrong time zone): to the build the post is dated later,
+    so it would be left out and its address broken. Publish stops before building."""
+    from datetime import UTC, datetime, timedelta
+
+    from carnet.newsletter import ledger
+
+    target, _base = served
+    blog.start_ledger()
+    sent_day = datetime.now(UTC) + timedelta(days=1)  # the day it was, before the clock went back
+    blog.post("a.md", title="Un billet", date=f"{sent_day:%Y-%m-%d %H:%M}")
+    entries = {
+        "un-billet": {
+            "provider": "outbox",
+            "campaign_id": "x",
+            "sent_at": sent_day.isoformat(timespec="seconds"),
+            "title": "Un billet",
+            "url": "https://carnet-de-coach.fr/un-billet/",
+            "source": "posts/a.md",
+            "save_as": "un-billet/index.html",
+            "date": sent_day.replace(second=0, microsecond=0).isoformat(),
+        }
+    }
+    ledger.save(blog.ledger_path, entries)
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode == 1
+    assert "newsletter-ledger.json records « Un billet », dated" in done.stderr
+    assert "set the clock right" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Building" not in done.stdout and not target.exists()
