@@ -16,10 +16,12 @@ as in a one-process build.
 """
 
 import atexit
+import ctypes
 import gc
 import logging
 import os
 import pickle
+import signal
 import sys
 import tempfile
 import traceback
@@ -29,6 +31,7 @@ import blinker
 from carnet.defaults import setting
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
+PR_SET_PDEATHSIG = 1  # linux/prctl.h; forked children are made on Linux only (processes)
 
 # The children of this process whose result is not taken yet.
 _children = set()
@@ -84,6 +87,17 @@ def _keep_logs_in_child():
     return kept
 
 
+def _end_with(parent):
+    """In the child: be killed when the build process ends. A build killed half-way (kill
+    -9, the out-of-memory killer) would otherwise leave its child working on a share nobody
+    takes, holding the files the build had open: the publish lock among them, so the next
+    publish waited for « another publish » whose process no longer exists."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before prctl
+        os._exit(1)
+
+
 class Child:
     """`work(*args)` running in a forked child; `result()` waits for it and returns what
     it returned, after logging again what it logged."""
@@ -97,8 +111,10 @@ class Child:
         gc.freeze()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
+        parent = os.getpid()
         self._pid = os.fork()
         if self._pid == 0:  # the child
+            _end_with(parent)
             self._run(work, args)
         self._waited = False
         self._status = None  # its exit status, once it has ended

@@ -119,3 +119,40 @@ def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, t
     assert "is still running; this one built, deployed and sent nothing" in done.stderr
     assert not (tmp_path / "www").exists() and not (site.root / "outbox").exists()
     assert "Building" not in done.stdout
+
+
+def test_a_killed_publish_leaves_no_build_child_holding_the_lock(site, tmp_path):
+    """kill -9 (or the out-of-memory killer) ends publish while a forked child of its
+    build reads posts: the child ends with it, and the next publish does not wait for
+    « another publish » whose process is gone."""
+    from carnet.newsletter import lock
+
+    for number in range(1500):
+        site.add_post(
+            f"{number}.md",
+            title=f"Billet {number}",
+            date=f"2020-{number % 12 + 1:02d}-{number % 28 + 1:02d} {number % 24:02d}:{number % 60:02d}",
+            body="Un texte de quelques mots, pour que la lecture prenne un peu de temps. " * 20,
+        )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+    publish = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "publish"],
+        cwd=site.root,
+        env=dict(env, CARNET_DEPLOY_TARGET=str(tmp_path / "www")),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = f"/proc/{publish.pid}/task/{publish.pid}/children"
+    deadline = time.monotonic() + 120
+    while not open(children).read().split():
+        assert publish.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    child = int(open(children).read().split()[0])
+    publish.kill()
+    publish.wait()
+    deadline = time.monotonic() + 0.2
+    while os.path.exists(f"/proc/{child}") and open(f"/proc/{child}/stat").read().split()[2] != "Z":
+        assert time.monotonic() < deadline, "the build's child outlived the killed publish"
+        time.sleep(0.01)
+    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
+        pass  # free
