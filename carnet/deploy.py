@@ -408,9 +408,10 @@ def _exchange(first, second):
 
 
 def _prune(releases, keep):
-    """Remove releases older than the last KEEP_RELEASES: only those Carnet made, that is
-    folders named like a release that hold the marker deploy() put into each one; anything
-    else in the folder (even named like a release) is left alone."""
+    """Remove releases older than the last KEEP_RELEASES, and unfinished ones: only those
+    Carnet made, that is folders named like a release (or NAME.partial) that hold the
+    marker deploy() put into each one; anything else in the folder (even named like a
+    release) is left alone."""
     finished = sorted(
         name
         for name in os.listdir(releases)
@@ -421,6 +422,17 @@ def _prune(releases, keep):
     for name in finished[:-KEEP_RELEASES]:
         if name != keep:
             shutil.rmtree(os.path.join(releases, name), ignore_errors=True)
+    # A deploy interrupted (Ctrl-C, kill) before its release was renamed into place left
+    # it as NAME.partial, a whole site that no later deploy would otherwise remove. The
+    # publish lock is held: no other deploy is writing one.
+    for name in os.listdir(releases):
+        partial = os.path.join(releases, name)
+        if (
+            re.fullmatch(r"\d{8}-\d{6}-\d+\.partial", name)
+            and not os.path.islink(partial)
+            and _has_marker(partial)
+        ):
+            shutil.rmtree(partial, ignore_errors=True)
 
 
 def _check_remote_folder(target):

@@ -248,3 +248,27 @@ def test_publish_into_a_mount_point(tmp_path):
         assert not (tmp_path / ("www" + RELEASES)).exists()
     finally:
         subprocess.run(["umount", "-l", target])
+
+
+def test_a_release_left_unfinished_by_an_interrupted_deploy_is_removed(tmp_path):
+    """Ctrl-C or a kill between moving the site into NAME.partial and renaming it to NAME
+    leaves a whole site there; the next deploy removes it (never a folder without the
+    marker, even named like one)."""
+    site = make_site(tmp_path / "site")
+    site.speak("en")
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    target = tmp_path / "www"
+    env = {"CARNET_DEPLOY_TARGET": str(target)}
+    assert site.invoke("publish", env=env).returncode == 0
+    releases = tmp_path / ("www" + RELEASES)
+    unfinished = releases / "20211001-080000-000001.partial"
+    shutil.copytree(target, unfinished)  # the site, its marker with it, as deploy moves it
+    not_ours = releases / "20211001-080000-000002.partial"
+    not_ours.mkdir()
+    (not_ours / "notes.txt").write_text("not Carnet's")
+    site.add_post("b.md", title="Un autre", date="2021-10-02 08:00", category="Journal intime")
+    done = site.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert not unfinished.exists()
+    assert (not_ours / "notes.txt").exists()
+    assert (target / "un-autre" / "index.html").exists()
