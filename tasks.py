@@ -6,7 +6,6 @@ import shutil
 import sys
 import traceback
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from invoke import Exit, task
 
@@ -14,7 +13,7 @@ from carnet import console, newsletter
 from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
-from carnet.dates import long_date
+from carnet.dates import long_moment
 from carnet.i18n import _, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
@@ -426,15 +425,12 @@ def newsletter_status(c):
                 len(counted),
             ).format(count=len(counted))
         )
-    zone = ZoneInfo(settings["TIMEZONE"])
     for entry in sent:
         if entry["provider"] != "baseline":
-            # The ledger keeps UTC; the coach reads the site's own time.
-            sent_at = datetime.fromisoformat(entry["sent_at"]).astimezone(zone)
             console.step(
-                _("Sent {date} at {time} « {title} » via {provider} ({campaign})").format(
-                    date=long_date(sent_at, settings),
-                    time=f"{sent_at:%H:%M}",
+                _("Sent {when} « {title} » via {provider} ({campaign})").format(
+                    # The ledger keeps UTC; the coach reads the site's own time.
+                    when=long_moment(datetime.fromisoformat(entry["sent_at"]), settings),
                     title=entry["title"],
                     provider=entry["provider"],
                     campaign=entry["campaign_id"],

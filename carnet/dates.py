@@ -3,15 +3,24 @@ and the e-mail: « 1er novembre 2021 » for a post's own date (CARNET_DATE_LONG)
 form for every list (CARNET_DATE_SHORT, « 5 oct. 2021 », « 1er oct. 2021 »)."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
 
 from carnet.defaults import setting
+from carnet.i18n import _
 
 
 def long_date(value, settings):
     return formatter(settings, setting(settings, "CARNET_DATE_LONG"))(value)
+
+
+def long_moment(value, settings):
+    """« 1er novembre 2021 à 00:30 »: an aware datetime (the ledger's, the clock's) in the
+    site's TIMEZONE, for the coach's terminal."""
+    local = value.astimezone(ZoneInfo(settings["TIMEZONE"]))
+    return _("{date} at {time}").format(date=long_date(local, settings), time=f"{local:%H:%M}")
 
 
 def short_date(value, settings):

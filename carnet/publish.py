@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from carnet import console
+from carnet.dates import long_moment
 from carnet.defaults import setting
 from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
 from carnet.i18n import _
@@ -48,8 +49,8 @@ def check_clock(settings):
                 ).format(
                     ledger=os.path.relpath(path, project_folder(settings)),
                     title=entry["title"],
-                    date=entry["date"],
-                    now=now.isoformat(timespec="seconds"),
+                    date=long_moment(datetime.fromisoformat(entry["date"]), settings),
+                    now=long_moment(now, settings),
                 )
             )
             raise Stopped

@@ -220,10 +220,13 @@ def _entry_problem(item):
             return f'"{field}" must be a text'
     if item.get("campaign_id") is not None and not isinstance(item["campaign_id"], str):
         return '"campaign_id" must be a text or null'
-    try:
-        sent_at = datetime.fromisoformat(item["sent_at"])
-    except ValueError:
-        return f'"sent_at" is not an ISO date and time: {item["sent_at"]!r}'
-    if sent_at.tzinfo is None:
-        return f'"sent_at" has no time zone: {item["sent_at"]!r}'
+    for field in ("sent_at", "date"):  # compared with the clock and other aware dates
+        if field not in item:
+            continue
+        try:
+            moment = datetime.fromisoformat(item[field])
+        except ValueError:
+            return f'"{field}" is not an ISO date and time: {item[field]!r}'
+        if moment.tzinfo is None:
+            return f'"{field}" has no time zone: {item[field]!r}'
     return None

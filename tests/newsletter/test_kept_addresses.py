@@ -250,5 +250,6 @@ def test_a_clock_set_back_stops_publish_before_an_emailed_post_leaves_the_site(b
     assert done.returncode == 1
     assert "newsletter-ledger.json records « Un billet », dated" in done.stderr
     assert "set the clock right" in done.stderr
+    assert "+00:00" not in done.stderr  # dates as the coach reads them, in the site's zone
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Building" not in done.stdout and not target.exists()

@@ -67,6 +67,14 @@ CORRUPT = {
         json.dumps({"version": 1, "posts": {"a": dict(ENTRY, sent_at="2021-10-05T06:30:00")}}),
         "no time zone",
     ),
+    "post date not ISO": (
+        json.dumps({"version": 1, "posts": {"a": dict(ENTRY, date="5 octobre")}}),
+        '"date" is not an ISO date',
+    ),
+    "naive post date": (
+        json.dumps({"version": 1, "posts": {"a": dict(ENTRY, date="2021-10-05T08:30:00")}}),
+        '"date" has no time zone',
+    ),
     "numeric campaign": (
         json.dumps({"version": 1, "posts": {"a": dict(ENTRY, campaign_id=12)}}),
         '"campaign_id" must be',
