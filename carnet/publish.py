@@ -97,7 +97,7 @@ def one_at_a_time(settings, project):
 @dataclass(frozen=True)
 class Folder:
     site: str  # where this publish builds the site
-    overrides: dict  # settings for its build: its own newsletter manifest
+    overrides: dict  # settings for its build: its own newsletter manifest and content cache
 
 
 @contextmanager
@@ -114,8 +114,15 @@ def private_folder(settings, project):
             shutil.rmtree(os.path.join(base, name), ignore_errors=True)
     folder = tempfile.mkdtemp(prefix="run-", dir=base)
     manifest = os.path.join(folder, "newsletter-manifest.json")
+    # Its content cache too: the folder's name is in the settings the cache is kept for,
+    # so each publish had a new cache in .carnet/cache/, which pushed out the development
+    # build's (plugin content_cache keeps the last four).
+    overrides = {
+        "CARNET_NEWSLETTER_MANIFEST": manifest,
+        "CACHE_PATH": os.path.join(folder, "cache"),
+    }
     try:
-        yield Folder(os.path.join(folder, "site"), {"CARNET_NEWSLETTER_MANIFEST": manifest})
+        yield Folder(os.path.join(folder, "site"), overrides)
     finally:
         if os.path.exists(manifest):
             usual = project_path(settings, "CARNET_NEWSLETTER_MANIFEST")

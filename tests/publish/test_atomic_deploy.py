@@ -272,3 +272,15 @@ def test_a_release_left_unfinished_by_an_interrupted_deploy_is_removed(tmp_path)
     assert not unfinished.exists()
     assert (not_ours / "notes.txt").exists()
     assert (target / "un-autre" / "index.html").exists()
+
+
+def test_publish_leaves_the_development_builds_cache_alone(site):
+    # Plugin content_cache keeps the caches of the last four configurations: each publish
+    # (a build folder of its own, so settings of its own) pushed out the development one.
+    site.add_post("a.md", title="Un billet")
+    assert site.invoke("build").returncode == 0
+    caches = site.root / ".carnet" / "cache"
+    before = sorted(path.name for path in caches.iterdir())
+    for _publish in range(2):
+        assert site.invoke("publish").returncode == 0
+    assert sorted(path.name for path in caches.iterdir()) == before
