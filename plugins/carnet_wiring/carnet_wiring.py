@@ -83,6 +83,26 @@ def _names(settings):
     ]
 
 
+# Filters Carnet's theme uses that these plugins give the templates (at generator_init):
+# without one, every page failed with Jinja's « No filter named … », blamed on a post.
+THEME_NEEDS = {
+    "french_typography": "typeset, plain_text",
+    "french_dates": "date_long, date_short, month_year, iso_day",
+    "summaries": "shorten",
+}
+
+
+def theme_problems(plugins):
+    """One line per plugin the theme needs that `plugins` (PLUGINS' short names) lacks."""
+    return [
+        _(
+            "PLUGINS: the theme needs {needed}, which is not listed (its templates use {filters})"
+        ).format(needed=needed, filters=filters)
+        for needed, filters in THEME_NEEDS.items()
+        if needed not in plugins
+    ]
+
+
 def check(pelican_object):
     version = untested_pelican()
     if version:
@@ -93,7 +113,8 @@ def check(pelican_object):
             ).format(version=version, tested=" or ".join(v + "x" for v in TESTED_PELICAN))
         )
     settings = pelican_object.settings
-    found = problems(_names(settings), settings.get("CARNET_PLUGINS") or [])
+    names = _names(settings)
+    found = problems(names, settings.get("CARNET_PLUGINS") or []) + theme_problems(names)
     if found:
         raise WiringError("\n".join(found))
 

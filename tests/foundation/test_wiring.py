@@ -38,6 +38,18 @@ def test_a_plugin_listed_before_what_it_needs_stops_the_build(site):
     assert "reading_time must come after french_typography" in problems
 
 
+@pytest.mark.parametrize("plugin", ["french_typography", "french_dates", "summaries"])
+def test_a_plugin_the_theme_needs_left_out_stops_the_build_in_one_line(site, plugin):
+    site.add_post("a.md", title="Un article")
+    plugins = [name for name in plugins_of(site) if name != plugin]
+    plugins = [name for name in plugins if plugin != "french_typography" or name != "reading_time"]
+    with pytest.raises(BuildFailed) as failure:
+        site.build(production=False, PLUGINS=plugins)
+    (line,) = failure.value.problems  # not « a.md: No filter named … » for the theme's need
+    assert f"PLUGINS: the theme needs {plugin}, which is not listed" in line
+    assert not (site.output / "index.html").exists()
+
+
 def test_an_order_only_plugin_may_be_left_out(site):
     """page_reuse comes after share_cards when both are listed; alone, it works. (Not
     french_typography, which reading_time comes after: the theme uses its filters.)"""
