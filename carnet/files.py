@@ -5,6 +5,9 @@ import os
 import tempfile
 
 
+TEMPORARY_SUFFIX = ".carnet-tmp"
+
+
 def write_atomically(path, data, durable=True):
     """Write `data` to `path`: str, bytes, or an iterable of either written one after the
     other (str as UTF-8). A temporary file beside it, then os.replace. durable: also fsync
@@ -13,7 +16,10 @@ def write_atomically(path, data, durable=True):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     pieces = [data] if isinstance(data, (str, bytes)) else data
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".")
+    # Named so that git ignores one a killed process leaves (.gitignore: *.carnet-tmp).
+    descriptor, temporary = tempfile.mkstemp(
+        dir=folder, prefix="." + os.path.basename(path) + ".", suffix=TEMPORARY_SUFFIX
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             for piece in pieces:

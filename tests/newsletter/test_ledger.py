@@ -2,6 +2,10 @@
 
 import json
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +45,27 @@ def test_a_failed_write_keeps_the_old_ledger_and_leaves_no_temp_file(tmp_path, m
         ledger.save(path, {"a": ENTRY, "b": ENTRY})
     assert ledger.load(path) == {"a": ENTRY}
     assert os.listdir(tmp_path) == ["newsletter-ledger.json"]
+
+
+def test_a_write_killed_half_way_leaves_only_a_file_git_ignores(tmp_path):
+    # SIGKILL leaves no time to remove the temporary file: it must not be committed with
+    # the ledger by the coach's next `git add -A`.
+    kill_half_way = (
+        "import os, signal, sys\n"
+        "from carnet import files\n"
+        "def pieces():\n"
+        "    yield '{'\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "files.write_atomically(sys.argv[1], pieces())\n"
+    )
+    path = tmp_path / "newsletter-ledger.json"
+    done = subprocess.run([sys.executable, "-c", kill_half_way, str(path)])
+    assert done.returncode == -signal.SIGKILL
+    (left,) = os.listdir(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+    # Where the ledger is, beside README.md: is that name ignored there?
+    ignored = subprocess.run(["git", "-C", root, "check-ignore", "--no-index", "-q", left])
+    assert ignored.returncode == 0, left
 
 
 CORRUPT = {
