@@ -4,7 +4,6 @@ never half of it (the ledger, the manifest, the outbox, the caches)."""
 import os
 import tempfile
 
-
 TEMPORARY_SUFFIX = ".carnet-tmp"
 
 

@@ -460,6 +460,11 @@ def path_problem(project, value, folder):
         problem = _("is a file, not a folder")
     elif not folder and os.path.isdir(path):
         problem = _("is a folder")
+    elif not folder and os.path.isfile(path) and os.path.getsize(path) == 0:
+        # Emptied (by hand, a sync tool, a full disk): what it recorded is not there.
+        problem = _(
+            "is empty: restore it from git or a backup (or delete it if Carnet never wrote it)"
+        )
     elif not folder and os.path.exists(path) and not _carnet_json(path):
         problem = _("is a file Carnet did not write, which it would overwrite")
     else:

@@ -355,3 +355,12 @@ def test_an_address_without_its_folders_slash_is_accepted(blog):
     set_in(blog, "pelicanconf.py", 'ARTICLE_URL = "{slug}"')
     done = blog.invoke("build")
     assert done.returncode == 0, done.stderr
+
+
+def test_an_emptied_ledger_says_to_restore_it(blog):
+    # Emptied by hand or by a sync tool: « a file Carnet did not write » would mislead.
+    (blog.root / "newsletter-ledger.json").write_text("")
+    done = blog.invoke("publish")
+    assert done.returncode == 1
+    assert '"newsletter-ledger.json" is empty: restore it from git or a backup' in done.stderr
+    assert "did not write" not in done.stderr
