@@ -153,11 +153,31 @@ def wrap(text, face, width):
 
 
 def _shorten(line, face, width):
-    """The line, cut at a word if possible, ending with « … », no wider than `width`."""
-    while line and face.getlength(line + "…") > width:
-        cut = line.rsplit(" ", 1)[0] if " " in line else line[:-1]
-        line = cut.rstrip(" ,;:")
-    return line + "…"
+    """The line, cut at a word if possible, ending with « … », no wider than `width`: the
+    longest of the cuts (the last word dropped, then the last letter once one word is
+    left; « ,;: » and spaces before the cut too) that fits. The cuts are found by their
+    ends, then searched by halves (a longer cut is never narrower): measured one after the
+    other, a name of 2000 words took 1.2 s, and the time grew with the square of it."""
+    ends = [len(line)]
+    while ends[-1]:
+        end = ends[-1]
+        space = line.rfind(" ", 0, end)
+        end = space if space >= 0 else end - 1
+        while end and line[end - 1] in " ,;:":
+            end -= 1
+        ends.append(end)
+
+    def fits(end):
+        return not end or face.getlength(line[:end] + "…") <= width
+
+    low, high = 0, len(ends) - 1  # ends[high] == 0 fits
+    while low < high:
+        middle = (low + high) // 2
+        if fits(ends[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return line[: ends[low]] + "…"
 
 
 def fit_title(text, width, height, fonts=None):
