@@ -398,18 +398,20 @@ def check_address_of(content):
                 "add a line « Slug: » with a few words, e.g. Slug: mon-billet"
             ).format(title=getattr(content, "title", ""))
         )
-    tags = getattr(content, "tags", None) or []
-    # Pelican would write the page of a tag « 😀 » at etiquette//, and warn naming no post.
-    for name in [
-        *tags,
+    names = [
+        *(getattr(content, "tags", None) or []),
         *(getattr(content, "authors", None) or []),
         getattr(content, "category", None),
-    ]:
-        if isinstance(name, URLWrapper) and not _slug_without_warning(name):
+    ]
+    for name in names:
+        if not isinstance(name, URLWrapper):
+            continue
+        # Pelican would write the page of a tag « 😀 » at etiquette//, and warn naming no
+        # post; that of a 300-character name in a folder no disk takes.
+        if not _slug_without_warning(name):
             raise ValueError(_(NO_LETTER[type(name)]).format(name=name))
-    for tag in tags:
-        if isinstance(tag, URLWrapper) and len(tag.slug) > MAX_SLUG_LENGTH:
-            tag.slug = cut_slug(tag.slug)
+        if len(name.slug) > MAX_SLUG_LENGTH:
+            name.slug = cut_slug(name.slug)
 
 
 def _slug_without_warning(name):

@@ -467,13 +467,15 @@ def _build_twice(site):
 
 def test_a_2000_character_title_gives_an_address_of_80_at_most(site):
     title = " ".join(["Une séance de coaching qui dure"] * 65)[:2000]
-    site.add_post("long.md", post_text(title=title, tags="un mot " * 200))
+    site.add_post("long.md", post_text(title=title, tags="un mot " * 200, author="Claire " * 60))
     _build_twice(site)
     [folder] = [p for p in site.output.iterdir() if p.name.startswith("une-seance")]
     assert len(folder.name) <= 80 and not folder.name.endswith("-")
     assert folder.name.endswith("dure") or folder.name.split("-")[-1] in title.lower()
     assert title.split()[0] in (folder / "index.html").read_text()
     assert all(len(p.name) <= 80 for p in (site.output / "etiquette").iterdir())
+    # An author's page too (a folder name of 400 characters stopped the build).
+    assert all(len(p.name) <= 80 for p in (site.output / "auteur").iterdir())
 
 
 def test_an_explicit_slug_says_where_an_emoji_title_goes(site):
