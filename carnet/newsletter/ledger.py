@@ -90,6 +90,11 @@ def entry(post, provider, campaign_id, sent_at):
 
 LOOKUPS = ("source", "slug", "title and date")
 CLOSE_TITLE = 0.8  # difflib ratio: "Mon premier atleier" and "Mon premier atelier" are 0.95
+# Titles compared on one date at most (gone entries × posts left): every gone entry
+# against every post left on a date made the work grow with the square of both (1000 of
+# each: 33 s). Beyond it (hundreds of sent posts renamed at once among hundreds of posts
+# of one date), the posts left on that date are « unsure »: the newsletter asks.
+MOST_TITLES_COMPARED = 10_000
 
 
 def match(entries, posts):
@@ -108,7 +113,8 @@ def match(entries, posts):
     was renamed and retitled at once: it is the one post left with its date (day and time)
     and a close title ("moved"). Another post left with its date may be it, or a new post:
     "unsure" (the newsletter stops and asks; the build writes no redirect for it).
-    Dictionaries only: linear in posts and entries."""
+    Dictionaries only, and titles compared on a crowded date only up to
+    MOST_TITLES_COMPARED: linear in posts and entries."""
     posts = list(posts)
     by_source = {entry["source"]: entry for entry in entries.values()}
     by_title_and_date = {
@@ -152,19 +158,25 @@ def _match_moved(entries, posts, found, claimed):
         and entry["source"] not in sources  # else its file is another post's now
         and slug not in slugs  # else its address is
     ]
+    gone_by_date = {}
+    for entry in gone:
+        gone_by_date.setdefault(entry["date"], []).append(entry)
     # Every renamed post is found first, then the others of those dates are « unsure »:
     # whichever order the entries come in, a gone post does not hide another's renaming.
     for entry in gone:
-        left = [post for post in left_by_date.get(entry["date"], ()) if post[0] not in found]
+        crowd = left_by_date.get(entry["date"], ())
+        if len(crowd) * len(gone_by_date[entry["date"]]) > MOST_TITLES_COMPARED:
+            continue  # many gone and many left on one date (an import): all « unsure »
+        left = [post for post in crowd if post[0] not in found]
         close = [post for post in left if _close(post[3], entry["title"])]
         if len(close) == 1:
             found[close[0][0]] = (entry, "moved")
             claimed.add(id(entry))
-    for entry in gone:
-        if id(entry) not in claimed:
-            for post in left_by_date.get(entry["date"], ()):
-                if post[0] not in found:
-                    found[post[0]] = (entry, "unsure")
+    for date, entries_of_date in gone_by_date.items():
+        unclaimed = [entry for entry in entries_of_date if id(entry) not in claimed]
+        for post in left_by_date.get(date, ()) if unclaimed else ():
+            if post[0] not in found:
+                found[post[0]] = (unclaimed[0], "unsure")
 
 
 def _close(title, other):

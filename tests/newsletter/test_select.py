@@ -146,3 +146,30 @@ def test_a_renamed_post_is_found_whichever_other_sent_post_of_its_day_is_gone(go
     entries = {gone: sent_entry(deleted), "bilan-de-l-annee": sent_entry(sent)}
     result = plan([renamed], entries, first_run=False, since="", now=NOW)
     assert [p.id for p, _ in result.sent] == ["bilan-de-l-annee-2021"]
+
+
+def _crowded_day(count, monkeypatch):
+    """`count` sent posts gone (renamed and retitled at once) and `count` posts of that
+    day left (an import that gave every post one date): (titles compared, the plan's
+    error)."""
+    from carnet.newsletter import ledger
+
+    compared = []
+    close = ledger._close
+    monkeypatch.setattr(ledger, "_close", lambda a, b: compared.append(1) or close(a, b))
+    entries = {
+        f"vieux-{n}": sent_entry(post(f"vieux-{n}", "2021-01-01", source=f"posts/v{n}.md"))
+        for n in range(count)
+    }
+    left = [post(f"billet-{n}", "2021-01-01", source=f"posts/b{n}.md") for n in range(count)]
+    with pytest.raises(NewsletterError) as stopped:
+        plan(left, entries, first_run=False, since="", now=NOW)
+    return len(compared), stopped.value
+
+
+def test_titles_compared_on_a_crowded_day_grow_no_faster_than_the_posts(monkeypatch):
+    # Every gone entry against every post left on its date: 1000 of each took 33 s.
+    small, _ = _crowded_day(100, monkeypatch)
+    large, stopped = _crowded_day(400, monkeypatch)
+    assert large <= 4 * small, (small, large)
+    assert "it has the date of" in str(stopped)  # the newsletter asks, as when unsure
