@@ -13,10 +13,17 @@ _CLOSING_TAGS = re.compile(r"(?:\s*</[^>]+>)*\s*$")
 _DANGLING = " \t\n\u00a0\u202f,;:«(–—-"
 # A sentence ending in the first half of the cut would make the summary too short.
 SENTENCE_MIN_SHARE = 0.5
+# Markdown's footnotes: a call in the text, the notes in one block at its end. A list page
+# shows several summaries: their ids (fnref:1, fn:1) would repeat, and a call would lead to
+# another post's note, or to none.
+_FOOTNOTE_CALL = re.compile(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>[^<]*</a></sup>')
+_FOOTNOTES = '<div class="footnote">'
 
 
 def truncate(html, words, end_text="…"):
-    """`html` cut after `words` words, as Pelican's truncate_html_words, at a boundary."""
+    """`html` cut after `words` words, as Pelican's truncate_html_words, at a boundary,
+    without its footnotes."""
+    html = _FOOTNOTE_CALL.sub("", html.split(_FOOTNOTES, 1)[0])
     cut = truncate_html_words(html, words, "")
     if cut == html:
         return html

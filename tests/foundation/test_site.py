@@ -235,6 +235,25 @@ def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
     assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence
 
 
+def test_summaries_leave_out_footnotes(site):
+    # Two short posts with a footnote each: the home page showed both calls and notes, the
+    # same ids twice (invalid HTML), and the second call led to the first post's note.
+    for name, day in (("a", 1), ("b", 2)):
+        site.add_post(
+            f"{name}.md",
+            title=f"Billet {name}",
+            date=f"2021-04-0{day}",
+            body=f"Une phrase avec une note[^1].\n\n[^1]: La note du billet {name}.",
+        )
+    site.build()
+    home = site.read("index.html")
+    ids = re.findall(r'\bid="([^"]+)"', home)
+    assert len(ids) == len(set(ids)), sorted(ids)
+    assert "footnote" not in home and "La note du billet" not in home
+    assert "Une phrase avec une note.</p>" in home
+    assert 'href="#fn:1"' in site.read("billet-a/index.html")
+
+
 def test_a_hidden_post_links_no_tag_category_author_or_feed_without_a_page(site):
     # Pelican lists a hidden post nowhere: its own tag, category and author had no page,
     # and its page linked them (and the category's feeds), 404 for a reader.
