@@ -151,6 +151,8 @@ MARKDOWN = {
             "footnotes": {"BACKLINK_TITLE": "Revenir à l’appel de la note %d"}
         },
         "markdown.extensions.meta": {},
+        # The page's <h1> is the title: a text's `#` headings move one level down.
+        "carnet.headings": {},
     },
     "output_format": "html5",
 }

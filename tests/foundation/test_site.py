@@ -235,6 +235,18 @@ def test_summaries_end_at_a_sentence_or_a_word_with_the_ellipsis_attached(site):
     assert re.search(r"Une phrase\.</p>", home)  # 45 words end after a whole sentence
 
 
+def test_a_post_written_with_hash_headings_has_one_h1_the_title(site):
+    # « # Partie » made a second <h1> under the title's: two page titles for a screen reader.
+    site.add_post("a.md", title="Le titre", body="# Partie\n\nTexte.\n\n## Sous-partie\n\nTexte.")
+    site.add_post("b.md", title="Autre", body="## Section\n\nTexte.\n\n### Détail\n\nTexte.")
+    site.build()
+    page = lxml.html.fromstring(site.read("le-titre/index.html"))
+    assert [h.text_content() for h in page.xpath("//h1")] == ["Le titre"]
+    assert page.xpath("//main//h2[.='Partie']") and page.xpath("//main//h3[.='Sous-partie']")
+    other = lxml.html.fromstring(site.read("autre/index.html"))
+    assert other.xpath("//main//h2[.='Section']") and other.xpath("//main//h3[.='Détail']")
+
+
 def test_summaries_leave_out_footnotes(site):
     # Two short posts with a footnote each: the home page showed both calls and notes, the
     # same ids twice (invalid HTML), and the second call led to the first post's note.
