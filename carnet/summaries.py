@@ -18,12 +18,16 @@ SENTENCE_MIN_SHARE = 0.5
 # another post's note, or to none.
 _FOOTNOTE_CALL = re.compile(r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>[^<]*</a></sup>')
 _FOOTNOTES = '<div class="footnote">'
+# A heading of the text: in a list, where each post's title is a heading, it would read as
+# one more post (or a second <h1>): its words stay, in bold.
+_HEADING = re.compile(r"<(/?)h[1-6]\b[^>]*>")
 
 
 def truncate(html, words, end_text="…"):
     """`html` cut after `words` words, as Pelican's truncate_html_words, at a boundary,
-    without its footnotes."""
+    without its footnotes, its headings made paragraphs."""
     html = _FOOTNOTE_CALL.sub("", html.split(_FOOTNOTES, 1)[0])
+    html = _HEADING.sub(lambda tag: "</strong></p>" if tag[1] else "<p><strong>", html)
     cut = truncate_html_words(html, words, "")
     if cut == html:
         return html

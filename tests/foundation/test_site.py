@@ -266,6 +266,17 @@ def test_summaries_leave_out_footnotes(site):
     assert 'href="#fn:1"' in site.read("billet-a/index.html")
 
 
+def test_summaries_make_no_headings_in_the_lists(site):
+    # A post opening on « ## Introduction »: the home page listed « Introduction » as an
+    # <h2> beside the posts' titles, one more post for who browses by headings.
+    site.add_post("a.md", title="Le billet", body="## Introduction\n\nLe début du texte.")
+    site.build()
+    home = lxml.html.fromstring(site.read("index.html"))
+    headings = [h.text_content() for h in home.xpath("//main//*[self::h1 or self::h2]")]
+    assert headings == ["Les derniers articles du carnet", "Le billet"]
+    assert "Introduction Le début du texte." in text_of(site.read("index.html"), "//main")
+
+
 def test_a_hidden_post_links_no_tag_category_author_or_feed_without_a_page(site):
     # Pelican lists a hidden post nowhere: its own tag, category and author had no page,
     # and its page linked them (and the category's feeds), 404 for a reader.
