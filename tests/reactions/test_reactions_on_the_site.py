@@ -72,7 +72,10 @@ def test_a_post_shows_its_reactions_escaped_oldest_first(blog):
 def test_the_count_shows_in_lists_and_reactions_are_comments_in_json_ld(blog):
     blog.build()
     home = blog.read("index.html")
-    assert re.search(r'href="[^"]*le-billet-commente/#reactions">2 réactions</a>', home)
+    # Its link says which post, as « Lire la suite » does: a list of several posts with
+    # « 1 réaction » each read as links of the same name to different pages.
+    hidden = '<span class="visually-hidden"> à « Le billet commenté »</span>'
+    assert re.search(rf'href="[^"]*le-billet-commente/#reactions">2 réactions{hidden}</a>', home)
     assert "réaction" not in home.split("Un autre billet", 1)[1].split("</article>", 1)[0]
     page = blog.read("le-billet-commente/index.html")
     data = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>")[0])
