@@ -277,6 +277,16 @@ def test_summaries_make_no_headings_in_the_lists(site):
     assert "Introduction Le début du texte." in text_of(site.read("index.html"), "//main")
 
 
+def test_the_404_page_has_one_search_landmark(site):
+    # Its text offers a search box, and the header had another: two « recherche »
+    # landmarks of the same name in a screen reader's list (axe: landmark-unique).
+    three_posts(site)
+    site.build()
+    page = lxml.html.fromstring(site.read("404.html"))
+    assert len(page.xpath("//*[@role='search']")) == 1
+    assert page.xpath("//main//*[@role='search']")
+
+
 def test_a_hidden_post_links_no_tag_category_author_or_feed_without_a_page(site):
     # Pelican lists a hidden post nowhere: its own tag, category and author had no page,
     # and its page linked them (and the category's feeds), 404 for a reader.
