@@ -13,6 +13,7 @@ Reactions are not in the post's content: feeds and e-mails do not show them.
 
 import logging
 import os
+import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
@@ -95,7 +96,9 @@ def read_reaction(path, relative, settings):
         html=Markup(html),
         text=typeset(plain_text(text), settings, plain=True),
         email=fields.get("email", ""),
-        anchor="reaction-" + os.path.splitext(os.path.basename(path))[0],
+        # A file named by hand may hold spaces (« …-sophie copie.md », a copy made by the
+        # Finder): an id may not, nor may the address of the reaction.
+        anchor="reaction-" + re.sub(r"\s+", "-", os.path.splitext(os.path.basename(path))[0]),
     )
 
 

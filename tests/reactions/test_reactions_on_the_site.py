@@ -85,6 +85,22 @@ def test_the_count_shows_in_lists_and_reactions_are_comments_in_json_ld(blog):
     assert data["comment"][0]["dateCreated"] == "2021-01-15T21:30:00+01:00"
 
 
+def test_a_reaction_file_named_with_a_space_gives_an_id_without_one(blog):
+    # A copy made by the Finder is « …-lea copie.md »: its id held the space (invalid HTML)
+    # and so did its address in the JSON-LD.
+    add_reaction(
+        blog,
+        "le-billet-commente",
+        "2021-02-01-lea copie.md",
+        "Name: Anne\nDate: 2021-02-02 10:00\n\nTroisième réaction.\n",
+    )
+    blog.build()
+    page = blog.read("le-billet-commente/index.html")
+    assert 'id="reaction-2021-02-01-lea-copie"' in page
+    data = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>")[0])
+    assert data["comment"][-1]["url"].endswith("/le-billet-commente/#reaction-2021-02-01-lea-copie")
+
+
 def test_reactions_are_in_no_feed(blog):
     blog.build(production=True)
     feeds = "".join(p.read_text() for p in (blog.output / "feeds").glob("*.xml"))
