@@ -247,6 +247,15 @@ def test_a_post_written_with_hash_headings_has_one_h1_the_title(site):
     assert other.xpath("//main//h2[.='Section']") and other.xpath("//main//h3[.='Détail']")
 
 
+def test_lists_name_every_author_of_a_post(site):
+    # A post by two: the lists named the first author only, on the second's own page too.
+    site.add_post("a.md", title="À deux", authors="Julien Moreau, Claire Dumas, Léa Martin")
+    site.build()
+    for page in ("index.html", "auteur/claire-dumas/index.html"):
+        meta = text_of(site.read(page), "//main//p[@class='meta']")
+        assert "Julien Moreau, Claire Dumas et Léa Martin" in meta, page
+
+
 def test_summaries_leave_out_footnotes(site):
     # Two short posts with a footnote each: the home page showed both calls and notes, the
     # same ids twice (invalid HTML), and the second call led to the first post's note.
