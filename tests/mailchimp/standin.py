@@ -19,6 +19,9 @@ Faults are queued with `inject(fault, nth=1, match=None)`: the nth request from 
   500, 503          an error answer, nothing done (503 is an HTML page, as from a proxy)
   429-json, 429     too many requests, with a problem+json body, or none at all
   403               forbidden, with no body at all
+  cut               the request is carried out, then its JSON answer is cut short
+                    (a 204 becomes a 200 with half of {})
+  200-html          an HTML page answered 200 (a proxy's or a captive portal's), nothing done
   drop-before       the connection closes without an answer, nothing done
   drop-after        the request is carried out, then the connection closes unanswered
   timeout           the request is carried out, then no answer until the client gave up
@@ -48,6 +51,8 @@ FAULTS = (
     "429-json",
     "429",
     "403",
+    "cut",
+    "200-html",
     "drop-before",
     "drop-after",
     "timeout",
@@ -368,7 +373,7 @@ class StandIn:
                         standin._kill_client()
                     self.close_connection = True
                     return
-                if fault in ("500", "503", "429-json", "429", "403"):
+                if fault in ("500", "503", "429-json", "429", "403", "200-html"):
                     return self._fault_answer(fault)
                 status, payload = standin._answer(
                     self.command, split, raw, self.headers.get("Authorization", "")
@@ -382,6 +387,10 @@ class StandIn:
                     time.sleep(standin.timeout_hang)
                     self.close_connection = True
                     return
+                if fault == "cut":  # a 204's answer becomes a 200 with half of "{}"
+                    whole = json.dumps(payload if payload is not None else {}).encode()
+                    half = whole[: len(whole) // 2]
+                    return self._send_raw(status if payload else 200, half, "application/json")
                 if standin.answer_delay:
                     time.sleep(standin.answer_delay)
                 self._send(status, payload)
@@ -392,6 +401,9 @@ class StandIn:
                     return self._send_raw(503, page, "text/html")
                 if fault in ("429", "403"):
                     return self._send_raw(int(fault), b"", None)
+                if fault == "200-html":
+                    page = b"<html><body><h1>Wi-Fi: please log in</h1></body></html>"
+                    return self._send_raw(200, page, "text/html")
                 titles = {
                     "500": (500, "Internal Server Error"),
                     "429-json": (429, "Too Many Requests"),

@@ -17,7 +17,17 @@ ONE_POST_STEPS = [
     "POST /3.0/campaigns/{id}/actions/send",
 ]
 STEP_NAMES = ["audience", "find", "create", "content", "send"]
-RETRYABLE = ["500", "503", "429-json", "429", "drop-before", "drop-after", "timeout"]
+RETRYABLE = [
+    "500",
+    "503",
+    "429-json",
+    "429",
+    "cut",
+    "200-html",
+    "drop-before",
+    "drop-after",
+    "timeout",
+]
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +104,14 @@ def test_a_lost_answer_to_the_send_is_checked_before_sending_again(one_post, mai
     one_post.run()
     assert steps(mailchimp)[len(ONE_POST_STEPS) :] == ["GET /3.0/campaigns"]  # found sent: done
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
+
+
+def test_a_search_answer_cut_short_is_not_taken_for_no_campaign(one_post, mailchimp):
+    mailchimp.inject("drop-after", match="actions/send")  # it went out; the answer was lost
+    mailchimp.inject("cut", nth=2, match="GET /3.0/campaigns$")  # the retry's search
+    one_post.run()
+    assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
+    assert len(mailchimp.campaigns) == 1
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ written anywhere), MAILCHIMP_LIST_ID, and MAILCHIMP_API_URL (optional base URL, 
 http://127.0.0.1:PORT/3.0 for tests or a proxy; by default the key's data centre).
 
 Quirks of mailchimp-marketing 3.0.80 handled here: an answer with an empty body (204, but
-also a bare 403 or 429) comes back as a requests.Response instead of raising; a
-problem+json error arrives as a JSON string in ApiClientError.text; a connection failure
-or a timeout is an ApiClientError with status_code None.
+also a bare 403 or 429) or one that is not JSON (cut short, or without its content type)
+comes back as a requests.Response instead of raising, and a success of another content
+type (text/html) as its text; a problem+json error arrives as a JSON string in
+ApiClientError.text; a connection failure or a timeout is an ApiClientError with
+status_code None.
 """
 
 import json
@@ -335,12 +337,18 @@ class MailchimpProvider:
             answer = method(*args, **kwargs)
         except ApiClientError as error:
             raise self._failure(what, error.status_code, error.text) from None
-        if isinstance(answer, requests.Response):  # an empty body: only its status says
-            if answer.ok:
+        if isinstance(answer, requests.Response):  # an empty or unreadable body
+            if not answer.ok:
+                raise self._failure(
+                    what, answer.status_code, answer.text, answer.headers.get("Retry-After")
+                )
+            if not answer.content.strip():
                 return {}
-            raise self._failure(
-                what, answer.status_code, answer.text, answer.headers.get("Retry-After")
-            )
+        if not isinstance(answer, dict):
+            # JSON cut short, or a page that is not Mailchimp's (a proxy's, a Wi-Fi login):
+            # taken as an empty answer, a search cut short found no campaign and the post
+            # went out twice. It is worth another try.
+            raise _Retryable(_("{what}: Mailchimp's answer cannot be read").format(what=what))
         return answer
 
     def _failure(self, what, status, text, retry_after=None):
