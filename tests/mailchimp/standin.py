@@ -22,6 +22,8 @@ Faults are queued with `inject(fault, nth=1, match=None)`: the nth request from 
   cut               the request is carried out, then its JSON answer is cut short
                     (a 204 becomes a 200 with half of {})
   200-html          an HTML page answered 200 (a proxy's or a captive portal's), nothing done
+  200-other         the request is carried out, then answered 200 with a JSON object that is
+                    not the one asked for ({"status": "ok"})
   drop-before       the connection closes without an answer, nothing done
   drop-after        the request is carried out, then the connection closes unanswered
   timeout           the request is carried out, then no answer until the client gave up
@@ -53,6 +55,7 @@ FAULTS = (
     "403",
     "cut",
     "200-html",
+    "200-other",
     "drop-before",
     "drop-after",
     "timeout",
@@ -387,6 +390,8 @@ class StandIn:
                     time.sleep(standin.timeout_hang)
                     self.close_connection = True
                     return
+                if fault == "200-other":
+                    return self._send_raw(200, b'{"status": "ok"}', "application/json")
                 if fault == "cut":  # a 204's answer becomes a 200 with half of "{}"
                     whole = json.dumps(payload if payload is not None else {}).encode()
                     half = whole[: len(whole) // 2]

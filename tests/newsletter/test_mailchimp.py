@@ -24,6 +24,7 @@ RETRYABLE = [
     "429",
     "cut",
     "200-html",
+    "200-other",
     "drop-before",
     "drop-after",
     "timeout",
@@ -106,9 +107,12 @@ def test_a_lost_answer_to_the_send_is_checked_before_sending_again(one_post, mai
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
 
 
-def test_a_search_answer_cut_short_is_not_taken_for_no_campaign(one_post, mailchimp):
+@pytest.mark.parametrize("fault", ["cut", "200-other"])
+def test_a_search_answer_cut_short_or_without_campaigns_is_not_taken_for_none(
+    one_post, mailchimp, fault
+):
     mailchimp.inject("drop-after", match="actions/send")  # it went out; the answer was lost
-    mailchimp.inject("cut", nth=2, match="GET /3.0/campaigns$")  # the retry's search
+    mailchimp.inject(fault, nth=2, match="GET /3.0/campaigns$")  # the retry's search
     one_post.run()
     assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
     assert len(mailchimp.campaigns) == 1

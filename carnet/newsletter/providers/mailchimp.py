@@ -220,11 +220,12 @@ class MailchimpProvider:
                 fields=LIST_FIELDS,
                 sort_field="create_time",
                 sort_dir="ASC",
+                needs={"campaigns": list, "total_items": int},
             )
-            campaigns = page.get("campaigns", [])
+            campaigns = page["campaigns"]
             found += [c for c in campaigns if c.get("settings", {}).get("title") == title]
             offset += len(campaigns)
-            if not campaigns or offset >= page.get("total_items", 0):
+            if not campaigns or offset >= page["total_items"]:
                 break
         delivered = [c for c in found if c.get("status") in DELIVERED]
         if delivered:
@@ -249,6 +250,7 @@ class MailchimpProvider:
                 _("{path}: creating the campaign").format(path=post.source),
                 self.client.campaigns.create,
                 dict(body, type="regular"),
+                needs={"id": str},
             )
             campaign_id = created["id"]
         else:
@@ -331,8 +333,10 @@ class MailchimpProvider:
             ).format(what=what, reason=last)
         )
 
-    def _call(self, what, method, *args, **kwargs):
-        """The answer of one API call; raise _Retryable or MailchimpError, without the key."""
+    def _call(self, what, method, *args, needs=None, **kwargs):
+        """The answer of one API call; raise _Retryable or MailchimpError, without the key.
+        needs: {field: type} the answer must have (a search without its list of campaigns
+        would find none, and the post would go out again)."""
         try:
             answer = method(*args, **kwargs)
         except ApiClientError as error:
@@ -344,10 +348,12 @@ class MailchimpProvider:
                 )
             if not answer.content.strip():
                 return {}
-        if not isinstance(answer, dict):
-            # JSON cut short, or a page that is not Mailchimp's (a proxy's, a Wi-Fi login):
-            # taken as an empty answer, a search cut short found no campaign and the post
-            # went out twice. It is worth another try.
+        if not isinstance(answer, dict) or any(
+            not isinstance(answer.get(name), kind) for name, kind in (needs or {}).items()
+        ):
+            # JSON cut short, a page that is not Mailchimp's (a proxy's, a Wi-Fi login), or
+            # JSON without what was asked: taken as an empty answer, a search cut short found
+            # no campaign and the post went out twice. It is worth another try.
             raise _Retryable(_("{what}: Mailchimp's answer cannot be read").format(what=what))
         return answer
 
