@@ -124,12 +124,12 @@ def test_a_search_answer_cut_short_or_without_campaigns_is_not_taken_for_none(
         (
             "503",
             "actions/send",
-            "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 503",
+            "content/posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 503",
         ),
         (
             "429",
             "actions/send",
-            "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 429",
+            "content/posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 429",
         ),
         (
             "429-json",
@@ -150,7 +150,8 @@ def test_provider_down_fails_clearly_then_the_next_publish_sends_once(
         one_post.run()
     message = str(failed.value)
     assert (
-        message.startswith("posts/2021-01-05-a.md: Mailchimp kept failing (") and failure in message
+        message.startswith("content/posts/2021-01-05-a.md: Mailchimp kept failing (")
+        and failure in message
     )
     assert "the next publish will try again" in message
     assert one_post.sent() == {} and mailchimp.deliveries == []
@@ -174,8 +175,9 @@ def test_a_campaign_that_is_not_ready_stops_with_mailchimps_words(one_post, mail
     with pytest.raises(NewsletterError) as failed:
         one_post.run()
     assert str(failed.value) == (
-        "posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 400 Bad Request — Your "
-        "Campaign is not ready to send. Missing: a verified domain for bonjour@carnet-de-coach.fr."
+        "content/posts/2021-01-05-a.md: sending the campaign: Mailchimp answered 400 Bad "
+        "Request — Your Campaign is not ready to send. Missing: a verified domain for "
+        "bonjour@carnet-de-coach.fr."
     )
     assert steps(mailchimp)[-1] == "GET /3.0/campaigns/{id}"  # checked before giving up
     assert one_post.sent() == {}

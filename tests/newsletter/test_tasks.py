@@ -109,7 +109,7 @@ def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(
     down = blog.invoke("publish", env=env)
     assert down.returncode == 1
     assert (target / "premier-billet" / "index.html").exists()  # deployed all the same
-    assert "Lettre : posts/2021-01-05-a.md : Mailchimp échoue encore" in down.stderr
+    assert "Lettre : content/posts/2021-01-05-a.md : Mailchimp échoue encore" in down.stderr
     assert "Mailchimp a répondu 503" in down.stderr
     standin.faults.clear()
     up = blog.invoke("publish", env=env)

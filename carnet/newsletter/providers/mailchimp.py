@@ -33,6 +33,7 @@ from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.providers import Delivery, from_name
+from carnet.sources import source_name
 
 DELIVERED = {"sending", "sent", "schedule"}
 LIST_FIELDS = [
@@ -140,10 +141,10 @@ class MailchimpProvider:
         )
 
     def deliver(self, post, email):
-        return self._with_retries(post.source, lambda: self._deliver_once(post, email))
+        return self._with_retries(self._path(post), lambda: self._deliver_once(post, email))
 
     def find(self, post):
-        campaign = self._with_retries(post.source, lambda: self._find(campaign_title(post)))
+        campaign = self._with_retries(self._path(post), lambda: self._find(campaign_title(post)))
         if campaign is not None and campaign.get("status") in DELIVERED:
             return self._delivery(campaign)
         return None
@@ -165,14 +166,14 @@ class MailchimpProvider:
             campaign = self._find(campaign_title(post, test=True))
             campaign_id = self._prepare(campaign, post, email, test=True)
             self._call(
-                _("{path}: sending the test email").format(path=post.source),
+                _("{path}: sending the test email").format(path=self._path(post)),
                 self.client.campaigns.send_test_email,
                 campaign_id,
                 {"test_emails": [to], "send_type": "html"},
             )
             return campaign_id
 
-        campaign_id = self._with_retries(post.source, attempt)
+        campaign_id = self._with_retries(self._path(post), attempt)
         try:
             self._call(_("removing the test campaign"), self.client.campaigns.remove, campaign_id)
         except (MailchimpError, _Retryable) as error:
@@ -196,7 +197,7 @@ class MailchimpProvider:
             # Mailchimp refused the send: if an earlier send did get through after all,
             # the post is delivered; ask before failing.
             campaign = self._call(
-                _("{path}: reading the campaign's status").format(path=post.source),
+                _("{path}: reading the campaign's status").format(path=self._path(post)),
                 self.client.campaigns.get,
                 campaign_id,
                 fields=["id", "status", "send_time"],
@@ -247,7 +248,7 @@ class MailchimpProvider:
         body = self._campaign_body(post, email, test)
         if campaign is None:
             created = self._call(
-                _("{path}: creating the campaign").format(path=post.source),
+                _("{path}: creating the campaign").format(path=self._path(post)),
                 self.client.campaigns.create,
                 dict(body, type="regular"),
                 needs={"id": str},
@@ -256,13 +257,13 @@ class MailchimpProvider:
         else:
             campaign_id = campaign["id"]
             self._call(
-                _("{path}: updating the campaign").format(path=post.source),
+                _("{path}: updating the campaign").format(path=self._path(post)),
                 self.client.campaigns.update,
                 campaign_id,
                 body,
             )
         self._call(
-            _("{path}: setting the campaign's content").format(path=post.source),
+            _("{path}: setting the campaign's content").format(path=self._path(post)),
             self.client.campaigns.set_content,
             campaign_id,
             {"html": email.html, "plain_text": email.text},
@@ -273,7 +274,7 @@ class MailchimpProvider:
         """Send now, or schedule; when the email goes out."""
         if not self.schedule:
             self._call(
-                _("{path}: sending the campaign").format(path=post.source),
+                _("{path}: sending the campaign").format(path=self._path(post)),
                 self.client.campaigns.send,
                 campaign_id,
             )
@@ -282,7 +283,7 @@ class MailchimpProvider:
             self.schedule, self.settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
         )
         self._call(
-            _("{path}: scheduling the campaign").format(path=post.source),
+            _("{path}: scheduling the campaign").format(path=self._path(post)),
             self.client.campaigns.schedule,
             campaign_id,
             {"schedule_time": when.isoformat()},
@@ -303,6 +304,10 @@ class MailchimpProvider:
                 "reply_to": setting(self.settings, "CARNET_NEWSLETTER_REPLY_TO"),
             },
         }
+
+    def _path(self, post):
+        """The post's file as the coach opens it (content/posts/x.md), for messages."""
+        return source_name(self.settings, post.source)
 
     @staticmethod
     def _delivery(campaign):
@@ -403,7 +408,7 @@ def segment_options(settings, post):
     if not segment:
         raise MailchimpError(
             _("{path}: segment {segment!r} is not in CARNET_NEWSLETTER_SEGMENTS").format(
-                path=post.source, segment=post.segment
+                path=source_name(settings, post.source), segment=post.segment
             )
         )
     if "saved_segment_id" in segment:
