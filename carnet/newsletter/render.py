@@ -10,6 +10,7 @@ clip it (and hide the footer with the unsubscribe link), is refused.
 import os
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import css_inline
 import jinja2
@@ -74,7 +75,9 @@ def render(post, settings, test=False):
     warnings = []
     full = post.email_only or setting(settings, "CARNET_NEWSLETTER_FULL_POST")
     path = source_name(settings, post.source)  # as the coach opens it: content/posts/x.md
-    body = _email_ready(post.content if full else post.summary, post.url, path, warnings)
+    body = _email_ready(
+        post.content if full else post.summary, post.url, path, warnings, post.email_only
+    )
     subject = _subject(post, settings, test)
     preheader = _preheader(post)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
@@ -146,13 +149,21 @@ def _one_line(text):
     return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
 
 
-def _email_ready(html, url, path, warnings):
+def _email_ready(html, url, path, warnings, email_only=False):
     """`html` (of the post at `url`, whose file is `path`) with absolute links and images
     that fit the column and have alt text."""
     if not html.strip():
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
-    root.make_links_absolute(url, resolve_base_href=False)
+
+    def absolute(link):
+        # An e-mail-only post has no page at its address: a link within it (a footnote,
+        # #suite) stays within the e-mail instead of leading to a missing page.
+        if email_only and link.startswith("#"):
+            return link
+        return urljoin(url, link)
+
+    root.rewrite_links(absolute, resolve_base_href=False)
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:

@@ -47,6 +47,19 @@ def posts(tmp_path_factory):
         newsletter="only",
         body="Pour vous seulement.",
     )
+    blog.post(
+        "g.md",
+        title="Lettre annotée",
+        date="2021-01-11 08:30",
+        newsletter="only",
+        body="""
+        Une phrase[^1], puis [la suite](#suite) et [un billet](../le-moi/).
+
+        ## La suite {#suite}
+
+        [^1]: Une note.
+        """,
+    )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
     blog.post(
@@ -179,6 +192,14 @@ def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
     assert (
         document(email_for(posts, "lettre-privee")).xpath(browser)[0].get("href") == "*|ARCHIVE|*"
     )
+
+
+def test_an_email_only_posts_footnotes_and_anchors_stay_within_the_email(posts):
+    # Its address is no page on the site: https://…/lettre-annotee/#fn:1 would be a 404.
+    hrefs = [a.get("href") for a in document(email_for(posts, "lettre-annotee")).iter("a")]
+    assert "#fn:1" in hrefs and "#fnref:1" in hrefs and "#suite" in hrefs
+    assert "https://carnet-de-coach.fr/le-moi/" in hrefs
+    assert not [h for h in hrefs if "lettre-annotee" in h], hrefs
 
 
 def test_full_post_or_excerpt_with_read_more(posts):
