@@ -164,6 +164,22 @@ def _email_ready(html, url, path, warnings, email_only=False):
         return urljoin(url, link)
 
     root.rewrite_links(absolute, resolve_base_href=False)
+    # E-mail programs show no embedded player (a video, a map, a podcast): without a word,
+    # subscribers saw nothing where it was. They get a link to it instead.
+    for player in list(root.iter("iframe", "video", "audio")):
+        sources = [player.get("src")] + [source.get("src") for source in player.iter("source")]
+        source = next((s for s in sources if s), "")
+        warnings.append(
+            _("{path}: e-mails do not show the <{tag}> {source}; the e-mail links to it").format(
+                path=path, tag=player.tag, source=source
+            )
+        )
+        link = lxml.html.Element("p")
+        if source:
+            link.append(lxml.html.Element("a", href=source))
+            link[0].text = player.get("title") or source
+        link.tail = player.tail
+        player.getparent().replace(player, link)
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:

@@ -60,6 +60,20 @@ def posts(tmp_path_factory):
         [^1]: Une note.
         """,
     )
+    blog.post(
+        "h.md",
+        title="En vidéo",
+        date="2021-01-12 08:30",
+        body="""
+        Regardez :
+
+        <iframe src="https://www.youtube.com/embed/abc" title="La séance en vidéo"></iframe>
+
+        <video controls><source src="/images/pause.mp4" type="video/mp4"></video>
+
+        Fin.
+        """,
+    )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
     blog.post(
@@ -200,6 +214,22 @@ def test_an_email_only_posts_footnotes_and_anchors_stay_within_the_email(posts):
     assert "#fn:1" in hrefs and "#fnref:1" in hrefs and "#suite" in hrefs
     assert "https://carnet-de-coach.fr/le-moi/" in hrefs
     assert not [h for h in hrefs if "lettre-annotee" in h], hrefs
+
+
+def test_an_embedded_player_becomes_a_link_and_the_coach_is_told(posts):
+    email = email_for(posts, "en-video")
+    page = document(email)
+    assert not page.xpath("//iframe | //video")  # e-mail programs show nothing for them
+    links = {a.get("href"): a.text for a in page.iter("a")}
+    assert links["https://www.youtube.com/embed/abc"] == "La séance en vidéo"
+    assert "https://carnet-de-coach.fr/images/pause.mp4" in links
+    assert "https://www.youtube.com/embed/abc" in email.text and "Fin." in email.html
+    assert [w for w in email.warnings if "<iframe>" in w or "<video>" in w] == [
+        "content/posts/h.md: e-mails do not show the <iframe> https://www.youtube.com/embed/abc; "
+        "the e-mail links to it",
+        "content/posts/h.md: e-mails do not show the <video> "
+        "https://carnet-de-coach.fr/images/pause.mp4; the e-mail links to it",
+    ]
 
 
 def test_full_post_or_excerpt_with_read_more(posts):
