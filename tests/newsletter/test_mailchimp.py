@@ -136,7 +136,7 @@ def test_a_search_answer_cut_short_or_without_campaigns_is_not_taken_for_none(
             "content",
             "setting the campaign's content: Mailchimp answered 429 Too Many Requests",
         ),
-        ("drop-before", "actions/send", "sending the campaign: the connection failed"),
+        ("drop-before", "actions/send", "sending the campaign: the connection to 127.0.0.1:"),
         # A timed-out send went through (the stand-in acts, then hangs): time out the search.
         ("timeout", "GET /3.0/campaigns$", "listing the campaigns: timed out after 0.5 s"),
     ],
@@ -161,6 +161,34 @@ def test_provider_down_fails_clearly_then_the_next_publish_sends_once(
         and len(mailchimp.campaigns) == 1
     )
     assert one_post.sent() == {"un-billet-enfin": "mailchimp"}
+
+
+@pytest.mark.parametrize(
+    "environment, failure",
+    [
+        # Nothing listens there, as at an address mistyped or a data centre that does not exist.
+        ({"MAILCHIMP_API_URL": "http://127.0.0.1:1/3.0"}, "the connection to 127.0.0.1:1 failed"),
+        (
+            {"HTTP_PROXY": "http://carnet:secret@127.0.0.1:1"},
+            "the connection to 127.0.0.1:{port} through the proxy 127.0.0.1:1 failed (the "
+            "environment's HTTPS_PROXY, HTTP_PROXY or ALL_PROXY)",
+        ),
+    ],
+)
+def test_a_connection_that_fails_says_where(one_post, mailchimp, monkeypatch, environment, failure):
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(NewsletterError) as failed:
+        one_post.run()
+    port = mailchimp.url.split(":")[2].split("/")[0]
+    assert str(failed.value) == (
+        f"checking the audience: Mailchimp kept failing (checking the audience {LIST_ID}: "
+        f"{failure.format(port=port)}); nothing is recorded for it, the next publish will try "
+        "again"
+    )
+    assert "secret" not in str(failed.value) and mailchimp.campaigns == {}
 
 
 def test_a_bare_403_is_a_failure_not_a_success(one_post, mailchimp):

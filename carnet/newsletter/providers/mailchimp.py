@@ -22,11 +22,13 @@ import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import mailchimp_marketing
 import requests
 from mailchimp_marketing.api_client import ApiClientError
+from requests.utils import get_environ_proxies, select_proxy
 
 from carnet import console
 from carnet.defaults import setting
@@ -364,11 +366,17 @@ class MailchimpProvider:
 
     def _failure(self, what, status, text, retry_after=None):
         if status is None:  # no answer: `text` is the exception requests raised
-            reason = (
-                _("timed out after {seconds} s").format(seconds=self.timeout)
-                if isinstance(text, requests.Timeout)
-                else _("the connection failed")
-            )
+            if isinstance(text, requests.Timeout):
+                reason = _("timed out after {seconds} s").format(seconds=self.timeout)
+            elif isinstance(text, requests.exceptions.ProxyError):
+                reason = _(
+                    "the connection to {address} through the proxy {proxy} failed (the "
+                    "environment's HTTPS_PROXY, HTTP_PROXY or ALL_PROXY)"
+                ).format(address=self._address(), proxy=self._proxy())
+            else:
+                # Where: a data centre that does not exist, a MAILCHIMP_API_URL that leads
+                # nowhere and Mailchimp being down read alike without it.
+                reason = _("the connection to {address} failed").format(address=self._address())
             return _Retryable(f"{what}: {reason}")
         reason = self._redact(
             _("{what}: Mailchimp answered {status}{problem}").format(
@@ -379,6 +387,20 @@ class MailchimpProvider:
             pause = float(retry_after) if str(retry_after or "").isdigit() else None
             return _Retryable(reason, pause)
         return MailchimpError(reason)
+
+    def _url(self):
+        api = self.client.api_client
+        return api.host.replace("server", api.server) if api.server else api.host
+
+    def _address(self):
+        """Mailchimp's host (and port) as this run reaches it: never a user or password."""
+        url = urlsplit(self._url())
+        return url.hostname + (f":{url.port}" if url.port else "")
+
+    def _proxy(self):
+        """The host (and port) of the environment's proxy for Mailchimp's address."""
+        proxy = urlsplit(select_proxy(self._url(), get_environ_proxies(self._url())) or "")
+        return (proxy.hostname or "?") + (f":{proxy.port}" if proxy.port else "")
 
     def _redact(self, text):
         return text.replace(self._key, "[MAILCHIMP_API_KEY]") if self._key else text
