@@ -6,6 +6,7 @@ import pytest
 from conftest import make_site
 
 from carnet import newsletter
+from carnet.i18n import use_language
 from carnet.newsletter import NewsletterError
 from newsletter.conftest import API_KEY, LIST_ID, Blog
 
@@ -189,6 +190,20 @@ def test_a_connection_that_fails_says_where(one_post, mailchimp, monkeypatch, en
         "again"
     )
     assert "secret" not in str(failed.value) and mailchimp.campaigns == {}
+
+
+def test_a_connection_failure_is_said_with_french_typography(one_post, mailchimp, monkeypatch):
+    monkeypatch.setenv("MAILCHIMP_API_URL", "http://127.0.0.1:1/3.0")
+    use_language("fr")
+    try:
+        with pytest.raises(NewsletterError) as failed:
+            one_post.run()
+    finally:
+        use_language("en")
+    assert str(failed.value).startswith(
+        f"vérification de l’audience\u00a0: Mailchimp échoue encore (vérification de "
+        f"l’audience {LIST_ID}\u00a0: la connexion à 127.0.0.1:1 a échoué)\u202f; "
+    )
 
 
 def test_a_bare_403_is_a_failure_not_a_success(one_post, mailchimp):

@@ -377,7 +377,7 @@ class MailchimpProvider:
                 # Where: a data centre that does not exist, a MAILCHIMP_API_URL that leads
                 # nowhere and Mailchimp being down read alike without it.
                 reason = _("the connection to {address} failed").format(address=self._address())
-            return _Retryable(f"{what}: {reason}")
+            return _Retryable(_("{what}: {reason}").format(what=what, reason=reason))
         reason = self._redact(
             _("{what}: Mailchimp answered {status}{problem}").format(
                 what=what, status=status, problem=_problem(text)
