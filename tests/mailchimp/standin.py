@@ -18,6 +18,7 @@ Faults are queued with `inject(fault, nth=1, match=None)`: the nth request from 
 
   500, 503          an error answer, nothing done (503 is an HTML page, as from a proxy)
   429-json, 429     too many requests, with a problem+json body, or none at all
+  429-wait          too many requests, with no body and Retry-After: 3600
   403               forbidden, with no body at all
   cut               the request is carried out, then its JSON answer is cut short
                     (a 204 becomes a 200 with half of {})
@@ -52,6 +53,7 @@ FAULTS = (
     "503",
     "429-json",
     "429",
+    "429-wait",
     "403",
     "cut",
     "200-html",
@@ -376,7 +378,7 @@ class StandIn:
                         standin._kill_client()
                     self.close_connection = True
                     return
-                if fault in ("500", "503", "429-json", "429", "403", "200-html"):
+                if fault in ("500", "503", "429-json", "429", "429-wait", "403", "200-html"):
                     return self._fault_answer(fault)
                 status, payload = standin._answer(
                     self.command, split, raw, self.headers.get("Authorization", "")
@@ -406,6 +408,8 @@ class StandIn:
                     return self._send_raw(503, page, "text/html")
                 if fault in ("429", "403"):
                     return self._send_raw(int(fault), b"", None)
+                if fault == "429-wait":
+                    return self._send_raw(429, b"", None, {"Retry-After": "3600"})
                 if fault == "200-html":
                     page = b"<html><body><h1>Wi-Fi: please log in</h1></body></html>"
                     return self._send_raw(200, page, "text/html")
@@ -425,8 +429,10 @@ class StandIn:
                 content_type = "application/problem+json" if status >= 400 else "application/json"
                 self._send_raw(status, json.dumps(payload).encode(), content_type)
 
-            def _send_raw(self, status, data, content_type):
+            def _send_raw(self, status, data, content_type, headers=None):
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 if content_type:
                     self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))

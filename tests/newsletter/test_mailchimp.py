@@ -1,5 +1,6 @@
 """The Mailchimp provider, through the real client, against the stand-in server."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -204,6 +205,20 @@ def test_a_connection_failure_is_said_with_french_typography(one_post, mailchimp
         f"vérification de l’audience\u00a0: Mailchimp échoue encore (vérification de "
         f"l’audience {LIST_ID}\u00a0: la connexion à 127.0.0.1:1 a échoué)\u202f; "
     )
+
+
+def test_a_wait_longer_than_a_publish_makes_stops_it_without_saying_otherwise(
+    one_post, mailchimp, capsys
+):
+    mailchimp.inject("429-wait", match="actions/send")  # Retry-After: 3600
+    started = time.monotonic()
+    with pytest.raises(NewsletterError, match="sending the campaign: Mailchimp answered 429\\)"):
+        one_post.run()
+    assert time.monotonic() - started < 30  # it waited neither an hour nor 60 s pretending
+    assert "3600" not in capsys.readouterr().err
+    assert one_post.sent() == {} and mailchimp.deliveries == []
+    one_post.run()
+    assert mailchimp.delivered_titles() == {"carnet:un-billet-enfin": 1}
 
 
 def test_a_bare_403_is_a_failure_not_a_success(one_post, mailchimp):

@@ -328,11 +328,14 @@ class MailchimpProvider:
                 last = failure
                 if number == self.retries:
                     break
+                if failure.pause is not None and failure.pause > LONGEST_PAUSE:
+                    break  # Mailchimp asks for a longer wait than a publish makes
                 pause = failure.pause if failure.pause is not None else self.backoff * 2**number
+                pause = min(pause, LONGEST_PAUSE)  # the pause said is the one made
                 console.warn(
                     _("{failure}; trying again in {pause:g} s").format(failure=failure, pause=pause)
                 )
-                time.sleep(min(pause, LONGEST_PAUSE))
+                time.sleep(pause)
         raise MailchimpError(
             _(
                 "{what}: Mailchimp kept failing ({reason}); nothing is recorded for it, the next "
