@@ -5,7 +5,8 @@ ties go to the one closest in date. Comparing every pair of articles would be qu
 so articles are indexed by tag and by category (oldest first) and each article only looks
 at its WINDOW nearest neighbours in date on each side in each of its lists. A site with
 fewer than WINDOW posts per tag gets the exact best matches; a large one gets the best
-among the posts written around the same time, at a cost linear in the number of articles.
+among the posts written around the same time, at a cost linear in the number of articles
+and of their tags (an article looks in MOST_LISTS_LOOKED_IN of its lists at most).
 """
 
 import heapq
@@ -18,6 +19,11 @@ from carnet.defaults import setting
 from carnet.listing import listed_articles
 
 WINDOW = 12
+# The tags (and category) of an article whose lists it looks in, at most: each candidate
+# is scored on all of its tags, so with every list looked in, 100 tags an article made
+# 2400 candidates each scored on 100 tags, the work growing with the square of the tags.
+# Beyond it, the first in order of slug; a post with fewer gets the same related posts.
+MOST_LISTS_LOOKED_IN = 40
 
 
 def _index(articles, keys):
@@ -52,7 +58,10 @@ def _score(keys, other_keys):
 def related_to(article, lists, positions, keys, limit, moments):
     own_keys = keys[id(article)]
     candidates = {}
-    for key in own_keys:
+    looked_in = own_keys
+    if len(own_keys) > MOST_LISTS_LOOKED_IN:
+        looked_in = sorted(own_keys)[:MOST_LISTS_LOOKED_IN]
+    for key in looked_in:
         members = lists[key]
         place = positions[key, id(article)]
         for other in members[max(0, place - WINDOW) : place + WINDOW + 1]:
