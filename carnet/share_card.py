@@ -93,11 +93,12 @@ def drawable(text, face):
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     kept = []
     for char in text:
-        # 𝗕𝗼𝗹𝗱 letters, as LinkedIn posts write them, are plain ones in another font.
-        plain = unicodedata.normalize("NFKC", char)
         if has_glyph(face, char):
             kept.append(char)
-        elif plain != char and plain.strip() and all(has_glyph(face, c) for c in plain):
+            continue
+        # 𝗕𝗼𝗹𝗱 letters, as LinkedIn posts write them, are plain ones in another font.
+        plain = unicodedata.normalize("NFKC", char)
+        if plain != char and plain.strip() and all(has_glyph(face, c) for c in plain):
             kept.append(plain)
         elif char.isspace() or unicodedata.category(char) == "Zs":
             kept.append(" ")
