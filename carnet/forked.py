@@ -114,15 +114,15 @@ class Child:
         parent = os.getpid()
         self._pid = os.fork()
         if self._pid == 0:  # the child
-            _end_with(parent)
-            self._run(work, args)
+            self._run(work, args, parent)
         self._waited = False
         self._status = None  # its exit status, once it has ended
         _children.add(self)
 
-    def _run(self, work, args):
+    def _run(self, work, args, parent):
         status = 1
         try:
+            _end_with(parent)
             kept = _keep_logs_in_child()
             try:
                 payload = pickle.dumps((("done", work(*args)), kept.records), PROTOCOL)
