@@ -15,6 +15,12 @@ PATH = "content"
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
+# Files no coach means to publish, matched on each file's and folder's own name: hidden
+# ones (.DS_Store, .env, .git/, .obsidian/, an editor's .post.md.swp), Office's lock files
+# (~$devis.docx), editors' backups (post.md~) and Windows' thumbnails. Pelican's default,
+# "**/.*", is matched against that name too, which has no "/": it left every one of them
+# in the site.
+IGNORE_FILES = [".*", "~$*", "*~", "#*#", "Thumbs.db", "desktop.ini"]
 
 TIMEZONE = "Europe/Paris"
 DEFAULT_LANG = "fr"
