@@ -602,6 +602,24 @@ def check_internal_links(page_generator):
             _check_links_of(content, context, listed)
 
 
+def leave_out_files_only_drafts_link(page_generator):
+    """A file that only drafts (and posts dated later) link to is not published.
+
+    Pelican copies every file a post links with {static} or {attach}, a draft's too: a
+    draft's link to content/clientes/devis.pdf, outside STATIC_PATHS, put the quote online
+    before the post, and one with `..` (unchecked in a draft) wrote outside the site."""
+    context = page_generator.context
+    drafts = [*context.get("drafts", []), *context.get("draft_pages", [])]
+    linked_by_drafts = set().union(*(draft.get_static_links() for draft in drafts))
+    if not linked_by_drafts:
+        return
+    linked_by_others = set()
+    for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
+        for content in context.get(key, []):
+            linked_by_others |= content.get_static_links()
+    context["static_links"] -= linked_by_drafts - linked_by_others
+
+
 def _slugs(pairs):
     """The slugs of Pelican's tags, categories or authors: (name, posts) pairs or a dict."""
     return {name.slug for name, _posts in (pairs.items() if isinstance(pairs, dict) else pairs)}
@@ -675,4 +693,5 @@ def register():
     signals.content_object_init.connect(check_address_of)
     signals.content_object_init.connect(check_image_of)
     signals.page_generator_finalized.connect(check_internal_links)
+    signals.page_generator_finalized.connect(leave_out_files_only_drafts_link)
     signals.all_generators_finalized.connect(check_addresses)
