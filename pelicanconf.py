@@ -104,6 +104,9 @@ CARNET_PLUGINS = [
             "links are the typeset text's"
         },
     ),
+    # The published copies of JPEG photos without their GPS position, phone or serial
+    # number (finalized); needs no other plugin.
+    ("photo_privacy", {}),
     # sitemap.xml (production) and robots.txt; the page of the letters sent.
     ("sitemap", {}),
     ("newsletter_archive", {}),

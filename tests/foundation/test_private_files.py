@@ -1,5 +1,6 @@
 """What a coach keeps beside her images or links from a draft never goes online."""
 
+import pytest
 from conftest import post_text
 from PIL import Image
 
@@ -61,3 +62,31 @@ def test_a_file_only_a_draft_or_a_later_post_links_to_is_not_published(site, tmp
     files = [path for path in published_files(site, ".") if path.endswith((".pdf", ".txt"))]
     assert not (tmp_path / "deep" / "notes.txt").exists()
     assert files == ["docs/guide.pdf", "robots.txt"]
+
+
+def phone_photo(path, orientation=6):
+    """A JPEG as a phone writes it: where it was taken, the phone and its serial number."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0112] = "Apple", "iPhone 13", orientation
+    exif[0x8769] = {0xA431: "F2LXK0QJ0D4M"}  # Exif IFD: the phone's serial number
+    exif[0x8825] = {1: "N", 2: (47.0, 13.0, 5.5), 3: "W", 4: (1.0, 33.0, 12.3)}  # GPS
+    Image.new("RGB", (64, 48), "teal").save(path, exif=exif, quality=90)
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["copied", "STATIC_CREATE_LINKS"])
+def test_a_phone_photo_is_published_without_where_it_was_taken_nor_the_phone(site, linked):
+    photo = site.content / "images" / "seance.JPG"
+    phone_photo(photo)
+    original = photo.read_bytes()
+    site.add_post(
+        "a.md", post_text(title="Un billet", body="![Le bureau]({static}/images/seance.JPG)")
+    )
+    site.build(STATIC_CREATE_LINKS=linked)
+    published = site.output / "images" / "seance.JPG"
+    with Image.open(published) as image:
+        assert dict(image.getexif()) == {0x0112: 6}  # the orientation only
+        assert b"F2LXK0QJ0D4M" not in published.read_bytes()
+        with Image.open(photo) as source:
+            assert image.tobytes() == source.tobytes()  # the same picture
+    assert photo.read_bytes() == original  # the coach's own file unchanged
+    assert oct(published.stat().st_mode & 0o777) == oct(photo.stat().st_mode & 0o777)

@@ -1,0 +1,1 @@
+from .photo_privacy import *  # noqa: F403
