@@ -7,8 +7,9 @@ not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template
 path, a title, tag, author or category with no letter to make an address from, an
 `Image:` or a linked file that is missing or empty (or outside the content folder), a link
 (in the text or the Summary:) to a tag, category or author no published post has, or of a
-kind Pelican does not know, a Template: the theme does not have, and two things the site
-would write at one address (two posts, or a post and the home page, a feed, an image...).
+kind Pelican does not know, a Template: the theme does not have, two things the site
+would write at one address (two posts, or a post and the home page, a feed, an image...),
+and a symbolic link in an images folder (STATIC_PATHS) to something outside it.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
 impossible date, an unknown status and text that is not UTF-8.
@@ -480,6 +481,41 @@ def skip_symlink_loops(pelican_object):
             settings[name] = [*settings.get(name, []), link]
 
 
+def refuse_links_out_of_static_folders(pelican_object):
+    """A symbolic link in a STATIC_PATHS folder to a file or folder outside it is an error.
+
+    Pelican follows links and copies what they point to: content/images/host.txt, a link to
+    /etc/hostname, was published, and a link to ~/Documents would publish every file there."""
+    settings = pelican_object.settings
+    root = os.path.abspath(settings["PATH"])
+    for folder in settings.get("STATIC_PATHS", []):
+        top = os.path.join(root, folder)
+        real_top = os.path.realpath(top)
+        for parent, folders, files in os.walk(top):  # a link to a folder is listed, not entered
+            for name in folders + files:
+                path = os.path.join(parent, name)
+                real = os.path.realpath(path)
+                inside = real.startswith(real_top + os.sep)
+                loop = (real_top + os.sep).startswith(real + os.sep)  # skip_symlink_loops'
+                if not os.path.islink(path) or inside or loop:
+                    continue
+                logger.error(
+                    _(
+                        "{path}: a symbolic link to {target}, outside {folder}: the site would "
+                        "publish what it points to; copy the file into {folder}, or remove the link"
+                    ).format(
+                        path=source_name(settings, path),
+                        target=real,
+                        folder=source_name(settings, top),
+                    )
+                )
+                if name in folders:  # never copied, however big (Pelican skips no file link)
+                    settings["STATIC_EXCLUDES"] = [
+                        *settings.get("STATIC_EXCLUDES", []),
+                        os.path.relpath(path, root),
+                    ]
+
+
 class StopBeforeWriting(Exception):
     """Raised once the problems are logged: nothing of the site is written."""
 
@@ -688,6 +724,7 @@ def _link_problem(content, what, value, problem):
 
 def register():
     signals.initialized.connect(skip_symlink_loops)
+    signals.initialized.connect(refuse_links_out_of_static_folders)
     # Not the "static" reader: images and other files are copied, never read as posts.
     readers.add_layer("content_checks", checked_reader, wraps_static=False)
     signals.content_object_init.connect(check_address_of)

@@ -4,6 +4,8 @@ import pytest
 from conftest import post_text
 from PIL import Image
 
+from carnet.build import BuildFailed
+
 
 def published_files(site, folder):
     return sorted(
@@ -90,3 +92,24 @@ def test_a_phone_photo_is_published_without_where_it_was_taken_nor_the_phone(sit
             assert image.tobytes() == source.tobytes()  # the same picture
     assert photo.read_bytes() == original  # the coach's own file unchanged
     assert oct(published.stat().st_mode & 0o777) == oct(photo.stat().st_mode & 0o777)
+
+
+def test_a_link_in_the_images_folder_to_a_file_or_folder_outside_it_stops_the_build(site, tmp_path):
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "bilan-cliente.txt").write_text("Bilan de Mme X", encoding="utf-8")
+    images = site.content / "images"
+    (images / "bilan.txt").symlink_to(documents / "bilan-cliente.txt")
+    (images / "documents").symlink_to(documents)
+    Image.new("RGB", (40, 30), "teal").save(images / "photo.png")
+    (images / "aussi-photo.png").symlink_to(images / "photo.png")  # inside: fine
+    site.add_post("a.md", post_text(title="Un billet"))
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert sorted(failure.value.problems) == [
+        f"content/images/{name}: a symbolic link to {target}, outside content/images: the site "
+        "would publish what it points to; copy the file into content/images, or remove the link"
+        for name, target in sorted(
+            {"bilan.txt": documents / "bilan-cliente.txt", "documents": documents}.items()
+        )
+    ]
