@@ -20,6 +20,7 @@ Every check here is linear: a post is looked at once, the addresses once for the
 import difflib
 import logging
 import os
+import posixpath
 import re
 from urllib.parse import unquote
 
@@ -638,22 +639,36 @@ def check_internal_links(page_generator):
             _check_links_of(content, context, listed)
 
 
-def leave_out_files_only_drafts_link(page_generator):
+def leave_out_files_only_drafts_link(static_generator):
     """A file that only drafts (and posts dated later) link to is not published.
 
-    Pelican copies every file a post links with {static} or {attach}, a draft's too: a
-    draft's link to content/clientes/devis.pdf, outside STATIC_PATHS, put the quote online
-    before the post, and one with `..` (unchecked in a draft) wrote outside the site."""
-    context = page_generator.context
+    Pelican copies every file of STATIC_PATHS and every file a post links with {static} or
+    {attach}, a draft's too: the photo of a post planned for next week was online before
+    the post (a folder listing shows it), a draft's link to content/clientes/devis.pdf,
+    outside STATIC_PATHS, put the quote online, and one with `..` (unchecked in a draft)
+    wrote outside the site. A file nothing links to is still published (a PDF the letters
+    link to)."""
+    context = static_generator.context
     drafts = [*context.get("drafts", []), *context.get("draft_pages", [])]
-    linked_by_drafts = set().union(*(draft.get_static_links() for draft in drafts))
+    linked_by_drafts = {
+        posixpath.normpath(path) for draft in drafts for path in draft.get_static_links()
+    }
     if not linked_by_drafts:
         return
-    linked_by_others = set()
+    # What the site shows: its posts' and pages' links (an e-mail-only post's are in its
+    # e-mail), and the authors' photos (CARNET_AUTHORS).
+    authors = static_generator.settings.get("CARNET_AUTHORS") or {}
+    shown = {str(info.get("photo") or "").lstrip("/") for info in authors.values()}
     for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
-            linked_by_others |= content.get_static_links()
-    context["static_links"] -= linked_by_drafts - linked_by_others
+            shown |= content.get_static_links()
+    only_drafts = linked_by_drafts - {posixpath.normpath(path) for path in shown if path}
+    static_generator.staticfiles = [
+        static
+        for static in static_generator.staticfiles
+        if posixpath.normpath(static.get_relative_source_path()) not in only_drafts
+    ]
+    context["staticfiles"] = static_generator.staticfiles
 
 
 def _slugs(pairs):
@@ -730,5 +745,5 @@ def register():
     signals.content_object_init.connect(check_address_of)
     signals.content_object_init.connect(check_image_of)
     signals.page_generator_finalized.connect(check_internal_links)
-    signals.page_generator_finalized.connect(leave_out_files_only_drafts_link)
+    signals.static_generator_finalized.connect(leave_out_files_only_drafts_link)
     signals.all_generators_finalized.connect(check_addresses)

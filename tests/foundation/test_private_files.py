@@ -43,13 +43,17 @@ def test_a_file_only_a_draft_or_a_later_post_links_to_is_not_published(site, tmp
     (site.content / "docs" / "guide.pdf").write_text("Le guide", encoding="utf-8")
     (site.content / "docs" / "tarifs.pdf").write_text("Les tarifs", encoding="utf-8")
     (site.root / "notes.txt").write_text("Notes de séance", encoding="utf-8")
+    for name in ("bureau.png", "photo.png", "claire-dumas.png", "guide-a-telecharger.png"):
+        Image.new("RGB", (40, 30), "teal").save(site.content / "images" / name)
     site.add_post(
         "brouillon.md",
         post_text(
             title="Brouillon",
             status="draft",
             body="[Le devis]({static}/clientes/devis.pdf), [les tarifs]({attach}/docs/tarifs.pdf), "
-            "[le guide]({static}/docs/guide.pdf), [mes notes]({attach}/../notes.txt)",
+            "[le guide]({static}/docs/guide.pdf), [mes notes]({attach}/../notes.txt), "
+            "![Le bureau]({static}/images/bureau.png) ![Une photo]({static}/images/photo.png) "
+            "![Claire]({static}/images/claire-dumas.png)",
         ),
     )
     site.add_post(
@@ -58,9 +62,21 @@ def test_a_file_only_a_draft_or_a_later_post_links_to_is_not_published(site, tmp
             title="Plus tard", date="2099-01-01", body="[Le devis]({static}/clientes/devis.pdf)"
         ),
     )
-    site.add_post("a.md", post_text(title="Un billet", body="[Le guide]({static}/docs/guide.pdf)"))
+    site.add_post(
+        "a.md",
+        post_text(
+            title="Un billet",
+            body="[Le guide]({static}/docs/guide.pdf) ![Une photo]({static}/images/photo.png)",
+        ),
+    )
     site.output = tmp_path / "deep" / "output"
-    site.build()
+    site.build(CARNET_AUTHORS={"Claire Dumas": {"photo": "images/claire-dumas.png"}})
+    # Nothing links to guide-a-telecharger.png: published, as Pelican does (a letter may).
+    assert published_files(site, "images") == [
+        "claire-dumas.png",
+        "guide-a-telecharger.png",
+        "photo.png",
+    ]
     files = [path for path in published_files(site, ".") if path.endswith((".pdf", ".txt"))]
     assert not (tmp_path / "deep" / "notes.txt").exists()
     assert files == ["docs/guide.pdf", "robots.txt"]
