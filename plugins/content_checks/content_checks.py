@@ -156,6 +156,15 @@ def _check_image(settings, value):
     path = _local_file(settings, value)
     if path is None:
         return
+    # The share image is a crop of it: `Image: ../../photo.jpg` published a file from
+    # outside the project.
+    if not os.path.abspath(path).startswith(os.path.abspath(settings["PATH"]) + os.sep):
+        raise ValueError(
+            _(
+                "Image: {image} is outside the content folder: copy the image into "
+                "content/images/ and write Image: images/its-name.jpg"
+            ).format(image=value)
+        )
     if not os.path.isfile(path):
         raise ValueError(
             _("Image: {image} is not in the content folder ({where} does not exist)").format(

@@ -129,3 +129,14 @@ def test_a_link_in_the_images_folder_to_a_file_or_folder_outside_it_stops_the_bu
             {"bilan.txt": documents / "bilan-cliente.txt", "documents": documents}.items()
         )
     ]
+
+
+def test_an_image_field_naming_a_file_outside_the_content_folder_stops_the_build(site):
+    Image.new("RGB", (1200, 630), "red").save(site.root.parent / "photo-perso.jpg")
+    site.add_post("a.md", post_text(title="Un billet", image="../../photo-perso.jpg"))
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert failure.value.problems == [
+        "content/posts/a.md: Image: ../../photo-perso.jpg is outside the content folder: "
+        "copy the image into content/images/ and write Image: images/its-name.jpg"
+    ]
