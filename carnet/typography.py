@@ -83,11 +83,13 @@ EDGES = frozenset(EDGE_NONE + EDGE_TAG + EDGE_LINE)
 _HAS_EDGE = re.compile("[\ufdd0-\ufdd2]")
 
 # One token of HTML: each alternative matches to its end or to the end of the input, so a
-# broken tag never makes the scanner read the rest of the page again.
+# broken tag never makes the scanner read the rest of the page again. In a tag, a quotation
+# mark opens a value only right after = (as browsers read it): the stray ' of
+# alt='l'hiver' does not run on through the page.
 _TOKEN_SOURCE = (
     r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"  # comment
     r"|<[!?][^>]*+>?"  # doctype, CDATA, processing instruction
-    r"|</?([A-Za-z][^\s/>]*+)(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z)|[^\"'>]++)*+(?:>|\Z)"  # tag
+    r"|</?([A-Za-z][^\s/>]*+)(?:=\s*+(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z))?|[^=>]++)*+(?:>|\Z)"  # tag
     r"|&(?:#[0-9]++|#[xX][0-9a-fA-F]++|[A-Za-z][A-Za-z0-9]*+);?"  # character reference
 )
 _TOKEN = re.compile(_TOKEN_SOURCE)

@@ -268,3 +268,12 @@ def test_the_share_image_alt_keeps_the_title_as_written(site):
     page = site.read("toi-moi-2-3/index.html")
     [alt] = re.findall(r'<meta property="og:image:alt" content="([^"]*)"', page)
     assert html.unescape(alt).startswith("«\u00a0Toi & moi\u00a0: 2 < 3\u00a0», par ")
+
+
+def test_a_stray_quote_in_a_tag_does_not_run_on_through_the_page():
+    # A quotation mark opens a value only after =, as browsers read it: the tag ends at its
+    # >, the link's title is no image's, and the text after it is typeset.
+    html = '<p><img src="a.png" alt=\'l\'hiver\'> et <a title="a ?">x</a> ici ?</p>'
+    assert typeset_html(html) == (
+        '<p><img src="a.png" alt=\'l\'hiver\'> et <a title="a ?">x</a> ici\u202f?</p>'
+    )
