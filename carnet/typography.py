@@ -286,6 +286,9 @@ def _replace(text, edits):
 # ---------------------------------------------------------------- quotation marks
 
 _WIDE = re.compile('["«»“”„‟〝〞〟]')
+# A straight quote paired with a typed “ or ” becomes its other half (a pair with « or »
+# is made « » as any other).
+_OTHER_HALF = {"“": "”", "”": "“", "„": "“", "‟": "”"}
 
 
 def _skip_left(text, at):
@@ -358,12 +361,17 @@ def _pair_quotes(text):
     ends = sorted(
         [(opening, False) for opening, _ in pairs] + [(closing, True) for _, closing in pairs]
     )
+    partner = {opening: closing for opening, closing in pairs}
+    partner.update({closing: opening for opening, closing in pairs})
     characters = list(text)
     depth = 0
     for at, is_close in ends:
         if not is_close:
             depth += 1
-        if text[at] == '"':
+        if text[at] == '"' and text[partner[at]] in _OTHER_HALF:
+            # “oui" or "oui”: one pair of marks, not “oui » or « oui”.
+            characters[at] = _OTHER_HALF[text[partner[at]]]
+        elif text[at] == '"':
             inner = depth % 2 == 0
             characters[at] = ("”" if inner else "»") if is_close else ("“" if inner else "«")
         if is_close:

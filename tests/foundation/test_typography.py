@@ -277,3 +277,16 @@ def test_a_stray_quote_in_a_tag_does_not_run_on_through_the_page():
     assert typeset_html(html) == (
         '<p><img src="a.png" alt=\'l\'hiver\'> et <a title="a ?">x</a> ici\u202f?</p>'
     )
+
+
+def test_a_straight_quote_paired_with_a_typed_one_becomes_its_other_half():
+    # Text pasted from a word processor, finished by hand: one pair of marks, not “oui » or
+    # « non”.
+    typed = 'Il dit “oui" puis "non” ici'
+    assert typeset_text(typed) == "Il dit “oui” puis “non” ici"
+    assert typeset_html(f"<p>{typed}</p>") == "<p>Il dit “oui” puis “non” ici</p>"
+    # A pair with « or » is made « » as before: a « made of a straight quote after a typed
+    # » would pair differently the second time.
+    for text in (typed, '»/" o"', '« oui"'):
+        once = typeset_text(text)
+        assert typeset_text(once) == once

@@ -60,6 +60,12 @@ DIFFERENCES = {
         "<p>dit 'non' hier</p>",
         "<p>dit ’non’ hier</p>",
     ),
+    "a straight quote paired with a typed “ or ”": (
+        "the marks the author typed stay, and the straight one becomes their other half (one "
+        "pair, not “oui »); polytypo makes the pair « »",
+        '<p>Il dit “oui" hier</p>',
+        "<p>Il dit “oui” hier</p>",
+    ),
     "author-typed « » inside « »": (
         "Carnet keeps the marks the author typed; polytypo turns an inner « » into “ ”",
         "<p>« a « b » c »</p>",
