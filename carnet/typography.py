@@ -649,7 +649,12 @@ def typeset_html(html, locale="fr"):
     """HTML (a post, a summary, a page), its text typeset; tags and skipped elements as they are."""
     if not html:
         return html
-    html = unicodedata.normalize("NFC", html)
+    if not unicodedata.is_normalized("NFC", html):
+        # The text in NFC, not the tags: a link or an image's address keeps the characters
+        # of the file it names (macOS may name it in NFD).
+        parts = _TOKENS.split(html)
+        parts[::2] = [unicodedata.normalize("NFC", part) for part in parts[::2]]
+        html = "".join(parts)
     if not _WALKED.search(html):
         return _typeset_plain_html(html)
     pieces = []  # the HTML, cut: strings as they are, and the index of each text node

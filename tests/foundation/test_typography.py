@@ -290,3 +290,18 @@ def test_a_straight_quote_paired_with_a_typed_one_becomes_its_other_half():
     for text in (typed, '»/" o"', '« oui"'):
         once = typeset_text(text)
         assert typeset_text(once) == once
+
+
+def test_addresses_keep_their_characters_as_typed(site):
+    # macOS may name a file in NFD (e + U+0301), and a link dropped into the post keeps that
+    # spelling: made NFC, it named a file that does not exist and the build stopped.
+    nfd = "cafe\u0301"
+    html = f'<p><a href="/images/{nfd}.png">{nfd} ?</a> <img src="{nfd}.png" alt="{nfd}"></p>'
+    assert typeset_html(html) == (
+        f'<p><a href="/images/{nfd}.png">café\u202f?</a> <img src="{nfd}.png" alt="café"></p>'
+    )
+    (site.content / "images" / f"{nfd}.png").write_bytes(
+        (ROOT / "content" / "images" / "carnet-ouvert.png").read_bytes()
+    )
+    page = build_one(site, f"![Une tasse]({{static}}/images/{nfd}.png)")
+    assert f'src="https://carnet-de-coach.fr/images/{nfd}.png"' in page
