@@ -65,4 +65,4 @@ def _acquire(handle, wait, waiting, busy):
 def _holder(handle):
     handle.seek(0)
     pid = handle.read().strip()
-    return f"process {pid}" if pid else "another process"
+    return _("process {pid}").format(pid=pid) if pid else _("another process")

@@ -121,6 +121,23 @@ def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, t
     assert "Building" not in done.stdout
 
 
+def test_in_french_the_publish_holding_the_lock_is_named_in_french(site, tmp_path):
+    """A French site: « Une autre publication (process 123) … » had English in it."""
+    from carnet.newsletter import lock
+
+    site.speak("fr")
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
+    publishconf = site.root / "publishconf.py"
+    publishconf.write_text(publishconf.read_text() + "\nCARNET_NEWSLETTER_LOCK_WAIT = 0.5\n")
+    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
+        done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    assert done.returncode == 1
+    holder = f"(processus {os.getpid()})"
+    assert f"Une autre publication {holder} est en cours" in done.stdout
+    assert f"Une autre publication {holder} est toujours en cours" in done.stderr
+    assert "process " not in done.stdout + done.stderr
+
+
 def test_a_killed_publish_leaves_no_build_child_holding_the_lock(site, tmp_path):
     """kill -9 (or the out-of-memory killer) ends publish while a forked child of its
     build reads posts: the child ends with it, and the next publish does not wait for
