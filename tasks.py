@@ -1,6 +1,7 @@
 """Carnet's tasks: `invoke --list` shows them, `invoke --help TASK` explains one."""
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -219,7 +220,7 @@ def serve(c, port=PORT):
     except (ValueError, OverflowError, OSError) as error:  # not a port, or one in use
         console.fail(
             _("Port {port} cannot be used ({reason}): choose another with --port").format(
-                port=port, reason=getattr(error, "strerror", None) or error
+                port=port, reason=_port_problem(error)
             )
         )
         raise Exit(code=1) from None
@@ -230,6 +231,18 @@ def serve(c, port=PORT):
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
+
+
+def _port_problem(error):
+    """Why serve could not listen, in the site's language: the system's own words
+    (« Address already in use ») are English whatever the site speaks."""
+    if isinstance(error, (ValueError, OverflowError)):
+        return _("a port is a whole number from 1 to 65535")
+    if error.errno == errno.EADDRINUSE:
+        return _("another program already uses it, perhaps an `invoke serve` still running")
+    if error.errno == errno.EACCES:
+        return _("a port below 1024 is reserved to the administrator")
+    return error.strerror or str(error)
 
 
 @task(aliases=["regenerate"])

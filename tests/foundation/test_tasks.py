@@ -2,6 +2,7 @@
 
 import json
 import re
+import socket
 import urllib.request
 
 
@@ -64,6 +65,24 @@ def test_serve_serves_the_built_site(site):
     with site.serving() as base:
         page = urllib.request.urlopen(f"{base}/un-billet/").read()
         assert "Un billet" in page.decode()
+
+
+def test_serve_says_in_french_why_a_port_cannot_be_used(site):
+    """The system's « Address already in use » was printed as it is, in a French line."""
+    site.add_post("a.md", title="Un billet")
+    assert site.invoke("build").returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = site.invoke("serve", "--port", str(port))
+    assert done.returncode == 1
+    assert "peut-être un `invoke serve` encore ouvert" in done.stderr
+    assert "Address already in use" not in done.stderr
+    done = site.invoke("serve", "--port", "huit-mille")
+    assert done.returncode == 1
+    assert "un port est un nombre entier de 1 à 65535" in done.stderr
+    assert "invalid literal" not in done.stderr
 
 
 def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
