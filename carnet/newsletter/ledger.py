@@ -52,9 +52,67 @@ def load(path):
         data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except ValueError as error:
         if "<<<<<<<" in text:
-            raise _broken(path, _("still has git merge-conflict markers")) from None
+            return _both_sides(path, text)
         raise _broken(path, _("is not valid JSON ({reason})").format(reason=error)) from None
     return _checked_entries(path, data)
+
+
+def _both_sides(path, text):
+    """The entries of a ledger git merged with conflict markers (two computers each sent a
+    post): every post either side recorded went out, so both sides' entries together;
+    restoring one side would email the other's posts again. The first side's entry wins
+    for a post both recorded."""
+    sides = _conflict_sides(text)
+    entries = {}
+    for side in reversed(sides or ()):
+        try:
+            data = json.loads(side, object_pairs_hook=_refuse_duplicate_keys)
+            entries.update(_checked_entries(path, data))
+        except (ValueError, LedgerError):
+            sides = None
+            break
+    if sides is None:
+        raise LedgerError(
+            _(
+                "{path} still has git merge-conflict markers, and Carnet cannot read its "
+                "two versions; nothing was sent. Keep the entries of both sides, remove the "
+                "lines <<<<<<<, ======= and >>>>>>>, then publish again."
+            ).format(path=path)
+        )
+    return entries
+
+
+def _conflict_sides(text):
+    """The two versions in a text with git's conflict markers (a diff3 base dropped), or
+    None when the markers are not paired as git writes them."""
+    sides = ([], [])
+    where = None  # None: both sides; else 0 (ours), "base" or 1 (theirs)
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<<") and where is None:
+            where = 0
+        elif line.startswith("|||||||") and where == 0:
+            where = "base"
+        elif line.rstrip("\r\n") == "=======" and where in (0, "base"):
+            where = 1
+        elif line.startswith(">>>>>>>") and where == 1:
+            where = None
+        elif where is None:
+            sides[0].append(line)
+            sides[1].append(line)
+        elif where != "base":
+            sides[where].append(line)
+    if where is not None:
+        return None
+    return "".join(sides[0]), "".join(sides[1])
+
+
+def has_conflict_markers(path):
+    """True when the ledger at `path` still has git's merge-conflict markers."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return any(line.startswith("<<<<<<<") for line in handle)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def save(path, entries):

@@ -55,6 +55,15 @@ def run(settings, deployed, provider=None):
             provider.check()
         if _follow_moved_posts(plan):
             ledger.save(ledger_path, entries)
+        if ledger.has_conflict_markers(ledger_path):
+            ledger.save(ledger_path, entries)
+            console.done(
+                _(
+                    "Newsletter: {name} had git merge-conflict markers (two computers "
+                    "published); it now holds both versions, and no post is sent twice: "
+                    "finish the merge with `git add {name}`, then `git commit`"
+                ).format(name=os.path.basename(ledger_path))
+            )
         if plan.baseline or first_run:
             for post in plan.baseline:
                 entries[post.id] = ledger.entry(post, "baseline", None, datetime.now(UTC))

@@ -5,11 +5,12 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from carnet.newsletter import ledger
+from carnet.newsletter import ledger, manifest
 from carnet.newsletter.ledger import LedgerError
 
 ENTRY = {
@@ -174,3 +175,63 @@ def test_the_duplicate_key_check_does_work_in_proportion_to_the_ledger():
     two = _duplicate_check_work(2000)
     assert 0 < one <= 3 * 1000
     assert two <= 2.1 * one
+
+
+def _git(folder, *args):
+    subprocess.run(
+        ["git", "-c", "user.name=c", "-c", "user.email=c@x", *args],
+        cwd=folder,
+        check=False,
+        capture_output=True,
+    )
+
+
+def test_a_ledger_git_merged_with_conflicts_keeps_both_sides_and_sends_nothing_again(
+    blog, tmp_path, capsys
+):
+    """Two computers each published a post: `git merge` left conflict markers in the
+    ledger, and the guide's `git checkout -- newsletter-ledger.json` fails on it (« path
+    is unmerged »); keeping one side would email the other's post again."""
+    for name, title, day in (("a", "Premier", "01"), ("b", "Quatre", "02"), ("c", "Trois", "03")):
+        blog.post(f"{name}.md", title=title, date=f"2021-10-{day} 08:00")
+    blog.build()
+    sent = {
+        post.id: ledger.entry(post, "outbox", None, datetime.now(UTC))
+        for post in manifest.read(blog.settings)
+    }
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    path = repo / "newsletter-ledger.json"
+    ledger.save(path, {"premier": sent["premier"]})
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "a")
+    _git(repo, "checkout", "-qb", "portable")
+    ledger.save(path, {"premier": sent["premier"], "trois": sent["trois"]})
+    _git(repo, "commit", "-qam", "c")
+    _git(repo, "checkout", "-q", "main")
+    ledger.save(path, {"premier": sent["premier"], "quatre": sent["quatre"]})
+    _git(repo, "commit", "-qam", "b")
+    _git(repo, "merge", "portable")
+    assert "<<<<<<<" in path.read_text()
+    Path(blog.ledger_path).write_text(path.read_text())
+
+    assert set(blog.ledger()) == {"premier", "quatre", "trois"}
+    blog.run()
+    assert blog.outbox() == []
+    assert "<<<<<<<" not in Path(blog.ledger_path).read_text()
+    assert set(blog.ledger()) == {"premier", "quatre", "trois"}
+    said = capsys.readouterr()
+    assert "git merge-conflict markers" in said.out + said.err
+    assert "`git add newsletter-ledger.json`" in said.out + said.err
+
+
+def test_conflict_markers_that_are_not_two_ledgers_stop_with_a_remedy_that_is_not_git_checkout(
+    tmp_path,
+):
+    path = tmp_path / "newsletter-ledger.json"
+    path.write_text('<<<<<<< HEAD\n{"version": 1, "posts": {}\n=======\n{"version"\n>>>>>>> x\n')
+    with pytest.raises(LedgerError) as caught:
+        ledger.load(path)
+    assert "remove the lines <<<<<<<, ======= and >>>>>>>" in str(caught.value)
+    assert "git checkout" not in str(caught.value)
