@@ -31,7 +31,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from carnet.i18n import _
+from carnet.i18n import N_, _
 
 MARKER = ".carnet-deploy"
 MARKER_TEXT = "This folder is written by Carnet's `invoke publish`.\n"
@@ -444,7 +444,7 @@ def _check_remote_folder(target):
             return
         raise DeployFailed(
             _("rsync could not read {target}: {reason}").format(
-                target=target, reason=listing.stderr.strip()
+                target=target, reason=_rsync_problem(listing.stderr, target)
             )
         )
     names = {line.split()[-1] for line in listing.stdout.splitlines() if line.split()}
@@ -456,6 +456,42 @@ def _check_remote_folder(target):
                 "file); nothing in it was touched. Choose an empty or new folder"
             ).format(target=target, marker=MARKER)
         )
+
+
+# What ssh says when it cannot reach or log in to the host (English whatever the site
+# speaks), and the same in the site's language.
+SSH_PROBLEMS = (
+    (
+        r"Could not resolve hostname|Name or service not known|Temporary failure in name",
+        N_("the computer {host} cannot be found: check its name and the internet connection"),
+    ),
+    (
+        r"Connection timed out|No route to host|Network is unreachable",
+        N_("{host} does not answer: check its name and the internet connection"),
+    ),
+    (r"Connection refused", N_("{host} refuses connections (no ssh on that port?)")),
+    (
+        r"Permission denied \(|Permission denied, please try again|Too many authentication",
+        N_("{host} refused the login: check the user name and the ssh key"),
+    ),
+    (
+        r"Host key verification failed",
+        N_("{host} could not be recognised: connect once with `ssh {host}` to check it"),
+    ),
+)
+RSYNC_NOISE = ("rsync: connection unexpectedly closed", "rsync error: ")
+
+
+def _rsync_problem(stderr, target):
+    """rsync's failure in one line: ssh's, said in the site's language when it is one of
+    SSH_PROBLEMS; else rsync's own lines, without the two it adds after any ssh failure."""
+    host = target.split(":", 1)[0].rsplit("@", 1)[-1]
+    for clue, problem in SSH_PROBLEMS:
+        if re.search(clue, stderr):
+            return _(problem).format(host=host)
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    kept = [line for line in lines if not line.startswith(RSYNC_NOISE)]
+    return "; ".join(kept or lines)
 
 
 def _run_rsync(arguments, target):
@@ -480,6 +516,6 @@ def _rsync(output_path, target):
     if done.returncode != 0:
         raise DeployFailed(
             _("rsync to {target} failed: {reason}").format(
-                target=target, reason=done.stderr.strip()
+                target=target, reason=_rsync_problem(done.stderr, target)
             )
         )

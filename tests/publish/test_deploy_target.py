@@ -181,6 +181,29 @@ def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ss
     assert not (blog.root / "outbox").exists()
 
 
+def test_an_ssh_failure_is_one_french_line_without_rsync_english(blog, tmp_path):
+    """An unknown host printed ssh's and rsync's English on three lines after « Le
+    déploiement a échoué » (« ssh: Could not resolve hostname …», « rsync: connection
+    unexpectedly closed … », « rsync error: unexplained error (code 255) … »)."""
+    if subprocess.run(["which", "rsync"], capture_output=True).returncode != 0:
+        pytest.skip("rsync is not installed (scripts/test.sh installs it)")
+    blog.speak("fr")
+    ssh = tmp_path / "ssh-unknown-host"
+    ssh.write_text(
+        "#!/bin/sh\necho 'ssh: Could not resolve hostname hote.invalid: "
+        "Name or service not known' >&2\nexit 255\n"
+    )
+    ssh.chmod(ssh.stat().st_mode | stat.S_IEXEC)
+    env = {"RSYNC_RSH": str(ssh), "CARNET_DEPLOY_TARGET": "claire@hote.invalid:www"}
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert "Le déploiement a échoué, aucune lettre envoyée" in line
+    assert "l’ordinateur hote.invalid est introuvable" in line
+    assert "Could not resolve" not in line and "rsync error" not in line
+    assert not (blog.root / "outbox").exists()
+
+
 # --- the releases folder kept beside the target (TARGET.carnet-releases) ------------------
 
 
