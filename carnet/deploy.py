@@ -23,6 +23,7 @@ the end of the transfer, so readers see a mixed site only for that short moment.
 
 import ctypes
 import ctypes.util
+import errno
 import fnmatch
 import os
 import re
@@ -338,10 +339,22 @@ def _release(output_path, target, move):
 
 
 def _first_problem(error):
-    """The error of a failed copy as one short reason: a copy to another file system
-    (shutil.Error) lists every file that failed, thousands on a full disk."""
+    """The error of a failed copy as one short reason, in the site's language when it is a
+    usual one (the system's words are English): a copy to another file system
+    (shutil.Error) lists every file that failed, thousands on a full disk, each as a text
+    such as "[Errno 28] No space left on device: '…'"."""
     if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
-        return error.args[0][0][2]
+        error = error.args[0][0][2]
+    number = getattr(error, "errno", None)
+    if number is None:
+        found = re.match(r"\[Errno (\d+)\]", str(error))
+        number = int(found[1]) if found else None
+    if number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _("Carnet is not allowed to write there")
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return _("the disk is full")
+    if number == errno.ENAMETOOLONG:
+        return _("a name is too long for that disk")
     return error
 
 
