@@ -3,6 +3,7 @@
 import contextlib
 import errno
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -215,6 +216,15 @@ def serve(c, port=PORT):
         console.fail(_("output/ does not exist yet: run `invoke build` first"))
         raise Exit(code=1)
     _index_when_stale()
+    online = _online_address(os.path.join(OUTPUT, "index.html"))
+    if online:
+        console.warn(
+            _(
+                "output/ holds the production site (`invoke publish` or `preview`): its links "
+                "lead to {address}, not to this computer; to read your site here, run "
+                "`invoke build` first"
+            ).format(address=online)
+        )
     try:
         server = site_server(OUTPUT, int(port), index_when_stale=_index_again_when_stale)
     except (ValueError, OverflowError, OSError) as error:  # not a port, or one in use
@@ -231,6 +241,18 @@ def serve(c, port=PORT):
         server.serve_forever()
     except KeyboardInterrupt:
         server.server_close()
+
+
+def _online_address(home):
+    """The address a production build's pages link to (its SITEURL), read from the home
+    page's stylesheet link; None for a development build (relative links)."""
+    try:
+        with open(home, encoding="utf-8", errors="replace") as handle:
+            start = handle.read(20_000)
+    except OSError:
+        return None
+    found = re.search(r'<link rel="stylesheet" href="(https?://[^/"]+)', start)
+    return found[1] if found else None
 
 
 def _port_problem(error):

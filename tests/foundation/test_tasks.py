@@ -88,6 +88,26 @@ def test_serve_says_in_french_why_a_port_cannot_be_used(site):
     assert "invalid literal" not in done.stderr
 
 
+def test_serve_says_when_output_holds_the_production_site(site):
+    """After `invoke publish` without a deploy target (« le site reste dans output/ ») or
+    `invoke preview`, serve showed pages whose every link and stylesheet led to the
+    publishconf SITEURL, not to the computer, and said nothing."""
+    site.add_post("a.md", title="Un billet")
+    siteurl = re.search(r'^SITEURL = "(.*)"$', (site.root / "publishconf.py").read_text(), re.M)
+    with socket.socket() as taken:  # serve stops at once, having said what it says first
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert site.invoke("preview").returncode == 0
+        done = site.invoke("serve", "--port", port)
+        assert "output/ contient le site de production" in done.stderr
+        assert f"ses liens mènent à {siteurl[1]}" in done.stderr
+        assert "lancez d’abord `invoke build`" in done.stderr
+        assert site.invoke("build").returncode == 0
+        done = site.invoke("serve", "--port", port)
+        assert "site de production" not in done.stderr
+
+
 def test_build_says_how_to_get_search_and_serve_indexes_what_it_serves(site):
     site.add_post("a.md", title="Un billet")
     done = site.invoke("build")
