@@ -140,8 +140,9 @@ def put_online(output_path, target, project, after_newsletter=False):
         if not after_newsletter:  # said once a publish, not again with the letters page
             console.warn(
                 _(
-                    "No deploy target (CARNET_DEPLOY_TARGET or the publishconf setting): the site "
-                    "stays in output/."
+                    "No deploy target: the site stays in output/. To put it online, set "
+                    "CARNET_DEPLOY_TARGET in publishconf.py (not in pelicanconf.py, which "
+                    "publishconf.py overrides), or in the environment"
                 )
             )
         output = os.path.join(project, "output")

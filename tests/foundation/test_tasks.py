@@ -50,6 +50,19 @@ def test_publish_without_target_says_so_and_keeps_output(site):
     assert (site.output / "un-billet" / "index.html").exists()
 
 
+def test_a_deploy_target_set_in_pelicanconf_is_said_to_belong_in_publishconf(site, tmp_path):
+    """The guide says to set CARNET_DEPLOY_TARGET; set in pelicanconf.py (where the guide
+    puts the other settings) publishconf.py's own empty one wins, and the line said only
+    « (CARNET_DEPLOY_TARGET ou le réglage de publishconf) »."""
+    site.add_post("a.md", title="Un billet")
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f"\nCARNET_DEPLOY_TARGET = {str(tmp_path / 'www')!r}\n")
+    done = site.invoke("publish")
+    assert done.returncode == 0, done.stderr
+    assert "Aucune destination de déploiement" in done.stderr
+    assert "réglez CARNET_DEPLOY_TARGET dans publishconf.py (pas dans pelicanconf.py" in done.stderr
+
+
 def test_publish_fails_clearly_when_the_deploy_fails(site, tmp_path):
     site.add_post("a.md", title="Un billet")
     # The target passes the checks, but its releases folder cannot be made: its name,
