@@ -11,6 +11,7 @@ a file that cannot be read, stops the build naming it.
 Reactions are not in the post's content: feeds and e-mails do not show them.
 """
 
+import difflib
 import logging
 import os
 import re
@@ -128,6 +129,21 @@ def attach_reactions(generator):
             )
             continue
         if post is None:
+            renamed = _renamed_post(slug, every_post, set(by_slug) - set(os.listdir(root)))
+            if renamed is not None:
+                logger.error(
+                    _(
+                        "{path}: no post has the slug {slug!r}; if it is the post now at "
+                        "{new!r} ({source}), rename this folder {new_path}"
+                    ).format(
+                        path=relative,
+                        slug=slug,
+                        new=renamed.slug,
+                        source=source_name(settings, renamed.source_path),
+                        new_path=source_name(settings, os.path.join(root, renamed.slug)),
+                    )
+                )
+                continue
             logger.error(
                 _(
                     "{path}: no post has the slug {slug!r} (a renamed post? move its reactions)"
@@ -143,6 +159,18 @@ def attach_reactions(generator):
                 if reaction is not None:
                     found.append(reaction)
         post.reactions = sorted(found, key=lambda reaction: reaction.date)
+
+
+def _renamed_post(slug, posts, free_slugs):
+    """The post a reactions folder named `slug` most likely belongs to, once the post's
+    title (so its address) changed: the one whose file still bears that slug, else the
+    one whose slug is closest to it; only a post with no reactions folder of its own."""
+    candidates = [post for post in posts if post.slug in free_slugs]
+    for post in candidates:
+        if slug in os.path.basename(post.source_path):
+            return post
+    close = difflib.get_close_matches(slug, [post.slug for post in candidates], n=1, cutoff=0.75)
+    return next((post for post in candidates if post.slug in close), None)
 
 
 def register():

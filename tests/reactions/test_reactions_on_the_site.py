@@ -120,6 +120,28 @@ def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
     ), failure.value.problems
 
 
+def test_a_retitled_post_s_reactions_folder_is_told_where_to_go(blog):
+    """The guide: a post whose title changed must have its reactions folder moved; the line
+    said « (un billet renommé ? déplacez ses réactions) » and not where, while the build it
+    stops is what would show the new address."""
+    post = blog.content / "posts" / "a.md"
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Le billet commenté", "Le billet si commenté"),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed) as failure:
+        blog.build()
+    (line,) = [p for p in failure.value.problems if "le-billet-commente" in p]
+    assert line.startswith("content/reactions/le-billet-commente")
+    assert "'le-billet-si-commente' (content/posts/a.md)" in line
+    assert line.endswith("rename this folder content/reactions/le-billet-si-commente")
+    (blog.content / "reactions" / "le-billet-commente").rename(
+        blog.content / "reactions" / "le-billet-si-commente"
+    )
+    blog.build()
+    assert "Première réaction" in blog.read("le-billet-si-commente/index.html")
+
+
 @pytest.mark.parametrize(
     "text, problem",
     [
