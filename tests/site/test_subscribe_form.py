@@ -57,3 +57,18 @@ def test_a_real_form_url_replaces_the_sample(site):
     assert form.get("action") == url and form.get("method") == "post"
     assert form.xpath(".//input[@name='b_abc_def']")
     assert "Formulaire d’exemple" not in form.text_content()
+
+
+def test_the_form_url_copied_from_mailchimp_s_html_posts_to_mailchimp_s_address(site):
+    """The guide says to copy the address after action=" in Mailchimp's embedded form,
+    whose HTML writes & as &amp;: the form posted to « …?u=abc&amp;amp;id=def », so the
+    browser sent « amp;id » and Mailchimp never got the audience."""
+    site.add_post("a.md", title="Un billet", category="Journal intime")
+    site.add_page("newsletter.md", title="Newsletter", body="La lettre.")
+    copied = "https://exemple.us21.list-manage.com/subscribe/post?u=abc&amp;id=def&amp;f_id=00a"
+    site.build(CARNET_NEWSLETTER_FORM_URL=copied, CARNET_NEWSLETTER_FORM_HONEYPOT="b_abc_def")
+    document = lxml.html.fromstring(site.read("newsletter/index.html"))
+    [form] = document.xpath("//section[@class='newsletter-signup']/form")
+    assert form.get("action") == (
+        "https://exemple.us21.list-manage.com/subscribe/post?u=abc&id=def&f_id=00a"
+    )
