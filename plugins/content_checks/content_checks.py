@@ -324,7 +324,7 @@ def checked_reader(reader_class):
                         )
                     )
             _check_address_fields(metadata)
-            if "title" in metadata and not Markup(content or "").striptags().strip():
+            if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
                 )
@@ -743,6 +743,14 @@ def _link_problem(content, what, value, problem):
             value=value,
             problem=problem,
         )
+    )
+
+
+def _has_text_or_media(content):
+    """A post of one photo (or a video) is not « a title but no text »."""
+    content = content or ""
+    return bool(Markup(content).striptags().strip()) or bool(
+        re.search(r"<(img|video|audio|iframe|object|embed|svg)\b", content, re.I)
     )
 
 

@@ -535,6 +535,17 @@ def test_a_strict_build_stops_on_a_warning_and_a_plain_one_does_not(site):
     assert any(line.startswith(ODD) for line in failure.value.problems)
 
 
+def test_a_post_of_one_photo_is_not_a_title_without_text(site):
+    """A coach's « photo du jour » (one described image, no sentence) was warned « le
+    billet a un titre mais pas de texte », and stopped a --strict build."""
+    _image(site, "x.svg")
+    site.add_post(
+        "odd.md", post_text(body="![Un carnet ouvert sur une table]({static}/images/x.svg)")
+    )
+    assert site.build().warnings == []
+    _strict(site)
+
+
 def _strict(site):
     from carnet.build import build
 
