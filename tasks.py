@@ -460,17 +460,27 @@ def newsletter_status(c):
                 len(counted),
             ).format(count=len(counted))
         )
+    outbox = os.path.relpath(project_path(settings, "CARNET_NEWSLETTER_OUTBOX"), ROOT)
     for entry in sent:
-        if entry["provider"] != "baseline":
-            console.step(
-                _("Sent {when} « {title} » via {provider} ({campaign})").format(
-                    # The ledger keeps UTC; the coach reads the site's own time.
-                    when=long_moment(datetime.fromisoformat(entry["sent_at"]), settings),
-                    title=entry["title"],
-                    provider=entry["provider"],
-                    campaign=entry["campaign_id"],
-                )
+        if entry["provider"] == "baseline":
+            continue
+        if entry["provider"] == "outbox":
+            # Not « Sent … via outbox »: without Mailchimp nothing leaves the computer.
+            line = _("Written {when} « {title} » to {path} (the outbox: not sent)")
+        elif entry["provider"] == "mailchimp":
+            line = _("Sent {when} « {title} » through Mailchimp (campaign {campaign})")
+        else:
+            line = _("Sent {when} « {title} » via {provider} ({campaign})")
+        console.step(
+            line.format(
+                # The ledger keeps UTC; the coach reads the site's own time.
+                when=long_moment(datetime.fromisoformat(entry["sent_at"]), settings),
+                title=entry["title"],
+                provider=entry["provider"],
+                campaign=entry["campaign_id"],
+                path=os.path.join(outbox, f"{entry['campaign_id']}.eml"),
             )
+        )
 
 
 @task(

@@ -55,14 +55,19 @@ def test_status_says_what_the_next_publish_sends_then_what_was_sent(blog):
     assert blog.invoke("publish").returncode == 0
     after = blog.invoke("newsletter-status")
     assert "La prochaine publication n’envoie rien" in after.stdout
-    assert "« Second billet » par outbox (2021-02-01-second-billet)" in after.stdout
+    # Written, not sent: « Envoyé … par outbox » told the coach her subscribers had it.
+    assert (
+        "« Second billet » dans outbox/2021-02-01-second-billet.eml (boîte d’envoi : pas envoyé)"
+        in after.stdout
+    )
+    assert "Envoyé" not in after.stdout and "par outbox" not in after.stdout
     # The ledger's UTC time, said in the site's time zone (Europe/Paris) and language.
     entries = blog.ledger()
     (second,) = [entry for entry in entries.values() if entry["title"] == "Second billet"]
     second["sent_at"] = "2021-10-31T23:30:00+00:00"
     ledger.save(blog.ledger_path, entries)
     said = blog.invoke("newsletter-status")
-    assert "Envoyé le 1er novembre 2021 à 00:30 « Second billet »" in said.stdout
+    assert "Écrit le 1er novembre 2021 à 00:30 « Second billet »" in said.stdout
 
 
 def test_the_outbox_test_send_is_marked_and_records_nothing(blog):
