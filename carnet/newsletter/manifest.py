@@ -88,10 +88,15 @@ def newer_sources(settings, also=()):
         written = os.stat(path(settings)).st_mtime_ns
     except OSError:
         return []
+    from carnet.reactions import REACTIONS_FOLDER
+
     project = project_folder(settings)
     newer = []
     candidates = list(also)
-    for folder, _subfolders, names in os.walk(settings["PATH"]):
+    for folder, subfolders, names in os.walk(settings["PATH"]):
+        if folder == settings["PATH"]:
+            # Readers' reactions are never in an e-mail: one just added changes none.
+            subfolders[:] = [name for name in subfolders if name != REACTIONS_FOLDER]
         candidates += [os.path.join(folder, name) for name in names]
     for candidate in candidates:
         try:

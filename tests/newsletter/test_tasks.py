@@ -163,6 +163,25 @@ def test_the_newsletter_tasks_read_the_last_build_and_say_when_it_is_stale(blog)
     assert "The next publish sends 1 post through" in stale.stdout
 
 
+def test_a_reaction_added_since_the_last_build_does_not_make_the_e_mails_stale(blog):
+    """The guide: reactions never go out in the newsletter. After `invoke reaction-add`,
+    newsletter-status said « content/reactions/…/….md a changé depuis la dernière
+    construction de production : les e-mails sont ceux de cette construction ; lancez
+    `invoke preview` », and that what changed since is not counted."""
+    blog.site.speak("en")
+    blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    blog.invoke("newsletter-status")  # writes the settings the build reads
+    blog.build()
+    reaction = blog.site.content / "reactions" / "premier-billet" / "2021-01-06-lea.md"
+    reaction.parent.mkdir(parents=True)
+    reaction.write_text("Name: Léa\nDate: 2021-01-06 10:00\n\nMerci.\n", encoding="utf-8")
+    done = blog.invoke("newsletter-status")
+    assert done.returncode == 0, done.stderr
+    assert "changed after the last production build" not in done.stderr
+    assert "not counted" not in done.stderr
+
+
 def test_status_does_not_say_nothing_goes_out_when_a_post_was_written_since(blog):
     blog.site.speak("en")
     blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
