@@ -315,7 +315,7 @@ def test_a_canceled_campaign_is_not_sent_again_and_says_what_to_do(one_post, mai
     assert mailchimp.deliveries == []
 
 
-def test_schedule_on_a_quarter_hour(one_post, mailchimp, monkeypatch):
+def test_schedule_on_a_quarter_hour(one_post, mailchimp, monkeypatch, capsys):
     monkeypatch.setattr(
         one_post, "settings", dict(one_post.settings, CARNET_NEWSLETTER_SCHEDULE="07:30")
     )
@@ -330,6 +330,10 @@ def test_schedule_on_a_quarter_hour(one_post, mailchimp, monkeypatch):
         when > datetime.now(UTC) and when.minute in (30,) and when.hour in (5, 6)
     )  # 07:30 in Paris
     assert one_post.ledger()["un-billet-enfin"]["sent_at"] == when.isoformat(timespec="seconds")
+    # Said as the coach wrote it, in the site's time: not « 2026-12-02 06:30 UTC ».
+    said = capsys.readouterr().out
+    assert "scheduled through Mailchimp for " in said and " 07:30 (campaign " in said
+    assert "UTC" not in said
 
 
 def test_a_schedule_off_the_quarter_hour_is_refused_before_sending(

@@ -156,8 +156,12 @@ class MailchimpProvider:
 
     def describe(self, delivery):
         if self.schedule:
-            return _("scheduled through Mailchimp for {when} UTC (campaign {campaign})").format(
-                when=f"{delivery.sent_at:%Y-%m-%d %H:%M}", campaign=delivery.campaign_id
+            # In the site's time, as CARNET_NEWSLETTER_SCHEDULE is written: « 07:30 » was
+            # said « 06:30 UTC ».
+            from carnet.dates import long_moment
+
+            return _("scheduled through Mailchimp for {when} (campaign {campaign})").format(
+                when=long_moment(delivery.sent_at, self.settings), campaign=delivery.campaign_id
             )
         return _("sent through Mailchimp (campaign {campaign})").format(
             campaign=delivery.campaign_id
