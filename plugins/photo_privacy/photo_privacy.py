@@ -4,8 +4,8 @@ Pelican copies each file of STATIC_PATHS as it is: a photo straight from a phone
 GPS position of the coach's home or office online, with the phone's serial number. Once
 the site is written, each copied JPEG is rewritten with its orientation as its only
 metadata (carnet/photo_metadata.py); the picture's bytes are kept. The file in content/ is
-never touched: the copy is replaced by a new file (carnet.files.write_atomically), never written through (with Pelican's
-STATIC_CREATE_LINKS the copy is a link to the coach's file).
+never touched: the copy is replaced by a new file (carnet.files.write_atomically), never
+written through (with Pelican's STATIC_CREATE_LINKS the copy is a link to the coach's file).
 """
 
 import os
