@@ -612,7 +612,22 @@ def _typeset_texts(texts, edges):
         parts.append(text)
         parts.append(edges[number + 1] * (4 if number + 1 < len(texts) else 2))
     joined = "".join(parts)
-    text = _spaces(joined)
+    text = _every_pass(joined)
+    if '"' in text and text != joined:
+        # A straight quote left unpaired may pair once the marks beside it are typeset
+        # ("«"a" gave "« « a », then « « « a »): a second run, so that typesetting twice
+        # changes nothing. Only text that keeps a straight quote pays for it.
+        text = _every_pass(text)
+    # Cut at the separators (four edge characters; a line break's made a tag's first).
+    text = text[2:-2]
+    if EDGE_LINE * 4 in text:
+        text = text.replace(EDGE_LINE * 4, EDGE_TAG * 4)
+    return text.split(EDGE_TAG * 4)
+
+
+def _every_pass(text):
+    """The joined text nodes (edges included) through every pass, once."""
+    text = _spaces(text)
     text = _ellipsis(text)
     text = _dashes(text)
     text = _pair_quotes(text)
@@ -622,11 +637,7 @@ def _typeset_texts(texts, edges):
     _units(text, edits)
     _no_break_after_words(text, edits)
     _inside_guillemets(text, edits)
-    # Cut at the separators (four edge characters; a line break's made a tag's first).
-    text = edits.apply()[2:-2]
-    if EDGE_LINE * 4 in text:
-        text = text.replace(EDGE_LINE * 4, EDGE_TAG * 4)
-    return text.split(EDGE_TAG * 4)
+    return edits.apply()
 
 
 def typeset_text(text, locale="fr"):

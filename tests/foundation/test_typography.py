@@ -178,6 +178,15 @@ def test_typesetting_twice_changes_nothing_on_mixed_marks():
             assert typeset_text(once) == once, repr(text)
 
 
+@pytest.mark.parametrize("typed", ['"«"a"', '"«"/«', '"«"\'»', '"“"a”', '"“"/„'])
+def test_a_straight_quote_glued_to_a_typed_one_is_typeset_once_for_all(typed):
+    # The first pass left the first straight quote unpaired, the second paired it with
+    # what the first had typeset (« « a » then « « « a »).
+    once = typeset_text(typed)
+    assert typeset_text(once) == once
+    assert typeset_html(once) == typeset_html(typed) == once
+
+
 @pytest.mark.parametrize(
     "typed",
     [
