@@ -145,15 +145,21 @@ def test_a_symbolic_link_carnet_did_not_make_is_refused(tmp_path):
 @pytest.fixture
 def local_ssh(tmp_path):
     """RSYNC_RSH: a "remote shell" that runs rsync's server side on this machine."""
+    script = _remote_shell(
+        tmp_path / "local-ssh",
+        "#!/bin/sh\n# [-l user] host rsync --server ...: the remote is this machine.\n"
+        'while [ "$1" != rsync ]; do shift; done\nexec "$@"\n',
+    )
+    return {"RSYNC_RSH": script}
+
+
+def _remote_shell(path, text):
+    """An executable script at `path` for rsync's RSYNC_RSH (skips the test without rsync)."""
     if subprocess.run(["which", "rsync"], capture_output=True).returncode != 0:
         pytest.skip("rsync is not installed (scripts/test.sh installs it)")
-    script = tmp_path / "local-ssh"
-    script.write_text(
-        "#!/bin/sh\n# [-l user] host rsync --server ...: the remote is this machine.\n"
-        'while [ "$1" != rsync ]; do shift; done\nexec "$@"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return {"RSYNC_RSH": str(script)}
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return str(path)
 
 
 def test_rsync_deploys_and_a_second_publish_replaces_the_site(blog, tmp_path, local_ssh):
@@ -185,16 +191,13 @@ def test_an_ssh_failure_is_one_french_line_without_rsync_english(blog, tmp_path)
     """An unknown host printed ssh's and rsync's English on three lines after « Le
     déploiement a échoué » (« ssh: Could not resolve hostname …», « rsync: connection
     unexpectedly closed … », « rsync error: unexplained error (code 255) … »)."""
-    if subprocess.run(["which", "rsync"], capture_output=True).returncode != 0:
-        pytest.skip("rsync is not installed (scripts/test.sh installs it)")
-    blog.speak("fr")
-    ssh = tmp_path / "ssh-unknown-host"
-    ssh.write_text(
+    ssh = _remote_shell(
+        tmp_path / "ssh-unknown-host",
         "#!/bin/sh\necho 'ssh: Could not resolve hostname hote.invalid: "
-        "Name or service not known' >&2\nexit 255\n"
+        "Name or service not known' >&2\nexit 255\n",
     )
-    ssh.chmod(ssh.stat().st_mode | stat.S_IEXEC)
-    env = {"RSYNC_RSH": str(ssh), "CARNET_DEPLOY_TARGET": "claire@hote.invalid:www"}
+    blog.speak("fr")
+    env = {"RSYNC_RSH": ssh, "CARNET_DEPLOY_TARGET": "claire@hote.invalid:www"}
     done = blog.invoke("publish", env=env)
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()

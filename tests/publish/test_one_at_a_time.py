@@ -106,7 +106,8 @@ def test_a_second_publish_builds_nothing_until_the_first_is_done(site, tmp_path)
     assert len(list((site.root / "outbox").glob("*.eml"))) == 1
 
 
-def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, tmp_path):
+def _publish_while_the_lock_is_held(site, tmp_path):
+    """`invoke publish` of one post, waiting at most 0.5 s for the lock this process holds."""
     from carnet.newsletter import lock
 
     site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
@@ -114,6 +115,11 @@ def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, t
     publishconf.write_text(publishconf.read_text() + "\nCARNET_NEWSLETTER_LOCK_WAIT = 0.5\n")
     with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
         done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    return done
+
+
+def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, tmp_path):
+    done = _publish_while_the_lock_is_held(site, tmp_path)
     assert done.returncode == 1
     assert "is running; waiting for it (at most 0.5 s)" in done.stdout
     assert "is still running; this one built, deployed and sent nothing" in done.stderr
@@ -123,14 +129,8 @@ def test_a_publish_that_waits_too_long_stops_clearly_having_done_nothing(site, t
 
 def test_in_french_the_publish_holding_the_lock_is_named_in_french(site, tmp_path):
     """A French site: « Une autre publication (process 123) … » had English in it."""
-    from carnet.newsletter import lock
-
     site.speak("fr")
-    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00", category="Journal intime")
-    publishconf = site.root / "publishconf.py"
-    publishconf.write_text(publishconf.read_text() + "\nCARNET_NEWSLETTER_LOCK_WAIT = 0.5\n")
-    with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
-        done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(tmp_path / "www")})
+    done = _publish_while_the_lock_is_held(site, tmp_path)
     assert done.returncode == 1
     holder = f"(processus {os.getpid()})"
     assert f"Une autre publication {holder} est en cours" in done.stdout

@@ -31,6 +31,7 @@ from mailchimp_marketing.api_client import ApiClientError
 from requests.utils import get_environ_proxies, select_proxy
 
 from carnet import console
+from carnet.dates import long_moment
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
@@ -158,8 +159,6 @@ class MailchimpProvider:
         if self.schedule:
             # In the site's time, as CARNET_NEWSLETTER_SCHEDULE is written: « 07:30 » was
             # said « 06:30 UTC ».
-            from carnet.dates import long_moment
-
             return _("scheduled through Mailchimp for {when} (campaign {campaign})").format(
                 when=long_moment(delivery.sent_at, self.settings), campaign=delivery.campaign_id
             )
