@@ -19,7 +19,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
 from carnet.i18n import _
-from carnet.pelican_private import PELICAN_MESSAGES, forget_logged_warnings
+from carnet.pelican_private import PELICAN_MESSAGES, forget_logged_warnings, memos_for_one_build
 from carnet.sources import project_folder, source_name
 
 
@@ -218,6 +218,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     strict: every warning is an error too (BuildFailed.strict says so)."""
     settings = load_settings(settings_file, output_path, overrides)
     forget_logged_warnings()
+    memos_for_one_build()
     plugins_connected_afresh(settings)
     collector = _ProblemCollector(settings)
     # The root logger: plugins loaded from PLUGIN_PATHS log under their own module names.

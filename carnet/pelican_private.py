@@ -81,6 +81,14 @@ RELIED_ON = {
     "pelican.contents.Content.__init__": (
         "38b67e4211facf9d8f5c97ab1ac9c3345d87c5c093dd1c53dfb7583c1c9eb652"
     ),
+    # memos_for_one_build gives the two methods Content memoizes new memories: memoized
+    # reads and sets its `cache` with `in`, [] and [] = only.
+    "pelican.contents.Content.get_content": (
+        "5b963ce7e6237a1bc08c29c1fcf173b29ca51e86d42a4e88b42cccf0242315a4"
+    ),
+    "pelican.utils.memoized.__call__": (
+        "4e739d13a9818c9cff118d068c3188b972bff08756e85b08521548baa0ef35db"
+    ),
     # forget_logged_warnings empties the class-level memory LimitFilter.filter keeps.
     "pelican.log.LimitFilter.filter": (
         "11437b9793cd6bef3a256ffe245c40c5076982cb2f754ec725dcca706d8e7b58"
@@ -548,6 +556,41 @@ def forget_logged_warnings():
     LimitFilter._group_count.clear()
 
 
+# --- What Pelican memoizes, kept for one build ------------------------------------------
+# Content.get_content (a post's text, its links resolved) and Content.get_summary keep what
+# they return (pelican.utils.memoized) in a memory of their own for the life of the process,
+# keyed by the post. A later build in the process (`invoke livereload`) made new posts, and
+# each page it made again added some, each post holding its whole build (Content._context):
+# 2.4 MB more at each edit of a 100-post site, without end. And get_content kept the text
+# of every post a second time (the reader's HTML stays in the readers' cache, saved as the
+# build ends): 48 MB at 5000 posts, for pages that read it a few times in a row.
+
+# How many posts' resolved texts are kept: those of the last pages made, so that a page
+# reading its post's text three times resolves its links once.
+RESOLVED_TEXTS_KEPT = 64
+
+
+class _LastOnly(dict):
+    """The `size` entries set last: setting one more forgets the oldest."""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def __setitem__(self, key, value):
+        if len(self) >= self.size:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
+def memos_for_one_build():
+    """Empty memories for the build that starts (this process's earlier builds' posts are
+    forgotten); the resolved texts of the last RESOLVED_TEXTS_KEPT posts only. Summaries
+    are all kept: short, and read by every list showing their post."""
+    Content.__dict__["get_content"].cache = _LastOnly(RESOLVED_TEXTS_KEPT)
+    Content.__dict__["get_summary"].cache = {}
+
+
 # --- Relative source paths worked out once ----------------------------------------------
 
 
@@ -605,6 +648,7 @@ __all__ = [
     "article_files",
     "claim_output_file",
     "forget_logged_warnings",
+    "memos_for_one_build",
     "full_path",
     "in_readers_cache",
     "period_archives_in_one_pass",

@@ -35,6 +35,9 @@ def test_the_private_attributes_read_are_still_set():
     assert "self._overridden_files" in source["Writer.__init__"]
     for attribute in ("_cache_path", "_cache_data_policy", "_cache_open", "_cache"):
         assert f"self.{attribute}" in source["FileDataCacher.__init__"], attribute
+    # memos_for_one_build gives these two memoized methods of Content new memories.
+    for name in ("get_content", "get_summary"):
+        assert isinstance(inspect.getattr_static(pelican_private.Content, name).cache, dict)
     # forget_logged_warnings empties these two class-level memories of LimitFilter.
     assert isinstance(pelican_private.LimitFilter._raised_messages, set)
     assert isinstance(pelican_private.LimitFilter._group_count, dict)
@@ -330,3 +333,26 @@ def test_a_generator_that_caches_keeps_its_stamps(site, monkeypatch):
     site.build(production=False, CONTENT_CACHING_LAYER="generator")
     assert read == []
     assert "p0.md" in stamped
+
+
+def test_few_resolved_texts_are_kept_and_the_site_is_the_same(site, monkeypatch):
+    """Content.get_content keeps the resolved texts of the last posts only (a second copy of
+    the site's text otherwise): the site is the same, byte for byte, as with all kept."""
+    from pelican.contents import Content
+
+    for number in range(6):
+        site.add_post(
+            f"p{number}.md",
+            title=f"Article {number}",
+            date=f"2020-09-0{number + 1} 08:30",
+            body=f"Voir [l’autre]({{filename}}p{(number + 1) % 6}.md), et le texte {number}.",
+        )
+    monkeypatch.setattr(pelican_private, "RESOLVED_TEXTS_KEPT", 2)
+    site.build()
+    assert len(Content.__dict__["get_content"].cache) == 2
+    few = {path: path.read_bytes() for path in site.output.rglob("*") if path.is_file()}
+    monkeypatch.setattr(pelican_private, "RESOLVED_TEXTS_KEPT", 1000)
+    site.build()
+    assert len(Content.__dict__["get_content"].cache) == 6  # every post's
+    every = {path: path.read_bytes() for path in site.output.rglob("*") if path.is_file()}
+    assert few == every
