@@ -5,7 +5,14 @@ phone's make, model and serial number, and a thumbnail of the whole picture (whi
 editor that crops the photo may leave uncropped); XMP and IPTC blocks may say the place
 again. The copy the site publishes keeps none of it. Only the blocks before the picture
 are rewritten: the picture's own bytes are kept as they are, so its quality is the same.
+
+A phone may write more pictures after the one shown (Multi-Picture Format: a depth map, an
+HDR gain map, the other eye of a 3D camera), each with its own EXIF (the GPS position and
+serial number again): their blocks are blanked in place, at the same length, so that the
+offsets the first picture keeps to them stay right.
 """
+
+import re
 
 from PIL import Image
 
@@ -13,8 +20,14 @@ ORIENTATION = 0x0112
 START_OF_IMAGE = b"\xff\xd8"
 START_OF_SCAN, END_OF_IMAGE = 0xDA, 0xD9
 APP1, APP13 = 0xE1, 0xED  # APP1: EXIF or XMP; APP13: Photoshop's IPTC
+COMMENT = b"\xff\xfe"
 EXIF = b"Exif\x00\x00"
 XMP = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
+IPTC = b"Photoshop 3.0\x00"
+# An EXIF, XMP or IPTC block anywhere after the first picture's blocks. Inside a picture's
+# compressed data a 0xFF byte is always followed by 0x00 or a restart marker (0xD0-0xD7),
+# so this finds only the blocks of the pictures that follow it.
+LATER_BLOCK = re.compile(rb"\xff[\xe1\xed]")
 
 
 def without_private_metadata(data):
@@ -23,7 +36,15 @@ def without_private_metadata(data):
     if not data.startswith(START_OF_IMAGE):
         return None
     kept, changed, position = [START_OF_IMAGE], False, 2
-    while position + 4 <= len(data) and data[position] == 0xFF:
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            # Stray bytes between two blocks: browsers skip them (as libjpeg does) and read
+            # the blocks after them, an EXIF block with the GPS position among them.
+            following = data.find(b"\xff", position)
+            if following < 0:
+                break
+            changed, position = True, following
+            continue
         marker = data[position + 1]
         if marker == 0xFF:  # a fill byte before a marker
             position += 1
@@ -32,7 +53,9 @@ def without_private_metadata(data):
             break
         end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
         if end > len(data):
-            return None
+            # The file is cut short inside this block (no picture follows): the block may
+            # still hold the GPS position, so it is not published.
+            return b"".join(kept)
         segment = data[position:end]
         payload = segment[4:]
         if marker == APP1 and payload.startswith(EXIF):
@@ -48,9 +71,10 @@ def without_private_metadata(data):
             changed, segment = True, b""
         kept.append(segment)
         position = end
-    if not changed:
+    rest, blanked = _later_blocks_blanked(data[position:])
+    if not (changed or blanked):
         return None
-    return b"".join(kept) + data[position:]
+    return b"".join(kept) + rest
 
 
 def _orientation_only(payload):
@@ -67,3 +91,17 @@ def _orientation_only(payload):
     kept = Image.Exif()
     kept[ORIENTATION] = orientation
     return kept.tobytes()
+
+
+def _later_blocks_blanked(rest):
+    """(`rest`, the bytes after the first picture's blocks, with each EXIF, XMP or IPTC
+    block of a later picture made a comment of zeros of the same length; whether any was)."""
+    blanked, until = bytearray(rest), 0
+    for found in LATER_BLOCK.finditer(rest):
+        start = found.start()
+        if start < until or not rest[start + 4 : start + 4 + 64].startswith((EXIF, IPTC, *XMP)):
+            continue  # inside a block blanked already, or not such a block
+        until = min(len(rest), start + 2 + int.from_bytes(rest[start + 2 : start + 4], "big"))
+        blanked[start : start + 2] = COMMENT
+        blanked[start + 4 : until] = bytes(until - start - 4)
+    return (bytes(blanked), True) if until else (rest, False)

@@ -140,3 +140,60 @@ def test_an_image_field_naming_a_file_outside_the_content_folder_stops_the_build
         "content/posts/a.md: Image: ../../photo-perso.jpg is outside the content folder: "
         "copy the image into content/images/ and write Image: images/its-name.jpg"
     ]
+
+
+def _with_stray_bytes(photo):
+    data = photo.read_bytes()
+    photo.write_bytes(data[:2] + b"\x00\x00" + data[2:])  # browsers skip them, as libjpeg
+
+
+def _cut_inside_its_exif(photo):
+    photo.write_bytes(photo.read_bytes()[:300])
+
+
+def _with_a_second_picture(photo):
+    """A Multi-Picture file (a phone's depth or gain map, a 3D camera's other eye): every
+    picture with the phone's EXIF."""
+    with Image.open(photo) as image:
+        exif = image.getexif()
+    first, second = Image.new("RGB", (64, 48), "teal"), Image.new("RGB", (64, 48), "navy")
+    first.save(photo, "MPO", save_all=True, append_images=[second], exif=exif)
+
+
+def _with_a_picture_after_its_end(photo):
+    other = photo.with_name("autre.jpg")
+    phone_photo(other)
+    plain = photo.with_name("plain.jpg")
+    Image.new("RGB", (64, 48), "teal").save(plain)
+    photo.write_bytes(plain.read_bytes() + other.read_bytes())
+    other.unlink()
+    plain.unlink()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _with_stray_bytes,
+        _cut_inside_its_exif,
+        _with_a_second_picture,
+        _with_a_picture_after_its_end,
+    ],
+)
+def test_a_photo_whose_exif_a_browser_or_a_download_reads_is_published_without_it(site, damage):
+    photo = site.content / "images" / "seance.jpg"
+    phone_photo(photo)
+    damage(photo)
+    original = photo.read_bytes()
+    assert b"F2LXK0QJ0D4M" in original
+    site.add_post(
+        "a.md", post_text(title="Un billet", body="![Le bureau]({static}/images/seance.jpg)")
+    )
+    site.build()
+    published = (site.output / "images" / "seance.jpg").read_bytes()
+    assert b"F2LXK0QJ0D4M" not in published and b"iPhone 13" not in published
+    assert photo.read_bytes() == original
+    if damage is _with_a_second_picture:  # both pictures still there, where MPF says
+        with Image.open(site.output / "images" / "seance.jpg") as image:
+            assert image.n_frames == 2
+            image.seek(1)
+            assert image.convert("RGB").getpixel((10, 10))[2] > 100  # navy
