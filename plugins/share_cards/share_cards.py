@@ -159,6 +159,11 @@ def _local_image(article, settings):
     """(path of the post's own image, its alt text), or (None, None)."""
     content_path = os.path.abspath(settings["PATH"])
     image = str(getattr(article, "image", "") or "").strip()
+    # `Image: {static}/images/x.jpg`, as a link to it is written, names content/images/x.jpg
+    # (as content_checks and the e-mail read it): it got a drawn card instead of the photo.
+    for marker in ("{static}", "{attach}"):
+        image = image.removeprefix(marker)
+    image = image.split("?")[0].split("#")[0]
     if image and not re.match(r"^[a-z]+:", image, re.I):
         path = os.path.join(content_path, image.lstrip("/"))
         if _readable(path):

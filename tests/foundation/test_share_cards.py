@@ -162,6 +162,23 @@ def test_a_post_with_its_own_image_shares_it_cropped(site):
     assert og(page, "og:image:alt") == "Un ciel bleu"
 
 
+@pytest.mark.parametrize("field", ["{static}/images/photo.png", "images/photo.png"])
+def test_the_image_field_chooses_the_share_image_written_as_a_link_or_a_path(site, field):
+    Image.new("RGB", (800, 800), "#3366aa").save(site.content / "images" / "photo.png")
+    Image.new("RGB", (800, 800), "#aa3333").save(site.content / "images" / "autre.png")
+    site.add_post(
+        "a.md",
+        title="Avec photo",
+        image=field,
+        body="![Une autre]({static}/images/autre.png)",
+    )
+    site.build()
+    page = site.read("avec-photo/index.html")
+    image = image_of(site, og(page, "og:image"))
+    red, green, blue = image.convert("RGB").getpixel((600, 315))
+    assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
+
+
 def cache_files(site):
     return {p: p.stat().st_ino for p in (site.root / ".carnet" / "cache").rglob("*.jpg")}
 
