@@ -60,6 +60,7 @@ from carnet import forked, share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
+from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class Job:
     save_as: str
     spec: dict = None  # a card to draw
     source: str = None  # or an image to crop
+    shown: str = None  # the image's name for the coach (content/images/x.jpg)
 
 
 _build = None
@@ -252,7 +254,12 @@ class ShareCards:
         source, alt = _local_image(article, self.settings)
         if source:
             key = _key(self.versioned, ["image", os.path.basename(source)], source)
-            job = Job(key, f"{FOLDER}/{article.slug}-{key[:10]}.jpg", source=source)
+            job = Job(
+                key,
+                f"{FOLDER}/{article.slug}-{key[:10]}.jpg",
+                source=source,
+                shown=source_name(self.settings, source),
+            )
             alt = alt or title
         else:
             author = self.plain(str(article.author)) if getattr(article, "author", None) else ""
@@ -352,6 +359,8 @@ class ShareCards:
         self.drawing_cpu_seconds += _draw_all(self.take_missing(), self.cache)
         os.makedirs(os.path.join(output_path, FOLDER), exist_ok=True)
         for job in self.jobs.values():
+            if job.source and not os.path.exists(self._cached(job)):
+                continue  # its image could not be read: the build stops, saying so
             _place(self._cached(job), os.path.join(output_path, job.save_as), emptied)
         self._forget_unused()
         self.count_time(began, began_cpu)
@@ -509,7 +518,13 @@ def _draw_all(jobs, cache, feed=None):
     for batch in [jobs] if feed is None else itertools.chain([jobs], feed.batches()):
         for job in batch:
             if job.source:
-                data = share_card.crop_image(job.source)
+                try:
+                    data = share_card.crop_image(job.source)
+                except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+                    # Its header was read (_readable), but not its picture: a file cut short
+                    # or damaged stopped the build with Pillow's words alone, naming nothing.
+                    logger.error("%s", _cannot_crop(job, error))
+                    continue
             else:
                 data = share_card.draw_card(job.spec)
             path = cached_path(cache, job)
@@ -523,6 +538,13 @@ def _draw_all(jobs, cache, feed=None):
     if drawn:
         share_card.forget()
     return time.process_time() - began
+
+
+def _cannot_crop(job, error):
+    return _(
+        "{image}: the image cannot be read ({error}): it may be cut short or damaged; "
+        "copy it again from the original"
+    ).format(image=job.shown or job.source, error=str(error) or error.__class__.__name__)
 
 
 def _check_fonts():

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from carnet import share_card
+from carnet.build import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -217,6 +218,27 @@ def test_a_post_whose_image_pillow_cannot_read_gets_a_drawn_card(site):
     page = site.read("avec-un-svg/index.html")
     assert og(page, "og:image:alt").startswith("«\u00a0Avec un SVG\u00a0»")
     assert image_of(site, og(page, "og:image")).size == (1200, 630)
+
+
+@pytest.mark.parametrize("processes", [2, 1])
+def test_a_post_image_cut_short_stops_the_build_with_one_line_naming_it(site, processes):
+    """Its header reads (so it is not given a drawn card), its picture does not: the line
+    names the image, drawn by the build or by the child drawing ahead, cold or warm."""
+    whole = io.BytesIO()
+    Image.new("RGB", (800, 600), "#3366aa").save(whole, "JPEG")
+    (site.content / "images" / "seance.jpg").write_bytes(
+        whole.getvalue()[: len(whole.getvalue()) // 2]
+    )
+    for number in range(10):  # enough images for a child to draw them
+        site.add_post(f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number + 1:02d}")
+    site.add_post("a.md", title="Avec photo", image="{static}/images/seance.jpg")
+    for _build in ("cold", "warm"):
+        with pytest.raises(BuildFailed) as failure:
+            site.build(CARNET_BUILD_PROCESSES=processes)
+        assert failure.value.problems == [
+            "content/images/seance.jpg: the image cannot be read (image file is truncated (5 "
+            "bytes not processed)): it may be cut short or damaged; copy it again from the original"
+        ]
 
 
 def test_no_stale_image_after_a_new_slug_between_production_and_development(site):
