@@ -28,6 +28,12 @@ IPTC = b"Photoshop 3.0\x00"
 # compressed data a 0xFF byte is always followed by 0x00 or a restart marker (0xD0-0xD7),
 # so this finds only the blocks of the pictures that follow it.
 LATER_BLOCK = re.compile(rb"\xff[\xe1\xed]")
+GPS = 0x8825  # the EXIF's GPS block
+# The first bytes of the other formats a phone or an editor writes EXIF into: PNG, WebP,
+# HEIC or AVIF (ISO media: « ftyp » at 4), TIFF.
+OTHER_PHOTO = re.compile(rb"\x89PNG|RIFF....WEBP|....ftyp|II\*\x00|MM\x00\*", re.S)
+# Where an EXIF block starts in them (its TIFF header), whatever wraps it.
+TIFF_HEADER = re.compile(rb"II\*\x00|MM\x00\*")
 
 
 def without_private_metadata(data):
@@ -105,3 +111,22 @@ def _later_blocks_blanked(rest):
         blanked[start : start + 2] = COMMENT
         blanked[start + 4 : until] = bytes(until - start - 4)
     return (bytes(blanked), True) if until else (rest, False)
+
+
+def is_a_photo(start):
+    """Whether a file starting with `start` (its first 12 bytes) may hold EXIF."""
+    return start.startswith(START_OF_IMAGE) or bool(OTHER_PHOTO.match(start))
+
+
+def gps_position_outside_jpeg(data):
+    """Whether `data`, an image file of another format than JPEG (PNG, WebP, HEIC, AVIF,
+    TIFF), holds an EXIF block with a GPS position: such a file is published as it is."""
+    for found in TIFF_HEADER.finditer(data):
+        exif = Image.Exif()
+        try:
+            exif.load(EXIF + data[found.start() :])
+            if exif.get_ifd(GPS):
+                return True
+        except Exception:
+            continue  # not an EXIF block, only the same four bytes
+    return False

@@ -6,34 +6,65 @@ the site is written, each copied JPEG is rewritten with its orientation as its o
 metadata (carnet/photo_metadata.py); the picture's bytes are kept. The file in content/ is
 never touched: the copy is replaced by a new file (carnet.files.write_atomically), never
 written through (with Pelican's STATIC_CREATE_LINKS the copy is a link to the coach's file).
+
+A photo of another format (PNG, WebP, HEIC, AVIF, TIFF) whose EXIF holds a GPS position
+stops the build, naming it: its copy cannot be rewritten here without re-encoding it.
 """
 
+import logging
 import os
 import stat
 
 from pelican import signals
 
 from carnet.files import write_atomically
-from carnet.photo_metadata import START_OF_IMAGE, without_private_metadata
+from carnet.i18n import _
+from carnet.photo_metadata import (
+    START_OF_IMAGE,
+    gps_position_outside_jpeg,
+    is_a_photo,
+    without_private_metadata,
+)
+from carnet.sources import source_name
 
-_copies = []  # the output files of this build's static files
+logger = logging.getLogger(__name__)
+
+_copies = []  # (output file, name of its source) of this build's static files
 
 
 def remember_copies(generator):
     _copies[:] = [
-        os.path.join(generator.output_path, static.save_as) for static in generator.staticfiles
+        (
+            os.path.join(generator.output_path, static.save_as),
+            source_name(generator.settings, static.source_path),
+        )
+        for static in generator.staticfiles
     ]
 
 
 def strip_photos(pelican_object):
-    for path in _copies:
+    for path, source in _copies:
         try:
             with open(path, "rb") as copy:
-                if copy.read(2) != START_OF_IMAGE:
-                    continue
-                data = START_OF_IMAGE + copy.read()
+                data = copy.read(12)
+                if not is_a_photo(data):
+                    continue  # a PDF, an SVG…: not read further
+                data += copy.read()
         except OSError:
             continue  # not copied: Pelican said why
+        if not data.startswith(START_OF_IMAGE):
+            # A WebP or PNG from a phone or an editor published its GPS position as it was.
+            if gps_position_outside_jpeg(data):
+                logger.error(
+                    "%s",
+                    _(
+                        "{path}: the photo says where it was taken (a GPS position in its "
+                        "EXIF), and the site would publish it: save it as JPEG (Carnet removes "
+                        "the position from JPEG photos), or remove the position with your "
+                        "photo editor"
+                    ).format(path=source),
+                )
+            continue
         stripped = without_private_metadata(data)
         if stripped is None:
             continue

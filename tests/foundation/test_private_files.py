@@ -197,3 +197,31 @@ def test_a_photo_whose_exif_a_browser_or_a_download_reads_is_published_without_i
             assert image.n_frames == 2
             image.seek(1)
             assert image.convert("RGB").getpixel((10, 10))[2] > 100  # navy
+
+
+def _heic_with(exif):
+    """An HEIC's first box and its EXIF item, as an iPhone writes them (Pillow reads none)."""
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x06" + exif
+
+
+@pytest.mark.parametrize("name", ["seance.webp", "seance.png", "seance.avif", "seance.heic"])
+def test_a_photo_of_another_format_with_a_gps_position_stops_the_build(site, name):
+    photo = site.content / "images" / name
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (47.0, 13.0, 5.5), 3: "W", 4: (1.0, 33.0, 12.3)}
+    if name.endswith(".heic"):
+        photo.write_bytes(_heic_with(exif.tobytes()))
+    else:
+        Image.new("RGB", (64, 48), "teal").save(photo, exif=exif)
+    Image.new("RGB", (64, 48), "teal").save(site.content / "images" / "sans-position.webp")
+    site.add_post(
+        "a.md", post_text(title="Un billet", body=f"![Le bureau]({{static}}/images/{name})")
+    )
+    for _build in ("cold", "warm"):
+        with pytest.raises(BuildFailed) as failure:
+            site.build()
+        assert failure.value.problems == [
+            f"content/images/{name}: the photo says where it was taken (a GPS position in its "
+            "EXIF), and the site would publish it: save it as JPEG (Carnet removes the position "
+            "from JPEG photos), or remove the position with your photo editor"
+        ]
