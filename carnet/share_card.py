@@ -494,8 +494,22 @@ def _encoded_frame(category, author, site, colours, fonts):
 def crop_image(path):
     """JPEG bytes of the image at `path`, cropped to 1200:630 around its centre, resized."""
     with Image.open(path) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        image = _opaque(ImageOps.exif_transpose(image))
         return encode(ImageOps.fit(image, (WIDTH, HEIGHT), Image.Resampling.LANCZOS))
+
+
+def _opaque(image):
+    """`image` in RGB, as a browser shows it on a white page: a transparent logo's
+    background was black (the colour hidden under its transparent pixels), and a 16-bit
+    grey photo white (its levels, up to 65535, cut at 255)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        image = image.convert("I").point(lambda level: level / 256).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        opaque = Image.new("RGB", image.size, "white")
+        opaque.paste(image, mask=image.getchannel("A"))
+        return opaque
+    return image.convert("RGB")
 
 
 def encode(image):

@@ -523,3 +523,37 @@ def test_a_title_reaching_the_frame_drawing_is_drawn_over_it(monkeypatch):
     difference = ImageChops.difference(decoded(whole), decoded(by_pieces))
     assert max(high for _low, high in difference.getextrema()) <= 16
     assert set(margin_pixels(share_card.render_card(spec))) == {hex_rgb(COLOURS["bg"])}
+
+
+def _transparent_logo(path):
+    logo = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).rectangle((100, 100, 300, 200), fill=(255, 0, 0, 255))
+    logo.save(path)
+
+
+def _transparent_palette_logo(path):
+    logo = Image.new("P", (400, 300), 0)
+    logo.putpalette([0, 0, 0, 255, 0, 0])
+    ImageDraw.Draw(logo).rectangle((100, 100, 300, 200), fill=1)
+    logo.save(path, transparency=0)
+
+
+def _grey_16_bits(path):
+    Image.new("I;16", (400, 300), 30000).save(path)  # 46 % grey
+
+
+@pytest.mark.parametrize(
+    "make, corner",
+    [
+        (_transparent_logo, (255, 255, 255)),
+        (_transparent_palette_logo, (255, 255, 255)),
+        (_grey_16_bits, (117, 117, 117)),
+    ],
+)
+def test_a_post_image_is_cropped_in_the_colours_a_browser_shows(tmp_path, make, corner):
+    """A transparent logo on white (its hidden pixels were black), a 16-bit grey as grey
+    (its levels were cut at 255: white)."""
+    make(tmp_path / "image.png")
+    with Image.open(io.BytesIO(share_card.crop_image(tmp_path / "image.png"))) as card:
+        for pixel in (card.getpixel((5, 5)), card.getpixel((1194, 624))):
+            assert all(abs(got - want) < 6 for got, want in zip(pixel, corner, strict=True))
