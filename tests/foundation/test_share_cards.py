@@ -557,3 +557,19 @@ def test_a_post_image_is_cropped_in_the_colours_a_browser_shows(tmp_path, make, 
     with Image.open(io.BytesIO(share_card.crop_image(tmp_path / "image.png"))) as card:
         for pixel in (card.getpixel((5, 5)), card.getpixel((1194, 624))):
             assert all(abs(got - want) < 6 for got, want in zip(pixel, corner, strict=True))
+
+
+def test_a_large_jpeg_is_decoded_at_the_smallest_scale_that_covers_the_card(tmp_path, monkeypatch):
+    Image.new("RGB", (4800, 3600), "#3366aa").save(tmp_path / "grande.jpg", quality=60)
+    fitted = []
+    fit = share_card.ImageOps.fit
+    monkeypatch.setattr(
+        share_card.ImageOps,
+        "fit",
+        lambda image, *a, **k: fitted.append(image.size) or fit(image, *a, **k),
+    )
+    with Image.open(io.BytesIO(share_card.crop_image(tmp_path / "grande.jpg"))) as card:
+        assert card.size == (1200, 630)
+        red, green, blue = card.getpixel((600, 315))
+        assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
+    assert fitted == [(2400, 1800)]  # not 4800×3600: a quarter of the memory
