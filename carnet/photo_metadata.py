@@ -30,8 +30,12 @@ IPTC = b"Photoshop 3.0\x00"
 LATER_BLOCK = re.compile(rb"\xff[\xe1\xed]")
 GPS = 0x8825  # the EXIF's GPS block
 # The first bytes of the other formats a phone or an editor writes EXIF into: PNG, WebP,
-# HEIC or AVIF (ISO media: « ftyp » at 4), TIFF.
-OTHER_PHOTO = re.compile(rb"\x89PNG|RIFF....WEBP|....ftyp|II\*\x00|MM\x00\*", re.S)
+# HEIC or AVIF (ISO media: « ftyp » at 4, then an image's brand; a video's brand, as in
+# an MP4, is not: a film would be read whole at every build), TIFF.
+OTHER_PHOTO = re.compile(
+    rb"\x89PNG|RIFF....WEBP|....ftyp(?:hei[cmsx]|hev[cmsx]|mif1|msf1|avi[fs])|II\*\x00|MM\x00\*",
+    re.S,
+)
 # Where an EXIF block starts in them (its TIFF header), whatever wraps it.
 TIFF_HEADER = re.compile(rb"II\*\x00|MM\x00\*")
 

@@ -5,6 +5,7 @@ from conftest import post_text
 from PIL import Image
 
 from carnet.build import BuildFailed
+from carnet.photo_metadata import is_a_photo
 
 
 def published_files(site, folder):
@@ -225,3 +226,20 @@ def test_a_photo_of_another_format_with_a_gps_position_stops_the_build(site, nam
             "EXIF), and the site would publish it: save it as JPEG (Carnet removes the position "
             "from JPEG photos), or remove the position with your photo editor"
         ]
+
+
+@pytest.mark.parametrize(
+    ("start", "photo"),
+    [
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", True),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00", True),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00", True),
+        (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00", False),  # an MP4 film
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00", False),  # a QuickTime film
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", False),
+    ],
+)
+def test_only_photos_are_read_whole_for_their_position(start, photo):
+    """photo_privacy reads a file whole to look for a GPS position only when its first
+    bytes are a photo's: a film of the same ISO family as HEIC (MP4, MOV) is not."""
+    assert is_a_photo(start[:12]) is photo
