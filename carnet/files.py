@@ -5,6 +5,9 @@ import os
 import tempfile
 
 TEMPORARY_SUFFIX = ".carnet-tmp"
+# How much of the file's name its temporary file's keeps: with the dots, mkstemp's eight
+# random characters and the suffix, at most 221 of the 255 bytes a name may have.
+NAME_KEPT_BYTES = 200
 
 
 def write_atomically(path, data, durable=True):
@@ -15,9 +18,11 @@ def write_atomically(path, data, durable=True):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     pieces = [data] if isinstance(data, (str, bytes)) else data
-    # Named so that git ignores one a killed process leaves (.gitignore: *.carnet-tmp).
+    # Named so that git ignores one a killed process leaves (.gitignore: *.carnet-tmp), and
+    # no longer than a file name may be: a photo named with 240 characters stopped the build.
+    name = os.path.basename(path).encode("utf-8")[:NAME_KEPT_BYTES].decode("utf-8", "ignore")
     descriptor, temporary = tempfile.mkstemp(
-        dir=folder, prefix="." + os.path.basename(path) + ".", suffix=TEMPORARY_SUFFIX
+        dir=folder, prefix="." + name + ".", suffix=TEMPORARY_SUFFIX
     )
     try:
         with os.fdopen(descriptor, "wb") as handle:

@@ -92,6 +92,17 @@ def phone_photo(path, orientation=6):
     Image.new("RGB", (64, 48), "teal").save(path, exif=exif, quality=90)
 
 
+def test_a_photo_with_the_longest_name_a_disk_takes_is_published_without_its_position(site):
+    """Its temporary copy was named after it, and longer than a file name may be: the build
+    stopped with « File name too long »."""
+    name = "séance-au-bord-du-lac-" + "x" * 226 + ".jpg"  # 254 bytes: a name may have 255
+    phone_photo(site.content / "images" / name)
+    site.add_post("a.md", post_text(title="Un billet", body=f"![Le lac]({{static}}/images/{name})"))
+    site.build()
+    with Image.open(site.output / "images" / name) as image:
+        assert dict(image.getexif()) == {0x0112: 6}
+
+
 @pytest.mark.parametrize("linked", [False, True], ids=["copied", "STATIC_CREATE_LINKS"])
 def test_a_phone_photo_is_published_without_where_it_was_taken_nor_the_phone(site, linked):
     photo = site.content / "images" / "seance.JPG"
