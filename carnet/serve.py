@@ -5,10 +5,17 @@ answers a missing page with no reply at all. Here a missing page gets the theme'
 « page introuvable » (output/404.html) with the status 404, as on the deployed site.
 A rebuild while the server runs removes the search index (a development build leaves
 none): the first request for it indexes the site again.
+
+Each connection is answered in a thread of its own, as Python's `python -m http.server`
+does: a browser opens connections before it needs them (Chrome's preconnect) and may send
+nothing on one for minutes; a server answering one connection at a time waited on that
+one, and every page the coach asked for meanwhile stayed blank.
 """
 
 import logging
 import os
+import socketserver
+import threading
 from http import HTTPStatus
 
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
@@ -61,10 +68,29 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class SiteServer(socketserver.ThreadingMixIn, RootedHTTPServer):
+    """RootedHTTPServer answering each connection in a thread (see the module's docstring);
+    Ctrl-C does not wait for a connection a browser left open."""
+
+    daemon_threads = True
+
+
 def site_server(folder, port, host="127.0.0.1", index_when_stale=None):
     """An HTTP server of `folder` on host:port (serve_forever() runs it). index_when_stale:
     a function that indexes the folder for search when its index is missing or stale,
-    called before each request for the index (one request at a time: no two run at once)."""
-    site = RootedHTTPServer(folder, (host, port), SiteRequestHandler)
-    site.index_when_stale = index_when_stale
+    called before each request for the index, by one request at a time: the search page
+    asks for several files of the index at once, and two Pagefinds writing one folder
+    would spoil it."""
+    site = SiteServer(folder, (host, port), SiteRequestHandler)
+    site.index_when_stale = index_when_stale and _one_at_a_time(index_when_stale)
     return site
+
+
+def _one_at_a_time(function):
+    lock = threading.Lock()
+
+    def locked():
+        with lock:
+            function()
+
+    return locked

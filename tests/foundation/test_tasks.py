@@ -3,7 +3,11 @@
 import json
 import re
 import socket
+import threading
+import time
 import urllib.request
+
+from carnet.serve import site_server
 
 
 def test_build_writes_the_development_site(site):
@@ -81,6 +85,50 @@ def test_serve_serves_the_built_site(site):
     with site.serving() as base:
         page = urllib.request.urlopen(f"{base}/un-billet/").read()
         assert "Un billet" in page.decode()
+
+
+def test_serve_answers_while_a_browser_holds_a_connection_it_sends_nothing_on(site):
+    """Chrome opens connections ahead of need and may send nothing on one: serve, answering
+    one connection at a time, waited on it, and the page asked for meanwhile never came
+    (no answer in 10 s, nor ever until the idle connection closed)."""
+    site.add_post("a.md", title="Un billet")
+    assert site.invoke("build").returncode == 0
+    with site.serving(wait=60) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))):  # opened, nothing sent
+            page = urllib.request.urlopen(f"{base}/un-billet/", timeout=10).read()
+    assert "Un billet" in page.decode()
+
+
+def test_the_search_index_is_made_by_one_request_at_a_time(tmp_path):
+    """The search page asks for several files of the index at once; now that each is
+    answered in a thread, two of them must not run Pagefind into one folder together."""
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind.js").write_text("//")
+    running, most = [], []
+
+    def index_when_stale():
+        running.append(1)
+        most.append(len(running))
+        time.sleep(0.2)
+        running.pop()
+
+    server = site_server(str(tmp_path), 0, index_when_stale=index_when_stale)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/pagefind/pagefind.js"
+    try:
+        askers = [
+            threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=10).read())
+            for _ in range(4)
+        ]
+        for asker in askers:
+            asker.start()
+        for asker in askers:
+            asker.join()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(most) == 4 and max(most) == 1
 
 
 def test_serve_says_in_french_why_a_port_cannot_be_used(site):
