@@ -270,15 +270,21 @@ def _port_problem(error):
 @task(aliases=["regenerate"])
 def livereload(c):
     """Rebuild whenever content/, theme/, plugins/ or a settings file changes."""
-    import watchfiles
+    from carnet.watching import Watcher
 
-    _build(DEV_SETTINGS, "development")
-    watched = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins", "pelicanconf.py")]
-    console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
-    for _changes in watchfiles.watch(*watched):
-        # As `invoke build` does: the settings checked, the warnings said, one line a problem.
-        with contextlib.suppress(Exit):  # said already; the next change builds again
-            _build(DEV_SETTINGS, "development")
+    # Watching from before the first build: a save during it builds again.
+    watcher = Watcher(
+        [os.path.join(ROOT, p) for p in ("content", "theme", "plugins")], [DEV_SETTINGS]
+    )
+    try:
+        _build(DEV_SETTINGS, "development")
+        console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
+        for _changes in watcher.changes():
+            # As `invoke build` does: the settings checked, the warnings said, one line a problem.
+            with contextlib.suppress(Exit):  # said already; the next change builds again
+                _build(DEV_SETTINGS, "development")
+    finally:
+        watcher.stop()
 
 
 @task(help=STRICT_HELP)

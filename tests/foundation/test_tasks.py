@@ -1,8 +1,12 @@
 """The invoke tasks, run as the author runs them."""
 
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -222,6 +226,50 @@ def _letters(path):
     return re.findall(
         r'<li><a href="[^"]*">([^<]*)</a> <span class="issues__date">', path.read_text()
     )
+
+
+def test_livereload_sees_every_save_of_the_settings_by_an_editor_that_renames(site):
+    """Editors that save by writing a new file and renaming it over the old one (an atomic
+    save) left livereload watching the old, deleted pelicanconf.py: the first change of a
+    setting was built, every later one never (the site kept the first new name for 30 s)."""
+    site.add_post("a.md", title="Un billet")
+    settings = site.root / "pelicanconf.py"
+    home = site.output / "index.html"
+    livereload = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload"],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in livereload.stdout:  # built once, and watching
+            if "Surveillance de content/" in line:
+                break
+        else:
+            raise AssertionError("livereload ended")
+        time.sleep(1)  # a watch started after the line has started too
+        for name in ("Deuxième nom", "Troisième nom", "Quatrième nom"):
+            text = re.sub(
+                r"^SITENAME = .*$", f"SITENAME = {name!r}", settings.read_text(), flags=re.M
+            )
+            saved = site.root / "pelicanconf.py.tmp"
+            saved.write_text(text, encoding="utf-8")
+            os.replace(saved, settings)
+            assert _within(30, lambda name=name: name in home.read_text()), name
+    finally:
+        os.killpg(livereload.pid, signal.SIGINT)
+        livereload.wait(30)
+
+
+def _within(seconds, condition):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def test_the_tasks_the_readme_names_exist(site):
