@@ -277,14 +277,21 @@ def livereload(c):
         [os.path.join(ROOT, p) for p in ("content", "theme", "plugins")], [DEV_SETTINGS]
     )
     try:
-        _build(DEV_SETTINGS, "development")
+        # The first build too: a post left half-written when livereload last stopped is
+        # the coach's to fix while it watches, not a reason to stop.
+        _build_and_go_on()
         console.step(_("Watching content/, theme/, plugins/ and pelicanconf.py (Ctrl-C to stop)"))
         for _changes in watcher.changes():
-            # As `invoke build` does: the settings checked, the warnings said, one line a problem.
-            with contextlib.suppress(Exit):  # said already; the next change builds again
-                _build(DEV_SETTINGS, "development")
+            _build_and_go_on()
     finally:
         watcher.stop()
+
+
+def _build_and_go_on():
+    """As `invoke build` does: the settings checked, the warnings said, one line a problem;
+    a failed build has said it, and the next change builds again."""
+    with contextlib.suppress(Exit):
+        _build(DEV_SETTINGS, "development")
 
 
 @task(help=STRICT_HELP)

@@ -263,6 +263,34 @@ def test_livereload_sees_every_save_of_the_settings_by_an_editor_that_renames(si
         livereload.wait(30)
 
 
+def test_livereload_started_on_a_broken_post_watches_until_it_is_fixed(site):
+    """A failed build made livereload go on watching, but the first one made it stop: a
+    coach starting it on the post she left half-written got the error and no livereload
+    (exit code 1), though fixing the post is what she starts it for."""
+    site.add_post("a.md", title=None)  # no Title: line
+    home = site.output / "index.html"
+    livereload = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload"],
+        cwd=site.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        for line in livereload.stdout:  # the build failed, and it watches
+            if "Surveillance de content/" in line:
+                break
+        else:
+            raise AssertionError(f"livereload ended: {livereload.stderr.read()}")
+        time.sleep(1)
+        site.add_post("a.md", title="Un billet réparé")
+        assert _within(30, lambda: home.exists() and "Un billet réparé" in home.read_text())
+    finally:
+        os.killpg(livereload.pid, signal.SIGINT)
+        livereload.wait(30)
+
+
 def _within(seconds, condition):
     deadline = time.monotonic() + seconds
     while not condition():
