@@ -22,6 +22,7 @@ import logging
 import os
 import posixpath
 import re
+import unicodedata
 from urllib.parse import unquote
 
 from markupsafe import Markup
@@ -165,7 +166,20 @@ def _check_image(settings, value):
                 "content/images/ and write Image: images/its-name.jpg"
             ).format(image=value)
         )
+    if os.path.isdir(path):
+        raise ValueError(
+            _(
+                "Image: {image} is a folder: name the image in it, e.g. Image: images/photo.jpg"
+            ).format(image=value)
+        )
     if not os.path.isfile(path):
+        on_disk = _written_otherwise(path)
+        if on_disk:
+            raise ValueError(
+                _("Image: {image} is {problem}").format(
+                    image=value, problem=_(WRITTEN_OTHERWISE).format(name=on_disk)
+                )
+            )
         raise ValueError(
             _("Image: {image} is not in the content folder ({where} does not exist)").format(
                 image=value, where=source_name(settings, path)
@@ -175,6 +189,30 @@ def _check_image(settings, value):
         raise ValueError(
             _("Image: {image} is an empty file (0 bytes): copy the image again").format(image=value)
         )
+
+
+# A name typed in the post as the coach sees it, the file's own name with the same letters
+# written another way: macOS may write an accent apart from its letter (« e » then « ´ »,
+# Unicode's NFD), a keyboard writes « é » whole. Two names to Linux, where the site is built.
+WRITTEN_OTHERWISE = N_(
+    "written another way on disk: the file is named {name}, the same letters with their "
+    "accents written apart (as macOS may write them): copy that name into the post, or "
+    "rename the file by typing its name"
+)
+
+
+def _written_otherwise(path):
+    """The name of a file beside `path` whose name is `path`'s written another way, or None."""
+    folder, name = os.path.split(path)
+    wanted = unicodedata.normalize("NFC", name)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    for found in names:
+        if found != name and unicodedata.normalize("NFC", found) == wanted:
+            return found
+    return None
 
 
 def _is_a_path(value):
@@ -729,7 +767,10 @@ def _check_links_of(content, context, listed):
             if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
                 _link_problem(content, what, value, _("an empty file (0 bytes)"))
             continue
-        if not os.path.isfile(full_path) or is_post_source:
+        if not os.path.exists(full_path) and _written_otherwise(full_path):
+            problem = _(WRITTEN_OTHERWISE).format(name=_written_otherwise(full_path))
+            _link_problem(content, what, value, problem)
+        elif not os.path.isfile(full_path) or is_post_source:
             _link_problem(content, what, value, _("not a published post, page or file"))
         elif os.path.getsize(full_path) == 0:
             _link_problem(content, what, value, _("an empty file (0 bytes)"))

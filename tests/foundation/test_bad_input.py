@@ -4,6 +4,7 @@ import pytest
 from conftest import post_text
 
 from carnet.build import BuildFailed
+from carnet.i18n import use_language
 
 CASES = {
     "no title": (post_text(title=None), "could not find information about 'title'"),
@@ -67,3 +68,51 @@ def test_a_tag_without_letters_is_one_line_naming_the_post(site):
         "content/posts/bad-post.md: the tag « 😀 » has no letter or digit to make an address "
         "of: add a word to it"
     ]
+
+
+ETE_APART = "photo-e\u0301te\u0301.jpg"  # « été » as macOS may write it: each accent apart
+
+
+@pytest.mark.parametrize(
+    ("field", "body"),
+    [("image", "Un texte."), (None, "![Le lac]({static}/images/photo-été.jpg)")],
+    ids=["Image:", "a link"],
+)
+def test_a_file_name_whose_accents_are_written_apart_is_named_in_one_line(site, field, body):
+    """The post names photo-été.jpg as a keyboard writes it, the file's name has the same
+    letters with its accents apart: « does not exist », though both look the same."""
+    (site.content / "images").mkdir(parents=True, exist_ok=True)
+    (site.content / "images" / ETE_APART).write_bytes(b"\xff\xd8\xff\xd9")
+    fields = {"image": "images/photo-été.jpg"} if field else {}
+    site.add_post("a.md", title="Au bord du lac", body=body, **fields)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line.startswith("content/posts/a.md: ")
+    assert f"written another way on disk: the file is named {ETE_APART}" in line
+
+
+def test_an_image_field_naming_a_folder_says_so(site):
+    (site.content / "images" / "lac").mkdir(parents=True)
+    site.add_post("a.md", title="Au bord du lac", image="images/lac")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert failure.value.problems == [
+        "content/posts/a.md: Image: images/lac is a folder: name the image in it, "
+        "e.g. Image: images/photo.jpg"
+    ]
+
+
+def test_a_link_to_an_empty_file_reads_in_french(site):
+    """« qui n’est un fichier vide » was the French line: the sentence needs its « que »."""
+    (site.content / "images").mkdir(parents=True, exist_ok=True)
+    (site.content / "images" / "vide.jpg").write_bytes(b"")
+    site.add_post("a.md", title="Au bord du lac", body="![Le lac]({static}/images/vide.jpg)")
+    use_language("fr")
+    try:
+        with pytest.raises(BuildFailed) as failure:
+            site.build()
+    finally:
+        use_language("en")
+    [line] = failure.value.problems
+    assert "renvoie à {static}/images/vide.jpg, qui n’est qu’un fichier vide" in line
