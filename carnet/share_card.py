@@ -23,11 +23,13 @@ Author photos are SVG (content/images), which Pillow cannot read: the card shows
 author's initials in a circle instead.
 """
 
+import contextlib
 import functools
 import io
 import math
 import re
 import unicodedata
+import warnings
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
 
@@ -491,9 +493,21 @@ def _encoded_frame(category, author, site, colours, fonts):
     return _EncodedFrame(encode(_frame(category, author, site, colours, fonts)))
 
 
+@contextlib.contextmanager
+def opened(path):
+    """Image.open(path) without Pillow's warning for an image of 89 to 179 million pixels
+    (a phone's 108-megapixel photo): it printed lines of its own in the build's output, and
+    crop_image reads a JPEG that large at a reduced size. Over 179 million, Pillow raises
+    Image.DecompressionBombError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as image:
+            yield image
+
+
 def crop_image(path):
     """JPEG bytes of the image at `path`, cropped to 1200:630 around its centre, resized."""
-    with Image.open(path) as image:
+    with opened(path) as image:
         # A JPEG decoded at 1/2 to 1/8 of its size when it stays at least 1200 pixels each
         # way (turned or not): a 12000×9000 photo took 1.3 GB and a second to crop.
         image.draft(None, (WIDTH, WIDTH))

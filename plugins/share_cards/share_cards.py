@@ -168,7 +168,7 @@ def _local_image(article, settings):
     image = image.split("?")[0].split("#")[0]
     if image and not re.match(r"^[a-z]+:", image, re.I):
         path = os.path.join(content_path, image.lstrip("/"))
-        if _readable(path):
+        if _readable(path, settings):
             return path, ""
     match = FIRST_IMAGE.search(html_before_links(article))
     if not match:
@@ -185,17 +185,28 @@ def _local_image(article, settings):
                 path = os.path.join(content_path, relative.lstrip("/"))
             else:
                 path = os.path.join(os.path.dirname(article.source_path), relative)
-            if _readable(path):
+            if _readable(path, settings):
                 return os.path.abspath(path), attributes.get("alt", "")
     return None, None
 
 
-def _readable(path):
+def _readable(path, settings):
     """Whether Pillow can read the image at `path` (not an SVG, not a missing file; a post
     whose image is neither gets a drawn card). Only the header is read."""
     try:
-        with Image.open(path):
+        with share_card.opened(path):
             return True
+    except Image.DecompressionBombError:
+        # Pillow's English line named the post, not the image (a 200-megapixel photo).
+        millions = Image.MAX_IMAGE_PIXELS * 2 // 1_000_000
+        logger.error(
+            "%s",
+            _(
+                "{image}: more than {millions} million pixels, more than Carnet reads for a "
+                "share image: save a smaller copy (4000 pixels wide is plenty for a page)"
+            ).format(image=source_name(settings, path), millions=millions),
+        )
+        return False
     except (OSError, ValueError):
         return False
 

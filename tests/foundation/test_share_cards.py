@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -573,3 +574,31 @@ def test_a_large_jpeg_is_decoded_at_the_smallest_scale_that_covers_the_card(tmp_
         red, green, blue = card.getpixel((600, 315))
         assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
     assert fitted == [(2400, 1800)]  # not 4800×3600: a quarter of the memory
+
+
+def test_a_photo_over_pillows_warning_size_is_cropped_without_its_warning(site, monkeypatch):
+    """A phone's 108-megapixel photo (over Pillow's 89 million) printed Pillow's warning in
+    lines of its own among the build's; its card is cropped all the same (here the limits
+    are lowered: a 1500×1000 image stands for it)."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    Image.new("RGB", (1500, 1000), "#3366aa").save(site.content / "images" / "grande.jpg")
+    site.add_post("a.md", title="Avec photo", image="images/grande.jpg")
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        site.build(CARNET_BUILD_PROCESSES=1)
+    assert not [w for w in warned if issubclass(w.category, Image.DecompressionBombWarning)]
+    image = image_of(site, og(site.read("avec-photo/index.html"), "og:image"))
+    red, green, blue = image.convert("RGB").getpixel((600, 315))
+    assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
+
+
+def test_a_photo_over_pillows_limit_stops_the_build_with_one_line_naming_it(site, monkeypatch):
+    """Over twice that (a 200-megapixel photo), Pillow's English named the post only."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    Image.new("RGB", (2000, 1250), "#3366aa").save(site.content / "images" / "immense.jpg")
+    site.add_post("a.md", title="Avec photo", image="images/immense.jpg")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line.startswith("content/images/immense.jpg: more than ")
+    assert line.endswith("save a smaller copy (4000 pixels wide is plenty for a page)")
