@@ -29,6 +29,16 @@ def cut_slug(slug):
     return (cut if cut else slug[:MAX_SLUG_LENGTH]).strip("-")
 
 
+def image_in_content(value):
+    """The path inside content/ that an `Image:` field names, written as a link to it is or
+    not: « {static}/images/x.jpg », « /images/x.jpg » and « images/x.jpg?v=2 » all name
+    images/x.jpg. An address (https://…) comes back as it is written."""
+    text = str(value or "").strip().replace("{static}", "").replace("{attach}", "")
+    if "://" in text or text.startswith("//"):
+        return text
+    return text.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+
+
 def switch(value):
     """The `Newsletter:` value (None when the post has none) as one of SWITCHES when it is
     one; anything else, an empty value included, comes back stripped and lowercased, for
@@ -78,9 +88,7 @@ class Post:
         image = article.metadata.get("image")
         if image:
             # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
-            image = _absolute(
-                settings, image.replace("{static}", "").replace("{attach}", "").lstrip("/")
-            )
+            image = _absolute(settings, image_in_content(image))
         segment = article.metadata.get("newsletter-segment")
         return cls(
             id=article.slug,

@@ -36,7 +36,7 @@ from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
 from carnet.i18n import N_, _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
-from carnet.posts import MAX_SLUG_LENGTH, cut_slug
+from carnet.posts import MAX_SLUG_LENGTH, cut_slug, image_in_content
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -147,10 +147,10 @@ def _check_metadata_style(text):
 
 def _local_file(settings, value):
     """The file in the content folder that an `Image:` or a link names, or None for a URL."""
-    path = str(value).strip().replace("{static}", "").replace("{attach}", "")
+    path = image_in_content(value)
     if "://" in path or path.startswith("//") or not path:
         return None
-    return os.path.join(settings["PATH"], path.split("#", 1)[0].split("?", 1)[0].lstrip("/"))
+    return os.path.join(settings["PATH"], path)
 
 
 def _check_image(settings, value):
@@ -767,9 +767,9 @@ def _check_links_of(content, context, listed):
             if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
                 _link_problem(content, what, value, _("an empty file (0 bytes)"))
             continue
-        if not os.path.exists(full_path) and _written_otherwise(full_path):
-            problem = _(WRITTEN_OTHERWISE).format(name=_written_otherwise(full_path))
-            _link_problem(content, what, value, problem)
+        on_disk = None if os.path.exists(full_path) else _written_otherwise(full_path)
+        if on_disk:
+            _link_problem(content, what, value, _(WRITTEN_OTHERWISE).format(name=on_disk))
         elif not os.path.isfile(full_path) or is_post_source:
             _link_problem(content, what, value, _("not a published post, page or file"))
         elif os.path.getsize(full_path) == 0:

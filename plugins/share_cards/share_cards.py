@@ -60,6 +60,7 @@ from carnet import forked, share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
+from carnet.posts import image_in_content
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -160,14 +161,11 @@ def _plain(text):
 def _local_image(article, settings):
     """(path of the post's own image, its alt text), or (None, None)."""
     content_path = os.path.abspath(settings["PATH"])
-    image = str(getattr(article, "image", "") or "").strip()
     # `Image: {static}/images/x.jpg`, as a link to it is written, names content/images/x.jpg
     # (as content_checks and the e-mail read it): it got a drawn card instead of the photo.
-    for marker in ("{static}", "{attach}"):
-        image = image.removeprefix(marker)
-    image = image.split("?")[0].split("#")[0]
+    image = image_in_content(getattr(article, "image", ""))
     if image and not re.match(r"^[a-z]+:", image, re.I):
-        path = os.path.join(content_path, image.lstrip("/"))
+        path = os.path.join(content_path, image)
         if _readable(path, settings):
             return path, ""
     match = FIRST_IMAGE.search(html_before_links(article))
