@@ -21,6 +21,7 @@ Plugin reactions reads these files (`read_reaction`, `render_markdown`) and show
 under the post.
 """
 
+import codecs
 import email
 import email.policy
 import hashlib
@@ -75,6 +76,10 @@ NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # 01 23 45 67 89 with spaces, dots or dashes, or international, +33 6 12 34 56 78).
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE_NUMBER = re.compile(r"(?<![\w+])(\+|00)?\(?\d[\d \u00a0.()/-]{7,}\d(?!\w)")
+# Charsets a client declares by default while writing UTF-8 (a webmail's or a phone's
+# setting, a reply typed in a UTF-8 editor): their text, read as declared, becomes
+# « câ€™était » on the site. Valid UTF-8 with accents is next to never real Latin-1 text.
+SINGLE_BYTE_DEFAULTS = {"ascii", "iso8859-1", "iso8859-15", "cp1252"}
 FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*):\s*(.*)$")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -145,6 +150,12 @@ def _own_text(message, label):
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset() or "utf-8"
     try:
+        if codecs.lookup(charset).name in SINGLE_BYTE_DEFAULTS and not payload.isascii():
+            try:
+                payload.decode("utf-8")
+                charset = "utf-8"
+            except UnicodeDecodeError:
+                pass  # really the charset it says
         text = payload.decode(charset)
     except LookupError:
         raise ReactionError(

@@ -293,3 +293,24 @@ def test_a_sender_name_written_in_raw_utf8_is_read(blog):
     assert done.returncode == 0, done.stdout + done.stderr
     [written] = reactions_of(blog, "un-an-de-carnet")
     assert "Léa" in written.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "us-ascii"])
+def test_utf8_text_declared_as_another_charset_is_read_as_utf8(blog, charset):
+    # A webmail or phone declaring its default charset while writing UTF-8: read as
+    # declared, « c’était » became « câ€™Ã©tait » on the site (or, for us-ascii, refused).
+    (blog.root / "lea.eml").write_bytes(_email(body="Merci, c’était très beau.", charset=charset))
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "lea.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert written.read_text(encoding="utf-8").endswith("\n\nMerci, c’était très beau.\n")
+
+
+def test_a_latin1_text_is_still_read_as_latin1(blog):
+    (blog.root / "lea.eml").write_bytes(
+        _email(body="Merci, c'était très beau.".encode("latin-1"), charset="iso-8859-1")
+    )
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "lea.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert written.read_text(encoding="utf-8").endswith("\n\nMerci, c'était très beau.\n")
