@@ -80,6 +80,8 @@ PHONE_NUMBER = re.compile(r"(?<![\w+])(\+|00)?\(?\d[\d \u00a0.()/-]{7,}\d(?!\w)"
 # setting, a reply typed in a UTF-8 editor): their text, read as declared, becomes
 # « câ€™était » on the site. Valid UTF-8 with accents is next to never real Latin-1 text.
 SINGLE_BYTE_DEFAULTS = {"ascii", "iso8859-1", "iso8859-15", "cp1252"}
+# Titles a display name may start with (« Mme Léa Roux », « Dr Martin »).
+CIVILITIES = {"m", "mme", "mlle", "mr", "mrs", "ms", "dr", "me", "pr"}
 FIELD = re.compile(r"^([A-Za-z][A-Za-z-]*):\s*(.*)$")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -282,9 +284,23 @@ def _header_text(value):
 
 
 def first_name(display_name):
-    """« Sophie Martin » → « Sophie »; « Marie-Hélène D. » → « Marie-Hélène »."""
-    words = display_name.replace('"', " ").split()
-    return words[0] if words else ""
+    """« Sophie Martin » → « Sophie »; « Marie-Hélène D. » → « Marie-Hélène »; and, as
+    French mail is often signed, « DUPONT Marie » → « Marie », « Roux, Léa » → « Léa »,
+    « Mme Léa Roux » → « Léa », « 🌸 Léa » → « Léa »: not the family name the reader did
+    not mean to publish, nor a title, a comma or an emoji for a name. "" when there is no
+    first name (« M. Dupont »): the coach is asked for --name."""
+    text = display_name.replace('"', " ")
+    if text.count(",") == 1 and text.split(",")[1].strip():  # « Family, First » (Outlook)
+        text = text.split(",")[1]
+    words = [re.sub(r"^\W+|[^\w.]+$", "", word) for word in text.split()]
+    words = [word for word in words if any(char.isalpha() for char in word)]
+    titled = [word for word in words if word.rstrip(".").casefold() not in CIVILITIES]
+    if len(titled) < len(words) and len(titled) < 2:
+        return ""  # « M. Dupont », « Dr Martin »: a family name, no first name
+    words = titled
+    # A family name in capitals (« DUPONT Marie »), when another word is not.
+    named = [word for word in words if not (word.isupper() and len(word.rstrip(".")) > 1)]
+    return (named or words or [""])[0]
 
 
 def _file_slug(name):

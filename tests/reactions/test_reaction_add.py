@@ -314,3 +314,35 @@ def test_a_latin1_text_is_still_read_as_latin1(blog):
     assert done.returncode == 0, done.stdout + done.stderr
     [written] = reactions_of(blog, "un-an-de-carnet")
     assert written.read_text(encoding="utf-8").endswith("\n\nMerci, c'était très beau.\n")
+
+
+@pytest.mark.parametrize(
+    "sender, shown",
+    [
+        ("DUPONT Marie <m@example.org>", "Marie"),  # family name in capitals first
+        ('"Roux, Léa" <lea@example.org>', "Léa"),  # Outlook's « Family, First »
+        ("Mme Léa Roux <lea@example.org>", "Léa"),
+        ("=?utf-8?q?=F0=9F=8C=B8_Am=C3=A9lie_Dupont?= <a@example.org>", "Amélie"),
+    ],
+)
+def test_the_name_shown_is_the_first_name_as_french_senders_write_theirs(blog, sender, shown):
+    # The first word was taken: « DUPONT » (the family name she did not mean to publish),
+    # « Roux, », « Mme » or « 🌸 » under her words.
+    data = _email(body="Merci pour ce billet.").replace(
+        "From: Léa Roux <lea@example.org>".encode(), f"From: {sender}".encode()
+    )
+    (blog.root / "r.eml").write_bytes(data)
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert f"Name: {shown}\n" in written.read_text(encoding="utf-8")
+
+
+def test_a_sender_with_a_title_and_a_family_name_only_is_asked_a_name(blog):
+    data = _email(body="Merci.").replace("From: Léa Roux".encode(), b"From: M. DUPONT")
+    (blog.root / "r.eml").write_bytes(data)
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 1
+    (line,) = [line for line in done.stderr.splitlines() if "r.eml" in line]
+    assert "--name" in line
+    assert reactions_of(blog, "un-an-de-carnet") == []
