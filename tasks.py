@@ -551,7 +551,10 @@ def reaction_add(c, slug, path, name="", with_email=False, draft=False):
 
     settings = load_settings(DEV_SETTINGS)
     use_language(settings.get("DEFAULT_LANG"))
-    paths = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+    # A saved e-mail is often named after its subject, « Re_ [Carnet de coach] Un an.eml »:
+    # a file that exists is that file, not a pattern (« [Carnet de coach] » matched none).
+    is_pattern = glob.has_magic(path) and not os.path.exists(path)
+    paths = sorted(glob.glob(path)) if is_pattern else [path]
     if not paths:
         console.fail(_("{path}: no such file").format(path=path))
         raise Exit(code=1)

@@ -346,3 +346,12 @@ def test_a_sender_with_a_title_and_a_family_name_only_is_asked_a_name(blog):
     (line,) = [line for line in done.stderr.splitlines() if "r.eml" in line]
     assert "--name" in line
     assert reactions_of(blog, "un-an-de-carnet") == []
+
+
+def test_a_file_whose_name_looks_like_a_pattern_is_that_file(blog):
+    # Thunderbird names a saved e-mail after its subject: brackets are a pattern's too.
+    saved = blog.root / "Re_ [Carnet de coach] Un an de carnet.eml"
+    saved.write_bytes(_email(body="Merci pour ce billet."))
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(saved))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(reactions_of(blog, "un-an-de-carnet")) == 1
