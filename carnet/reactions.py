@@ -149,6 +149,17 @@ def _own_text(message, label):
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         raise ReactionError(_("{path}: the e-mail has no text").format(path=label))
+    text = _part_text(part, label)
+    # Some clients (phone apps, web forms) send an empty text/plain beside the HTML that
+    # holds the reply: refused as « no text of its own » before.
+    html_part = message.get_body(preferencelist=("html",))
+    if not text.strip() and html_part is not None and html_part is not part:
+        text = _part_text(html_part, label)
+    return text
+
+
+def _part_text(part, label):
+    """One body part's text, strictly decoded; HTML as plain text."""
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset() or "utf-8"
     try:

@@ -355,3 +355,20 @@ def test_a_file_whose_name_looks_like_a_pattern_is_that_file(blog):
     done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(saved))
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(reactions_of(blog, "un-an-de-carnet")) == 1
+
+
+def test_an_empty_plain_text_beside_the_html_reply_reads_the_html(blog):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Léa Roux <lea@example.org>"
+    message["Subject"] = "Re: Un an de carnet"
+    message["Date"] = "Fri, 10 Sep 2021 10:00:00 +0200"
+    message["In-Reply-To"] = "<x@carnet-de-coach.fr>"
+    message.set_content("\n")
+    message.add_alternative("<p>Merci pour ce billet, <b>vraiment</b>.</p>", subtype="html")
+    (blog.root / "r.eml").write_bytes(message.as_bytes())
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert written.read_text(encoding="utf-8").endswith("\n\nMerci pour ce billet, vraiment.\n")
