@@ -275,13 +275,16 @@ def read_reply(message, label, post_title, timezone):
     address = sender.addresses[0] if sender and sender.addresses else None
     try:
         date = parsedate_to_datetime(str(message.get("Date")))
-    except (TypeError, ValueError):
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+        # OverflowError: a date at the end of year 9999 (a broken clock) leaves the years
+        # a datetime can hold once put in the site's time zone.
+        date = date.astimezone(zoneinfo.ZoneInfo(timezone))
+    except (TypeError, ValueError, OverflowError):
         raise ReactionError(_("{path}: the e-mail has no valid Date:").format(path=label)) from None
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
     return Reply(
         name=_header_text(address.display_name if address else "").strip(),
-        date=date.astimezone(zoneinfo.ZoneInfo(timezone)),
+        date=date,
         text=text,
         address=address.addr_spec if address else "",
         message_id=one_line(str(message.get("Message-ID", "") or "")),

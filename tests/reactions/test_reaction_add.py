@@ -136,8 +136,20 @@ def _email(subject="Re: Un an de carnet", body="Merci !", headers="", charset="u
         (_email(body="\n-- \nLéa Roux\n"), "text"),
         (_email(body="Merci, c'\xe9tait beau".encode("latin-1")), "UTF-8"),
         (_email(body="Merci. " * 800_000), "Mo"),
+        (
+            _email().replace(b"Fri, 10 Sep 2021 10:00:00 +0200", b"Fri, 31 Dec 9999 23:59 -1200"),
+            "Date",
+        ),
     ],
-    ids=["not-a-reply", "another-post", "only-quotes", "only-signature", "not-utf8", "huge"],
+    ids=[
+        "not-a-reply",
+        "another-post",
+        "only-quotes",
+        "only-signature",
+        "not-utf8",
+        "huge",
+        "date-past-9999",
+    ],
 )
 def test_bad_email_gets_one_line_naming_the_file_and_nothing_is_written(blog, data, problem):
     bad = blog.root / "mauvais.eml"
