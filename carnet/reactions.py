@@ -51,12 +51,14 @@ FORWARD_PREFIX = re.compile(r"^\s*(tr|fwd?)\s*:", re.I)
 QUOTED_LINE = re.compile(r"^\s*>")
 # What a client writes above the history it quotes, when the parser leaves it: Gmail and
 # Apple Mail « Le 12 sept. 2021 à 18:04, X a écrit : », Orange « Message du 12/09/21 18:04 »,
-# Outlook's rule and « -----Message d'origine----- » (dashes on both sides). A client may
+# Outlook's rule and « -----Message d'origine----- » (dashes on both sides), Gmail's
+# « ---------- Message transféré --------- » (the forwarded e-mail under a reply). A client may
 # wrap the attribution over up to three lines; it always holds a date (a digit), which
 # tells it from a reader's sentence starting with « Le ».
 ATTRIBUTION = re.compile(
     r"^\s*(le [^\n]{0,40}\d.{2,200}a [ée]crit\s*:|on [^\n]{0,40}\d.{2,200}wrote:|message du \d"
-    r"|-{3,}\s*(message d.origine|original message)\s*-*|_{10,}|de\s*:\s.+)\s*$",
+    r"|-{3,}\s*(message d.origine|original message|message transf[ée]r[ée]|forwarded message)\s*-*"
+    r"|_{10,}|de\s*:\s.+)\s*$",
     re.I | re.S,
 )
 ATTRIBUTION_LINES = 3

@@ -384,3 +384,16 @@ def test_an_empty_plain_text_beside_the_html_reply_reads_the_html(blog):
     assert done.returncode == 0, done.stdout + done.stderr
     [written] = reactions_of(blog, "un-an-de-carnet")
     assert written.read_text(encoding="utf-8").endswith("\n\nMerci pour ce billet, vraiment.\n")
+
+
+@pytest.mark.parametrize("rule", ["Message transféré", "Forwarded message"])
+def test_the_line_above_a_forwarded_email_is_cut(blog, rule):
+    # Gmail's line above the e-mail forwarded under a reply was left on the site.
+    body = f"Merci, je l’ai fait suivre à ma sœur.\n\n---------- {rule} ---------\nDe : Claire\n"
+    (blog.root / "r.eml").write_bytes(_email(body=body))
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [written] = reactions_of(blog, "un-an-de-carnet")
+    assert written.read_text(encoding="utf-8").endswith(
+        "\n\nMerci, je l’ai fait suivre à ma sœur.\n"
+    )
