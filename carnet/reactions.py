@@ -278,7 +278,9 @@ def read_reply(message, label, post_title, timezone):
     try:
         date = parsedate_to_datetime(str(message.get("Date")))
         if date.tzinfo is None:
-            date = date.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
+            # No time zone (« -0000 », or none written): the reader's clock was most
+            # likely the site's, not UTC (a reply at 23:30 was filed under the next day).
+            date = date.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
         # OverflowError: a date at the end of year 9999 (a broken clock) leaves the years
         # a datetime can hold once put in the site's time zone.
         date = date.astimezone(zoneinfo.ZoneInfo(timezone))
@@ -304,7 +306,10 @@ def first_name(display_name):
     French mail is often signed, « DUPONT Marie » → « Marie », « Roux, Léa » → « Léa »,
     « Mme Léa Roux » → « Léa », « 🌸 Léa » → « Léa »: not the family name the reader did
     not mean to publish, nor a title, a comma or an emoji for a name. "" when there is no
-    first name (« M. Dupont »): the coach is asked for --name."""
+    first name (« M. Dupont »), or when the name cannot be read (a broken encoding gave
+    « n�$z »): the coach is asked for --name."""
+    if "\ufffd" in display_name:
+        return ""
     text = display_name.replace('"', " ")
     if text.count(",") == 1 and text.split(",")[1].strip():  # « Family, First » (Outlook)
         text = text.split(",")[1]

@@ -360,6 +360,31 @@ def test_a_sender_with_a_title_and_a_family_name_only_is_asked_a_name(blog):
     assert reactions_of(blog, "un-an-de-carnet") == []
 
 
+def test_a_sender_whose_name_cannot_be_read_is_asked_a_name(blog):
+    # A broken RFC 2047 word: the name read « n�$z ».
+    data = _email(body="Merci.").replace("From: Léa Roux".encode(), b"From: =?utf-8?b?broken?=")
+    (blog.root / "r.eml").write_bytes(data)
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 1
+    (line,) = [line for line in done.stderr.splitlines() if "r.eml" in line]
+    assert "--name" in line
+    assert reactions_of(blog, "un-an-de-carnet") == []
+
+
+def test_a_date_without_time_zone_is_the_sites_time(blog):
+    """« -0000 » says the time zone is not known: the reader's clock was most likely the
+    site's (Europe/Paris), and a reply at 23:30 was filed under the next day as UTC."""
+    data = _email(body="Merci.").replace(
+        b"Fri, 10 Sep 2021 10:00:00 +0200", b"Fri, 10 Sep 2021 23:30:00 -0000"
+    )
+    (blog.root / "r.eml").write_bytes(data)
+    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    (written,) = reactions_of(blog, "un-an-de-carnet")
+    assert written.name.startswith("2021-09-10-")
+    assert "Date: 2021-09-10 23:30" in written.read_text(encoding="utf-8")
+
+
 def test_a_file_whose_name_looks_like_a_pattern_is_that_file(blog):
     # Thunderbird names a saved e-mail after its subject: brackets are a pattern's too.
     saved = blog.root / "Re_ [Carnet de coach] Un an de carnet.eml"
