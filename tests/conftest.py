@@ -9,6 +9,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
 DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'
 LINKED = ("theme", "plugins", "carnet")
+
+
+def wait_for(condition, seconds=20):
+    """Wait until condition() is true; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def post_text(title="Un article", date="2020-09-09 08:30", body="Un texte.", **metadata):
@@ -117,6 +126,29 @@ class Site:
         finally:
             server.terminate()
             server.wait(10)
+
+    @contextlib.contextmanager
+    def livereloading(self):
+        """Run `invoke livereload`; yield once it has built and says it watches."""
+        livereload = subprocess.Popen(
+            [sys.executable, "-m", "invoke", "livereload"],
+            cwd=self.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            for line in livereload.stdout:  # built once (or failed), and watching
+                if "Surveillance de content/" in line:
+                    break
+            else:
+                raise AssertionError(f"livereload ended: {livereload.stderr.read()}")
+            time.sleep(1)  # a watch started after the line has started too
+            yield livereload
+        finally:
+            os.killpg(livereload.pid, signal.SIGINT)
+            livereload.wait(30)
 
     def invoke(self, *args, env=None, timeout=300):
         """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""

@@ -767,11 +767,14 @@ def _check_links_of(content, context, listed):
             if os.path.isfile(full_path) and os.path.getsize(full_path) == 0:
                 _link_problem(content, what, value, _("an empty file (0 bytes)"))
             continue
-        on_disk = None if os.path.exists(full_path) else _written_otherwise(full_path)
-        if on_disk:
-            _link_problem(content, what, value, _(WRITTEN_OTHERWISE).format(name=on_disk))
-        elif not os.path.isfile(full_path) or is_post_source:
-            _link_problem(content, what, value, _("not a published post, page or file"))
+        if not os.path.isfile(full_path) or is_post_source:
+            # Looked for only once the link is known broken: no more work for a good one.
+            on_disk = not os.path.exists(full_path) and _written_otherwise(full_path)
+            if on_disk:
+                problem = _(WRITTEN_OTHERWISE).format(name=on_disk)
+            else:
+                problem = _("not a published post, page or file")
+            _link_problem(content, what, value, problem)
         elif os.path.getsize(full_path) == 0:
             _link_problem(content, what, value, _("an empty file (0 bytes)"))
 

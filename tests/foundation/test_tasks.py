@@ -3,13 +3,12 @@
 import json
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
+
+from conftest import wait_for
 
 from carnet.serve import site_server
 
@@ -235,21 +234,7 @@ def test_livereload_sees_every_save_of_the_settings_by_an_editor_that_renames(si
     site.add_post("a.md", title="Un billet")
     settings = site.root / "pelicanconf.py"
     home = site.output / "index.html"
-    livereload = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload"],
-        cwd=site.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        for line in livereload.stdout:  # built once, and watching
-            if "Surveillance de content/" in line:
-                break
-        else:
-            raise AssertionError("livereload ended")
-        time.sleep(1)  # a watch started after the line has started too
+    with site.livereloading():
         for name in ("Deuxième nom", "Troisième nom", "Quatrième nom"):
             text = re.sub(
                 r"^SITENAME = .*$", f"SITENAME = {name!r}", settings.read_text(), flags=re.M
@@ -257,10 +242,7 @@ def test_livereload_sees_every_save_of_the_settings_by_an_editor_that_renames(si
             saved = site.root / "pelicanconf.py.tmp"
             saved.write_text(text, encoding="utf-8")
             os.replace(saved, settings)
-            assert _within(30, lambda name=name: name in home.read_text()), name
-    finally:
-        os.killpg(livereload.pid, signal.SIGINT)
-        livereload.wait(30)
+            wait_for(lambda name=name: name in home.read_text(), 30)
 
 
 def test_livereload_started_on_a_broken_post_watches_until_it_is_fixed(site):
@@ -269,35 +251,9 @@ def test_livereload_started_on_a_broken_post_watches_until_it_is_fixed(site):
     (exit code 1), though fixing the post is what she starts it for."""
     site.add_post("a.md", title=None)  # no Title: line
     home = site.output / "index.html"
-    livereload = subprocess.Popen(
-        [sys.executable, "-m", "invoke", "livereload"],
-        cwd=site.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        for line in livereload.stdout:  # the build failed, and it watches
-            if "Surveillance de content/" in line:
-                break
-        else:
-            raise AssertionError(f"livereload ended: {livereload.stderr.read()}")
-        time.sleep(1)
+    with site.livereloading():
         site.add_post("a.md", title="Un billet réparé")
-        assert _within(30, lambda: home.exists() and "Un billet réparé" in home.read_text())
-    finally:
-        os.killpg(livereload.pid, signal.SIGINT)
-        livereload.wait(30)
-
-
-def _within(seconds, condition):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
+        wait_for(lambda: home.exists() and "Un billet réparé" in home.read_text(), 30)
 
 
 def test_the_tasks_the_readme_names_exist(site):

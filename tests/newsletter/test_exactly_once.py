@@ -6,10 +6,8 @@ Outbox: a crash (an exception no code catches) at each file write, then publish 
 Two publishes at once: the second waits for the first, or stops; never a second send.
 """
 
-import time
-
 import pytest
-from conftest import make_site
+from conftest import make_site, wait_for
 
 from carnet import files
 from newsletter.conftest import Blog, mailchimp_environment
@@ -105,13 +103,6 @@ def test_outbox_crash_at_every_write_then_publish_again(two_posts, monkeypatch):
             "2021-02-01-second-billet.html",
         ], crash_at
         assert two_posts.sent() == {"premier-billet": "outbox", "second-billet": "outbox"}
-
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_a_second_publish_waits_for_the_first_and_sends_nothing_twice(fresh, standin):

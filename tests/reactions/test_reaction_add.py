@@ -350,19 +350,14 @@ def test_the_name_shown_is_the_first_name_as_french_senders_write_theirs(blog, s
     assert f"Name: {shown}\n" in written.read_text(encoding="utf-8")
 
 
-def test_a_sender_with_a_title_and_a_family_name_only_is_asked_a_name(blog):
-    data = _email(body="Merci.").replace("From: Léa Roux".encode(), b"From: M. DUPONT")
-    (blog.root / "r.eml").write_bytes(data)
-    done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
-    assert done.returncode == 1
-    (line,) = [line for line in done.stderr.splitlines() if "r.eml" in line]
-    assert "--name" in line
-    assert reactions_of(blog, "un-an-de-carnet") == []
-
-
-def test_a_sender_whose_name_cannot_be_read_is_asked_a_name(blog):
-    # A broken RFC 2047 word: the name read « n�$z ».
-    data = _email(body="Merci.").replace("From: Léa Roux".encode(), b"From: =?utf-8?b?broken?=")
+@pytest.mark.parametrize(
+    "sender",
+    # A title with a family name only; a broken RFC 2047 word (the name read « n�$z »).
+    [b"From: M. DUPONT", b"From: =?utf-8?b?broken?="],
+    ids=["title-and-family-name", "unreadable"],
+)
+def test_a_sender_without_a_first_name_to_show_is_asked_a_name(blog, sender):
+    data = _email(body="Merci.").replace("From: Léa Roux".encode(), sender)
     (blog.root / "r.eml").write_bytes(data)
     done = blog.invoke("reaction-add", "--slug", "un-an-de-carnet", str(blog.root / "r.eml"))
     assert done.returncode == 1

@@ -47,13 +47,19 @@ def test_the_sidebar_form_shows_on_other_pages(page, built_site):
     assert form.get_by_role("button", name="Je m’abonne").is_visible()
 
 
-def test_a_real_form_url_replaces_the_sample(site):
+def _newsletter_page_form(site, form_url):
+    """The subscription form of the newsletter page, built with CARNET_NEWSLETTER_FORM_URL."""
     site.add_post("a.md", title="Un billet", category="Journal intime")
     site.add_page("newsletter.md", title="Newsletter", body="La lettre.")
-    url = "https://exemple.us21.list-manage.com/subscribe/post?u=abc&id=def"
-    site.build(CARNET_NEWSLETTER_FORM_URL=url, CARNET_NEWSLETTER_FORM_HONEYPOT="b_abc_def")
+    site.build(CARNET_NEWSLETTER_FORM_URL=form_url, CARNET_NEWSLETTER_FORM_HONEYPOT="b_abc_def")
     document = lxml.html.fromstring(site.read("newsletter/index.html"))
     [form] = document.xpath("//section[@class='newsletter-signup']/form")
+    return form
+
+
+def test_a_real_form_url_replaces_the_sample(site):
+    url = "https://exemple.us21.list-manage.com/subscribe/post?u=abc&id=def"
+    form = _newsletter_page_form(site, url)
     assert form.get("action") == url and form.get("method") == "post"
     assert form.xpath(".//input[@name='b_abc_def']")
     assert "Formulaire d’exemple" not in form.text_content()
@@ -63,12 +69,8 @@ def test_the_form_url_copied_from_mailchimp_s_html_posts_to_mailchimp_s_address(
     """The guide says to copy the address after action=" in Mailchimp's embedded form,
     whose HTML writes & as &amp;: the form posted to « …?u=abc&amp;amp;id=def », so the
     browser sent « amp;id » and Mailchimp never got the audience."""
-    site.add_post("a.md", title="Un billet", category="Journal intime")
-    site.add_page("newsletter.md", title="Newsletter", body="La lettre.")
     copied = "https://exemple.us21.list-manage.com/subscribe/post?u=abc&amp;id=def&amp;f_id=00a"
-    site.build(CARNET_NEWSLETTER_FORM_URL=copied, CARNET_NEWSLETTER_FORM_HONEYPOT="b_abc_def")
-    document = lxml.html.fromstring(site.read("newsletter/index.html"))
-    [form] = document.xpath("//section[@class='newsletter-signup']/form")
+    form = _newsletter_page_form(site, copied)
     assert form.get("action") == (
         "https://exemple.us21.list-manage.com/subscribe/post?u=abc&id=def&f_id=00a"
     )
