@@ -103,8 +103,9 @@ class Child:
     it returned, after logging again what it logged."""
 
     def __init__(self, work, *args):
-        descriptor, self._path = tempfile.mkstemp(prefix="carnet-child-", suffix=".pickle")
-        os.close(descriptor)
+        # A file without a name (deleted as soon as made, kept open by both processes): a
+        # build killed with kill -9 leaves nothing behind (its child dies with it).
+        self._file = tempfile.TemporaryFile(prefix="carnet-child-", suffix=".pickle")
         # The build's objects are moved out of the garbage collector's reach while a
         # child lives: its collections would otherwise touch (and so copy) every page of
         # memory the processes share.
@@ -129,8 +130,8 @@ class Child:
             except BaseException:  # everything comes back to the parent as ChildFailed
                 failed = ("failed", traceback.format_exc())
                 payload = pickle.dumps((failed, kept.records), PROTOCOL)
-            with open(self._path, "wb") as file:
-                file.write(payload)
+            self._file.write(payload)
+            self._file.flush()
             status = 0
         finally:
             # No atexit handler, no flush of buffers the parent owns, no finally clause of
@@ -156,8 +157,8 @@ class Child:
             status = self._status
             if status != 0:
                 raise ChildFailed(f"the child process ended with status {status}")
-            with open(self._path, "rb") as file:
-                (kind, value), records = pickle.load(file)
+            self._file.seek(0)  # where the child's writing left the file's shared offset
+            (kind, value), records = pickle.load(self._file)
         except (OSError, EOFError, pickle.UnpicklingError) as error:
             raise ChildFailed(f"the child's result could not be read: {error}") from error
         finally:
@@ -184,10 +185,7 @@ class Child:
         _children.discard(self)
         if not _children:  # the last child of those alive together (see __init__)
             gc.unfreeze()
-        try:
-            os.remove(self._path)
-        except OSError:
-            pass
+        self._file.close()
 
 
 def stop_unfinished():

@@ -36,7 +36,6 @@ copies already there). The file name carries the hash too, so that a network tha
 preview fetches the new image after a change of title.
 """
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -452,15 +451,17 @@ class _Drawing:
 
 class _Feed:
     """Jobs for a child forked to draw before they were all known: each batch is written to
-    a file by the build, and the file's name to a pipe; the child draws each batch as it
-    comes, until the pipe closes. A file, not the pipe itself: the build must not wait
-    for the child to read."""
+    a file by the build, and where it is in the file to a pipe; the child draws each batch
+    as it comes, until the pipe closes. A file, not the pipe itself: the build must not wait
+    for the child to read. The file has no name (made before the fork, deleted at once,
+    kept open by both): a build killed with kill -9 leaves nothing behind."""
 
     def __init__(self):
         # The build keeps its reading end open until the child has ended: writing to a pipe
         # no one can read fails, and the child may have failed before it reads.
         self.reading_end, self.writing_end = os.pipe()
-        self.paths = []
+        self.file = tempfile.TemporaryFile(prefix="carnet-cards-", suffix=".pickle")
+        self.written = 0  # the file's length: each batch at its own place (pwrite, pread)
         self.sent = []
 
     # In the build process.
@@ -468,11 +469,10 @@ class _Feed:
     def send(self, jobs):
         if not jobs or self.writing_end is None:
             return
-        descriptor, path = tempfile.mkstemp(prefix="carnet-cards-", suffix=".pickle")
-        self.paths.append(path)
-        with os.fdopen(descriptor, "wb") as file:
-            pickle.dump(jobs, file, forked.PROTOCOL)
-        os.write(self.writing_end, path.encode() + b"\n")
+        batch = pickle.dumps(jobs, forked.PROTOCOL)
+        os.pwrite(self.file.fileno(), batch, self.written)
+        os.write(self.writing_end, f"{self.written} {len(batch)}\n".encode())
+        self.written += len(batch)
         self.sent += jobs
 
     def close(self):
@@ -482,14 +482,12 @@ class _Feed:
             self.writing_end = None
 
     def forget(self):
-        """Once the child has ended: the pipe, the files the child did not remove."""
+        """Once the child has ended: the pipe and the file."""
         self.close()
         if self.reading_end is not None:
             os.close(self.reading_end)
             self.reading_end = None
-        for path in self.paths:
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+        self.file.close()
 
     # In the child.
 
@@ -498,11 +496,8 @@ class _Feed:
         os.close(self.writing_end)  # the child's copy: else the pipe never ends
         with open(self.reading_end, "rb", closefd=False) as pipe:
             for line in pipe:
-                path = line.decode().rstrip("\n")
-                with open(path, "rb") as file:
-                    jobs = pickle.load(file)
-                os.remove(path)
-                yield jobs
+                offset, length = map(int, line.split())
+                yield pickle.loads(os.pread(self.file.fileno(), length, offset))
 
 
 def cached_name(job):

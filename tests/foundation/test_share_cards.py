@@ -1,6 +1,7 @@
 """Share images: the cards Carnet draws stay inside their margins whatever the title, each
 post gets its own 1200×630 image, and a warm build draws nothing."""
 
+import importlib
 import io
 import logging
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from carnet import share_card
+from carnet import forked, share_card
 from carnet.build import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -429,6 +430,27 @@ def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(
     assert set(Path(tempfile.gettempdir()).glob("carnet-cards-*.pickle")) == left_before
     for data in cards_of(site).values():
         assert decoded(data).size == (1200, 630)
+
+
+def _batches_read(feed):
+    return list(feed.batches())
+
+
+def test_the_jobs_sent_to_the_drawing_child_leave_no_file(tmp_path, monkeypatch):
+    """The jobs sent to a child drawing ahead (and its result) go through files without a
+    name: a build killed with kill -9, its child dying with it, left carnet-cards-*.pickle
+    files in the temporary folder."""
+    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    share_cards = importlib.import_module("share_cards.share_cards")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    feed = share_cards._Feed()
+    child = forked.Child(_batches_read, feed)
+    feed.send(["premier", "deuxième"])
+    feed.send(["troisième"])
+    assert list(tmp_path.iterdir()) == []
+    feed.close()
+    assert child.result() == [["premier", "deuxième"], ["troisième"]]
+    feed.forget()
 
 
 def pillow_word(face, word):

@@ -141,7 +141,8 @@ def test_in_french_the_publish_holding_the_lock_is_named_in_french(site, tmp_pat
 def test_a_killed_publish_leaves_no_build_child_holding_the_lock(site, tmp_path):
     """kill -9 (or the out-of-memory killer) ends publish while a forked child of its
     build reads posts: the child ends with it, and the next publish does not wait for
-    « another publish » whose process is gone."""
+    « another publish » whose process is gone. Nor is the child's result file left in the
+    temporary folder (an empty carnet-child-*.pickle was, at every such kill)."""
     from carnet.newsletter import lock
 
     for number in range(1500):
@@ -152,10 +153,12 @@ def test_a_killed_publish_leaves_no_build_child_holding_the_lock(site, tmp_path)
             body="Un texte de quelques mots, pour que la lecture prenne un peu de temps. " * 20,
         )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     publish = subprocess.Popen(
         [sys.executable, "-m", "invoke", "publish"],
         cwd=site.root,
-        env=dict(env, CARNET_DEPLOY_TARGET=str(tmp_path / "www")),
+        env=dict(env, CARNET_DEPLOY_TARGET=str(tmp_path / "www"), TMPDIR=str(temporary)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -173,3 +176,4 @@ def test_a_killed_publish_leaves_no_build_child_holding_the_lock(site, tmp_path)
         time.sleep(0.01)
     with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
         pass  # free
+    assert [path.name for path in temporary.iterdir()] == []
