@@ -12,6 +12,8 @@ svg or math, never in a tag or its attributes, never in a URL or an e-mail addre
 - ’ for an apostrophe inside, before or after a word (l’écoute, aujourd’hui, l’« autre »);
 - … for three dots (and for « ?.. »), « — » for a spaced hyphen between words;
 - straight double quotes around text become « » (“ ” inside « »), with their spaces;
+- where one of these no-break spaces goes, a line break of the text (hard-wrapped
+  Markdown: « M.⏎Dupont ») is the space it replaces, as a browser shows it as a space;
 - repeated spaces become one, and a space before , . ; : ! ? or inside brackets goes
   (the no-break spaces above are then put back where French wants them).
 
@@ -392,17 +394,18 @@ def _vacuous(text, opening, closing):
 _APOSTROPHE = re.compile("'")
 _PUNCTUATION = re.compile("[:;!?]")
 _GUILLEMET = re.compile("[«»]")
-_UNIT = re.compile(r"[0-9][ \u00a0](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
+_UNIT = re.compile(r"[0-9][ \u00a0\n](?=km/h|kWh|°C|km|cm|mm|kg|%|‰|€)")
 _UNITS = ("km/h", "kWh", "°C", "km", "cm", "mm", "kg", "%", "‰", "€")
 # Each pattern starts with a character that is rare in prose (a space before a digit, a
 # capital M, a dot), so that the scan jumps from one candidate to the next.
+# A space here is a plain space, a U+00A0, or a line break in the text (hard-wrapped Markdown).
 _BEFORE_NUMBER = re.compile(
-    r"[ \u00a0](?:(?<=art\.[ \u00a0])|(?<=fig\.[ \u00a0])|(?<=[nN]°[ \u00a0])|(?<=p\.[ \u00a0])"
-    r"|(?<=§[ \u00a0]))(?=[0-9])"
+    r"[ \u00a0\n](?:(?<=art\.[ \u00a0\n])|(?<=fig\.[ \u00a0\n])|(?<=[nN]°[ \u00a0\n])"
+    r"|(?<=p\.[ \u00a0\n])|(?<=§[ \u00a0\n]))(?=[0-9])"
 )
-_BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0])(?=[^\W\d_])")
-_INITIAL = re.compile(r"\.(?<=(?<![^\W_])[^\W\d_]\.)([ \u00a0])(?=[^\W\d_])")
-_P_EX = re.compile(r"p\.([ \u00a0\u202f])ex\.")
+_BEFORE_WORD = re.compile(r"(?:Mmes|Mme|Mlles|Mlle|MM\.|M\.)([ \u00a0\n])(?=[^\W\d_])")
+_INITIAL = re.compile(r"\.(?<=(?<![^\W_])[^\W\d_]\.)([ \u00a0\n])(?=[^\W\d_])")
+_P_EX = re.compile(r"p\.([ \u00a0\u202f\n])ex\.")
 _CHARACTER_REFERENCE = re.compile(r"&#?[A-Za-z0-9]{1,32}\Z")
 _NUMBERED_REFERENCE = re.compile(r"#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6})")
 
@@ -469,7 +472,7 @@ def _before_punctuation(text, edits):
             continue  # the end of &amp; in plain text
         if before == wanted:
             continue
-        if before == " " or before in (NBSP, NNBSP):
+        if before in (" ", "\n", NBSP, NNBSP):
             edits.add(at - 1, at, wanted)
         elif before in OTHER_SPACE or before in BREAK or before in (EDGE_NONE, EDGE_TAG, "\t"):
             continue
@@ -485,9 +488,9 @@ def _inside_guillemets(text, edits):
             space, where = text[at + 1], at + 1
         else:
             space, where = text[at - 1], at - 1
-        if space == NBSP or space in BREAK or space == EDGE_NONE:
+        if space == NBSP or (space in BREAK and space != "\n") or space == EDGE_NONE:
             continue
-        if space in (" ", NNBSP):
+        if space in (" ", "\n", NNBSP):
             edits.add(where, where + 1, NBSP)
         elif text[at] == "«":
             edits.add(at + 1, at + 1, NBSP)

@@ -116,6 +116,27 @@ def test_each_rule(typed, typeset):
     assert typeset_html(f"<p>{typed}</p>") == f"<p>{typeset}</p>"
 
 
+def test_a_hard_wrapped_line_break_is_the_space_a_no_break_one_replaces(site):
+    """Markdown keeps the line breaks of a hard-wrapped paragraph, and a browser shows each
+    as a space it may break at: « M. » ended one line and « Dupont » began the next, « was
+    left alone at a line's end. Where a no-break space goes, the line break becomes it;
+    elsewhere it stays."""
+    typed = (
+        "J’ai écrit à M.\nDupont, p.\n12 de son livre, n°\n5, puis à J.\nDurand pour 50\n€\n"
+        "(p.\nex. celui-ci). Vraiment\n? Il a dit :\n«\nbonjour\n» et la ligne\nsuivante."
+    )
+    typeset = (
+        f"J’ai écrit à M.{NBSP}Dupont, p.{NBSP}12 de son livre, n°{NBSP}5, puis à J.{NBSP}Durand"
+        f" pour 50{NBSP}€\n(p.{NBSP}ex. celui-ci). Vraiment{NNBSP}? Il a dit{NBSP}:\n"
+        f"«{NBSP}bonjour{NBSP}» et la ligne\nsuivante."
+    )
+    assert typeset_html(f"<p>{typed}</p>") == f"<p>{typeset}</p>"
+    assert typeset_html(f"<p>{typeset}</p>") == f"<p>{typeset}</p>"
+    site.add_post("lignes.md", title="Lignes", body=typed)
+    site.build()
+    assert f"<p>{typeset}</p>" in site.read("lignes/index.html")
+
+
 @pytest.mark.parametrize(
     "html",
     [

@@ -66,6 +66,12 @@ DIFFERENCES = {
         '<p>Il dit “oui" hier</p>',
         "<p>Il dit “oui” hier</p>",
     ),
+    "a line break where a no-break space goes": (
+        "hard-wrapped Markdown keeps its line breaks, which a browser shows as spaces it may "
+        "break at: « M. » at the end of one line and « Dupont » on the next; polytypo keeps them",
+        "<p>à M.\nDupont, «\nbonjour\n» vraiment\n?</p>",
+        f"<p>à M.{NBSP}Dupont, «{NBSP}bonjour{NBSP}» vraiment{NNBSP}?</p>",
+    ),
     "author-typed « » inside « »": (
         "Carnet keeps the marks the author typed; polytypo turns an inner « » into “ ”",
         "<p>« a « b » c »</p>",
