@@ -11,7 +11,10 @@ What Carnet's feeds are, compared with Pelican's own:
 - the full content of each post, links made absolute (Content.get_content(SITEURL)),
   headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
 - the feed says it is French (DEFAULT_LANG), and every address in it is absolute, a link
-  to a place in a post (a footnote) too.
+  to a place in a post (a footnote) too;
+- the site a feed reader opens from a feed (its alternate link) is the page listing the
+  same posts: the category's page for a category's feed (Pelican's writer gave the home
+  page to every feed), and so for an author's or a tag's.
 """
 
 import os
@@ -40,8 +43,9 @@ def _aware(moment, settings):
     return set_date_tzinfo(moment, settings.get("TIMEZONE"))
 
 
-def feed(posts, settings, context, feed_url, feed_title=None, feed_type="atom"):
-    """A feedgen FeedGenerator for `posts` (newest first, as Pelican gives them)."""
+def feed(posts, settings, context, feed_url, page_url, feed_title=None, feed_type="atom"):
+    """A feedgen FeedGenerator for `posts` (newest first, as Pelican gives them), whose
+    site is `page_url`."""
     # Imported here: feedgen brings lxml (5 MB), which builds without feeds (development,
     # the warm rebuild) have no use for.
     from feedgen.feed import FeedGenerator
@@ -53,7 +57,7 @@ def feed(posts, settings, context, feed_url, feed_title=None, feed_type="atom"):
     generator.title(Markup(title).striptags())
     generator.link(href=feed_url, rel="self")
     # Last: RSS's channel link is the last one given.
-    generator.link(href=site_url + "/", rel="alternate")
+    generator.link(href=page_url, rel="alternate")
     generator.generator("Carnet")
     generator.description(context.get("SITESUBTITLE") or context["SITENAME"])
     generator.language(settings.get("DEFAULT_LANG", "fr"))
@@ -102,11 +106,42 @@ def _anchors_on(page, html):
     return html.replace('href="#', f'href="{page}#')
 
 
+def _whose_feed(posts, settings, path, feed_type, feed_title):
+    """The category, author or tag whose feed is `path`, or None for the site's feeds.
+
+    Pelican tells the writer the file and the title only (the name, for one category's,
+    author's or tag's feed; none for the others). Every post of such a feed has that
+    category, author or tag: it is the one of the first post's whose slug makes `path`."""
+    if feed_title is None or not posts:
+        return None
+    first = posts[0]
+    for kind, names in (
+        ("CATEGORY", [getattr(first, "category", None)]),
+        ("AUTHOR", getattr(first, "authors", None) or []),
+        ("TAG", getattr(first, "tags", None) or []),
+    ):
+        pattern = settings.get(f"{kind}_FEED_{feed_type.upper()}")
+        if not pattern:
+            continue
+        for name in names:
+            if name is not None and str(pattern).format(slug=name.slug) == path:
+                return name
+    return None
+
+
 def write_feed(writer, posts, context, path, url, feed_type, feed_title=None):
     """Write the feed `path` (under the writer's output folder) as Atom or RSS."""
     settings = writer.settings
-    feed_url = _absolute(context.get("FEED_DOMAIN") or context.get("SITEURL", ""), url or path)
-    generator = feed(posts, settings, context, feed_url, feed_title, feed_type)
+    site_url = context.get("SITEURL", "")
+    feed_url = _absolute(context.get("FEED_DOMAIN") or site_url, url or path)
+    # The page that lists the feed's posts; the home page when there is none (a site
+    # may make tag feeds without tag pages: TAG_SAVE_AS = "").
+    owner = _whose_feed(posts, settings, path, feed_type, feed_title)
+    if owner is not None and owner.save_as:
+        page_url = _absolute(site_url, owner.url)
+    else:
+        page_url = site_url + "/"
+    generator = feed(posts, settings, context, feed_url, page_url, feed_title, feed_type)
     complete_path = sanitised_join(writer.output_path, path)
     os.makedirs(os.path.dirname(complete_path), exist_ok=True)
     if feed_type == "rss":

@@ -67,3 +67,43 @@ def test_a_footnote_links_to_its_place_on_the_post_page(site):
         assert '/une-note/#fn:1"' in raw
     page = site.read("une-note/index.html")
     assert 'title="Revenir à l’appel de la note 1"' in page
+
+
+def test_each_feeds_site_link_is_the_page_listing_its_posts(site):
+    # A feed reader's « visit site » opens the feed's alternate link (Atom) or channel link
+    # (RSS): a category's feed leads to the category's page, not the home page.
+    site.add_post(
+        "a.md",
+        title="Écouter",
+        date="2020-09-09",
+        category="Lancer son business",
+        tags="Écoute",
+        author="Julien Moreau",
+    )
+    site.add_post("b.md", title="Autre", date="2021-03-15", author="Claire Dumas")
+    site.build(
+        TAG_FEED_ATOM="feeds/etiquette/{slug}.atom.xml",
+        TAG_FEED_RSS="feeds/etiquette/{slug}.rss.xml",
+        AUTHOR_FEED_ATOM="feeds/auteur/{slug}.atom.xml",
+        AUTHOR_FEED_RSS="feeds/auteur/{slug}.rss.xml",
+    )
+    home = "https://carnet-de-coach.fr/"
+    pages = {
+        "all": "",
+        "lancer-son-business": "categorie/lancer-son-business/",
+        "journal-intime": "categorie/journal-intime/",
+        "etiquette/ecoute": "etiquette/ecoute/",
+        "auteur/julien-moreau": "auteur/julien-moreau/",
+    }
+    for name, page in pages.items():
+        assert (site.output / page / "index.html").exists(), page
+        for kind in ("atom", "rss"):
+            feed = parse(site, f"{name}.{kind}.xml")
+            assert feed.feed.link == home + page, f"{name}.{kind}.xml"
+
+
+def test_a_feed_whose_posts_have_no_page_of_their_own_leads_home(site):
+    site.add_post("a.md", title="Écouter", date="2020-09-09", tags="Écoute")
+    site.build(TAG_FEED_ATOM="feeds/etiquette/{slug}.atom.xml", TAG_SAVE_AS="")
+    assert not (site.output / "etiquette").exists()
+    assert parse(site, "etiquette/ecoute.atom.xml").feed.link == "https://carnet-de-coach.fr/"
