@@ -434,7 +434,8 @@ def checked_reader(reader_class):
 
 
 def check_address_of(content):
-    """A post's or page's address: at most 80 characters, and not empty."""
+    """A post's or page's address: at most 80 characters, and not empty; the addresses of
+    its tags, authors and category too, and its tags one per address."""
     if not isinstance(content, (Article, Page)) or not hasattr(content, "title"):
         return  # Pelican says what a post without a title lacks
     slug = getattr(content, "slug", None)
@@ -461,6 +462,22 @@ def check_address_of(content):
             raise ValueError(_(NO_LETTER[type(name)]).format(name=name))
         if len(name.slug) > MAX_SLUG_LENGTH:
             name.slug = cut_slug(name.slug)
+    _one_tag_per_address(content)
+
+
+def _one_tag_per_address(content):
+    """Tags that make one address (« Été, ete, été »: etiquette/ete/) kept once, as first
+    written. Pelican keeps each spelling: the post's page linked the tag's page three times,
+    and that page listed the post three times. Here, once the tags' slugs are cut, so that
+    the content's tags are right wherever they are shown (pages, feeds, e-mail)."""
+    tags = getattr(content, "tags", None)
+    if not tags:
+        return
+    by_address = {}
+    for tag in tags:
+        by_address.setdefault(getattr(tag, "slug", tag), tag)
+    if len(by_address) < len(tags):
+        content.tags = content.metadata["tags"] = list(by_address.values())
 
 
 def _slug_without_warning(name):

@@ -321,3 +321,29 @@ def test_a_hidden_post_links_no_tag_category_author_or_feed_without_a_page(site)
     assert "etiquette/ecoute/" in local
     assert not dead, dead
     assert "Personne Ailleurs" in text_of(site.read("cache/index.html"))
+
+
+def test_tags_making_one_address_are_shown_once_the_first_spelling(site):
+    # « Été », « ete » and « été » are one tag page (etiquette/ete/): the post's page
+    # showed three links to it, and the tag's page listed the post three times.
+    site.add_post("a.md", title="Un été", tags="Été, ete, été, Silence, SILENCE")
+    site.add_post(
+        "b.md",
+        "---\ntitle: Un autre été\ndate: 2020-09-10\ntags: [ÉTÉ, Ete]\n---\n\nUn texte.\n",
+    )
+    site.build()
+    page = site.read("un-ete/index.html")
+    tree = lxml.html.fromstring(page)
+    assert tree.xpath("//a[@rel='tag']/text()") == ["Été", "Silence"]
+    assert tree.xpath("//meta[@property='article:tag']/@content") == ["Été", "Silence"]
+    assert '"keywords": "\\u00c9t\\u00e9, Silence"' in page
+    other = lxml.html.fromstring(site.read("un-autre-ete/index.html"))
+    assert other.xpath("//a[@rel='tag']/text()") == ["ÉTÉ"]
+    listed = lxml.html.fromstring(site.read("etiquette/ete/index.html"))
+    assert sorted(listed.xpath("//h2[@class='entry__title']/a/text()")) == [
+        "Un autre été",
+        "Un été",
+    ]
+    assert "(2)" in text_of(site.read("etiquettes/index.html"), "//ul[@class='tags tags--all']")
+    terms = re.findall(r'<category term="([^"]*)"', site.read("feeds/all.atom.xml"))
+    assert terms == ["Journal intime", "ÉTÉ", "Journal intime", "Été", "Silence"]
