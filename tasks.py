@@ -94,12 +94,7 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
             settings_file, output_path=output_path, overrides=overrides, strict=strict
         )
     except BuildFailed as failure:
-        headline = (
-            _("The build has warnings and --strict makes them errors, nothing was published:")
-            if failure.strict
-            else _("The build failed, nothing was published:")
-        )
-        console.problems(headline, failure.problems)
+        console.problems(_failure_headline(failure, what, output_path), failure.problems)
         for warning in failure.warnings:
             console.warn(warning)
         raise Exit(code=1) from None
@@ -112,6 +107,31 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
     else:
         console.done(_("Site built: {built}").format(built=built))
     return result
+
+
+def _failure_headline(failure, what, output_path):
+    """The line above a failed build's problems: what became of the site it was building."""
+    if what != "development":
+        return (
+            _("The build has warnings and --strict makes them errors, nothing was published:")
+            if failure.strict
+            else _("The build failed, nothing was published:")
+        )
+    # A development build publishes nothing, ever: what matters is its folder, which it
+    # writes in place as it goes (plugin page_reuse removes the pages it did not write at
+    # the end, instead of emptying the folder first). Warnings stop nothing, so a strict
+    # build failed once the whole site was built; an error in a post leaves that post out
+    # and the build goes on, a crash in the theme or a plugin stops it midway, and an
+    # error found once every post is read stops it before it writes anything.
+    folder = _shown_folder(output_path)
+    if failure.strict:
+        return _(
+            "The build has warnings and --strict makes them errors; {folder}/ was built all "
+            "the same:"
+        ).format(folder=folder)
+    return _(
+        "The build failed; {folder}/ may have been rewritten all the same, in part or in full:"
+    ).format(folder=folder)
 
 
 def _shown_folder(path):

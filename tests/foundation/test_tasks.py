@@ -27,6 +27,32 @@ def test_build_writes_the_development_site(site):
     assert not (site.output / "feeds").exists()
 
 
+def test_a_failed_development_build_says_what_became_of_output(site):
+    # « nothing was published » is publish's line: a development build publishes nothing
+    # ever, and it goes on past a post in error, writing output/ all the same.
+    site.speak("en")
+    site.add_post("a.md", title="A post")
+    site.add_post("b.md", title=None)  # no Title: line, an error
+    done = site.invoke("build")
+    assert done.returncode == 1
+    assert (
+        "The build failed; output/ may have been rewritten all the same, in part or in full:"
+        in done.stderr
+    )
+    assert "published" not in done.stderr
+    assert (site.output / "a-post" / "index.html").exists()
+
+    site.add_post("b.md", title="Another post", colour="blue")  # unknown metadata, a warning
+    done = site.invoke("build", "--strict")
+    assert done.returncode == 1
+    assert (
+        "The build has warnings and --strict makes them errors; output/ was built all the same:"
+        in done.stderr
+    )
+    assert "published" not in done.stderr
+    assert (site.output / "another-post" / "index.html").exists()
+
+
 def test_clean_removes_output_and_cache(site):
     site.add_post("a.md", title="Un billet")
     assert site.invoke("build").returncode == 0
