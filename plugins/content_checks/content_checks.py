@@ -462,22 +462,25 @@ def check_address_of(content):
             raise ValueError(_(NO_LETTER[type(name)]).format(name=name))
         if len(name.slug) > MAX_SLUG_LENGTH:
             name.slug = cut_slug(name.slug)
-    _one_tag_per_address(content)
+    _one_per_address(content, "tags")
+    _one_per_address(content, "authors")
 
 
-def _one_tag_per_address(content):
-    """Tags that make one address (« Été, ete, été »: etiquette/ete/) kept once, as first
-    written. Pelican keeps each spelling: the post's page linked the tag's page three times,
-    and that page listed the post three times. Here, once the tags' slugs are cut, so that
-    the content's tags are right wherever they are shown (pages, feeds, e-mail)."""
-    tags = getattr(content, "tags", None)
-    if not tags:
+def _one_per_address(content, field):
+    """Tags (or authors) that make one address (« Été, ete, été »: etiquette/ete/) kept
+    once, as first written. Pelican keeps each spelling: the post's page linked the tag's
+    page three times, and that page listed the post three times. Here, once the slugs are
+    cut, so that the content's tags and authors are right wherever they are shown (pages,
+    feeds, e-mail)."""
+    names = getattr(content, field, None)
+    if not names:
         return
     by_address = {}
-    for tag in tags:
-        by_address.setdefault(getattr(tag, "slug", tag), tag)
-    if len(by_address) < len(tags):
-        content.tags = content.metadata["tags"] = list(by_address.values())
+    for name in names:
+        by_address.setdefault(getattr(name, "slug", name), name)
+    if len(by_address) < len(names):
+        setattr(content, field, list(by_address.values()))
+        content.metadata[field] = getattr(content, field)
 
 
 def _slug_without_warning(name):

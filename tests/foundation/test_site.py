@@ -347,3 +347,15 @@ def test_tags_making_one_address_are_shown_once_the_first_spelling(site):
     assert "(2)" in text_of(site.read("etiquettes/index.html"), "//ul[@class='tags tags--all']")
     terms = re.findall(r'<category term="([^"]*)"', site.read("feeds/all.atom.xml"))
     assert terms == ["Journal intime", "ÉTÉ", "Journal intime", "Été", "Silence"]
+
+
+def test_authors_making_one_address_are_shown_once_the_first_spelling(site):
+    # « Claire Dumas » and « claire dumas » are one author page (auteur/claire-dumas/).
+    site.add_post("a.md", title="À deux", authors="Claire Dumas; claire dumas; Julien Moreau")
+    site.build()
+    page = lxml.html.fromstring(site.read("a-deux/index.html"))
+    assert page.xpath("count(//a[contains(@href, 'auteur/claire-dumas/')])") == page.xpath(
+        "count(//a[contains(@href, 'auteur/julien-moreau/')])"
+    )
+    listed = lxml.html.fromstring(site.read("auteur/claire-dumas/index.html"))
+    assert listed.xpath("//h2[@class='entry__title']/a/text()") == ["À deux"]
