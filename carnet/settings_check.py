@@ -558,6 +558,14 @@ def _check_mailchimp(settings, settings_file, environ):
             )
         )
     # The values of MAILCHIMP_* are never shown: one of them may be the key itself.
+    if list_id in key:  # its 32 digits pass for an id; Mailchimp's « no audience » shows it
+        stop(
+            _(
+                "MAILCHIMP_LIST_ID in the environment is MAILCHIMP_API_KEY or a part of it, "
+                "not an audience id: copy the audience ID from Mailchimp (Audience → Settings → "
+                "Audience name and defaults)"
+            )
+        )
     if not LIST_ID.fullmatch(list_id):
         stop(
             _(

@@ -10,7 +10,8 @@ from mailchimp.standin import FAULTS
 from carnet import newsletter
 from carnet.i18n import use_language
 from carnet.newsletter import NewsletterError
-from newsletter.conftest import API_KEY, LIST_ID, Blog
+from carnet.newsletter.providers.mailchimp import MailchimpProvider
+from newsletter.conftest import API_KEY, LIST_ID, Blog, mailchimp_environment
 
 ONE_POST_STEPS = [
     "GET /3.0/lists/" + LIST_ID,
@@ -235,25 +236,86 @@ def test_a_campaign_that_is_not_ready_stops_with_mailchimps_words(one_post, mail
     assert one_post.sent() == {}
 
 
-def test_an_invalid_key_stops_before_anything(one_post, mailchimp, monkeypatch):
+KEY_REFUSED = (
+    "MAILCHIMP_API_KEY: Mailchimp at 127.0.0.1:{port} does not accept this key (it answered "
+    "401): copy the whole key again from Mailchimp (Profile → Extras → API keys), and leave "
+    "MAILCHIMP_API_URL unset unless it leads to the key's data centre"
+)
+
+
+def port_of(standin):
+    return standin.url.split(":")[2].split("/")[0]
+
+
+def test_an_invalid_key_stops_before_anything_naming_the_key(one_post, mailchimp, monkeypatch):
     monkeypatch.setenv("MAILCHIMP_API_KEY", "0" * 32 + "-us9")
     with pytest.raises(NewsletterError) as failed:
         one_post.run()
-    assert str(failed.value) == (
-        f"checking the audience {LIST_ID}: Mailchimp answered 401 API Key Invalid — Your API key may "
-        "be invalid, or you've attempted to access the wrong datacenter."
-    )
+    assert str(failed.value) == KEY_REFUSED.format(port=port_of(mailchimp))
     assert one_post.sent() == {} and mailchimp.campaigns == {}
 
 
-def test_an_unknown_audience_stops_before_anything(one_post, mailchimp, monkeypatch):
-    monkeypatch.setenv("MAILCHIMP_LIST_ID", "nope")
-    with pytest.raises(
-        NewsletterError,
-        match="checking the audience nope: Mailchimp answered 404 Resource Not Found",
-    ):
+def test_a_key_of_another_data_centre_is_named_without_an_api_url():
+    """Without MAILCHIMP_API_URL the data centre is the key's own end: the key is wrong."""
+    provider = MailchimpProvider(
+        {"CARNET_NEWSLETTER_SCHEDULE": ""}, "0" * 32 + "-us9", LIST_ID, api_url=""
+    )
+    failure = provider._failure("checking the audience", 401, '{"title": "API Key Invalid"}')
+    assert str(failure) == (
+        "MAILCHIMP_API_KEY: Mailchimp does not accept this key (it answered 401): copy the "
+        "whole key again from Mailchimp (Profile → Extras → API keys), with its data centre "
+        "at the end (like -us21)"
+    )
+    assert "0" * 32 not in str(failure)
+
+
+def test_an_unknown_audience_stops_before_anything_naming_the_setting(
+    one_post, mailchimp, monkeypatch
+):
+    monkeypatch.setenv("MAILCHIMP_LIST_ID", "abc123")
+    with pytest.raises(NewsletterError) as failed:
         one_post.run()
-    assert mailchimp.campaigns == {}
+    assert str(failed.value) == (
+        'MAILCHIMP_LIST_ID: Mailchimp has no audience "abc123" for this account: copy the '
+        "audience ID from Mailchimp (Audience → Settings → Audience name and defaults)"
+    )
+    assert mailchimp.campaigns == {} and one_post.sent() == {}
+
+
+def test_the_test_send_to_an_unknown_audience_names_the_setting(one_post, mailchimp):
+    settings = one_post.settings
+    with pytest.raises(NewsletterError, match='^MAILCHIMP_LIST_ID: Mailchimp has no audience "x1"'):
+        newsletter.send_test(
+            settings,
+            "claire@example.org",
+            provider=MailchimpProvider(settings, API_KEY, "x1", mailchimp.url),
+        )
+    assert mailchimp.campaigns == {} and mailchimp.tests_sent == []
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        (
+            {"MAILCHIMP_LIST_ID": "abc123"},
+            'Newsletter: MAILCHIMP_LIST_ID: Mailchimp has no audience "abc123" for this account',
+        ),
+        ({"MAILCHIMP_API_KEY": "0" * 32 + "-us9"}, "Newsletter: " + KEY_REFUSED),
+    ],
+)
+def test_publish_with_a_wrong_audience_or_key_says_it_in_one_line_and_sends_nothing(
+    blog, standin, tmp_path, change, said
+):
+    blog.site.speak("en")
+    blog.post("2021-01-05-a.md", title="Un billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"), **change)
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("✗ " + said.format(port=port_of(standin)))
+    assert standin.campaigns == {} and standin.deliveries == [] and blog.sent() == {}
+    assert API_KEY not in done.stdout + done.stderr and "0" * 32 not in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize(

@@ -242,7 +242,12 @@ def test_a_wrong_setting_stops_publish_before_the_build(
             "MAILCHIMP_LIST_ID in the environment is not an audience id",
         ),
         # The key given as the list id or the address: never echoed (no MAILCHIMP_* value is).
-        ({"MAILCHIMP_LIST_ID": API_KEY}, "MAILCHIMP_LIST_ID in the environment is not an"),
+        ({"MAILCHIMP_LIST_ID": API_KEY}, "MAILCHIMP_LIST_ID in the environment is MAILCHIMP_API"),
+        # Its 32 digits pass for an id: Mailchimp's « no audience "…" » would show them.
+        (
+            {"MAILCHIMP_LIST_ID": API_KEY[:32]},
+            "MAILCHIMP_LIST_ID in the environment is MAILCHIMP_API_KEY or a part of it",
+        ),
         ({"MAILCHIMP_API_URL": API_KEY}, "MAILCHIMP_API_URL in the environment is not the"),
         (
             {"MAILCHIMP_API_URL": "https://us21.api.mailchimp.com/3.0?k=" + API_KEY},
@@ -271,7 +276,7 @@ def test_newsletter_test_checks_the_mailchimp_environment_as_publish_does(blog, 
         env=mailchimp(standin, MAILCHIMP_LIST_ID=API_KEY),
     )
     line = stopped_before_the_build(blog, done, standin, tmp_path)
-    assert "MAILCHIMP_LIST_ID in the environment is not an audience id" in line
+    assert "MAILCHIMP_LIST_ID in the environment is MAILCHIMP_API_KEY or a part of it" in line
     assert API_KEY[:32] not in done.stdout + done.stderr
 
 

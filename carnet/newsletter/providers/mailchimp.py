@@ -51,7 +51,12 @@ LONGEST_PAUSE = 60  # seconds, whatever Retry-After or the backoff say
 
 
 class MailchimpError(NewsletterError):
-    """Mailchimp refused, or kept failing; the message says which step and why."""
+    """Mailchimp refused, or kept failing; the message says which step and why. status:
+    Mailchimp's HTTP answer when it refused (404…), else None."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
 
 
 class _Retryable(Exception):
@@ -103,6 +108,7 @@ class MailchimpProvider:
     def __init__(self, settings, api_key, list_id, api_url="", deployed=True, client=None):
         self.settings = settings
         self.list_id = list_id
+        self.api_url = api_url
         self.deployed = deployed
         self.retries = setting(settings, "CARNET_NEWSLETTER_RETRIES")
         self.backoff = setting(settings, "CARNET_NEWSLETTER_BACKOFF")
@@ -133,15 +139,7 @@ class MailchimpProvider:
                     "deploy target, or unset MAILCHIMP_API_KEY to write the outbox instead."
                 )
             )
-        self._with_retries(
-            _("checking the audience"),
-            lambda: self._call(
-                _("checking the audience {audience}").format(audience=self.list_id),
-                self.client.lists.get_list,
-                self.list_id,
-                fields=["id", "name"],
-            ),
-        )
+        self._check_audience()
 
     def deliver(self, post, email):
         return self._with_retries(self._path(post), lambda: self._deliver_once(post, email))
@@ -167,6 +165,8 @@ class MailchimpProvider:
         )
 
     def send_test(self, post, email, to):
+        self._check_audience()
+
         def attempt():
             campaign = self._find(campaign_title(post, test=True))
             campaign_id = self._prepare(campaign, post, email, test=True)
@@ -188,6 +188,30 @@ class MailchimpProvider:
                 )
             )
         return _("Mailchimp, to {address}").format(address=to)
+
+    def _check_audience(self):
+        """MAILCHIMP_LIST_ID names an audience of this account; else one line saying so."""
+        try:
+            self._with_retries(
+                _("checking the audience"),
+                lambda: self._call(
+                    _("checking the audience {audience}").format(audience=self.list_id),
+                    self.client.lists.get_list,
+                    self.list_id,
+                    fields=["id", "name"],
+                ),
+            )
+        except MailchimpError as error:
+            if error.status != 404:
+                raise
+            raise MailchimpError(
+                _(
+                    'MAILCHIMP_LIST_ID: Mailchimp has no audience "{audience}" for this '
+                    "account: copy the audience ID from Mailchimp (Audience → Settings → "
+                    "Audience name and defaults)"
+                ).format(audience=self.list_id),
+                status=404,
+            ) from None
 
     # --- one attempt -----------------------------------------------------------------------
 
@@ -392,7 +416,24 @@ class MailchimpProvider:
         if status == 429 or status >= 500:
             pause = float(retry_after) if str(retry_after or "").isdigit() else None
             return _Retryable(reason, pause)
-        return MailchimpError(reason)
+        if status == 401:  # at any step: the key is the coach's to fix, not the step
+            return MailchimpError(self._key_refused(), status)
+        return MailchimpError(reason, status)
+
+    def _key_refused(self):
+        """What to do when Mailchimp answers 401: a wrong key, or the wrong data centre
+        (the key's own, unless MAILCHIMP_API_URL leads elsewhere). Never the key."""
+        if not self.api_url:
+            return _(
+                "MAILCHIMP_API_KEY: Mailchimp does not accept this key (it answered 401): "
+                "copy the whole key again from Mailchimp (Profile → Extras → API keys), with "
+                "its data centre at the end (like -us21)"
+            )
+        return _(
+            "MAILCHIMP_API_KEY: Mailchimp at {address} does not accept this key (it answered "
+            "401): copy the whole key again from Mailchimp (Profile → Extras → API keys), and "
+            "leave MAILCHIMP_API_URL unset unless it leads to the key's data centre"
+        ).format(address=self._address())
 
     def _url(self):
         api = self.client.api_client
