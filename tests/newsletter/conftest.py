@@ -127,6 +127,10 @@ class Blog:
             k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))
         }
         full_env.update(env)
+        # The site's own carnet/ (linked to this checkout), as `invoke` in the site imports
+        # it: child.py's folder comes first on its path, and the installed carnet may be
+        # another checkout's.
+        full_env["PYTHONPATH"] = str(self.root)
         return subprocess.Popen(
             [
                 sys.executable,

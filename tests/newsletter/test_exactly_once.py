@@ -158,3 +158,31 @@ def test_killed_after_the_send_then_retitled_is_not_sent_again(tmp_path, standin
     assert list(entries) == ["mon-premier-atleier"]
     assert entries["mon-premier-atleier"]["url"].endswith("/mon-premier-atleier/")
     assert entries["mon-premier-atleier"]["source"] == "posts/2021-01-05-a.md"
+
+
+def test_killed_after_the_send_retitled_then_run_with_a_wrong_audience_is_not_sent_again(
+    tmp_path, standin
+):
+    """As above, but the next run has a wrong MAILCHIMP_LIST_ID: the interrupted post was
+    looked for in that audience, not found, and forgotten; once the id was set right, it
+    went out a second time under its new title. It stops now, and the post is kept to be
+    looked for again."""
+    blog = Blog(make_site(tmp_path / "site"))
+    post = blog.post("2021-01-05-a.md", title="Mon premier atleier", date="2021-01-05 08:30")
+    blog.build()
+    blog.start_ledger()
+    standin.inject("kill-after", match="actions/send")
+    child = blog.start_child(mailchimp_environment(standin))
+    standin.client_pid = child.pid
+    child.communicate(timeout=60)
+    assert child.returncode == -9 and blog.sent() == {}
+    blog.post(post.name, title="Mon premier atelier", date="2021-01-05 08:30")
+    blog.build()
+    wrong = blog.start_child(dict(mailchimp_environment(standin), MAILCHIMP_LIST_ID="abc123"))
+    _out, err = wrong.communicate(timeout=60)
+    assert wrong.returncode != 0 and 'no audience "abc123"' in err
+    again = blog.start_child(mailchimp_environment(standin))
+    out, err = again.communicate(timeout=60)
+    assert again.returncode == 0, err
+    assert standin.delivered_titles() == {"carnet:mon-premier-atleier": 1}, out
+    assert list(blog.ledger()) == ["mon-premier-atleier"]

@@ -87,7 +87,7 @@ def test_mailchimp_talks_through_the_client_it_is_given(one_post, standin):
     assert provider.client is client
     (post,) = manifest.read(one_post.settings)
     assert provider.find(post) is None
-    assert standin.requests == ["GET /3.0/campaigns"]
+    assert standin.requests == ["GET /3.0/lists/" + LIST_ID, "GET /3.0/campaigns"]
     newsletter.run(one_post.settings, deployed=True, provider=provider)
     found = provider.find(post)
     assert found is not None and found.campaign_id in standin.campaigns

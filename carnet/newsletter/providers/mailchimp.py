@@ -145,6 +145,9 @@ class MailchimpProvider:
         return self._with_retries(self._path(post), lambda: self._deliver_once(post, email))
 
     def find(self, post):
+        # Its campaigns are listed by audience: in one that does not exist the post would be
+        # found nowhere, so forgotten, and sent again once MAILCHIMP_LIST_ID is set right.
+        self._check_audience()
         campaign = self._with_retries(self._path(post), lambda: self._find(campaign_title(post)))
         if campaign is not None and campaign.get("status") in DELIVERED:
             return self._delivery(campaign)
