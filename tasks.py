@@ -7,7 +7,7 @@ import re
 import shutil
 import sys
 import traceback
-from datetime import datetime
+from datetime import UTC, datetime
 
 from invoke import Exit, task
 
@@ -494,20 +494,29 @@ def newsletter_status(c):
             ).format(count=len(counted))
         )
     outbox = os.path.relpath(project_path(settings, "CARNET_NEWSLETTER_OUTBOX"), ROOT)
+    now = datetime.now(UTC)
     for entry in sent:
         if entry["provider"] == "baseline":
             continue
+        sent_at = datetime.fromisoformat(entry["sent_at"])
+        # A scheduled send is in the ledger from when it was scheduled (never scheduled
+        # twice), at the time it goes out: until then, it is not sent yet.
+        scheduled = sent_at > now
         if entry["provider"] == "outbox":
             # Not « Sent … via outbox »: without Mailchimp nothing leaves the computer.
             line = _("Written {when} « {title} » to {path} (the outbox: not sent)")
+        elif entry["provider"] == "mailchimp" and scheduled:
+            line = _("Scheduled for {when} « {title} » through Mailchimp (campaign {campaign})")
         elif entry["provider"] == "mailchimp":
             line = _("Sent {when} « {title} » through Mailchimp (campaign {campaign})")
+        elif scheduled:
+            line = _("Scheduled for {when} « {title} » via {provider} ({campaign})")
         else:
             line = _("Sent {when} « {title} » via {provider} ({campaign})")
         console.step(
             line.format(
                 # The ledger keeps UTC; the coach reads the site's own time.
-                when=long_moment(datetime.fromisoformat(entry["sent_at"]), settings),
+                when=long_moment(sent_at, settings),
                 title=entry["title"],
                 provider=entry["provider"],
                 campaign=entry["campaign_id"],

@@ -2,7 +2,9 @@
 
 Written to CARNET_NEWSLETTER_ARCHIVE_SAVE_AS with the theme's newsletter_archive.html,
 which gets `newsletter_issues`: a list of NewsletterIssue (.title, .url like article.url,
-.sent_at an aware datetime, .article). Read from the newsletter ledger
+.sent_at an aware datetime, .scheduled, .article). A letter Mailchimp sends later
+(CARNET_NEWSLETTER_SCHEDULE) is in the ledger from when it was scheduled, at the time it
+goes out: while that time is to come, it is `scheduled`, and the page says so. Read from the newsletter ledger
 (carnet.newsletter.ledger, CARNET_NEWSLETTER_LEDGER), whose post ids are slugs. Shown: the
 posts the site lists (so every link works and an email-only post stays private) that were
 really emailed (not the « baseline » posts that predate the newsletter). No ledger yet:
@@ -34,6 +36,7 @@ class NewsletterIssue:
     url: str
     sent_at: datetime.datetime
     article: object
+    scheduled: bool = False  # it goes out after this build
 
 
 def read_ledger(settings):
@@ -76,6 +79,7 @@ def newsletter_issues(settings, articles):
     )
     # Shown in the site's time zone, as the posts' own dates are.
     timezone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    now = datetime.datetime.now(datetime.UTC)
     issues = []
     for number, (entry, _how) in found.items():
         # "baseline": the post existed before the newsletter did; it was never emailed.
@@ -83,7 +87,7 @@ def newsletter_issues(settings, articles):
             continue
         article = listed[number]
         sent_at = datetime.datetime.fromisoformat(entry["sent_at"]).astimezone(timezone)
-        issues.append(NewsletterIssue(article.title, article.url, sent_at, article))
+        issues.append(NewsletterIssue(article.title, article.url, sent_at, article, sent_at > now))
     issues.sort(key=lambda issue: issue.sent_at, reverse=True)
     return issues
 

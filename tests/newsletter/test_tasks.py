@@ -228,3 +228,38 @@ def test_a_ledger_that_cannot_be_written_is_one_line_and_the_next_publish_sends_
     assert standin.delivered_titles() == {"carnet:premier-billet": 1, "carnet:second-billet": 1}
     entries = ledger.load(ledger_folder / "newsletter-ledger.json")
     assert sorted(entries) == ["premier-billet", "second-billet"]
+
+
+def test_a_scheduled_letter_reads_as_scheduled_until_it_goes_out_and_is_not_sent_twice(
+    blog, standin, tmp_path
+):
+    """CARNET_NEWSLETTER_SCHEDULE: Mailchimp sends later; the ledger records it at once
+    (Mailchimp never sends a scheduled campaign twice), at the time it goes out. Status
+    and the letters page said « Envoyé le » that time, still to come."""
+    blog.post("2021-01-05-a.md", title="Premier billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    blog.overrides["CARNET_NEWSLETTER_SCHEDULE"] = "07:30"
+    target = tmp_path / "www"
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(target))
+    assert blog.invoke("publish", env=env).returncode == 0
+    (campaign,) = standin.campaigns.values()
+    assert campaign["status"] == "schedule"
+    status = blog.invoke("newsletter-status")
+    assert "Programmé pour le " in status.stdout
+    assert " «\u00a0Premier billet\u00a0» dans Mailchimp (campagne " in status.stdout
+    assert "Envoyé" not in status.stdout
+    letters = (target / "newsletter" / "archives" / "index.html").read_text(encoding="utf-8")
+    assert "programmée pour le <time" in letters and "envoyée le" not in letters
+    # Delivered to Mailchimp: the next publish sends nothing, even without the ledger's
+    # word for it (Mailchimp's scheduled campaign is found).
+    assert blog.invoke("publish", env=env).returncode == 0
+    os.remove(blog.ledger_path)
+    blog.start_ledger()
+    assert blog.invoke("publish", env=env).returncode == 0
+    assert standin.delivered_titles() == {"carnet:premier-billet": 1}
+    # Once its time has passed, it was sent.
+    entries = blog.ledger()
+    entries["premier-billet"]["sent_at"] = "2021-10-31T23:30:00+00:00"
+    ledger.save(blog.ledger_path, entries)
+    said = blog.invoke("newsletter-status").stdout
+    assert "Envoyé le 1er novembre 2021 à 00:30 «\u00a0Premier billet\u00a0» par Mailchimp" in said

@@ -429,6 +429,30 @@ def test_newsletter_archive_lists_sent_posts_newest_first(site):
     assert "2 févr. 2020" in page
 
 
+def test_newsletter_archive_says_a_scheduled_letter_is_scheduled_not_sent(site):
+    """CARNET_NEWSLETTER_SCHEDULE: the ledger records the letter when Mailchimp takes it,
+    at the time it goes out, still to come when the site is built after the newsletter."""
+    from datetime import UTC, datetime, timedelta
+
+    site.add_post("a.md", title="Parti", date="2020-01-01")
+    site.add_post("b.md", title="Programme", date="2020-02-01")
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
+    ledger = {
+        "version": 1,
+        "posts": {
+            "parti": sent("mailchimp", "2020-01-01T07:00:00+00:00", "parti", "a.md"),
+            "programme": sent("mailchimp", tomorrow, "programme", "b.md"),
+        },
+    }
+    (site.root / "newsletter-ledger.json").write_text(json.dumps(ledger), encoding="utf-8")
+    build(site)
+    page = site.read("newsletter/archives/index.html")
+    scheduled, gone = page[page.index('class="issues"') :].split("</ol>")[0].split("</li>")[:2]
+    assert "/programme/" in scheduled and "programmée pour le <time" in scheduled
+    assert "envoyée" not in scheduled
+    assert "/parti/" in gone and "envoyée le <time" in gone
+
+
 def test_a_corrupt_ledger_stops_the_build(site):
     from carnet.build import BuildFailed
 
