@@ -4,7 +4,12 @@ The newsletter ledger records the address each post was emailed with (`url`, `sa
 When a production build gives such a post another address (its title was edited, its
 `Slug:` changed, its file moved), this plugin writes a redirect page at the old address:
 a meta refresh, a canonical link and a visible link to the new one (theme template
-redirect.html, no JavaScript), and says so once, as a build warning naming the post.
+redirect.html, no JavaScript), at every build, for ever. It says so once, as a build
+warning naming the post: the build that first makes that redirect (old address → new)
+says it, later ones do not (a publish that builds again for the letters page neither).
+What was said is kept in .carnet/kept-addresses.json, by SITEURL, so that a build for
+another address (a development build with an http:// SITEURL) has its own « once » and
+does not take the production build's; a post moved again is a new redirect, said again.
 
 The post is found in the ledger by source path, slug, or title and date
 (carnet.newsletter.ledger.match), as the newsletter finds it to never send it again,
@@ -12,6 +17,7 @@ or, renamed and retitled at once, by its date and a close title.
 An old address that another page of the site now uses is left to that page, with a warning.
 """
 
+import json
 import logging
 import os
 from urllib.parse import urljoin, urlsplit
@@ -19,12 +25,14 @@ from urllib.parse import urljoin, urlsplit
 import jinja2
 from pelican import signals
 
+from carnet import files
 from carnet.i18n import _
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "redirect.html"
+SAID = os.path.join(".carnet", "kept-addresses.json")  # in the project folder
 _articles = []
 
 
@@ -52,6 +60,7 @@ def write_redirects(pelican_object):
     )
     output = settings["OUTPUT_PATH"]
     template = None
+    said, made = _said(settings), {}  # {emailed address: the address it redirects to}
     for index, article in enumerate(articles):
         if index not in found or found[index][1] == "unsure":
             continue  # "unsure": the newsletter stops and asks the coach which post it is
@@ -84,12 +93,51 @@ def write_redirects(pelican_object):
                     THEME_STATIC_DIR=settings.get("THEME_STATIC_DIR", "theme"),
                 )
             )
-        logger.warning(
-            "%s",
-            _(
-                "{path}: its address changed after it was emailed; {old} now redirects to {new}"
-            ).format(path=source, old=entry["url"], new=new_url),
+        made[entry["url"]] = new_url
+        if said.get(entry["url"]) != new_url:
+            logger.warning(
+                "%s",
+                _(
+                    "{path}: its address changed after it was emailed; {old} now redirects to {new}"
+                ).format(path=source, old=entry["url"], new=new_url),
+            )
+    if made != said:
+        _remember(settings, made)
+
+
+def _said(settings):
+    """{emailed address: new address} of the redirects said for this SITEURL; {} when
+    none was, or the file cannot be read (each is then said once more)."""
+    said = _said_by_site(settings).get(settings["SITEURL"])
+    return said if isinstance(said, dict) else {}
+
+
+def _said_by_site(settings):
+    try:
+        with open(_said_path(settings), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember(settings, made):
+    """Keep this build's redirects as this SITEURL's said ones (a redirect no longer made
+    is forgotten: made again, it is said again); other SITEURLs' are left as they are."""
+    said = _said_by_site(settings)
+    said[settings["SITEURL"]] = made
+    try:
+        files.write_atomically(
+            _said_path(settings), json.dumps(said, ensure_ascii=False, indent=2), durable=False
         )
+    except OSError:
+        pass  # the next build says them again: a message, nothing lost
+
+
+def _said_path(settings):
+    from carnet.newsletter.paths import project_folder
+
+    return os.path.join(project_folder(settings), SAID)
 
 
 def _source(article):

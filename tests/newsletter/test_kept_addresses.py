@@ -89,9 +89,11 @@ def test_a_title_edited_after_sending_keeps_its_old_address_and_is_not_sent_agai
     # The letters page still lists it, under its new title and address.
     letters = (target / "newsletter" / "archives" / "index.html").read_text(encoding="utf-8")
     assert 'href="https://carnet-de-coach.fr/ma-premiere-seance/"' in letters
-    # The next publish keeps the redirect, and still sends nothing.
-    publish(blog, target)
-    assert (target / "premiere-seance" / "index.html").exists() and len(blog.sent()) == 1
+    # The next publish keeps the redirect, without saying it again, and still sends nothing.
+    done = publish(blog, target)
+    assert "now redirects to" not in done.stdout + done.stderr
+    assert "http-equiv" in (target / "premiere-seance" / "index.html").read_text()
+    assert len(blog.sent()) == 1
 
 
 def test_a_moved_file_with_a_new_slug_is_not_sent_again(blog, served, standin):
@@ -253,3 +255,54 @@ def test_a_clock_set_back_stops_publish_before_an_emailed_post_leaves_the_site(b
     assert "+00:00" not in done.stderr  # dates as the coach reads them, in the site's zone
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Building" not in done.stdout and not target.exists()
+
+
+def redirects_said(result):
+    return [line for line in result.warnings if "now redirects to" in line]
+
+
+def test_a_redirect_is_said_by_the_build_that_first_makes_it_on_each_site(blog, tmp_path):
+    """Said once per site (SITEURL): a development build with an address of its own does not
+    take the production build's turn, nor the other way round. The redirect page stays."""
+    from carnet.build import build
+
+    blog.start_ledger()
+    path = blog.post("2021-10-01-a.md", title="Première séance", date="2021-10-01 08:00")
+    blog.build()
+    blog.run()
+    path.write_text(path.read_text().replace("Première séance", "Ma première séance"))
+
+    def production():
+        result = blog.site.build(**blog.overrides)
+        assert "http-equiv" in blog.site.read("premiere-seance/index.html")
+        return [line.rsplit(" ", 1)[1] for line in redirects_said(result)]
+
+    def development(number):
+        # A folder of its own: a development build keeps the files of the one before.
+        result = build(
+            blog.site.settings_file(production=False),
+            output_path=tmp_path / f"development-{number}",
+            overrides={"SITEURL": "http://127.0.0.1:8000"},
+        )
+        return [line.rsplit(" ", 1)[1] for line in redirects_said(result)]
+
+    assert production() == ["https://carnet-de-coach.fr/ma-premiere-seance/"]
+    assert development(1) == ["http://127.0.0.1:8000/ma-premiere-seance/"]
+    assert production() == [] and development(2) == [] and production() == []
+    # Moved again: a new redirect, said again.
+    path.write_text(path.read_text().replace("Ma première séance", "Une première séance"))
+    assert production() == ["https://carnet-de-coach.fr/une-premiere-seance/"]
+    assert production() == []
+
+
+def test_a_publish_that_builds_again_for_the_letters_page_says_a_redirect_once(blog, served):
+    target, _ = served
+    blog.start_ledger()
+    path = blog.post("2021-10-01-a.md", title="Première séance", date="2021-10-01 08:00")
+    publish(blog, target)
+    path.write_text(path.read_text().replace("Première séance", "Ma première séance"))
+    blog.post("2021-10-08-b.md", title="Deuxième séance", date="2021-10-08 08:00")
+    done = publish(blog, target)
+    assert "Updating the letters page" in done.stdout and len(blog.sent()) == 2
+    said = [line for line in (done.stdout + done.stderr).splitlines() if "now redirects to" in line]
+    assert len(said) == 1
