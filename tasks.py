@@ -337,6 +337,8 @@ def publish(c, strict=False):
                     PROD_SETTINGS, "production", strict, run.site, run.overrides, checked=True
                 )
                 _index_for_search(result)
+                if not after_newsletter and target is not None:  # else Mailchimp sends nothing
+                    _newsletter_account_checked(c, result.settings)
                 deployed = publishing.put_online(
                     result.output_path, target, ROOT, after_newsletter=after_newsletter
                 )
@@ -385,6 +387,16 @@ def _newsletter(action, *args, **kwargs):
         return action(*args, **kwargs)
     except newsletter.NewsletterError as error:
         console.fail(_("Newsletter: {problem}").format(problem=error))
+        raise Exit(code=1) from None
+
+
+def _newsletter_account_checked(c, settings):
+    """Before publish puts the site online, when there are posts to send: a Mailchimp key
+    or audience Mailchimp does not know stops it, one line naming the setting."""
+    try:
+        newsletter.check_before_deploy(settings, _given_provider(c, settings, deployed=True))
+    except newsletter.NewsletterError as error:
+        console.fail(_("Newsletter: {problem}; nothing was deployed or sent").format(problem=error))
         raise Exit(code=1) from None
 
 

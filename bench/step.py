@@ -155,7 +155,9 @@ def publish(spec):
     _, result = _timed(lambda: tasks.publish(context))
     # The calls that reach the provider's service (describe() only words a message).
     reaching = sum(
-        count for name, count in calls.items() if name in ("check", "deliver", "find", "send_test")
+        count
+        for name, count in calls.items()
+        if name in ("check_account", "check", "deliver", "find", "send_test")
     )
     return {**result, "provider_calls": reaching, "calls": calls, "emails": calls.get("deliver", 0)}
 

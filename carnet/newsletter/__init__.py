@@ -5,15 +5,23 @@ Mailchimp, or the outbox) -> record (ledger). The pipeline is carnet/newsletter/
 
 The build uses two modules of this package: manifest (plugin newsletter_manifest writes
 it) and ledger (plugin newsletter_archive reads it). So this file imports nothing else:
-`newsletter.run`, `.status`, `.preview`, `.send_test` load the sending code (pipeline,
+`newsletter.run`, `.check_before_deploy`, `.status`, `.preview`, `.send_test` load the sending code (pipeline,
 lock, providers, select) when they are first used, never during a build.
 """
 
 from carnet.newsletter.errors import NewsletterError
 
-__all__ = ["NewsletterError", "Status", "preview", "run", "send_test", "status"]
+__all__ = [
+    "NewsletterError",
+    "Status",
+    "check_before_deploy",
+    "preview",
+    "run",
+    "send_test",
+    "status",
+]
 
-_PIPELINE = {"Status", "preview", "run", "send_test", "status"}
+_PIPELINE = {"Status", "check_before_deploy", "preview", "run", "send_test", "status"}
 
 
 def __getattr__(name):

@@ -33,6 +33,20 @@ from carnet.sources import source_name
 __all__ = ["Status", "preview", "run", "send_test", "status"]
 
 
+def check_before_deploy(settings, provider=None):
+    """Before publish puts the site online, when there are posts to send: the provider's
+    account (Mailchimp's key and audience), so that a wrong one stops the publish before
+    anything goes out. `provider`: as for run. Raises NewsletterError. Anything else the
+    newsletter would refuse (a corrupt ledger, a post it cannot tell apart) it says after
+    the deploy, as before: the site goes online without the letters."""
+    try:
+        _entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
+    except NewsletterError:
+        return
+    if plan.new:
+        (provider or providers.choose(settings, deployed=True)).check_account()
+
+
 def run(settings, deployed, provider=None):
     """Send every new post once; return the select.Plan that was carried out.
 

@@ -314,8 +314,30 @@ def test_publish_with_a_wrong_audience_or_key_says_it_in_one_line_and_sends_noth
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("✗ " + said.format(port=port_of(standin)))
+    assert lines[0].endswith("; nothing was deployed or sent")
     assert standin.campaigns == {} and standin.deliveries == [] and blog.sent() == {}
+    # Found before the site went online (it was deployed first, and only the e-mail said no).
+    assert list((tmp_path / "www").rglob("*.html")) == []
     assert API_KEY not in done.stdout + done.stderr and "0" * 32 not in done.stdout + done.stderr
+
+
+def test_a_busy_mailchimp_before_the_deploy_leaves_the_newsletter_to_try_again(
+    blog, standin, tmp_path
+):
+    """The check before the deploy is one try: Mailchimp busy then (a 500) neither stops
+    the publish nor is said; the newsletter, after the deploy, checks again and sends."""
+    blog.post("2021-01-05-a.md", title="Un billet", date="2021-01-05 08:30")
+    blog.start_ledger()
+    standin.inject("500", match="GET /3.0/lists/")
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "500" not in done.stdout + done.stderr
+    assert list((tmp_path / "www").rglob("un-billet/index.html"))
+    assert list(standin.delivered_titles().values()) == [1]
+    audience_checks = [line for line in standin.requests if line.startswith("GET /3.0/lists/")]
+    assert len(audience_checks) == 2  # before the deploy (500), and the newsletter's own
+    assert standin.faults == []  # the 500 was answered
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from carnet.newsletter import ledger
-from newsletter.conftest import mailchimp_environment
+from newsletter.conftest import LIST_ID, mailchimp_environment
 
 
 def add_posts(blog):
@@ -99,7 +99,8 @@ def test_a_failed_deploy_sends_nothing(blog, standin, tmp_path):
     env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / ("w" * 245)))
     done = blog.invoke("publish", env=env)
     assert done.returncode == 1 and "Le déploiement a échoué, aucune lettre envoyée" in done.stderr
-    assert standin.requests == [] and blog.sent() == {}
+    # Only the audience, asked for before the deploy (there are posts to send).
+    assert standin.requests == ["GET /3.0/lists/" + LIST_ID] and blog.sent() == {}
 
 
 def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(

@@ -43,6 +43,10 @@ class Provider(Protocol):
     name: str  # recorded in the ledger
     label: str  # how the author's messages name it ("Mailchimp", "the outbox")
 
+    def check_account(self) -> None:
+        """Raise NewsletterError, before the site goes online, if its account's settings
+        are refused (one try; what may pass, such as no network, raises nothing)."""
+
     def check(self) -> None:
         """Raise NewsletterError before anything is sent if it cannot send."""
 

@@ -192,18 +192,28 @@ class MailchimpProvider:
             )
         return _("Mailchimp, to {address}").format(address=to)
 
-    def _check_audience(self):
-        """MAILCHIMP_LIST_ID names an audience of this account; else one line saying so."""
+    def check_account(self):
+        """Before the site goes online: a key or an audience Mailchimp does not know is one
+        line naming the setting. One try: a failure that may pass (no network, Mailchimp
+        busy) says nothing here; the newsletter, after the deploy, tries again and says it."""
         try:
-            self._with_retries(
-                _("checking the audience"),
-                lambda: self._call(
-                    _("checking the audience {audience}").format(audience=self.list_id),
-                    self.client.lists.get_list,
-                    self.list_id,
-                    fields=["id", "name"],
-                ),
+            self._check_audience(retried=False)
+        except _Retryable:
+            pass
+
+    def _check_audience(self, retried=True):
+        """MAILCHIMP_LIST_ID names an audience of this account; else one line saying so."""
+
+        def ask():
+            return self._call(
+                _("checking the audience {audience}").format(audience=self.list_id),
+                self.client.lists.get_list,
+                self.list_id,
+                fields=["id", "name"],
             )
+
+        try:
+            self._with_retries(_("checking the audience"), ask) if retried else ask()
         except MailchimpError as error:
             if error.status != 404:
                 raise

@@ -46,6 +46,9 @@ class OutboxProvider:
         self.subscriber = setting(settings, "CARNET_NEWSLETTER_SAMPLE_ADDRESS")
         self.unsubscribe = site_url(settings, "CARNET_NEWSLETTER_UNSUBSCRIBE_URL")
 
+    def check_account(self):
+        """No account: nothing to check before the site goes online."""
+
     def check(self):
         """The outbox can always write; it says when the postal address is missing."""
         if not setting(self.settings, "CARNET_NEWSLETTER_POSTAL_ADDRESS").strip():
