@@ -2,19 +2,23 @@
 
 The HTML comes from the theme's Jinja templates (THEME/templates/email/post.html), is set
 in French typography (carnet.typography), gets its CSS inlined (css-inline) and its plain-text
-alternative from inscriptis. Mailchimp merge tags (*|UNSUB|*, *|EMAIL|*, ...) are left for
-Mailchimp to fill. An email without the unsubscribe link, or one so big that Gmail would
-clip it (and hide the footer with the unsubscribe link), is refused.
+alternative from inscriptis. What e-mail programs block in the post's own HTML (players,
+forms, scripts) is left out, a player or a form becoming a link. Mailchimp merge tags
+(*|UNSUB|*, *|EMAIL|*, ...) are left for Mailchimp to fill. An email without the
+unsubscribe link, or one so big that Gmail would clip it (and hide the footer with the
+unsubscribe link), is refused.
 """
 
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import css_inline
 import jinja2
+import lxml.etree
 import lxml.html
+import lxml.html.defs
 from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.html_properties import WhiteSpace
@@ -39,6 +43,21 @@ CONTENT_WIDTH = 560
 PREHEADER_LENGTH = 140
 UNSUBSCRIBE = "*|UNSUB|*"
 ARCHIVE = "*|ARCHIVE|*"  # Mailchimp's web copy of the campaign
+# E-mail programs show no embedded player (a video, a map, a podcast) and send no form:
+# subscribers saw a blank where it was. The e-mail links to it instead.
+PLAYERS = ("iframe", "embed", "object", "video", "audio")
+# What e-mail programs block in a post's raw HTML (some mark a message holding it as
+# suspicious), left out of the e-mail; the site keeps the post as written. The post's
+# <style> would also restyle the whole e-mail: css-inline applies it to the theme's footer.
+BLOCKED = ("script", "style", "link", "meta", "base", "input", "button", "select", "textarea")
+# The attributes that may run a script, found by libxml2 (a loop over every element in
+# Python cost as much as parsing the post): on* handlers, and any value holding "script:"
+# once tabs and line breaks are taken out (_runs_a_script then reads the link exactly).
+_SCRIPTED_ATTRIBUTES = lxml.etree.XPath(
+    "descendant-or-self::*/@*[starts-with(name(), 'on')"
+    " or contains(translate(., 'SCRIPT\t\n\r', 'script'), 'script:')]"
+)
+_TABS_AND_LINE_BREAKS = str.maketrans("", "", "\t\n\r")
 BODY_SLOT = "<!--carnet:post-body-->"
 PREHEADER_SLOT = "<!--carnet:preheader-->"
 # inscriptis folds no-break spaces into plain ones; they cross it as private-use characters.
@@ -75,11 +94,15 @@ def render(post, settings, test=False):
     warnings = []
     full = post.email_only or setting(settings, "CARNET_NEWSLETTER_FULL_POST")
     path = source_name(settings, post.source)  # as the coach opens it: content/posts/x.md
-    body = _email_ready(
-        post.content if full else post.summary, post.url, path, warnings, post.email_only
-    )
+    # The preheader is the summary as the e-mail has it (a script's code left out). Of a
+    # whole post, the summary is its start: the body's warnings say all.
+    summary = _email_ready(post.summary, post.url, path, [] if full else warnings, post.email_only)
+    if full:
+        body = _email_ready(post.content, post.url, path, warnings, post.email_only)
+    else:
+        body = summary
     subject = _subject(post, settings, test)
-    preheader = _preheader(post)
+    preheader = _preheader(summary)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
         post=post,
@@ -138,10 +161,10 @@ def _subject(post, settings, test):
     return f"[TEST] {subject}" if test else subject
 
 
-def _preheader(post):
+def _preheader(summary):
     """The line inboxes show after the subject: the start of the summary (typeset already,
     plugin french_typography), in plain text."""
-    return shortened(plain_text(post.summary), PREHEADER_LENGTH)
+    return shortened(plain_text(summary), PREHEADER_LENGTH)
 
 
 def _one_line(text):
@@ -163,23 +186,8 @@ def _email_ready(html, url, path, warnings, email_only=False):
             return link
         return urljoin(url, link)
 
+    _leave_out_what_mail_blocks(root, url, path, warnings, email_only)
     root.rewrite_links(absolute, resolve_base_href=False)
-    # E-mail programs show no embedded player (a video, a map, a podcast): without a word,
-    # subscribers saw nothing where it was. They get a link to it instead.
-    for player in list(root.iter("iframe", "video", "audio")):
-        sources = [player.get("src")] + [source.get("src") for source in player.iter("source")]
-        source = next((s for s in sources if s), "")
-        warnings.append(
-            _("{path}: e-mails do not show the <{tag}> {source}; the e-mail links to it").format(
-                path=path, tag=player.tag, source=source
-            )
-        )
-        link = lxml.html.Element("p")
-        if source:
-            link.append(lxml.html.Element("a", href=source))
-            link[0].text = player.get("title") or source
-        link.tail = player.tail
-        player.getparent().replace(player, link)
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:
@@ -200,6 +208,90 @@ def _email_ready(html, url, path, warnings, email_only=False):
         image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
     inner = root.text or ""
     return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _leave_out_what_mail_blocks(root, url, path, warnings, email_only):
+    """Players and forms become a link to where they work; scripts, event attributes
+    (onclick=) and javascript: links are left out, the links' text kept."""
+    left_out = set()
+    for value in _SCRIPTED_ATTRIBUTES(root):
+        element, name = value.getparent(), value.attrname
+        if name.startswith("on"):
+            left_out.add(f"{name}=")
+            del element.attrib[name]
+        elif name in lxml.html.defs.link_attrs and _runs_a_script(value):
+            left_out.add("javascript:")
+            if element.tag == "a":
+                element.drop_tag()  # its text stays, as text
+            else:
+                del element.attrib[name]
+    replaced = (*PLAYERS, "form", *BLOCKED)
+    for element in list(root.iter(*replaced)):
+        if next(element.iterancestors(*replaced), None) is not None:
+            continue  # went with the element around it (an <embed> in an <object>)
+        if element.tag in BLOCKED:
+            left_out.add(f"<{element.tag}>")
+            element.drop_tree()  # its tail stays
+        else:
+            _link_instead(element, url, path, warnings, email_only)
+    if left_out:
+        warnings.append(
+            _("{path}: e-mail programs block {parts}; the e-mail leaves them out").format(
+                path=path, parts=", ".join(sorted(left_out))
+            )
+        )
+
+
+def _runs_a_script(link):
+    # As browsers read a link: spaces and control characters around it, tabs and line
+    # breaks within it do not count (" java\tscript:").
+    link = link.strip("".join(map(chr, range(33)))).translate(_TABS_AND_LINE_BREAKS)
+    return link.partition(":")[0].lower() in ("javascript", "vbscript")
+
+
+def _link_instead(element, url, path, warnings, email_only):
+    """Replace the player or form `element` with a link to the post's page, where it works
+    as the coach wrote it, in context, at the site's address like the e-mail's other links
+    (its own address may be an embed-only player, http:, data: or relative). An e-mail-only
+    post has no page: a player's own web address then, or nothing."""
+    source = element.get("action" if element.tag == "form" else "src") or element.get("data")
+    if not source:
+        source = next((s.get("src") for s in element.iter("source") if s.get("src")), "")
+    source = urljoin(url, source.strip()) if source else ""
+    target = url
+    if email_only:
+        own = urlsplit(source)
+        playable = element.tag != "form" and own.scheme in ("http", "https") and own.hostname
+        target = source if playable else ""
+    if target:
+        warnings.append(
+            _(
+                "{path}: e-mails do not show the <{tag}> {source}; the e-mail links to {target} instead"
+            ).format(path=path, tag=element.tag, source=source, target=target)
+        )
+        host = urlsplit(target).hostname
+        if element.tag == "form":
+            words = _("Fill it in on {host}").format(host=host)
+        elif element.tag == "audio":
+            words = _("Listen to it on {host}").format(host=host)
+        else:
+            words = _("See it on {host}").format(host=host)
+        # Within a paragraph, the link alone: a paragraph in a paragraph is not HTML.
+        link = lxml.html.Element("a", href=target)
+        link.text = words
+        if element.getparent().tag != "p":
+            paragraph = lxml.html.Element("p")
+            paragraph.append(link)
+            link = paragraph
+        link.tail = element.tail
+        element.getparent().replace(element, link)
+    else:
+        warnings.append(
+            _("{path}: e-mails do not show the <{tag}> {source}; the e-mail leaves it out").format(
+                path=path, tag=element.tag, source=source
+            )
+        )
+        element.drop_tree()
 
 
 def _plain_text(html):

@@ -2,11 +2,14 @@
 
 import re
 import shutil
+from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 from conftest import make_site
 
+from carnet.i18n import use_language
 from carnet.newsletter import manifest, render
 from carnet.newsletter.render import EmailRefused
 from newsletter.conftest import Blog
@@ -70,6 +73,47 @@ def posts(tmp_path_factory):
         <iframe src="https://www.youtube.com/embed/abc" title="La séance en vidéo"></iframe>
 
         <video controls><source src="/images/pause.mp4" type="video/mp4"></video>
+
+        Fin.
+        """,
+    )
+    blog.post(
+        "i.md",
+        title="Du HTML brut",
+        date="2021-01-13 08:30",
+        body="""
+        Avant la vidéo.
+
+        <iframe width="560" height="315" src="https://www.youtube.com/embed/xyz" title="YouTube video player" allowfullscreen></iframe>
+
+        <script>alert("bonjour")</script>
+
+        <p onclick="alert('clic')">Un paragraphe <a href="javascript:alert('x')" onmouseover="x()">à cliquer</a>, <a href=" JavaScript:alert('y')">un autre</a> et <a href="java&#9;script:alert('z')">un dernier</a>.</p>
+
+        <form action="https://exemple.fr/inscription" method="post"><label>Votre e-mail <input type="email" name="email"></label><button type="submit">Je m’inscris</button></form>
+
+        <object data="/media/anim.swf"><embed src="/media/anim.swf"></object>
+
+        <style>p { color: red; }</style>
+
+        <audio src="/media/seance.mp3" controls></audio>
+
+        Après.
+        """,
+    )
+    blog.post(
+        "j.md",
+        title="Lettre avec vidéo",
+        date="2021-01-14 08:30",
+        newsletter="only",
+        body="""
+        Pour vous :
+
+        <iframe src="https://player.vimeo.com/video/42"></iframe>
+
+        <iframe src="data:text/html,bonjour"></iframe>
+
+        <form action="https://exemple.fr/inscription"><input name="email"></form>
 
         Fin.
         """,
@@ -220,16 +264,102 @@ def test_an_embedded_player_becomes_a_link_and_the_coach_is_told(posts):
     email = email_for(posts, "en-video")
     page = document(email)
     assert not page.xpath("//iframe | //video")  # e-mail programs show nothing for them
-    links = {a.get("href"): a.text for a in page.iter("a")}
-    assert links["https://www.youtube.com/embed/abc"] == "La séance en vidéo"
-    assert "https://carnet-de-coach.fr/images/pause.mp4" in links
-    assert "https://www.youtube.com/embed/abc" in email.text and "Fin." in email.html
+    # The post's page, where the player works as the coach embedded it.
+    post = "https://carnet-de-coach.fr/en-video/"
+    links = [(a.get("href"), a.text) for a in page.xpath("//td[@class='post']//a")]
+    assert links.count((post, "See it on carnet-de-coach.fr")) == 2, links
+    assert f"[See it on carnet-de-coach.fr]({post})" in email.text and "Fin." in email.html
     assert [w for w in email.warnings if "<iframe>" in w or "<video>" in w] == [
         "content/posts/h.md: e-mails do not show the <iframe> https://www.youtube.com/embed/abc; "
-        "the e-mail links to it",
+        f"the e-mail links to {post} instead",
         "content/posts/h.md: e-mails do not show the <video> "
-        "https://carnet-de-coach.fr/images/pause.mp4; the e-mail links to it",
+        f"https://carnet-de-coach.fr/images/pause.mp4; the e-mail links to {post} instead",
     ]
+
+
+def test_what_mail_programs_block_is_left_out_of_the_email_only(posts):
+    """A coach's raw HTML: players, forms, scripts, event attributes, javascript: links."""
+    email = email_for(posts, "du-html-brut")
+    page = document(email)
+    post = "https://carnet-de-coach.fr/du-html-brut/"
+    body = page.xpath("//td[@class='post']")[0]
+    blocked = "script style iframe object embed audio form input button".split()
+    assert not [e.tag for e in body.iter(*blocked)]
+    for element in page.iter(lxml.etree.Element):
+        for name, value in element.attrib.items():
+            assert not name.startswith("on"), (element.tag, name)
+            assert "javascript" not in value.lower(), (element.tag, name, value)
+    # The link text stays, as text.
+    paragraph = body.xpath(".//p[contains(., 'Un paragraphe')]")[0]
+    assert paragraph.text_content() == "Un paragraphe à cliquer, un autre et un dernier."
+    assert not paragraph.xpath(".//a")
+    links = [(a.get("href"), a.text) for a in body.iter("a")]
+    assert links[1:] == [
+        (post, "See it on carnet-de-coach.fr"),
+        (post, "Fill it in on carnet-de-coach.fr"),
+        (post, "See it on carnet-de-coach.fr"),
+        (post, "Listen to it on carnet-de-coach.fr"),
+    ], links
+    # The post's <style> reached neither the post nor the theme around it (css-inline
+    # applied it to every paragraph, the footer's too); the theme keeps its own.
+    assert "red" not in email.html
+    assert page.xpath("//head/meta[@name='color-scheme']") and page.xpath("//head/style")
+    assert page.xpath("//td[@class='footer']//a[@href='*|UNSUB|*']")
+    text = email.text
+    assert "Avant la vidéo." in text and "Après." in text
+    assert f"[See it on carnet-de-coach.fr]({post})" in text
+    assert f"[Fill it in on carnet-de-coach.fr]({post})" in text
+    assert "Un paragraphe à cliquer, un autre et un dernier." in text
+    for word in ("alert", "javascript", "Je m’inscris", "Votre e-mail", "color"):
+        assert word not in text and word not in email.preheader, word
+    assert email.preheader.startswith("Avant la vidéo. See it on carnet-de-coach.fr Un")
+    assert email.warnings == [
+        "content/posts/i.md: e-mails do not show the <iframe> https://www.youtube.com/embed/xyz; "
+        f"the e-mail links to {post} instead",
+        "content/posts/i.md: e-mails do not show the <form> https://exemple.fr/inscription; "
+        f"the e-mail links to {post} instead",
+        "content/posts/i.md: e-mails do not show the <object> "
+        f"https://carnet-de-coach.fr/media/anim.swf; the e-mail links to {post} instead",
+        "content/posts/i.md: e-mails do not show the <audio> "
+        f"https://carnet-de-coach.fr/media/seance.mp3; the e-mail links to {post} instead",
+        "content/posts/i.md: e-mail programs block <script>, <style>, javascript:, onclick=, "
+        "onmouseover=; the e-mail leaves them out",
+    ]
+
+
+def test_the_site_keeps_the_coachs_html_as_written(posts):
+    settings, _ = posts
+    page = (Path(settings["OUTPUT_PATH"]) / "du-html-brut" / "index.html").read_text()
+    for written in ('<iframe width="560"', "<script>", "onclick=", "javascript:", "<form"):
+        assert written in page, written
+
+
+def test_an_email_only_posts_player_links_to_its_own_address(posts):
+    # It has no page on the site: the player's own web address, if it has one.
+    email = email_for(posts, "lettre-avec-video")
+    body = document(email).xpath("//td[@class='post']")[0]
+    assert not list(body.iter("iframe", "form", "input"))
+    links = [(a.get("href"), a.text) for a in body.iter("a")]
+    assert links == [("https://player.vimeo.com/video/42", "See it on player.vimeo.com")]
+    assert "Pour vous" in email.text and "Fin." in email.text
+    assert [w for w in email.warnings if "leaves it out" in w] == [
+        "content/posts/j.md: e-mails do not show the <iframe> data:text/html,bonjour; "
+        "the e-mail leaves it out",
+        "content/posts/j.md: e-mails do not show the <form> https://exemple.fr/inscription; "
+        "the e-mail leaves it out",
+    ]
+
+
+def test_the_links_instead_are_in_the_sites_language(posts):
+    use_language("fr")
+    try:
+        email = email_for(posts, "du-html-brut")
+    finally:
+        use_language("en")
+    post = "https://carnet-de-coach.fr/du-html-brut/"
+    assert f"[À voir sur carnet-de-coach.fr]({post})" in email.text
+    assert f"[À remplir sur carnet-de-coach.fr]({post})" in email.text
+    assert f"[À écouter sur carnet-de-coach.fr]({post})" in email.text
 
 
 def test_full_post_or_excerpt_with_read_more(posts):
