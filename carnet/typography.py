@@ -833,10 +833,32 @@ def _tag_in_plain_text(match):
 _FOOTNOTE_REFERENCE = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
 
 
+_RAW_TEXT_START = re.compile(r"<(script|style)(?![^\s/>])", re.IGNORECASE)
+
+
+def _without_raw_text(html):
+    """The HTML without its <script> and <style> elements: their text is code, which a
+    description showed (« Avant. alert("bonjour") p { color: red; } »). One scan forward:
+    an element left open runs to the end, as in a browser."""
+    if "<s" not in html and "<S" not in html:
+        return html
+    kept, position = [], 0
+    while (start := _RAW_TEXT_START.search(html, position)) is not None:
+        kept.append(html[position : start.start()])
+        end = _RAW_TEXT_END[start.group(1).lower()].search(html, start.end())
+        if end is None:
+            return " ".join(kept)
+        position = html.find(">", end.end())
+        position = len(html) if position == -1 else position + 1
+        kept.append(" ")
+    kept.append(html[position:])
+    return "".join(kept)
+
+
 def plain_text(html):
     """The text of some HTML on one line, its no-break spaces kept (Jinja's striptags
-    folds them into plain spaces, undoing the typography)."""
-    text = str(html)
+    folds them into plain spaces, undoing the typography); scripts and styles left out."""
+    text = _without_raw_text(str(html))
     if "fnref" in text:
         text = _FOOTNOTE_REFERENCE.sub("", text)
     text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, text)

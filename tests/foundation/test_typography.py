@@ -244,6 +244,22 @@ def test_plain_text_joins_what_inline_tags_cut():
     assert plain_text(html) == "l’écoute et f( Fin"
 
 
+def test_plain_text_leaves_scripts_and_styles_out(site):
+    """A post's raw <script> or <style> was in its description (« Avant. alert("bonjour")
+    p { color: red; } Après »), for search engines and sharing."""
+    html = '<p>Avant.</p><script>alert("bonjour")</script><STYLE>p { color: red; }</STYLE ><p>Après</p>'
+    assert plain_text(html) == "Avant. Après"
+    assert plain_text("<p>Avant</p><script>jamais fermé <p>texte</p>") == "Avant"
+    assert plain_text("<p>Un <scripted> mot</p>") == "Un mot"  # not a script element
+    site.add_post(
+        "brut.md",
+        title="Brut",
+        body='Avant.\n\n<script>alert("bonjour")</script>\n\n<style>p { color: red; }</style>\n\nAprès.',
+    )
+    site.build()
+    assert_described(site.read("brut/index.html"), "Avant. Après.")
+
+
 # ---------------------------------------------------------------- in the built site
 
 
