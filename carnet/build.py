@@ -124,11 +124,14 @@ class _ProblemCollector(logging.Handler):
         text = _file_first(text, self.settings)
         return text.replace(self.project + os.sep, "").removeprefix("./")
 
-    def _add_error(self, message):
-        # One line per file: Pelican reports a post without a title twice (the second
-        # time as a consequence), and the first reason is the one to fix.
+    def _add_error(self, message, from_pelican):
+        # One line per file of Pelican's: it reports a post without a title twice (the
+        # second time as a consequence), and the first reason is the one to fix. Carnet's
+        # checks say each problem once: a post's two broken links are two lines.
         path = message.split(": ", 1)[0]
-        if not any(line.split(": ", 1)[0] == path for line in self.errors):
+        if from_pelican and any(line.split(": ", 1)[0] == path for line in self.errors):
+            return
+        if message not in self.errors:
             self.errors.append(message)
 
     def emit(self, record):
@@ -142,7 +145,7 @@ class _ProblemCollector(logging.Handler):
                 message = _("{path}: {problem}").format(
                     path=source_name(self.settings, path), problem=_describe_exception(current)
                 )
-            self._add_error(self._relative(message))
+            self._add_error(self._relative(message), record.name.startswith("pelican"))
         elif not any(line == self._relative(message) for line in self.warnings[-1:]):
             self.warnings.append(self._relative(message))
             if record.name.startswith("pelican") and str(record.msg).startswith(PELICAN_ECHOES):

@@ -7,7 +7,8 @@ not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template
 path, a title, tag, author or category with no letter to make an address from, an
 `Image:` or a linked file that is missing or empty (or outside the content folder), a link
 (in the text or the Summary:) to a tag, category or author no published post has, or of a
-kind Pelican does not know, a Template: the theme does not have, two things the site
+kind Pelican does not know, a link written as a path (`images/x.jpg`, not `{static}/…`)
+where the site has nothing, a Template: the theme does not have, two things the site
 would write at one address (two posts, or a post and the home page, a feed, an image...),
 and a symbolic link in an images folder (STATIC_PATHS) to something outside it.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
@@ -18,12 +19,13 @@ Every check here is linear: a post is looked at once, the addresses once for the
 """
 
 import difflib
+import html
 import logging
 import os
 import posixpath
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 from markupsafe import Markup
 from pelican import signals
@@ -34,6 +36,7 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 from carnet import readers
 from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
+from carnet.feeds import writes_feeds
 from carnet.i18n import N_, _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.posts import MAX_SLUG_LENGTH, cut_slug, image_in_content
@@ -660,10 +663,13 @@ def _report_clash(path, first, other_path, second):
 
 def check_addresses(generators):
     """Stop the build, before anything is written, if a template is missing or two parts
-    of the site would be written at one address."""
+    of the site would be written at one address; say each link written as a path that
+    leads nowhere on the site."""
     settings = generators[0].settings
     problems = _check_templates(generators)
-    found = clashes(planned_files(generators, settings))
+    planned = planned_files(generators, settings)
+    check_links_by_path(generators[0].context, settings, planned)
+    found = clashes(planned)
     reported = set()
     for path, first, other_path, second in found:
         key = frozenset({first, second})
@@ -779,7 +785,7 @@ def _check_links_of(content, context, listed):
         if not os.path.abspath(full_path).startswith(content_root + os.sep):
             _link_problem(content, what, value, _("outside the content folder"))
             continue
-        is_post_source = os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
+        is_post_source = _is_post_source(path)
         if what != "filename" and linked is not None and is_post_source:
             _link_problem(content, what, value, _(POST_AS_A_FILE))
             continue
@@ -808,6 +814,169 @@ def _link_problem(content, what, value, problem):
             problem=problem,
         )
     )
+
+
+def _is_post_source(path):
+    return os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
+
+
+# --- Links written as a path --------------------------------------------------------------
+# Pelican replaces its own forms only ({static}, {filename}...). A link written as a path
+# (« ../images/bureau.jpg », which a Markdown editor's preview reads from the .md file's
+# folder, « images/bureau.jpg », « /pdf/programme.pdf ») is published as it is written, and
+# the reader's browser looks for it from the page's address: /mon-billet/images/bureau.jpg,
+# where nothing is.
+
+# A tag with an attribute holding an address (found first: a scan for « < » is five times
+# quicker than for each attribute's name), then each such attribute in it, its value quoted
+# either way, or not quoted.
+TAG_WITH_ADDRESS = re.compile(r"<[a-zA-Z][^>]*?\s(?:href|src|poster)\s*=[^>]*", re.I)
+ADDRESS_ATTRIBUTE = re.compile(
+    r"""\s(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
+)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# « https: », « mailto: », « tel: », « data: »: not a file of the site. « file: » and
+# « C:\ » are files of the coach's computer, which readers do not have.
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+ON_THIS_COMPUTER = re.compile(r"^(?:file:|[a-zA-Z]:[\\/])", re.I)
+LEADS_NOWHERE = N_(
+    "{path}: links to {link}, which the site does not have (a browser looks for it at "
+    "{address}): write it {fix}"
+)
+NOTHING_THERE = N_(
+    "{path}: links to {link}: nothing is at that address on the site (a browser looks for it "
+    "at {address}); correct the link (a file of the content folder is linked as "
+    "{{static}}/images/its-name.jpg, a post as {{filename}}/posts/its-file.md)"
+)
+
+
+class _SiteFiles:
+    """What a build writes, to look an address up in: the files and folders Carnet plans
+    (carnet.addresses.planned_files), the theme's own files, and the addresses posts were
+    e-mailed with (plugin kept_addresses writes a redirect at each one a post left)."""
+
+    def __init__(self, settings, planned):
+        self.settings = settings
+        self.files = {path for path, _writer in planned}
+        self.folders = {path for path in self.files if path.endswith("/")}
+        self.theme_folder = posixpath.join(settings.get("THEME_STATIC_DIR") or "", "")
+        self.feeds_written = writes_feeds(settings)
+        self._emailed = None
+
+    def has(self, path):
+        """Whether the build writes the file `path` (from the output folder, decoded), or
+        an index.html in the folder `path` (which a web server shows at its address)."""
+        index = path + "index.html" if path.endswith("/") or not path else path + "/index.html"
+        if path in self.files or index in self.files:
+            return True
+        for folder in self.folders:  # the theme's, and those written later (Pagefind's...)
+            if path.startswith(folder):
+                return folder != self.theme_folder or self._in_theme(path[len(folder) :])
+        if path.endswith(".xml") and not self.feeds_written:
+            return True  # a feed: a development build writes none, publishconf.py's does
+        return path in self.emailed() or index in self.emailed()
+
+    def _in_theme(self, inside):
+        # Pelican copies each of THEME_STATIC_PATHS (a folder's files, or a file) there.
+        for name in self.settings.get("THEME_STATIC_PATHS") or []:
+            source = os.path.join(self.settings["THEME"], name)
+            if os.path.isfile(os.path.join(source, inside)):
+                return True
+            if os.path.basename(source) == inside and os.path.isfile(source):
+                return True
+        return False
+
+    def emailed(self):
+        # Read only once a link is found nowhere else: no work for a site whose links are good.
+        if self._emailed is None:
+            from carnet.newsletter import ledger
+            from carnet.newsletter.paths import project_path
+
+            try:
+                entries = ledger.load(project_path(self.settings, "CARNET_NEWSLETTER_LEDGER"))
+            except ledger.LedgerError:
+                entries = {}  # the newsletter and plugin kept_addresses say what is wrong
+            self._emailed = {entry.get("save_as") for entry in entries.values()} - {None}
+        return self._emailed
+
+
+def check_links_by_path(context, settings, planned):
+    """One error per link, in a post's or page's text or Summary:, written as a path where
+    the site has nothing, as a browser reads it from the page's address (SITEURL, which
+    may have a path, then the post's URL); `planned` is what the build writes."""
+    site = _SiteFiles(settings, planned)
+    root = urlsplit(settings.get("SITEURL") or "").path.rstrip("/") + "/"
+    for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
+        for content in context.get(key, []):
+            _check_paths_of(content, context, site, root)
+
+
+def _check_paths_of(content, context, site, root):
+    page = None
+    summary = str(content.metadata.get("summary") or "")
+    for text in (html_before_links(content), summary):
+        for link in _links_in(text):
+            on_this_computer = ON_THIS_COMPUTER.match(link)
+            if SCHEME.match(link) and not on_this_computer:
+                continue
+            if on_this_computer:
+                address = link
+            else:
+                if page is None:  # worked out for a path only (Pelican's url: some 20 µs)
+                    page = (content.settings.get("SITEURL") or "").rstrip("/") + "/" + content.url
+                # A browser reads « \ » as « / » in a web address.
+                address = urljoin(page, link.replace("\\", "/"))
+                path = unquote(urlsplit(address).path)
+                if path.startswith(root) and site.has(path[len(root) :]):
+                    continue
+            fix = _meant(content, context, unquote(urlsplit(link.replace("\\", "/")).path))
+            logger.error(
+                _(LEADS_NOWHERE if fix else NOTHING_THERE).format(
+                    path=_relative(content.settings, content.source_path),
+                    link=link,
+                    address=address,
+                    fix=fix,
+                )
+            )
+
+
+def _links_in(html_text):
+    """The addresses in the tags of `html_text` that may be paths: not the page itself
+    (« #note », « ?page=2 », « »), another host (« //… ») nor Pelican's forms ({static}…,
+    checked by _check_links_of)."""
+    if "<!--" in html_text:
+        html_text = HTML_COMMENT.sub("", html_text)  # a commented-out image is not published
+    for tag in TAG_WITH_ADDRESS.finditer(html_text):
+        for attribute in ADDRESS_ATTRIBUTE.finditer(tag.group()):
+            quoted, single, bare = attribute.groups()
+            # Markdown writes « mailto: » as character references.
+            link = html.unescape(quoted if quoted is not None else single or bare or "").strip()
+            if link and not link.startswith(("#", "?", "//", "{", "|")):
+                yield link
+
+
+def _meant(content, context, path):
+    """`{static}/…` or `{filename}/…` for the file of the content folder `path` names, or
+    None: from the post's folder (as a Markdown editor's preview reads it), else from the
+    content folder (as `Image:` reads it); from the content folder for a path starting
+    with /, or a path of this computer inside it."""
+    root = os.path.abspath(content.settings["PATH"])
+    if path.startswith("/"):
+        names = [path.lstrip("/")]
+        if os.path.abspath(path).startswith(root + os.sep):
+            names.append(os.path.relpath(path, root).replace(os.sep, "/"))
+    else:
+        names = [posixpath.join(content.relative_dir, path), path]
+    for name in names:
+        name = posixpath.normpath(name)
+        if name in {".", ".."} or name.startswith("../"):
+            continue
+        linked = context["generated_content"].get(name)
+        if linked is not None and getattr(linked, "status", "published") != "draft":
+            return "{filename}/" + name
+        if not _is_post_source(name) and os.path.isfile(os.path.join(root, name)):
+            return "{static}/" + name
+    return None
 
 
 def _has_text_or_media(content):

@@ -270,6 +270,7 @@ def assert_described(page, described):
 
 
 def test_descriptions_and_alt_texts_are_typeset(site):
+    (site.content / "images" / "tasse.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     site.add_post(
         "p.md",
         title="Le retour",

@@ -169,6 +169,16 @@ def missing_image(site):
     return ERROR, BAD, ["links to {static}/images/absent.png"]
 
 
+def image_linked_by_its_path(site):
+    _image(site, "x.svg")
+    site.add_post("bad.md", post_text(body="![Un dessin](images/x.svg)"))
+    return (
+        ERROR,
+        BAD,
+        ["links to images/x.svg, which the site does not have", "{static}/images/x.svg"],
+    )
+
+
 def unknown_metadata(site):
     site.add_post("odd.md", post_text(catgory="Journal intime"))
     return WARNING, ODD, ["unknown metadata 'Catgory' is ignored", "Category"]
@@ -370,6 +380,7 @@ CASES = [
     link_of_an_unknown_kind,
     link_outside_the_content_folder,
     missing_image,
+    image_linked_by_its_path,
     unknown_metadata,
     title_without_text,
     image_without_alt,

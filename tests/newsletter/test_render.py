@@ -8,6 +8,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from conftest import make_site
+from PIL import Image
 
 from carnet.i18n import use_language
 from carnet.newsletter import manifest, render
@@ -25,6 +26,12 @@ def paragraphs(count):
 @pytest.fixture(scope="module")
 def posts(tmp_path_factory):
     blog = Blog(make_site(tmp_path_factory.mktemp("render") / "site"))
+    # What the posts link to is on the site (a link leading nowhere stops the build).
+    images = blog.site.content / "images"
+    for name in ("tasse.jpg", "sans-alt.png", "icone.png"):
+        Image.new("RGB", (8, 8), "white").save(images / name)
+    (images / "pause.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    blog.site.add_page("autre.md", title="Autre", body="Une autre page.")
     blog.post(
         "a.md",
         title="Le <script> & moi",
