@@ -115,7 +115,8 @@ CARNET_PLUGINS = [
     # A tag's, category's and author's posts answer `post in posts` in constant time.
     ("post_lists", {}),
     # Each post's and page's address worked out once, when the content is complete
-    # (all_generators_finalized): Pelican recomputed it at each use.
+    # (all_generators_finalized): Pelican recomputed it at each use. A file's name that an
+    # address cannot hold as it is (« mon bureau.jpg ») is written mon%20bureau.jpg in it.
     ("frozen_urls", {}),
     # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
     # once the posts are read; typeset with carnet/typography.py.

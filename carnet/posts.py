@@ -8,6 +8,7 @@ the newsletter's choice of posts all read `Newsletter: yes/no/only` through `swi
 """
 
 import os
+import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from urllib.parse import urljoin
@@ -37,6 +38,18 @@ def image_in_content(value):
     if "://" in text or text.startswith("//"):
         return text
     return text.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+
+
+# What an address cannot hold as it is (RFC 3986): a space and the other characters of
+# ASCII no part of it may hold, « % » (which starts a code), « # » and « ? » (which end
+# a path). Letters with accents stay: browsers and mail programs read them in an address.
+NOT_IN_AN_ADDRESS = re.compile(r'[\x00-\x20\x7f"#%<>?\\^`{|}]')
+
+
+def quoted_address(path):
+    """`path` (a file's, from the output folder) as it is written in an address:
+    « images/mon bureau.jpg » is images/mon%20bureau.jpg."""
+    return NOT_IN_AN_ADDRESS.sub(lambda found: f"%{ord(found.group()):02X}", path)
 
 
 def switch(value):
@@ -87,8 +100,11 @@ class Post:
         """The Post of a Pelican article of a production build (absolute SITEURL)."""
         image = article.metadata.get("image")
         if image:
-            # Metadata is not run through Pelican's link replacement: {static}/x and x alike.
-            image = _absolute(settings, image_in_content(image))
+            # Metadata is not run through Pelican's link replacement: {static}/x and x alike;
+            # a file's name written as an address (« mon bureau.jpg »: mon%20bureau.jpg).
+            path = image_in_content(image)
+            is_address = "://" in path or path.startswith("//")
+            image = _absolute(settings, path if is_address else quoted_address(path))
         segment = article.metadata.get("newsletter-segment")
         return cls(
             id=article.slug,

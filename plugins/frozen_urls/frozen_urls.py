@@ -1,4 +1,5 @@
-"""Each post's and page's address is worked out once, when the site's content is complete.
+"""Each post's and page's address is worked out once, when the site's content is complete;
+a static file's address is written as an address.
 
 Pelican computes `url` afresh at every use (a copy of the metadata, the source path made
 relative, the pattern formatted), and the templates use it some forty-five times per post:
@@ -7,13 +8,18 @@ dates and categories are final), this plugin stores it with Pelican's own overri
 (`override_url`: what a `URL:` field in a post sets), which Pelican then returns as is.
 
 `save_as` is left alone: an overridden one also lets the post's page silently win over any
-other page written to the same file, where Pelican otherwise stops. Static files too: an
-`{attach}` link moves one while the pages are written, which Pelican refuses to do to an
-address already overridden.
+other page written to the same file, where Pelican otherwise stops. A static file's address
+is left alone too (an `{attach}` link moves the file while the pages are written, which
+Pelican refuses to do to an address already overridden), unless its name has a character
+an address cannot hold: Pelican's address of content/images/mon bureau.jpg is
+images/mon bureau.jpg, whose space went into every `{static}` link to it (the page's
+<img src>, the feeds, the e-mail, which some mail programs cut there); it is
+images/mon%20bureau.jpg now, and the file keeps its name.
 """
 
 from pelican import signals
 
+from carnet.posts import quoted_address
 from carnet.sources import CONTENT_LISTS
 
 
@@ -27,6 +33,16 @@ def freeze_urls(generators):
     for content in _contents(generators):
         if not hasattr(content, "override_url"):
             content.override_url = content.url
+    for generator in generators:
+        for static in getattr(generator, "staticfiles", ()):
+            if hasattr(static, "override_url"):
+                continue  # set in EXTRA_PATH_METADATA: as it is written
+            # Not `static.url`: Pelican then takes the file's place as used by a link, and
+            # an {attach} link no longer moves it.
+            url = static.get_url_setting("url")
+            quoted = quoted_address(url)
+            if quoted != url:
+                static.override_url = quoted
 
 
 def register():
