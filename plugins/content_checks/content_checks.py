@@ -776,6 +776,9 @@ def _check_links_of(content, context, listed):
         if what not in {"filename", "static", "attach"}:
             _link_problem(content, what, value, _(UNKNOWN_KIND))
             continue
+        # « mon%20bureau.jpg »: Pelican reads the code as the file name's space (and
+        # publishes the file), as it reads « mon bureau.jpg ».
+        path = path.replace("%20", " ")
         if path.startswith("/"):
             path = path[1:]
         else:

@@ -177,7 +177,8 @@ def _local_image(article, settings):
     src = attributes.get("src", "")
     for marker in ("{static}", "{filename}", "|static|", "|filename|"):
         if src.startswith(marker):
-            relative = src[len(marker) :].split("?")[0].split("#")[0]
+            # « %20 »: a space of the file's name, as Pelican reads it.
+            relative = src[len(marker) :].split("?")[0].split("#")[0].replace("%20", " ")
             if relative.startswith("/"):
                 path = os.path.join(content_path, relative.lstrip("/"))
             else:

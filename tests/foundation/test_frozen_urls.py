@@ -72,3 +72,19 @@ def test_only_what_an_address_cannot_hold_is_written_with_percent_codes():
 
     assert quoted_address("images/photo-été.jpg") == "images/photo-été.jpg"
     assert quoted_address("pdf/100% «bien» #1?.pdf") == "pdf/100%25%20«bien»%20%231%3F.pdf"
+
+
+def test_a_static_link_may_write_the_space_of_a_name_as_percent_20(site):
+    """Pelican reads `{static}/images/mon%20bureau.jpg` as the file mon bureau.jpg; the
+    build refused it (« not a published post, page or file »), and the share image of a
+    post whose first image it is was a drawn card instead of the photo."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(site.content / "images" / "mon bureau.jpg")
+    site.add_post(
+        "x.md", title="Mon billet", body="![Mon bureau]({static}/images/mon%20bureau.jpg)"
+    )
+    site.build(production=True)
+    page = site.read("mon-billet/index.html")
+    assert 'src="https://carnet-de-coach.fr/images/mon%20bureau.jpg"' in page
+    assert '<meta property="og:image:alt" content="Mon bureau">' in page  # the photo's
