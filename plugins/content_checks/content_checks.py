@@ -844,6 +844,7 @@ HTML_COMMENT = re.compile(r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)")
 # « https: », « mailto: », « tel: », « data: »: not a file of the site. « file: » and
 # « C:\ » are files of the coach's computer, which readers do not have.
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+TABS_AND_LINE_BREAKS = str.maketrans("", "", "\t\n\r")
 ON_THIS_COMPUTER = re.compile(r"^(?:file:|[a-zA-Z]:[\\/])", re.I)
 LEADS_NOWHERE = N_(
     "{path}: links to {link}, which the site does not have (a browser looks for it at "
@@ -955,8 +956,10 @@ def _links_in(html_text):
     for tag in TAG_WITH_ADDRESS.finditer(html_text):
         for attribute in ADDRESS_ATTRIBUTE.finditer(tag.group()):
             quoted, single, bare = attribute.groups()
-            # Markdown writes « mailto: » as character references.
-            link = html.unescape(quoted if quoted is not None else single or bare or "").strip()
+            # Markdown writes « mailto: » as character references; a browser reads an
+            # address without its tabs and line breaks (« java\tscript: » is a scheme).
+            link = html.unescape(quoted if quoted is not None else single or bare or "")
+            link = link.translate(TABS_AND_LINE_BREAKS).strip()
             if link and not link.startswith(("#", "?", "//", "{", "|")):
                 yield link
 
