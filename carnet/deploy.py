@@ -14,13 +14,15 @@ Where that link lives depends on whether the target's parent folder is writable:
 
 Every folder Carnet deploys to gets a marker file, MARKER: a folder that exists, is not
 empty and has no marker is somebody else's, and is never written to. Carnet removes only
-releases it made (the current one and the one before it are kept).
+releases it made (the current one and the one before it are kept), renamed first and their
+marker last, so that a removal cut short by a kill is finished by the next deploy.
 
 An rsync target (`[user@]host:path`) is given to rsync after `--`, with --protect-args, so
 that it is never read as an option; --delay-updates puts every changed file in place at
 the end of the transfer, so readers see a mixed site only for that short moment.
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -38,6 +40,8 @@ MARKER = ".carnet-deploy"
 MARKER_TEXT = "This folder is written by Carnet's `invoke publish`.\n"
 RELEASES = ".carnet-releases"  # TARGET.carnet-releases/ beside, or TARGET/.carnet-releases/
 CURRENT = "current"
+# A release being removed is first renamed RELEASES/.carnet-removing-NAME (see _prune).
+BEING_REMOVED = ".carnet-removing-"
 KEEP_RELEASES = 2
 # [user@]host:path; the host is a name or an address, never an option.
 REMOTE = re.compile(
@@ -424,7 +428,10 @@ def _prune(releases, keep):
     """Remove releases older than the last KEEP_RELEASES, and unfinished ones: only those
     Carnet made, that is folders named like a release (or NAME.partial) that hold the
     marker deploy() put into each one; anything else in the folder (even named like a
-    release) is left alone."""
+    release) is left alone. A removal a kill cut short is finished first."""
+    for name in os.listdir(releases):
+        if name.startswith(BEING_REMOVED):
+            _remove_marked_folder(os.path.join(releases, name))
     finished = sorted(
         name
         for name in os.listdir(releases)
@@ -434,7 +441,7 @@ def _prune(releases, keep):
     )
     for name in finished[:-KEEP_RELEASES]:
         if name != keep:
-            shutil.rmtree(os.path.join(releases, name), ignore_errors=True)
+            _remove_release(releases, name)
     # A deploy interrupted (Ctrl-C, kill) before its release was renamed into place left
     # it as NAME.partial, a whole site that no later deploy would otherwise remove. The
     # publish lock is held: no other deploy is writing one.
@@ -445,7 +452,41 @@ def _prune(releases, keep):
             and not os.path.islink(partial)
             and _has_marker(partial)
         ):
-            shutil.rmtree(partial, ignore_errors=True)
+            _remove_release(releases, name)
+
+
+def _remove_release(releases, name):
+    """Remove releases/NAME, which holds Carnet's marker. It is first renamed to
+    BEING_REMOVED + NAME, so that a removal cut short (a kill, a power cut) is never taken
+    for a release, and is finished by the next deploy."""
+    being_removed = os.path.join(releases, BEING_REMOVED + name)
+    try:
+        os.rename(os.path.join(releases, name), being_removed)
+    except OSError:
+        return  # tidying up: the next deploy tries again
+    _remove_marked_folder(being_removed)
+
+
+def _remove_marked_folder(folder):
+    """Remove `folder` if it holds Carnet's marker (or nothing), the marker last: stopped
+    at any moment, it still holds the proof that Carnet made it, or it is empty. Removing
+    the marker first (as shutil.rmtree may) left folders no later deploy could prove were
+    Carnet's, so they stayed for ever."""
+    if os.path.islink(folder) or not os.path.isdir(folder):
+        return
+    with contextlib.suppress(OSError):  # tidying up: the next deploy tries again
+        if not _ours_or_empty(folder):
+            return  # not Carnet's: left alone
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, MARKER))
+        os.rmdir(folder)
 
 
 def _check_remote_folder(target):
