@@ -385,12 +385,10 @@ def _points_to(link, release):
 
 def _switch(link, pointed):
     """Make `link` point to `pointed` (relative) in one atomic step."""
-    temporary = os.path.join(
-        os.path.dirname(link), f".{os.path.basename(link)}.carnet-{os.getpid()}"
-    )
-    if os.path.lexists(temporary):
-        os.remove(temporary)
-    os.symlink(pointed, temporary)
+    folder, name = os.path.split(link)
+    _remove_temporaries_of_killed_deploys(folder, name, os.path.dirname(pointed))
+    temporary = os.path.join(folder, f".{name}.carnet-{os.getpid()}")
+    os.symlink(pointed, temporary)  # fails on a file there: not Carnet's, or it was removed
     try:
         if os.path.isdir(link) and not os.path.islink(link):
             # An earlier deploy as a plain folder (or an empty folder): exchange it with the
@@ -401,11 +399,49 @@ def _switch(link, pointed):
     except OSError:
         os.remove(temporary)
         raise
-    # The new site is online; what is left is tidying up, which may fail harmlessly.
+    # The new site is online; what is left is tidying up, which may fail harmlessly. After
+    # an exchange, the temporary name holds the earlier plain-folder deploy.
     if os.path.islink(temporary):
         os.remove(temporary)
     else:
-        shutil.rmtree(temporary, ignore_errors=True)
+        _remove_marked_folder(temporary)
+
+
+def _remove_temporaries_of_killed_deploys(folder, name, releases):
+    """Remove what a deploy killed in _switch left under its temporary name .NAME.carnet-PID
+    (a link to a release, or the earlier plain-folder deploy being removed), which no later
+    deploy (another PID) would otherwise remove. Only when Carnet can prove it made it: no
+    process runs under that PID (or it is this one, so the one that made it has ended), and
+    it is a link into the releases folder, or a folder holding Carnet's marker (or empty).
+    Anything else named so is left alone."""
+    temporary = re.compile(re.escape(f".{name}.carnet-") + r"(\d+)")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return  # tidying up: the next deploy tries again
+    for found in filter(None, map(temporary.fullmatch, names)):
+        if not _pid_is_free(int(found[1])):
+            continue  # another project's deploy to the same target may be switching
+        path = os.path.join(folder, found[0])
+        if not os.path.islink(path):
+            _remove_marked_folder(path)
+            continue
+        with contextlib.suppress(OSError):
+            if os.readlink(path).startswith(releases + os.sep):
+                os.remove(path)
+
+
+def _pid_is_free(pid):
+    """True when no process runs under `pid`, or this one (the one before it has ended)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):
+        return False  # another user's process, or no PID at all: not proof enough
+    return False
 
 
 def _exchange(first, second):

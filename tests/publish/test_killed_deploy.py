@@ -40,6 +40,7 @@ sys.argv = ["invoke", "publish"]
 runpy.run_module("invoke", run_name="__main__", alter_sys=True)
 """
 
+SWITCH = r"os\.symlink \(.*/\.www\.carnet-\d+'"  # the temporary link made, not yet renamed
 MARKER_GONE = r"os\.remove \('(.*/)?\.carnet-deploy'"  # a marker removed
 REMOVAL = r"os\.remove \("  # a file removed
 
@@ -85,6 +86,30 @@ def blog(site):
     return site
 
 
+def test_a_publish_killed_while_switching_the_link_leaves_no_temporary_link(blog, tmp_path):
+    """Killed between making the temporary link .www.carnet-PID and renaming it over the
+    target: the old site stays online, and the next publish (another PID) removes the
+    link. Links and files of that form Carnet cannot prove it left are kept."""
+    target = tmp_path / "www"
+    published(blog, target)
+    before = os.readlink(target)
+    killed(blog, target, SWITCH)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".www.carnet-")]
+    assert len(leftovers) == 1 and (tmp_path / leftovers[0]).is_symlink()
+    assert os.readlink(target) == before  # the old site is still the one online
+    # Of that form, but not provably a leftover: a file of the coach's, a link pointing
+    # elsewhere, a link of a publish still running (this test's own process).
+    (tmp_path / ".www.carnet-999999998").write_text("à moi")
+    (tmp_path / ".www.carnet-999999999").symlink_to(tmp_path / "site")
+    running = tmp_path / f".www.carnet-{os.getpid()}"
+    running.symlink_to(os.readlink(target))
+    published(blog, target)
+    assert not os.path.lexists(tmp_path / leftovers[0])
+    assert (tmp_path / ".www.carnet-999999998").read_text() == "à moi"
+    assert (tmp_path / ".www.carnet-999999999").is_symlink() and running.is_symlink()
+    assert os.readlink(target) != before
+
+
 @pytest.mark.parametrize(
     "kill_after, count",
     [(MARKER_GONE, 1), (REMOVAL, 10)],
@@ -122,3 +147,18 @@ def test_a_folder_being_removed_that_carnet_cannot_prove_it_made_is_kept(blog, t
     for _ in range(3):
         published(blog, target)
     assert (foreign / "notes.txt").read_text() == "à moi"
+
+
+def test_an_earlier_plain_folder_deploy_whose_removal_was_killed_is_removed(blog, tmp_path):
+    """A folder deployed to as a plain folder (an earlier Carnet) is exchanged for the
+    link, then removed under the temporary name .www.carnet-PID: killed just after its
+    marker went, it was left there for ever."""
+    target = tmp_path / "www"
+    (target / "ancien").mkdir(parents=True)
+    (target / MARKER).write_text("an earlier Carnet deploy")
+    for number in range(20):
+        (target / "ancien" / f"{number}.html").write_text("old")
+    killed(blog, target, MARKER_GONE)
+    assert target.is_symlink()
+    published(blog, target)
+    assert sorted(os.listdir(tmp_path)) == ["site", "www", "www" + RELEASES]
