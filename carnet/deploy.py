@@ -331,9 +331,9 @@ def _release(output_path, target, move):
         os.rename(release + ".partial", release)
         _switch(link, os.path.join(pointed_prefix, name))
     except OSError as error:
-        shutil.rmtree(release + ".partial", ignore_errors=True)
+        _remove_release(releases, name + ".partial")
         if not _points_to(link, release):
-            shutil.rmtree(release, ignore_errors=True)
+            _remove_release(releases, name)
         raise DeployFailed(
             _("copying to {target} failed ({error}); the site online is unchanged").format(
                 target=target.text, error=_first_problem(error)
@@ -367,9 +367,17 @@ def _copy_or_move(output_path, partial, move):
         # A rename on the same file system: instant, and no copy of thousands of files to
         # write, then delete (on a file system without a journal, a freed inode is not
         # reused for minutes, and making files past many of them is slow).
-        shutil.move(output_path, partial)
-    else:
-        shutil.copytree(output_path, partial, symlinks=True)
+        try:
+            os.rename(output_path, partial)
+            return
+        except OSError as error:
+            if error.errno != errno.EXDEV:
+                raise
+    # The marker first: a copy cut short (a kill, a full disk) holds the proof that Carnet
+    # made it, without which no later deploy would remove it.
+    os.mkdir(partial)
+    _mark(partial)
+    shutil.copytree(output_path, partial, symlinks=True, dirs_exist_ok=True)
 
 
 def _mark(folder):
@@ -479,20 +487,21 @@ def _prune(releases, keep):
         if name != keep:
             _remove_release(releases, name)
     # A deploy interrupted (Ctrl-C, kill) before its release was renamed into place left
-    # it as NAME.partial, a whole site that no later deploy would otherwise remove. The
-    # publish lock is held: no other deploy is writing one.
+    # it as NAME.partial, a whole site that no later deploy would otherwise remove (it
+    # holds the marker, written first, or nothing yet). The publish lock is held: no
+    # other deploy is writing one.
     for name in os.listdir(releases):
         partial = os.path.join(releases, name)
         if (
             re.fullmatch(r"\d{8}-\d{6}-\d+\.partial", name)
             and not os.path.islink(partial)
-            and _has_marker(partial)
+            and _ours_or_empty(partial)
         ):
             _remove_release(releases, name)
 
 
 def _remove_release(releases, name):
-    """Remove releases/NAME, which holds Carnet's marker. It is first renamed to
+    """Remove releases/NAME, which holds Carnet's marker (or nothing). It is first renamed to
     BEING_REMOVED + NAME, so that a removal cut short (a kill, a power cut) is never taken
     for a release, and is finished by the next deploy."""
     being_removed = os.path.join(releases, BEING_REMOVED + name)

@@ -24,7 +24,8 @@ import os, re, runpy, signal, sys
 
 after, count = re.compile(os.environ["KILL_AFTER"]), int(os.environ["KILL_COUNT"])
 main, seen = os.getpid(), 0
-WATCHED = ("open", "os.remove", "os.rmdir", "os.rename", "os.symlink", "shutil.rmtree")
+WATCHED = ("open", "os.mkdir", "os.remove", "os.rmdir", "os.rename", "os.symlink",
+           "shutil.rmtree")
 
 def kill_after(event, args):
     global seen
@@ -43,6 +44,8 @@ runpy.run_module("invoke", run_name="__main__", alter_sys=True)
 SWITCH = r"os\.symlink \(.*/\.www\.carnet-\d+'"  # the temporary link made, not yet renamed
 MARKER_GONE = r"os\.remove \('(.*/)?\.carnet-deploy'"  # a marker removed
 REMOVAL = r"os\.remove \("  # a file removed
+PARTIAL_MADE = r"os\.mkdir \('[^']*\.partial'"  # an unfinished release's folder made
+PARTIAL_WRITTEN = r"open \('[^']*\.partial/[^']*', 'w"  # a file written into it
 
 
 def publish(site, target, kill_after=None, count=1):
@@ -162,3 +165,28 @@ def test_an_earlier_plain_folder_deploy_whose_removal_was_killed_is_removed(blog
     assert target.is_symlink()
     published(blog, target)
     assert sorted(os.listdir(tmp_path)) == ["site", "www", "www" + RELEASES]
+
+
+@pytest.mark.parametrize(
+    "kill_after", [PARTIAL_MADE, PARTIAL_WRITTEN], ids=["its-folder-made", "a-file-written"]
+)
+def test_a_copy_to_another_disk_killed_early_is_removed_by_the_next_publish(
+    blog, tmp_path, kill_after
+):
+    """A target on another file system gets a copy of the site, not the build folder
+    moved: killed early in the copy, the unfinished NAME.partial did not hold the marker
+    yet (copied when its turn came, or never), so no publish ever removed it."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "tmpfs", disk]).returncode:
+        pytest.skip("mounting a file system needs root")
+    try:
+        target = disk / "www"
+        releases = disk / ("www" + RELEASES)
+        published(blog, target)
+        killed(blog, target, kill_after)
+        assert [name for name in os.listdir(releases) if name.endswith(".partial")]
+        published(blog, target)
+        assert_only_carnets_releases(releases)
+    finally:
+        subprocess.run(["umount", "-l", disk])
