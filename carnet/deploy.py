@@ -19,7 +19,8 @@ marker last, so that a removal cut short by a kill is finished by the next deplo
 
 An rsync target (`[user@]host:path`) is given to rsync after `--`, with --protect-args, so
 that it is never read as an option; --delay-updates puts every changed file in place at
-the end of the transfer, so readers see a mixed site only for that short moment.
+the end of the transfer, so readers see a mixed site only for that short moment (a transfer
+cut short leaves files in rsync's holding folders .~tmp~, which the next deploy removes).
 """
 
 import contextlib
@@ -610,7 +611,12 @@ def _rsync(output_path, target):
     # --protect-args and "--": the target is a destination, whatever it looks like.
     # --delay-updates and --delete-delay: changed files are put in place, and old ones
     # removed, at the end of the transfer, not while it runs.
-    arguments = ["-rlptz", "--delay-updates", "--delete-delay", "--"]
+    # --delay-updates holds each changed file in a folder .~tmp~ beside it until then, and
+    # rsync spares those folders from --delete: a transfer cut short (a kill, a lost
+    # connection) left there files the site may no longer have, online for ever. The
+    # filter lets --delete-delay remove them, after the held files were moved into place.
+    # The target holds Carnet's marker, and --delete removes anything else the site lacks.
+    arguments = ["-rlptz", "--delay-updates", "--delete-delay", "--filter=R .~tmp~/", "--"]
     done = _run_rsync([*arguments, output_path.rstrip("/") + "/", target], target)
     if done.returncode != 0:
         raise DeployFailed(

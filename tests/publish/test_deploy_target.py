@@ -175,6 +175,28 @@ def test_rsync_deploys_and_a_second_publish_replaces_the_site(blog, tmp_path, lo
     assert (tmp_path / "www" / "un-billet" / "index.html").exists()
 
 
+def test_rsync_removes_what_an_interrupted_transfer_left_in_its_holding_folders(
+    blog, tmp_path, local_ssh
+):
+    """rsync --delay-updates writes each changed file into a holding folder .~tmp~ beside
+    it, and moves them all into place at the end. A transfer cut short (publish's process
+    group killed, the connection lost) leaves them there, and --delete spares that folder:
+    a file the site no longer has stayed online for ever as DIR/.~tmp~/NAME. The state is
+    written here as such a transfer leaves it (a kill at that instant cannot be timed)."""
+    target = tmp_path / "www"
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{target}")
+    assert blog.invoke("publish", env=env).returncode == 0
+    held = target / "feeds" / ".~tmp~" / "ancienne-categorie.atom.xml"
+    held.parent.mkdir()
+    held.write_text("<feed>un flux que le site n’a plus</feed>")
+    (target / ".~tmp~").mkdir()
+    (target / ".~tmp~" / "index.html").write_text("<p>une page à moitié envoyée</p>")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert list(target.rglob(".~tmp~")) == []
+    assert (target / "un-billet" / "index.html").exists() and (target / MARKER).exists()
+
+
 def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ssh):
     foreign = tmp_path / "www"
     foreign.mkdir()
