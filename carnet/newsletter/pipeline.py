@@ -30,7 +30,7 @@ from carnet.newsletter.paths import lock_path, project_path, sending_path
 from carnet.posts import Post
 from carnet.sources import source_name
 
-__all__ = ["Status", "preview", "run", "send_test", "status"]
+__all__ = ["Status", "check_before_deploy", "preview", "run", "send_test", "status"]
 
 
 def check_before_deploy(settings, provider=None):
