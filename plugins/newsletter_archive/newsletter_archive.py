@@ -4,11 +4,12 @@ Written to CARNET_NEWSLETTER_ARCHIVE_SAVE_AS with the theme's newsletter_archive
 which gets `newsletter_issues`: a list of NewsletterIssue (.title, .url like article.url,
 .sent_at an aware datetime, .scheduled, .article). A letter Mailchimp sends later
 (CARNET_NEWSLETTER_SCHEDULE) is in the ledger from when it was scheduled, at the time it
-goes out: while that time is to come, it is `scheduled`, and the page says so. Read from the newsletter ledger
-(carnet.newsletter.ledger, CARNET_NEWSLETTER_LEDGER), whose post ids are slugs. Shown: the
-posts the site lists (so every link works and an email-only post stays private) that were
-really emailed (not the « baseline » posts that predate the newsletter). No ledger yet:
-the list is empty and the page says so. A corrupt ledger stops the build.
+goes out: while that time is to come, it is `scheduled`, and the page says so. Read from
+the newsletter ledger (carnet.newsletter.ledger, CARNET_NEWSLETTER_LEDGER), whose post ids
+are slugs. Shown: the posts the site lists (so every link works and an email-only post
+stays private) that were really emailed (not the « baseline » posts that predate the
+newsletter). No ledger yet: the list is empty and the page says so. A corrupt ledger stops
+the build.
 """
 
 import datetime
