@@ -22,12 +22,23 @@ from pathlib import Path
 import pytest
 
 from carnet.build import build
+from carnet.i18n import use_language
 
 ROOT = Path(__file__).resolve().parents[1]
 
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
 DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'
 LINKED = ("theme", "plugins", "carnet")
+
+
+@contextlib.contextmanager
+def in_french():
+    """Carnet's own messages in French for the `with` block (the tests speak English)."""
+    use_language("fr")
+    try:
+        yield
+    finally:
+        use_language("en")
 
 
 def wait_for(condition, seconds=20):

@@ -1,10 +1,9 @@
 """Bad input stops the build with a message naming the file and the problem."""
 
 import pytest
-from conftest import post_text
+from conftest import in_french, post_text
 
 from carnet.build import BuildFailed
-from carnet.i18n import use_language
 
 CASES = {
     "no title": (post_text(title=None), "could not find information about 'title'"),
@@ -108,11 +107,7 @@ def test_a_link_to_an_empty_file_reads_in_french(site):
     (site.content / "images").mkdir(parents=True, exist_ok=True)
     (site.content / "images" / "vide.jpg").write_bytes(b"")
     site.add_post("a.md", title="Au bord du lac", body="![Le lac]({static}/images/vide.jpg)")
-    use_language("fr")
-    try:
-        with pytest.raises(BuildFailed) as failure:
-            site.build()
-    finally:
-        use_language("en")
+    with in_french(), pytest.raises(BuildFailed) as failure:
+        site.build()
     [line] = failure.value.problems
     assert "renvoie à {static}/images/vide.jpg, qui n’est qu’un fichier vide" in line

@@ -134,11 +134,9 @@ def test_a_second_publish_that_cannot_wait_stops_with_a_message(fresh, standin):
     assert first.returncode == 0 and standin.delivered_titles() == TITLES
 
 
-def test_killed_after_the_send_then_retitled_is_not_sent_again(tmp_path, standin):
-    """The run is killed once the post went out, before the ledger says so; the coach then
-    fixes a typo in its title, which gives it another address (and Mailchimp's campaign
-    title): the next run records it as sent, at the address it was e-mailed with (which
-    then redirects), and does not e-mail it again."""
+def _killed_after_the_send_then_retitled(tmp_path, standin):
+    """A blog whose run was killed once its post went out, before the ledger said so, and
+    whose post's title was then corrected (another address, another campaign title)."""
     blog = Blog(make_site(tmp_path / "site"))
     post = blog.post("2021-01-05-a.md", title="Mon premier atleier", date="2021-01-05 08:30")
     blog.build()
@@ -150,6 +148,15 @@ def test_killed_after_the_send_then_retitled_is_not_sent_again(tmp_path, standin
     assert child.returncode == -9 and blog.sent() == {}
     blog.post(post.name, title="Mon premier atelier", date="2021-01-05 08:30")
     blog.build()
+    return blog
+
+
+def test_killed_after_the_send_then_retitled_is_not_sent_again(tmp_path, standin):
+    """The run is killed once the post went out, before the ledger says so; the coach then
+    fixes a typo in its title, which gives it another address (and Mailchimp's campaign
+    title): the next run records it as sent, at the address it was e-mailed with (which
+    then redirects), and does not e-mail it again."""
+    blog = _killed_after_the_send_then_retitled(tmp_path, standin)
     again = blog.start_child(mailchimp_environment(standin))
     out, err = again.communicate(timeout=60)
     assert again.returncode == 0, err
@@ -167,17 +174,7 @@ def test_killed_after_the_send_retitled_then_run_with_a_wrong_audience_is_not_se
     looked for in that audience, not found, and forgotten; once the id was set right, it
     went out a second time under its new title. It stops now, and the post is kept to be
     looked for again."""
-    blog = Blog(make_site(tmp_path / "site"))
-    post = blog.post("2021-01-05-a.md", title="Mon premier atleier", date="2021-01-05 08:30")
-    blog.build()
-    blog.start_ledger()
-    standin.inject("kill-after", match="actions/send")
-    child = blog.start_child(mailchimp_environment(standin))
-    standin.client_pid = child.pid
-    child.communicate(timeout=60)
-    assert child.returncode == -9 and blog.sent() == {}
-    blog.post(post.name, title="Mon premier atelier", date="2021-01-05 08:30")
-    blog.build()
+    blog = _killed_after_the_send_then_retitled(tmp_path, standin)
     wrong = blog.start_child(dict(mailchimp_environment(standin), MAILCHIMP_LIST_ID="abc123"))
     _out, err = wrong.communicate(timeout=60)
     assert wrong.returncode != 0 and 'no audience "abc123"' in err

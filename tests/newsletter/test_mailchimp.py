@@ -4,11 +4,10 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from conftest import make_site
+from conftest import in_french, make_site
 from mailchimp.standin import FAULTS
 
 from carnet import newsletter
-from carnet.i18n import use_language
 from carnet.newsletter import NewsletterError
 from carnet.newsletter.providers.mailchimp import MailchimpProvider
 from newsletter.conftest import API_KEY, LIST_ID, Blog, mailchimp_environment
@@ -190,12 +189,8 @@ def test_a_connection_that_fails_says_where(one_post, mailchimp, monkeypatch, en
 
 def test_a_connection_failure_is_said_with_french_typography(one_post, mailchimp, monkeypatch):
     monkeypatch.setenv("MAILCHIMP_API_URL", "http://127.0.0.1:1/3.0")
-    use_language("fr")
-    try:
-        with pytest.raises(NewsletterError) as failed:
-            one_post.run()
-    finally:
-        use_language("en")
+    with in_french(), pytest.raises(NewsletterError) as failed:
+        one_post.run()
     assert str(failed.value).startswith(
         f"vérification de l’audience\u00a0: Mailchimp échoue encore (vérification de "
         f"l’audience {LIST_ID}\u00a0: la connexion à 127.0.0.1:1 a échoué)\u202f; "

@@ -7,10 +7,9 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 import pytest
-from conftest import make_site
+from conftest import in_french, make_site
 from PIL import Image
 
-from carnet.i18n import use_language
 from carnet.newsletter import manifest, render
 from carnet.newsletter.render import EmailRefused
 from newsletter.conftest import Blog
@@ -368,11 +367,8 @@ def test_an_email_only_posts_player_links_to_its_own_address(posts):
 
 
 def test_the_links_instead_are_in_the_sites_language(posts):
-    use_language("fr")
-    try:
+    with in_french():
         email = email_for(posts, "du-html-brut")
-    finally:
-        use_language("en")
     post = "https://carnet-de-coach.fr/du-html-brut/"
     assert f"[À voir sur carnet-de-coach.fr]({post})" in email.text
     assert f"[À remplir sur carnet-de-coach.fr]({post})" in email.text
