@@ -10,8 +10,9 @@ What Carnet's feeds are, compared with Pelican's own:
   typography); feedgen escapes them as XML;
 - the full content of each post, links made absolute (Content.get_content(SITEURL)),
   headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
-- the feed says it is French (DEFAULT_LANG), and every address in it is absolute, a link
-  to a place in a post (a footnote) too;
+- the feed says it is French (DEFAULT_LANG), and every address in it is absolute: a link
+  to a place in a post (a footnote), an image or link a post writes as a path
+  (carnet/links.py: a feed reader shows the text away from the site);
 - the site a feed reader opens from a feed (its alternate link) is the page listing the
   same posts: the category's page for a category's feed (Pelican's writer gave the home
   page to every feed), and so for an author's or a tag's.
@@ -24,6 +25,7 @@ from markupsafe import Markup, escape
 from pelican.utils import sanitised_join, set_date_tzinfo
 
 from carnet.dates import long_date
+from carnet.links import made_absolute
 
 
 def writes_feeds(settings):
@@ -84,11 +86,11 @@ def _add(generator, post, settings, site_url, feed_type):
         f"{escape(long_date(post.date, settings))}</time></p>\n"
     )
     page = _absolute(site_url, post.url)
-    content = _anchors_on(page, dated + post.get_content(site_url))
+    content = made_absolute(dated + post.get_content(site_url), page)
     if feed_type == "rss":
         # RSS has one element for the text: the summary only if the site asks for it.
         summary_only = settings.get("RSS_FEED_SUMMARY_ONLY")
-        entry.description(_anchors_on(page, post.summary) if summary_only else content)
+        entry.description(made_absolute(post.summary, page) if summary_only else content)
     else:
         entry.content(content, type="html")
     if getattr(post, "author", None):
@@ -98,12 +100,6 @@ def _add(generator, post, settings, site_url, feed_type):
     for term in [getattr(post, "category", None), *getattr(post, "tags", [])]:
         if term is not None:
             entry.category(term=str(term))
-
-
-def _anchors_on(page, html):
-    """`html` with its links to a place in the page (footnotes: href="#fn:1") made links to
-    that place on the post's page: in a feed reader they would lead nowhere."""
-    return html.replace('href="#', f'href="{page}#')
 
 
 def _whose_feed(posts, settings, path, feed_type, feed_title):

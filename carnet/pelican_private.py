@@ -81,6 +81,11 @@ RELIED_ON = {
     "pelican.contents.Content.__init__": (
         "38b67e4211facf9d8f5c97ab1ac9c3345d87c5c093dd1c53dfb7583c1c9eb652"
     ),
+    # rewrite_texts sets _content and _summary, which refresh_metadata_intersite_links
+    # (after all_generators_finalized) writes over metadata["summary"].
+    "pelican.contents.Content.refresh_metadata_intersite_links": (
+        "3b1caecaf71617f30630e0ef01c8f926cec43114769efb1d1d19c5a9b02c2bf9"
+    ),
     # memos_for_one_build gives the two methods Content memoizes new memories: memoized
     # reads and sets its `cache` with `in`, [] and [] = only.
     "pelican.contents.Content.get_content": (
@@ -205,6 +210,31 @@ def untested_pelican():
 def html_before_links(content):
     """The HTML the reader produced for `content` (Content._content)."""
     return content._content or ""
+
+
+def rewrite_texts(contents, rewrite):
+    """Each of `contents` given the reader's HTML and the Summary: field that
+    `rewrite(content, html)` returns for them, before Pelican resolves their links: what
+    Pelican memoized of a text changed is forgotten. Called at all_generators_finalized:
+    Pelican then writes `_summary` over `metadata["summary"]`
+    (refresh_metadata_intersite_links)."""
+    changed = set()
+    for content in contents:
+        text = content._content or ""
+        rewritten = rewrite(content, text)
+        if rewritten is not text:
+            content._content = rewritten
+            changed.add(id(content))
+        summary = content.metadata.get("summary")
+        if isinstance(summary, str):
+            rewritten = rewrite(content, summary)
+            if rewritten is not summary:
+                content.metadata["summary"] = content._summary = rewritten
+                changed.add(id(content))
+    if changed:
+        for memoized in (Content.__dict__["get_content"], Content.__dict__["get_summary"]):
+            for key in [key for key in memoized.cache if id(key[0]) in changed]:
+                del memoized.cache[key]
 
 
 def intrasite_link_regex(content):
@@ -655,6 +685,7 @@ __all__ = [
     "read_like_read_file",
     "reader_of",
     "relative_source_paths_once",
+    "rewrite_texts",
     "html_before_links",
     "intrasite_link_regex",
     "save_cache_with_python_pickler",

@@ -19,7 +19,6 @@ Every check here is linear: a post is looked at once, the addresses once for the
 """
 
 import difflib
-import html
 import logging
 import os
 import posixpath
@@ -33,7 +32,7 @@ from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
-from carnet import readers
+from carnet import links, readers
 from carnet.addresses import address, clashes, planned_files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
@@ -823,29 +822,10 @@ def _is_post_source(path):
     return os.path.splitext(path)[1].lstrip(".") in {"md", "markdown", "html", "rst"}
 
 
-# --- Links written as a path --------------------------------------------------------------
-# Pelican replaces its own forms only ({static}, {filename}...). A link written as a path
-# (« ../images/bureau.jpg », which a Markdown editor's preview reads from the .md file's
-# folder, « images/bureau.jpg », « /pdf/programme.pdf ») is published as it is written, and
-# the reader's browser looks for it from the page's address: /mon-billet/images/bureau.jpg,
+# --- Links written as a path (carnet/links.py) -------------------------------------------
+# The reader's browser looks for one from the page's address: /mon-billet/images/bureau.jpg,
 # where nothing is.
 
-# A tag with an attribute holding an address (found first: a scan for « < » is five times
-# quicker than for each attribute's name), then each such attribute in it, its value quoted
-# either way, or not quoted. A tag ends at the next « < » too: else each of many « <a »
-# never closed was read to the end of the post (quadratic: 20 000 took 9 s).
-TAG_WITH_ADDRESS = re.compile(r"<[a-zA-Z][^<>]*?\s(?:href|src|poster)\s*=[^<>]*", re.I)
-ADDRESS_ATTRIBUTE = re.compile(
-    r"""\s(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
-)
-# A comment left open runs to the end, in one match (as « <!--.*?--> » did not: each of
-# many open comments was read to the end of the post).
-HTML_COMMENT = re.compile(r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)")
-# « https: », « mailto: », « tel: », « data: »: not a file of the site. « file: » and
-# « C:\ » are files of the coach's computer, which readers do not have.
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-TABS_AND_LINE_BREAKS = str.maketrans("", "", "\t\n\r")
-ON_THIS_COMPUTER = re.compile(r"^(?:file:|[a-zA-Z]:[\\/])", re.I)
 LEADS_NOWHERE = N_(
     "{path}: links to {link}, which the site does not have (a browser looks for it at "
     "{address}): write it {fix}"
@@ -922,9 +902,9 @@ def _check_paths_of(content, context, site, root):
     page = None
     summary = str(content.metadata.get("summary") or "")
     for text in (html_before_links(content), summary):
-        for link in _links_in(text):
-            on_this_computer = ON_THIS_COMPUTER.match(link)
-            if SCHEME.match(link) and not on_this_computer:
+        for link in links.paths_in(text):
+            on_this_computer = links.ON_THIS_COMPUTER.match(link)
+            if links.SCHEME.match(link) and not on_this_computer:
                 continue
             if on_this_computer:
                 address = link
@@ -945,23 +925,6 @@ def _check_paths_of(content, context, site, root):
                     fix=fix,
                 )
             )
-
-
-def _links_in(html_text):
-    """The addresses in the tags of `html_text` that may be paths: not the page itself
-    (« #note », « ?page=2 », « »), another host (« //… ») nor Pelican's forms ({static}…,
-    checked by _check_links_of)."""
-    if "<!--" in html_text:
-        html_text = HTML_COMMENT.sub("", html_text)  # a commented-out image is not published
-    for tag in TAG_WITH_ADDRESS.finditer(html_text):
-        for attribute in ADDRESS_ATTRIBUTE.finditer(tag.group()):
-            quoted, single, bare = attribute.groups()
-            # Markdown writes « mailto: » as character references; a browser reads an
-            # address without its tabs and line breaks (« java\tscript: » is a scheme).
-            link = html.unescape(quoted if quoted is not None else single or bare or "")
-            link = link.translate(TABS_AND_LINE_BREAKS).strip()
-            if link and not link.startswith(("#", "?", "//", "{", "|")):
-                yield link
 
 
 def _meant(content, context, path):

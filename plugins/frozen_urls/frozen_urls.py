@@ -15,10 +15,18 @@ an address cannot hold: Pelican's address of content/images/mon bureau.jpg is
 images/mon bureau.jpg, whose space went into every `{static}` link to it (the page's
 <img src>, the feeds, the e-mail, which some mail programs cut there); it is
 images/mon%20bureau.jpg now, and the file keeps its name.
+
+Once its address is known, a link a post's text or Summary: writes as a relative path
+(« ../images/bureau.jpg », which works from the post's own page) is written as the path it
+leads to there (« /images/bureau.jpg », carnet/links.py): its summary on a category's page
+(/categorie/…/) and its text in a feed then lead to the same place. Plugin content_checks,
+listed before, has said by then each one that leads nowhere, as the post writes it.
 """
 
 from pelican import signals
 
+from carnet.links import from_the_root
+from carnet.pelican_private import rewrite_texts
 from carnet.posts import quoted_address
 from carnet.sources import CONTENT_LISTS
 
@@ -33,6 +41,7 @@ def freeze_urls(generators):
     for content in _contents(generators):
         if not hasattr(content, "override_url"):
             content.override_url = content.url
+    rewrite_texts(_contents(generators), _links_from_the_root)
     for generator in generators:
         for static in getattr(generator, "staticfiles", ()):
             if hasattr(static, "override_url"):
@@ -43,6 +52,11 @@ def freeze_urls(generators):
             quoted = quoted_address(url)
             if quoted != url:
                 static.override_url = quoted
+
+
+def _links_from_the_root(content, html):
+    page = (content.settings.get("SITEURL") or "").rstrip("/") + "/" + content.url
+    return from_the_root(html, page)
 
 
 def register():

@@ -2,6 +2,8 @@
 browser from the page's address: the build stops, one line per link leading nowhere, with
 the link to write when the path names a file of the content folder."""
 
+from html import unescape as html_unescape
+
 import pytest
 from conftest import post_text
 
@@ -165,3 +167,45 @@ def test_the_check_speaks_french(site):
         "content/posts/x.md\u00a0: renvoie à programme.pdf\u00a0: rien n’est à cette adresse "
         "sur le site (un navigateur le cherche à /mon-billet/programme.pdf)"
     ) in done.stderr
+
+
+@pytest.mark.parametrize("production", [False, True], ids=["development", "production"])
+def test_a_link_written_as_a_path_leads_to_the_same_place_from_every_page_showing_it(
+    site, production
+):
+    """`../images/bureau.jpg` works from the post's page (/mon-billet/): its summary on a
+    category's page (/categorie/…/) and its text in a feed lead there too."""
+    (site.content / "images" / "bureau.jpg").write_bytes(JPEG)
+    site.add_post("premier.md", title="Premier billet", date="2020-09-01 08:30")
+    site.add_post(
+        "x.md",
+        title="Mon billet",
+        category="Journal intime",
+        body="""
+        ![Mon bureau](../images/bureau.jpg) et [le premier](../premier-billet/#fin).
+
+        <img src='../images/bureau.jpg' alt="En HTML"> [ce billet](./) [là](#note)
+        """,
+    )
+    site.add_post(
+        "y.md",
+        title="Avec résumé",
+        category="Journal intime",
+        summary="Voir [mon bureau](../images/bureau.jpg).",
+    )
+    site.build(production=production)
+    host = PRODUCTION_SITE if production else ""
+    for page in ("mon-billet/index.html", "categorie/journal-intime/index.html"):
+        html = site.read(page)
+        assert "../images/bureau.jpg" not in html and "../premier-billet/#" not in html, page
+        assert '<img alt="Mon bureau" src="/images/bureau.jpg"' in html, page
+        assert 'href="/premier-billet/#fin"' in html, page
+        assert """<img src="/images/bureau.jpg" alt="En HTML">""" in html, page
+    assert 'href="/mon-billet/"' in site.read("mon-billet/index.html")
+    assert 'href="#note"' in site.read("mon-billet/index.html")
+    assert 'href="/images/bureau.jpg"' in site.read("categorie/journal-intime/index.html")
+    if production:
+        feed = site.read("feeds/all.atom.xml")
+        assert "../images" not in feed
+        assert f'src="{host}/images/bureau.jpg"' in html_unescape(feed)
+        assert f'href="{host}/premier-billet/#fin"' in html_unescape(feed)
