@@ -14,6 +14,8 @@ and a symbolic link in an images folder (STATIC_PATHS) to something outside it.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
 impossible date, an unknown status and text that is not UTF-8.
+What only drafts have stays off the site: a file only drafts link to, a draft's own
+`Save_as:`.
 
 Every check here is linear: a post is looked at once, the addresses once for the site.
 """
@@ -711,6 +713,19 @@ def check_internal_links(page_generator):
             _check_links_of(content, context, listed)
 
 
+def keep_drafts_off_the_site(generator):
+    """A draft (or a post dated later) is written nowhere, whatever its Save_as: or Url:.
+
+    DRAFT_SAVE_AS and DRAFT_PAGE_SAVE_AS are empty (pelicanconf.py), so Pelican writes no
+    draft; but a draft's own `Save_as:` line wins over them: Pelican wrote the draft there,
+    in the search index, deployed at an address anyone could guess. Without it, the draft
+    has the drafts' address, as every other draft."""
+    for name in ("drafts", "drafts_translations", "draft_pages", "draft_translations"):
+        for draft in getattr(generator, name, ()):
+            vars(draft).pop("override_save_as", None)
+            vars(draft).pop("override_url", None)
+
+
 def leave_out_files_only_drafts_link(static_generator):
     """A file that only drafts (and posts dated later) link to is not published.
 
@@ -967,5 +982,7 @@ def register():
     signals.content_object_init.connect(check_address_of)
     signals.content_object_init.connect(check_image_of)
     signals.page_generator_finalized.connect(check_internal_links)
+    signals.article_generator_finalized.connect(keep_drafts_off_the_site)
+    signals.page_generator_finalized.connect(keep_drafts_off_the_site)
     signals.static_generator_finalized.connect(leave_out_files_only_drafts_link)
     signals.all_generators_finalized.connect(check_addresses)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import lxml.html
-from conftest import ROOT
+from conftest import ROOT, post_text
 
 
 def text_of(html, part="/*"):
@@ -156,6 +156,37 @@ def test_drafts_and_future_posts_appear_nowhere(site):
     ):
         assert mark not in everything
     assert not any("draft" in str(p.relative_to(site.output)) for p in site.output.rglob("*"))
+
+
+def test_a_draft_with_an_address_of_its_own_is_not_written_there(site):
+    """A `Save_as:` line won over DRAFT_SAVE_AS: Pelican wrote the draft (a post dated
+    later, a draft page) at that address, for the search index to find and publish to
+    deploy."""
+    three_posts(site)
+    own_address = "Save_as: {slug}/index.html\nUrl: {slug}/\n"
+    site.add_post(
+        "draft.md",
+        post_text(title="Brouillon secret", status="draft", body="Mot-draftmark.").replace(
+            "Date:", own_address.format(slug="brouillon") + "Date:"
+        ),
+    )
+    site.add_post(
+        "future.md",
+        post_text(title="Billet du futur", date="2031-05-01", body="Mot-futuremark.").replace(
+            "Date:", own_address.format(slug="futur") + "Date:"
+        ),
+    )
+    site.add_page(
+        "draft-page.md",
+        post_text(title="Page en travaux", status="draft", body="Mot-pagemark.").replace(
+            "Date:", own_address.format(slug="travaux") + "Date:"
+        ),
+    )
+    site.build()
+    for folder in ("brouillon", "futur", "travaux"):
+        assert not (site.output / folder).exists(), folder
+    everything = site.all_text()
+    assert "mark." not in everything and "Brouillon secret" not in everything
 
 
 def test_titles_are_plain_text_escaped_in_pages(site):
