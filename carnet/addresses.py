@@ -56,6 +56,18 @@ def address(path):
     return "/" + path
 
 
+def leads_to(url, save_as):
+    """True when a web server answers the address `url` (Pelican's, from SITEURL) with the
+    file `save_as`: the same path, or the folder of an index.html, with or without its /."""
+    linked, written = str(url).lstrip("/"), str(save_as).lstrip("/")
+    if linked == written:
+        return True
+    if written == "index.html" or written.endswith("/index.html"):
+        folder = written[: -len("index.html")]
+        return linked in (folder, folder.rstrip("/"))
+    return False
+
+
 def _paginated(name, url, count, template, settings):
     """The file of each page of a list of `count` posts written at `name`."""
     per_page = settings["PAGINATED_TEMPLATES"].get(template, False)

@@ -4,7 +4,7 @@ Errors (the build fails, naming the file, and the line when there is one): an em
 a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
 (« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
 not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
-path, a title, tag, author or category with no letter to make an address from, an
+path, a Url: that does not lead to what Save_as: writes (or an empty Save_as:), a title, tag, author or category with no letter to make an address from, an
 `Image:` or a linked file that is missing or empty (or outside the content folder), a link
 (in the text or the Summary:) to a tag, category or author no published post has, or of a
 kind Pelican does not know, a link written as a path (`images/x.jpg`, not `{static}/…`)
@@ -35,7 +35,7 @@ from pelican.generators import PelicanTemplateNotFound
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from carnet import links, readers
-from carnet.addresses import address, clashes, planned_files
+from carnet.addresses import address, clashes, leads_to, planned_files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import N_, _
@@ -452,6 +452,8 @@ def check_address_of(content):
                 "add a line « Slug: » with a few words, e.g. Slug: mon-billet"
             ).format(title=getattr(content, "title", ""))
         )
+    if content.status != "draft":  # a draft is written nowhere (keep_drafts_off_the_site)
+        _check_own_address(content)
     names = [
         *(getattr(content, "tags", None) or []),
         *(getattr(content, "authors", None) or []),
@@ -468,6 +470,32 @@ def check_address_of(content):
             name.slug = cut_slug(name.slug)
     _one_per_address(content, "tags")
     _one_per_address(content, "authors")
+
+
+def _check_own_address(content):
+    """A post's or page's `Url:` leads to the file its `Save_as:` writes. Pelican takes
+    either line as it is: with only one, or two that disagree, the page was written at one
+    address and linked (lists, feeds, sitemap, canonical link, e-mails) at another."""
+    if "save_as" not in content.metadata and "url" not in content.metadata:
+        return
+    linked = "/" + content.url.lstrip("/")
+    if not content.save_as:
+        raise ValueError(
+            _(
+                "Save_as: is empty, so its page is written nowhere, but it is listed at "
+                "{linked}: every link to it would lead nowhere; remove the line (Status: "
+                "draft keeps a post off the site)"
+            ).format(linked=linked)
+        )
+    if not leads_to(content.url, content.save_as):
+        raise ValueError(
+            _(
+                "its address is {linked}, but its page is written at {written} (Url: and "
+                "Save_as: disagree): every link to it, e-mailed ones too, would lead "
+                "nowhere; write the two so that they agree (Url: mon-billet/ with Save_as: "
+                "mon-billet/index.html), or neither"
+            ).format(linked=linked, written=address(content.save_as.lstrip("/")))
+        )
 
 
 def _one_per_address(content, field):

@@ -19,6 +19,7 @@ from carnet.build import BuildFailed
 ERROR, WARNING = "error", "warning"
 BAD = "content/posts/bad.md"
 ODD = "content/posts/odd.md"
+SITEURL = "https://carnet-de-coach.fr"  # publishconf.py's
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
 
 
@@ -262,6 +263,28 @@ def save_as_outside_the_site(site):
     return ERROR, BAD, ["Save_as: ../../.bashrc"]
 
 
+def save_as_without_its_url(site):
+    # The page at /ailleurs.html, every link (lists, feeds, sitemap, canonical) at /un-article/.
+    site.add_post("bad.md", _with_line("Save_as: ailleurs.html"))
+    return ERROR, BAD, ["/un-article/", "/ailleurs.html", "Url:"]
+
+
+def url_without_its_save_as(site):
+    site.add_post("bad.md", _with_line("Url: ailleurs/"))
+    return ERROR, BAD, ["/ailleurs/", "/un-article/", "Save_as:"]
+
+
+def page_save_as_and_url_that_disagree(site):
+    site.add_page("bad.md", _with_line("Save_as: a-propos.html\nUrl: a-propos/"))
+    return ERROR, "content/pages/bad.md", ["/a-propos/", "/a-propos.html"]
+
+
+def empty_save_as(site):
+    # Pelican writes no page, and the post was listed all the same.
+    site.add_post("bad.md", _with_line("Save_as:"))
+    return ERROR, BAD, ["Save_as:", "/un-article/"]
+
+
 def slug_of_an_image(site):
     _image(site, "carnet-ouvert.svg")
     site.add_post(
@@ -396,6 +419,10 @@ CASES = [
     save_as_the_home_page,
     save_as_a_feed,
     save_as_outside_the_site,
+    save_as_without_its_url,
+    url_without_its_save_as,
+    page_save_as_and_url_that_disagree,
+    empty_save_as,
     slug_of_an_image,
     save_as_an_image,
     page_at_a_post_address,
@@ -493,6 +520,15 @@ def test_an_explicit_slug_says_where_an_emoji_title_goes(site):
     site.add_post("fete.md", post_text(title="🎉🚀💡", slug="fete"))
     _build_twice(site)
     assert "🎉🚀💡" in site.read("fete/index.html")
+
+
+def test_a_url_and_a_save_as_that_agree_give_the_post_that_address(site):
+    site.add_post("a.md", _with_line("Save_as: 2021/mon-billet/index.html\nUrl: 2021/mon-billet/"))
+    site.add_page("b.md", _with_line("Save_as: a-propos.html\nUrl: a-propos.html", title="Moi"))
+    _build_twice(site)
+    assert "Un texte." in site.read("2021/mon-billet/index.html")
+    assert f"{SITEURL}/2021/mon-billet/</loc>" in site.read("sitemap.xml")
+    assert f'rel="canonical" href="{SITEURL}/a-propos.html"' in site.read("a-propos.html")
 
 
 def test_yaml_front_matter_is_metadata(site):
