@@ -5,9 +5,10 @@ CATEGORY_FEED_RSS...: all posts, and one feed per category) and calls the writer
 `write_feed` for each; carnet.writer.CarnetWriter hands those calls to `write_feed` here.
 What Carnet's feeds are, compared with Pelican's own:
 
-- titles are plain text (Pelican's writer treats a title as HTML and strips anything like
-  a tag, so « Le <body> & moi » lost its <body>, and folded the no-break spaces of French
-  typography); feedgen escapes them as XML;
+- titles are plain text, the posts' and the feed's own (the site's name, a category's):
+  Pelican's writer treats a title as HTML and strips anything like a tag, so « Le <body> &
+  moi » lost its <body>, and folded the no-break spaces of French typography; feedgen
+  escapes them as XML;
 - the full content of each post, links made absolute (Content.get_content(SITEURL)),
   headed by the post's date in the site's words (carnet.dates: « 1er octobre 2021 »);
 - the feed says it is French (DEFAULT_LANG), and every address in it is absolute: a link
@@ -21,7 +22,7 @@ What Carnet's feeds are, compared with Pelican's own:
 import os
 from urllib.parse import urljoin
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 from pelican.utils import sanitised_join, set_date_tzinfo
 
 from carnet.dates import long_date
@@ -56,7 +57,7 @@ def feed(posts, settings, context, feed_url, page_url, feed_title=None, feed_typ
     title = context["SITENAME"] + (" - " + feed_title if feed_title else "")
     generator = FeedGenerator()
     generator.id(feed_url)
-    generator.title(Markup(title).striptags())
+    generator.title(title)
     generator.link(href=feed_url, rel="self")
     # Last: RSS's channel link is the last one given.
     generator.link(href=page_url, rel="alternate")

@@ -107,3 +107,16 @@ def test_a_feed_whose_posts_have_no_page_of_their_own_leads_home(site):
     site.build(TAG_FEED_ATOM="feeds/etiquette/{slug}.atom.xml", TAG_SAVE_AS="")
     assert not (site.output / "etiquette").exists()
     assert parse(site, "etiquette/ecoute.atom.xml").feed.link == "https://carnet-de-coach.fr/"
+
+
+def test_a_feeds_title_is_the_site_and_category_names_as_written(site):
+    """Plain text, as the entries' titles: Pelican's way (read as HTML, tags stripped,
+    spaces folded) lost « <corps> » and the no-break space before « ! »."""
+    site.add_post("a.md", title="Un billet", category="Le <corps> & moi")
+    site.build(SITENAME="Carnet de coach\u00a0!", CARNET_CATEGORIES=["Le <corps> & moi"])
+    for kind in ("atom", "rss"):
+        assert parse(site, f"all.{kind}.xml").feed.title == "Carnet de coach\u00a0!"
+        assert (
+            parse(site, f"le-moi.{kind}.xml").feed.title
+            == "Carnet de coach\u00a0! - Le <corps> & moi"
+        )
