@@ -40,7 +40,7 @@ from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import N_, _
 from carnet.pelican_private import html_before_links, intrasite_link_regex
-from carnet.posts import MAX_SLUG_LENGTH, cut_slug, image_in_content
+from carnet.posts import MAX_SLUG_LENGTH, NOT_IN_AN_ADDRESS, cut_slug, image_in_content
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -224,14 +224,30 @@ def _is_a_path(value):
     return "/" in text or "\\" in text or ".." in text
 
 
+# One word of an address: letters (accented too), digits, « - », « _ » and « . ». A space,
+# « # » or « ? » in a Slug: went as it was into every link to the post (a « # » ends the
+# path: the link led to another page), its canonical link and the sitemap.
+ADDRESS_WORD = re.compile(r"[\w.-]+")
+
+
 def _check_address_fields(metadata):
     slug = metadata.get("slug")
-    if slug is not None and (_is_a_path(slug) or str(slug).strip() in {".", ""}):
+    if slug is not None and (
+        _is_a_path(slug) or str(slug).strip() in {".", ""} or not ADDRESS_WORD.fullmatch(str(slug))
+    ):
         raise ValueError(
             _(
-                "Slug: {slug} is not a word of an address (no /, \\ or ..): write only "
-                "letters, digits and dashes, e.g. Slug: mon-billet"
+                "Slug: {slug} is not a word of an address: write only letters, digits and "
+                "dashes, e.g. Slug: mon-billet"
             ).format(slug=slug)
+        )
+    url = metadata.get("url")
+    if url is not None and NOT_IN_AN_ADDRESS.search(str(url)):
+        raise ValueError(
+            _(
+                "Url: {url} cannot be written in an address as it is (a space, « # », « ? », "
+                "« % »…): write only letters, digits, dashes and /, e.g. Url: 2021/mon-billet/"
+            ).format(url=url)
         )
     save_as = metadata.get("save_as")
     if save_as is not None:

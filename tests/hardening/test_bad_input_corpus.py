@@ -238,6 +238,23 @@ def slug_with_a_folder(site):
     return ERROR, BAD, ["Slug: categorie/journal-intime"]
 
 
+def slug_with_a_space(site):
+    # Every link to the post, its canonical link and the sitemap had « /mon billet/ ».
+    site.add_post("bad.md", post_text(slug="mon billet"))
+    return ERROR, BAD, ["Slug: mon billet", "letters, digits and dashes"]
+
+
+def slug_with_a_hash(site):
+    # « # » ends an address's path: every link to the post led to /n/.
+    site.add_post("bad.md", post_text(slug="n#1"))
+    return ERROR, BAD, ["Slug: n#1"]
+
+
+def url_with_a_hash(site):
+    site.add_post("bad.md", _with_line("Url: n#1/\nSave_as: n#1/index.html"))
+    return ERROR, BAD, ["Url: n#1/"]
+
+
 def title_of_a_site_page(site):
     site.add_post("bad.md", post_text(title="Archives"))
     return ERROR, BAD, ["/archives/", "Slug:"]
@@ -414,6 +431,9 @@ CASES = [
     template_typo,
     template_path,
     slug_with_a_folder,
+    slug_with_a_space,
+    slug_with_a_hash,
+    url_with_a_hash,
     title_of_a_site_page,
     slug_of_the_sitemap,
     save_as_the_home_page,
@@ -514,6 +534,12 @@ def test_a_2000_character_title_gives_an_address_of_80_at_most(site):
     assert all(len(p.name) <= 80 for p in (site.output / "etiquette").iterdir())
     # An author's page too (a folder name of 400 characters stopped the build).
     assert all(len(p.name) <= 80 for p in (site.output / "auteur").iterdir())
+
+
+def test_a_slug_may_have_accents_underscores_and_dots(site):
+    site.add_post("a.md", post_text(title="L’été", slug="été_2021.v2"))
+    _build_twice(site)
+    assert "L’été" in site.read("été_2021.v2/index.html")
 
 
 def test_an_explicit_slug_says_where_an_emoji_title_goes(site):
