@@ -1,5 +1,6 @@
 """The site a reader sees: pages, French dates, categories, drafts, escaping."""
 
+import json
 import re
 import subprocess
 import sys
@@ -199,6 +200,35 @@ def test_titles_are_plain_text_escaped_in_pages(site):
     article = [p for p in site.html_files() if "Le &lt;body&gt; &amp; moi" in p.read_text()]
     assert article, "the escaped title should appear"
     assert "Le <body> & moi" in text_of(article[0].read_text())
+
+
+def test_json_ld_is_json_of_plain_text_and_addresses(site):
+    """Every JSON-LD block parses, stays one <script>, and holds text: a title and an author
+    made to break it, and an address with « & », which the macros write for HTML
+    (« &amp; »): the JSON-LD said https://…/toi&amp;moi/."""
+    title = 'Le "vrai" </script><script>alert(1)</script> \\ l\'été 🎉\u2028fin'
+    site.add_post(
+        "a.md",
+        post_text(title=title, author='Jo "O\'Brien" & <Co>', body="Texte.").replace(
+            "Date:", "Url: toi&moi/\nSave_as: toi&moi/index.html\nDate:"
+        ),
+    )
+    site.build()
+    page = site.read("toi&moi/index.html")
+    [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(block)
+    assert "<" not in block  # nothing in it can end the <script> early
+    assert data["url"] == data["mainEntityOfPage"] == "https://carnet-de-coach.fr/toi&moi/"
+    assert (
+        data["headline"]
+        == "Le «\u00a0vrai\u00a0» </script><script>alert(1)</script> \\ l’été 🎉\u2028fin"
+    )
+    assert data["author"][0]["name"] == 'Jo "O\'Brien" & <Co>'
+    for path in site.html_files():
+        for block in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', path.read_text()
+        ):
+            json.loads(block)
 
 
 def test_share_links_carry_the_title_escaped_once(site):
