@@ -41,6 +41,18 @@ def test_a_hidden_post_is_on_the_site_but_not_in_the_index(site):
     assert indexed_urls(site) == {"/une-cliente/"}
 
 
+def test_a_hidden_post_is_not_in_the_index_of_a_site_that_lists_no_post(site):
+    """With no page marked for the index (no published post yet, or only hidden and
+    e-mail-only ones), Pagefind indexes every page it reads: the hidden post's too."""
+    site.add_post("b.md", title="En coulisse", body="Motcache ici.", status="hidden")
+    site.add_post("c.md", title="La lettre", body="Motlettre ici.", newsletter="only")
+    site.add_page("a-propos.md", title="À propos", body="Ma première cliente.")
+    result = site.build()
+    build_index(str(site.output), result.settings)
+    assert "/a-propos/" in indexed_urls(site)
+    assert "/en-coulisse/" not in indexed_urls(site)
+
+
 def test_index_follows_the_article_url_pattern(site):
     # Pagefind reads only the files ARTICLE_SAVE_AS names: another pattern, the same articles.
     site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
