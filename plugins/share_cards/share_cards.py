@@ -396,13 +396,19 @@ class ShareCards:
 
     def _forget_unused(self):
         """Remove the cached images this build did not use, drawn over FORGET_AFTER_DAYS
-        ago (a cached image is never modified: its mtime is when it was drawn)."""
+        ago (a cached image is never modified: its mtime is when it was drawn).
+
+        An image a production build hard-linked into an output folder is left until that
+        link is gone: removing one name of a file changes the ctime of its other names,
+        and plugin page_reuse, removing at the end what a development build did not write,
+        would take the old image in output/partage/ for one this build wrote, and keep it."""
         used = {self._cached(job) for job in self.jobs.values()}
         limit = time.time() - FORGET_AFTER_DAYS * 86400
         for directory, _folders, files in os.walk(self.cache):
             for name in files:
                 path = os.path.join(directory, name)
-                if path not in used and os.stat(path).st_mtime < limit:
+                found = os.stat(path)
+                if path not in used and found.st_mtime < limit and found.st_nlink == 1:
                     os.remove(path)
 
 

@@ -9,10 +9,12 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
 import pytest
+from conftest import make_site
 from PIL import Image, ImageChops, ImageDraw
 
 from carnet import forked, share_card
@@ -255,6 +257,30 @@ def test_no_stale_image_after_a_new_slug_between_production_and_development(site
     assert any(name.startswith("nouveau-") for name in names)
     site.build(production=False)
     assert sorted(p.name for p in (site.output / "partage").iterdir()) == names
+
+
+def test_no_stale_image_after_a_new_title_when_the_old_card_is_forgotten_from_the_cache(site):
+    """A post over a month old, retitled after `invoke preview`: its old card, hard-linked
+    into output/ by the production build, is no longer used, and is old enough to leave
+    the cache. Removing it from the cache changed the ctime of the link in output/ (one
+    file, two names), which page_reuse then took for a file this build wrote: the old card
+    stayed in output/partage/, where a build from scratch has none."""
+    site.add_post("a.md", title="Premier titre")
+    site.add_post("b.md", title="Un autre", date="2020-09-10 08:00")
+    site.build(production=False)
+    site.build(production=True)  # invoke preview: images hard-linked from the cache
+    forget_after_days = sys.modules["share_cards.share_cards"].FORGET_AFTER_DAYS
+    month_and_more = time.time() - (forget_after_days + 10) * 86400
+    for card in (site.root / ".carnet" / "cache" / "share-cards").rglob("*.jpg"):
+        os.utime(card, (month_and_more, month_and_more))  # drawn long ago
+    site.add_post("a.md", title="Nouveau titre")
+    site.build(production=False)
+    built = sorted(p.name for p in (site.output / "partage").iterdir())
+    cold = make_site(site.root.parent / "cold")
+    shutil.rmtree(cold.content)
+    shutil.copytree(site.content, cold.content)
+    cold.build(production=False)
+    assert built == sorted(p.name for p in (cold.output / "partage").iterdir())
 
 
 def test_a_post_dated_in_the_future_puts_no_image_online(site):
