@@ -38,7 +38,10 @@ edit, a build with this plugin against one without.
 
 DELETE_OUTPUT_DIRECTORY keeps its meaning, the output holds what this build made and
 nothing else, but without emptying the folder first: at the end, every file this build
-did not write is removed. CARNET_PAGE_REUSE turns the plugin on; publishconf.py turns it
+did not write is removed. The copies of the static files (images) are removed before
+Pelican copies them, as from an emptied folder: Pelican leaves one it finds up to date as
+it is (STATIC_CREATE_LINKS, STATIC_CHECK_IF_MODIFIED), which then looked like a file this
+build did not write. CARNET_PAGE_REUSE turns the plugin on; publishconf.py turns it
 off (a published site is always rendered in full), and so does writing feeds (the
 feeds list every post: a production build's job). Files are written by Carnet's one writer,
 carnet.writer.CarnetWriter, which asks this plugin's PageReuse which pages to keep.
@@ -557,6 +560,20 @@ def _remove_untouched(output_path, started_ns, retention, kept_paths):
             folder = os.path.dirname(folder)
 
 
+def empty_static_places(generators):
+    """Remove the output's copies of this build's static files, which Pelican copies next
+    (as into an emptied folder), once every generator has its list of them."""
+    if _build is None or _build.started_ns is None:
+        return
+    for generator in generators:
+        for static in getattr(generator, "staticfiles", ()):
+            # Not `static.save_as`: Pelican then takes the file's place as used by a link,
+            # and an {attach} link no longer moves it.
+            path = sanitised_join(_build.output_path, static.get_url_setting("save_as"))
+            if os.path.lexists(path) and not os.path.isdir(path):
+                os.remove(path)
+
+
 def finish(pelican_object):
     global _build
     CarnetWriter.pages = None
@@ -581,4 +598,5 @@ def finish(pelican_object):
 
 def register():
     signals.initialized.connect(start)
+    signals.all_generators_finalized.connect(empty_static_places)
     signals.finalized.connect(finish)

@@ -264,3 +264,26 @@ def test_files_the_build_did_not_make_are_removed_but_retention_is_kept(
     blog.build(production=False)
     assert not (blog.output / "old-page").exists()
     assert (blog.output / ".git" / "HEAD").read_text(encoding="utf-8") == "ref"
+
+
+@pytest.mark.parametrize("setting", ["STATIC_CREATE_LINKS", "STATIC_CHECK_IF_MODIFIED"])
+def test_images_pelican_leaves_in_place_stay_in_the_output(blog, tmp_path, monkeypatch, setting):
+    """With either setting, Pelican leaves an image of the output as it is when it is up
+    to date (a link to the file of content/, or a copy newer than it): its ctime is older
+    than the build, and the end of the build removed it as a file it did not write. Every
+    other build, the page showed no image. The setting taken out again, Pelican copies the
+    file onto the link it left (shutil's SameFileError, a warning): the image is copied
+    into an empty place instead, as after Pelican's own emptying."""
+    conf = blog.root / "pelicanconf.py"
+    settings = conf.read_text(encoding="utf-8")
+    conf.write_text(settings + f"\n{setting} = True\n", encoding="utf-8")
+    (blog.content / "images" / "bureau.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', encoding="utf-8"
+    )
+    write_post(blog, 4, extra="![Mon bureau]({static}/images/bureau.svg)")
+    for _build in range(3):
+        build_and_compare(blog, tmp_path, monkeypatch)
+    conf.write_text(settings, encoding="utf-8")
+    assert blog.build(production=False).warnings == []
+    build_and_compare(blog, tmp_path, monkeypatch)
+    assert (blog.output / "images" / "bureau.svg").is_file()
