@@ -38,7 +38,8 @@ edit, a build with this plugin against one without.
 
 DELETE_OUTPUT_DIRECTORY keeps its meaning, the output holds what this build made and
 nothing else, but without emptying the folder first: at the end, every file this build
-did not write is removed. The copies of the static files (images) are removed before
+did not write is removed (unless the output folder holds the content folder, which
+Pelican does not empty either). The copies of the static files (images) are removed before
 Pelican copies them, as from an emptied folder: Pelican leaves one it finds up to date as
 it is (STATIC_CREATE_LINKS, STATIC_CHECK_IF_MODIFIED), which then looked like a file this
 build did not write. CARNET_PAGE_REUSE turns the plugin on; publishconf.py turns it
@@ -521,10 +522,18 @@ def start(pelican_object):
     output_path = os.path.abspath(pelican_object.output_path)
     _build = PageReuse(settings, output_path)
     CarnetWriter.pages = _build
-    if pelican_object.delete_outputdir:
+    if pelican_object.delete_outputdir and not _holds(output_path, pelican_object.path):
         # The output is not emptied first; finish() removes what this build did not write.
         pelican_object.delete_outputdir = False
         _build.started_ns = _now_on_disk(output_path)
+
+
+def _holds(output_path, content_path):
+    """Whether the output folder is the content folder or holds it (`pelican -o .` in the
+    project folder): Pelican then empties nothing, and neither must finish(), which would
+    remove the posts, the settings and .git as files this build did not write."""
+    output_path = os.path.realpath(output_path)
+    return os.path.commonpath([output_path, os.path.realpath(content_path)]) == output_path
 
 
 def _now_on_disk(folder):

@@ -287,3 +287,24 @@ def test_images_pelican_leaves_in_place_stay_in_the_output(blog, tmp_path, monke
     assert blog.build(production=False).warnings == []
     build_and_compare(blog, tmp_path, monkeypatch)
     assert (blog.output / "images" / "bureau.svg").is_file()
+
+
+def test_a_build_into_a_folder_holding_the_content_deletes_nothing(site):
+    """Pelican empties the output folder only when it does not hold the content folder
+    (`pelican content -o .` in the project folder, OUTPUT_PATH = "." for a site served
+    from the root of its repository): page_reuse removed, at the end of the development
+    build, every file of the project the build had not written, the posts, the settings
+    and .git among them."""
+    theme = site.root / "theme"
+    real = theme.resolve()
+    theme.unlink()
+    shutil.copytree(real, theme)  # the output's theme/ goes there
+    post = site.add_post("a.md", title="Un billet")
+    git_head = site.root / ".git" / "HEAD"
+    git_head.parent.mkdir()
+    git_head.write_text("ref: refs/heads/main\n", encoding="utf-8")
+    kept = [post, git_head, site.root / "pelicanconf.py", site.root / "tasks.py"]
+    for _build in ("cold", "warm"):
+        build(site.settings_file(production=False), output_path=site.root)
+        assert [path for path in kept if not path.exists()] == []
+    assert "Un billet" in (site.root / "un-billet" / "index.html").read_text(encoding="utf-8")
