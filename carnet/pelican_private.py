@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from markdown import Markdown
-from pelican.cache import FileDataCacher
+from pelican.cache import FileDataCacher, FileStampDataCacher
 from pelican.contents import Content
 from pelican.log import LimitFilter
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
@@ -163,6 +163,11 @@ RELIED_ON = {
     ),
     "pelican.cache.FileStampDataCacher.get_cached_data": (
         "9e22f9c49dede667229137f7bf19e7dca9a059902b8e93c21321f0482e97131f"
+    ),
+    # stamp_before_reading: get_cached_data and cache_data (above) each stamp the file
+    # once, through self._get_file_stamp.
+    "pelican.cache.FileStampDataCacher._get_file_stamp": (
+        "771a0b92fd2c314a8557db1ad49cbe66085a6740a08f20238768cf69f04e0b74"
     ),
     "pelican.generators.Generator.get_files": (
         "1abfc730be9af343d23703f6a5384c45f49aa6f3b939328585ff7807c08cde64"
@@ -399,6 +404,53 @@ def in_readers_cache(readers, path):
     stamped (hashed) for this, so a warm build pays nothing. Asked of Pelican's class, not
     of `readers`: the plugins' wrappers of its get_cached_data act on a miss."""
     return FileDataCacher.get_cached_data(readers, path, None) is not None
+
+
+# --- A post cached under the stamp its file had before it was read -----------------------
+# Readers.read_file asks the readers' cache for a file (FileStampDataCacher.get_cached_data
+# stamps it: a hash of the file), reads it on a miss, then caches what it read (cache_data
+# stamps the file again). A post saved in between (an editor saving as the coach types,
+# while livereload builds) went into the cache as read, under the stamp of its new text:
+# every later build, in any process, served the old text, until the next edit.
+
+
+def stamp_before_reading(readers):
+    """readers_init: `readers` caches each file under the stamp get_cached_data took,
+    before the file was read (and hashes it once, not twice). Both stamp the file through
+    self._get_file_stamp, replaced on the instance: the wrappers other plugins put around
+    get_cached_data and cache_data are left as they are."""
+    if not isinstance(readers._get_file_stamp, _StampTakenBeforeReading):
+        readers._get_file_stamp = _StampTakenBeforeReading(readers)
+
+
+_MISSING = object()
+
+
+class _StampTakenBeforeReading:
+    def __init__(self, readers):
+        self.readers = readers
+        self.taken = {}  # file -> the stamp get_cached_data took, for the cache_data next
+
+    def __call__(self, filename):
+        # Pelican asks the cache for a file once a build, and caches it right after reading
+        # it: the call after get_cached_data's, for that file, is cache_data's.
+        stamp = self.taken.pop(filename, _MISSING)
+        if stamp is _MISSING:
+            stamp = self.taken[filename] = file_stamp(self.readers, filename)
+        return stamp
+
+
+def file_stamp(readers, path):
+    """The stamp the readers' cache keeps with the file at `path`, as the file is now."""
+    return FileStampDataCacher._get_file_stamp(readers, path)
+
+
+def cache_as_read(readers, path, data, stamp):
+    """cache_data(path, data) for a file read by another process, under `stamp`, which
+    that process took (file_stamp) before it read the file."""
+    stamp_before_reading(readers)
+    readers._get_file_stamp.taken[path] = stamp
+    readers.cache_data(path, data)
 
 
 # --- The YAML reader's Markdown objects: made when a post is read, then reused ----------

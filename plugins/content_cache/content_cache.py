@@ -9,6 +9,11 @@ into CACHE_PATH/<fingerprint>/, the fingerprint covering all of that: a new conf
 starts from an empty cache, going back to an old one finds its cache again, and the
 development and production builds each keep their own. The few most recent are kept.
 
+Each post goes into the cache under the stamp (hash) its file had before the build read
+it, not after, as Pelican does: a post saved again while it was read (an editor saving as
+the coach types, under livereload) is read again by the next build, instead of being
+served as first read until its next edit (carnet.pelican_private.stamp_before_reading).
+
 Templates are left out on purpose: the cache holds what the readers produced; plugin
 page_reuse decides which pages to render again. (Jinja's compiled templates are kept
 apart, for every build of the machine: carnet/template_cache.py.)
@@ -27,7 +32,7 @@ from importlib import metadata
 from pelican import signals
 
 from carnet.i18n import _
-from carnet.pelican_private import save_cache_with_python_pickler
+from carnet.pelican_private import save_cache_with_python_pickler, stamp_before_reading
 
 logger = logging.getLogger(__name__)
 
@@ -223,5 +228,7 @@ def register():
     # Cold builds save the readers' cache without pickle's UTF-8 copies (memory).
     signals.readers_init.connect(save_cache_with_python_pickler)
     signals.readers_init.connect(keep_warnings_with_posts)
+    # A post saved again while the build reads it is read again by the next build.
+    signals.readers_init.connect(stamp_before_reading)
     signals.content_object_init.connect(replay_warnings)
     signals.all_generators_finalized.connect(stop_listening)

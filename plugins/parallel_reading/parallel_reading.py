@@ -33,6 +33,8 @@ from pelican import signals
 from carnet import forked
 from carnet.pelican_private import (
     article_files,
+    cache_as_read,
+    file_stamp,
     full_path,
     in_readers_cache,
     read_like_read_file,
@@ -74,9 +76,10 @@ class _PerPost(logging.Filter):
 
 
 def _read_in_child(readers, paths):
-    """Run in the child: {path: (content, metadata, lines logged)} for each post read
-    without an error, pickled with the build's settings left out (the build puts its own
-    back: categories, tags and authors keep the settings object of a one-process build)."""
+    """Run in the child: {path: (content, metadata, lines logged, the file's stamp before
+    it was read)} for each post read without an error, pickled with the build's settings
+    left out (the build puts its own back: categories, tags and authors keep the settings
+    object of a one-process build)."""
     per_post = _PerPost()
     for handler in logging.getLogger().handlers:
         handler.addFilter(per_post)
@@ -84,13 +87,16 @@ def _read_in_child(readers, paths):
     for path in paths:
         per_post.records, per_post.exact = [], True
         try:
+            # Taken first: the build caches the post under it, so a file saved again
+            # while it was read is read again by the next build.
+            stamp = file_stamp(readers, path)
             content, metadata = read_like_read_file(readers, path)
         except Exception:  # the build reads it again, and says what is wrong
             continue
         finally:
             records, per_post.records = per_post.records, None
         if content is not None and per_post.exact:
-            read[path] = (content, metadata, records)
+            read[path] = (content, metadata, records, stamp)
     logger.debug(
         "parallel_reading: the second process (pid %d) read %d posts of %d",
         os.getpid(),
@@ -151,11 +157,11 @@ class _Reading:
             return found
         # As if Pelican read the file now: what reading it logged, then cache_data (the
         # plugins' wrappers included: content_cache keeps the warnings with the post).
-        content, metadata, records = entry
+        content, metadata, records, stamp = entry
         logger.debug("parallel_reading: %s read by the second process", filename)
         for name, level, message in records:
             logging.getLogger(name).log(level, "%s", message)
-        self.readers.cache_data(filename, (content, metadata))
+        cache_as_read(self.readers, filename, (content, metadata), stamp)
         return content, metadata
 
     def stop(self):

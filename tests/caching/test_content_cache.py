@@ -58,6 +58,34 @@ def test_an_edit_that_keeps_the_file_date_shows(site):
     assert "Le texte restauré." in site.read("premier-billet/index.html")
 
 
+@pytest.mark.parametrize("production", [False, True], ids=["development", "production"])
+def test_a_post_saved_again_while_the_build_reads_it_shows_in_the_next_build(
+    site, monkeypatch, production
+):
+    """An editor that saves as the coach types, while livereload builds: the build read the
+    post, then the file changed before the post went into the cache. Pelican stamped it
+    then, after reading: the cache held the text read under the stamp of the new one, and
+    every later build (another process too) showed the old text until the next edit."""
+    two_posts(site)
+    site.build(production)
+    site.add_post("a.md", title="Premier billet", tags="écoute", body="Le texte relu.")
+    typeset = sys.modules["french_typography.french_typography"].typeset_post
+
+    def saved_again_while_read(*args):
+        site.add_post("a.md", title="Premier billet", tags="écoute", body="Le texte final.")
+        return typeset(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            sys.modules["french_typography.french_typography"],
+            "typeset_post",
+            saved_again_while_read,
+        )
+        site.build(production)
+    site.build(production)
+    assert "Le texte final." in site.read("premier-billet/index.html")
+
+
 def test_an_added_post_shows(site):
     two_posts(site)
     site.build(production=False)

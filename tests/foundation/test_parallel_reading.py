@@ -316,3 +316,35 @@ def test_a_warm_build_after_many_edits_shows_every_edit(blog, tmp_path, logged):
         in (tmp_path / "out" / "billet-numero-31-l-ecoute" / "index.html").read_text()
     )
     assert read_by_child(warm) == ([], [])
+
+
+def test_a_post_saved_again_while_the_child_reads_it_is_read_again_next_time(
+    blog, tmp_path, logged, monkeypatch
+):
+    """The child read a post, its file was saved again, then the build cached the post:
+    under the stamp of the file as it was then, the cache held the old text as the new
+    one's, and every later build showed it. It is cached under the stamp the child took
+    before reading."""
+    real_read = parallel_reading.read_like_read_file
+    saved = []  # in the child, which alone reads with read_like_read_file
+
+    def read_then_saved_again(readers, path):
+        read = real_read(readers, path)
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+        if not saved and "Aujourd'hui" in text:
+            saved.append(path)
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text.replace("Aujourd'hui", "Ce soir-là"))
+        return read
+
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel_reading, "read_like_read_file", read_then_saved_again)
+        cold, _ = build(blog, 2, logged, tmp_path / "out", tmp_path / "cache")
+    [edited] = [
+        path for path in blog.content.glob("posts/g*.md") if "Ce soir-là" in path.read_text()
+    ]
+    assert edited.name in read_by_child(cold)[0]
+    build(blog, 2, logged, tmp_path / "out", tmp_path / "cache")
+    page = tmp_path / "out" / f"billet-numero-{int(edited.stem[1:])}-l-ecoute" / "index.html"
+    assert "Ce soir-là" in page.read_text(encoding="utf-8")
