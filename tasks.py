@@ -75,7 +75,7 @@ def _check(settings, settings_file, publish=False):
         check_settings(
             settings, settings_file, production=settings_file == PROD_SETTINGS, publish=publish
         )
-        check_output_folder(OUTPUT)
+        check_output_folder(OUTPUT, settings.get("OUTPUT_RETENTION"))
     except SettingError as error:
         console.fail(str(error))
         raise Exit(code=1) from None

@@ -480,10 +480,33 @@ def path_problem(project, value, folder):
     )
 
 
-def check_output_folder(path):
-    """SettingError when the output folder is a link or a file: a production build empties
-    it first (DELETE_OUTPUT_DIRECTORY), a development build removes the pages it did not
-    write, and Pelican follows a link to do so, into the folder it points to."""
+# Version control's folders: a repository kept in the output folder (as some hosts'
+# guides have it) would lose its history to the next build.
+REPOSITORIES = (".git", ".hg", ".svn")
+
+
+def check_output_folder(path, retention=()):
+    """SettingError when the output folder is a link or a file, or holds a repository that
+    OUTPUT_RETENTION does not keep: a production build empties it first
+    (DELETE_OUTPUT_DIRECTORY), a development build removes the files it did not write, and
+    Pelican follows a link to do so, into the folder it points to."""
+    repository = next(
+        (
+            name
+            for name in REPOSITORIES
+            if name not in (retention or ()) and os.path.lexists(os.path.join(path, name))
+        ),
+        None,
+    )
+    if repository and os.path.isdir(path) and not os.path.islink(path):
+        folder = os.path.basename(path)
+        raise SettingError(
+            _(
+                "{folder}/{name} is a repository inside {folder}/, which a build empties: "
+                "move it out of {folder}/ (invoke publish copies the site where it goes), "
+                "then build again"
+            ).format(folder=folder, name=repository)
+        )
     if os.path.islink(path):
         problem = _(
             "{folder}/ is a symbolic link (to {pointed}): building would delete or replace "

@@ -303,6 +303,28 @@ def test_an_output_that_is_a_file_is_refused_before_the_build(blog):
     assert blog.output.read_text() == "mes notes"
 
 
+@pytest.mark.parametrize("task", ["build", "preview"])
+def test_a_repository_in_the_output_is_refused_before_the_build(blog, task):
+    """A host's guide may have the site's pages kept in a git repository inside output/:
+    a build empties output/ and its history with it."""
+    (blog.output / ".git").mkdir(parents=True)
+    (blog.output / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    done = blog.invoke(task)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "output/.git is a repository inside output/" in lines[0]
+    assert (blog.output / ".git" / "HEAD").read_text() == "ref: refs/heads/main"
+
+
+def test_a_repository_output_retention_keeps_is_left_to_it(blog):
+    set_in(blog, "pelicanconf.py", 'OUTPUT_RETENTION = [".git"]')
+    (blog.output / ".git").mkdir(parents=True)
+    (blog.output / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    done = blog.invoke("build")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (blog.output / ".git" / "HEAD").read_text() == "ref: refs/heads/main"
+
+
 def test_mailchimp_needs_a_reply_to_address_before_the_build(blog, standin, tmp_path):
     set_in(blog, "pelicanconf.py", 'CARNET_NEWSLETTER_REPLY_TO = ""')
     done = blog.invoke(
