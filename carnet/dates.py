@@ -23,6 +23,18 @@ def long_moment(value, settings):
     return _("{date} at {time}").format(date=long_date(local, settings), time=f"{local:%H:%M}")
 
 
+def in_site_time(value, settings):
+    """A date written with an offset (« 2021-09-30T23:30Z ») as the same moment in the
+    site's TIMEZONE (« 2021-10-01 01:30 »): the day, month and hour every page, feed and
+    e-mail shows are France's, and every date of the site has one offset (Pelican groups
+    the month archives by a date's own month: two offsets that disagree on it made two
+    archives at one address). A date without an offset is already the site's time: Pelican
+    gives it TIMEZONE."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+
+
 def short_date(value, settings):
     return formatter(settings, setting(settings, "CARNET_DATE_SHORT"))(value)
 

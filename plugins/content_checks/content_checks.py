@@ -17,6 +17,9 @@ impossible date, an unknown status and text that is not UTF-8.
 What only drafts have stays off the site: a file only drafts link to, a draft's own
 `Save_as:`.
 
+A date written with an offset (`2021-09-30T23:30Z`) is read as that moment in the site's
+TIMEZONE (carnet.dates.in_site_time), so that every date of the site has France's day.
+
 Every check here is linear: a post is looked at once, the addresses once for the site.
 """
 
@@ -26,6 +29,7 @@ import os
 import posixpath
 import re
 import unicodedata
+from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
 from markupsafe import Markup
@@ -36,6 +40,7 @@ from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from carnet import links, readers
 from carnet.addresses import address, clashes, leads_to, planned_files
+from carnet.dates import in_site_time
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import N_, _
@@ -368,6 +373,9 @@ def checked_reader(reader_class):
                 _check_metadata_style(text)
             self._checked_text = text
             content, metadata = super().read(source_path)
+            for name in ("date", "modified"):
+                if isinstance(metadata.get(name), datetime):
+                    metadata[name] = in_site_time(metadata[name], self.settings)
             for name in metadata:
                 if name not in KNOWN_METADATA:
                     close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)

@@ -55,7 +55,9 @@ def _parse_date(value, timezone):
     date = datetime.fromisoformat(value.strip())
     if date.tzinfo is None:
         date = date.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return date
+    # Written with another offset (« …T23:30Z »): the same moment in the site's time zone,
+    # the day a reader in France saw it.
+    return date.astimezone(zoneinfo.ZoneInfo(timezone))
 
 
 def read_reaction(path, relative, settings):

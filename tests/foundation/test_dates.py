@@ -64,3 +64,34 @@ def test_a_development_build_starts_from_the_days_the_last_one_formatted(site, m
     site.build(production=False)
     assert {path: path.read_bytes() for path in site.html_files()} == pages
     assert "1er mars 2021" in kept.read_text(encoding="utf-8")
+
+
+def test_a_date_written_with_an_offset_is_that_moment_in_the_sites_time_zone(site):
+    """`Date: 2021-09-30T23:30Z` is 1 October, 01:30 in France (TIMEZONE): the post read
+    « 30 septembre » and went into September's archive, whose address its own month made;
+    beside a post of 1 October in French time, October 2021 had two archives at one address
+    and the build stopped, naming no post. A YAML date and a reader's reaction likewise."""
+    site.add_post("utc.md", title="Écrit en UTC", date="2021-09-30T23:30Z")
+    site.add_post("paris.md", title="Écrit à Paris", date="2021-10-01 00:30")
+    site.add_post(
+        "loin.md", "---\ntitle: Écrit loin\ndate: 2021-10-09 08:00:00+14:00\n---\n\nTexte.\n"
+    )
+    reactions = site.content / "reactions" / "ecrit-en-utc"
+    reactions.mkdir(parents=True)
+    (reactions / "sophie.md").write_text(
+        "Name: Sophie\nDate: 2021-10-01T23:30:00+00:00\nStatus: published\n\nMerci !\n",
+        encoding="utf-8",
+    )
+    site.build()
+    page = site.read("ecrit-en-utc/index.html")
+    assert '<time datetime="2021-10-01T01:30:00+02:00">1er octobre 2021</time>' in page
+    assert '"datePublished": "2021-10-01T01:30:00+02:00"' in page
+    assert '<time datetime="2021-10-02T01:30:00+02:00">2 octobre 2021</time>' in page  # Sophie
+    assert '<time datetime="2021-10-08T20:00:00+02:00">8 octobre 2021</time>' in site.read(
+        "ecrit-loin/index.html"
+    )
+    october = site.read("archives/2021/10/index.html")
+    assert "Écrit en UTC" in october and "Écrit à Paris" in october
+    assert not (site.output / "archives" / "2021" / "09").exists()
+    assert "<published>2021-10-01T01:30:00+02:00</published>" in site.read("feeds/all.atom.xml")
+    assert "<lastmod>2021-10-01T01:30:00+02:00</lastmod>" in site.read("sitemap.xml")
