@@ -173,10 +173,15 @@ def match(entries, posts):
     "unsure" (the newsletter stops and asks; the build writes no redirect for it).
     Dictionaries only, and titles compared on a crowded date only up to
     MOST_TITLES_COMPARED: linear in posts and entries."""
-    posts = list(posts)
+    # Dates compared as moments, not as text: an entry written before Carnet read a date
+    # with an offset in the site's time zone says 2021-09-30T23:30:00+00:00 for the post
+    # now dated 2021-10-01T01:30:00+02:00.
+    posts = [(*post[:4], _moment(post[4])) for post in posts]
     by_source = {entry["source"]: entry for entry in entries.values()}
     by_title_and_date = {
-        (entry["title"], entry["date"]): entry for entry in entries.values() if entry.get("date")
+        (entry["title"], _moment(entry["date"])): entry
+        for entry in entries.values()
+        if entry.get("date")
     }
     pairs = []  # (-shared, first lookup, post order), key, entry, how
     for order, (key, source, slug, title, date) in enumerate(posts):
@@ -218,12 +223,13 @@ def _match_moved(entries, posts, found, claimed):
     ]
     gone_by_date = {}
     for entry in gone:
-        gone_by_date.setdefault(entry["date"], []).append(entry)
+        gone_by_date.setdefault(_moment(entry["date"]), []).append(entry)
     # Every renamed post is found first, then the others of those dates are « unsure »:
     # whichever order the entries come in, a gone post does not hide another's renaming.
     for entry in gone:
-        crowd = left_by_date.get(entry["date"], ())
-        if len(crowd) * len(gone_by_date[entry["date"]]) > MOST_TITLES_COMPARED:
+        date = _moment(entry["date"])
+        crowd = left_by_date.get(date, ())
+        if len(crowd) * len(gone_by_date[date]) > MOST_TITLES_COMPARED:
             continue  # many gone and many left on one date (an import): all « unsure »
         left = [post for post in crowd if post[0] not in found]
         close = [post for post in left if _close(post[3], entry["title"])]
@@ -235,6 +241,11 @@ def _match_moved(entries, posts, found, claimed):
         for post in left_by_date.get(date, ()) if unclaimed else ():
             if post[0] not in found:
                 found[post[0]] = (unclaimed[0], "unsure")
+
+
+def _moment(text):
+    """An ISO date's moment (aware: equal, and hashed alike, whatever its offset)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 def _close(title, other):
