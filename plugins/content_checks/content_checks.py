@@ -24,6 +24,7 @@ Every check here is linear: a post is looked at once, the addresses once for the
 """
 
 import difflib
+import functools
 import logging
 import os
 import posixpath
@@ -74,6 +75,13 @@ KNOWN_METADATA = {
     "image",
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+# A date of the right form that no calendar has (2021-02-30, 25:00): Pelican said it in
+# English (« '2021-02-30' is not a valid date »), a YAML date in Python's words (« day is
+# out of range for month »), neither saying what to write.
+NO_SUCH_DATE = N_(
+    "{value!r} is not a valid date: there is no such day or time; write it as YYYY-MM-DD, "
+    "optionally followed by HH:MM"
+)
 # What XML (feeds, sitemap) refuses and no editor shows: C0 controls but tab and line
 # ends, DEL and the C1 controls; U+FFFE, U+FFFF and the lone surrogates a YAML escape
 # (« \uFFFE ») can write.
@@ -341,6 +349,25 @@ def _raw_yaml_value(text, name):
     return found.group(1) if found else ""
 
 
+@functools.cache
+def _yaml_loader():
+    """YAML's safe loader, but a date no calendar has (`date: 2021-02-30`) is one line in
+    Carnet's words: PyYAML let Python's « day is out of range for month » through."""
+    import yaml
+
+    def timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            raise ValueError(_(NO_SUCH_DATE).format(value=node.value)) from None
+
+    class DatesChecked(yaml.SafeLoader):
+        pass
+
+    DatesChecked.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return DatesChecked
+
+
 def checked_reader(reader_class):
     """A subclass of reader_class that refuses empty, huge and ambiguously dated files."""
 
@@ -407,13 +434,18 @@ def checked_reader(reader_class):
                         values=", ".join(f"« {item} »" for item in value),
                     )
                 )
-            if name in {"date", "modified"} and not ISO_DATE.match(str(value).strip()):
-                raise ValueError(
-                    _(
-                        "the date {value!r} is ambiguous or not a date: write it as "
-                        "YYYY-MM-DD, optionally followed by HH:MM"
-                    ).format(value=value)
-                )
+            if name in {"date", "modified"}:
+                if not ISO_DATE.match(str(value).strip()):
+                    raise ValueError(
+                        _(
+                            "the date {value!r} is ambiguous or not a date: write it as "
+                            "YYYY-MM-DD, optionally followed by HH:MM"
+                        ).format(value=value)
+                    )
+                try:
+                    return super().process_metadata(name, value)
+                except ValueError:
+                    raise ValueError(_(NO_SUCH_DATE).format(value=value)) from None
             return super().process_metadata(name, value)
 
         def _load_yaml_metadata(self, text, source_path):
@@ -424,7 +456,7 @@ def checked_reader(reader_class):
             whole = self._checked_text or ""
             first_line = _line_of(whole, max(whole.find(text), 0))
             try:
-                metadata = yaml.safe_load(text)
+                metadata = yaml.load(text, Loader=_yaml_loader())
             except yaml.YAMLError as error:
                 mark = getattr(error, "problem_mark", None)
                 line = first_line + mark.line if mark else first_line
@@ -452,7 +484,7 @@ def checked_reader(reader_class):
                 elif name in TEXT_FIELDS:
                     value = _yaml_scalar(value)
                 if name in {"date", "modified"} and isinstance(value, str):
-                    self.process_metadata("date", value)  # the same ISO rule
+                    self.process_metadata(name, value)  # the same ISO rule
                 if name in {"tags", "authors", "keywords"} and isinstance(value, str):
                     value = [item.strip() for item in value.split(",") if item.strip()]
                 fields[name] = value

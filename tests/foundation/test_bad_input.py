@@ -111,3 +111,26 @@ def test_a_link_to_an_empty_file_reads_in_french(site):
         site.build()
     [line] = failure.value.problems
     assert "renvoie à {static}/images/vide.jpg, qui n’est qu’un fichier vide" in line
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Title: Un billet\nDate: 2021-02-30\n",
+        "Title: Un billet\nDate: 2021-09-30 25:00\n",
+        "---\ntitle: Un billet\ndate: 2021-02-30\n---\n",  # YAML reads it as a timestamp
+        "---\ntitle: Un billet\ndate: 2021-09-30\nmodified: 2021-13-01\n---\n",
+    ],
+)
+def test_a_date_no_calendar_has_is_one_line_in_the_coachs_language(site, head):
+    """Pelican said « '2021-02-30' is not a valid date » in English and nothing of what to
+    write; a YAML date stopped on Python's « day is out of range for month »."""
+    site.add_post("bad.md", head + "\nLe texte.\n")
+    with in_french(), pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line.startswith("content/posts/bad.md\u00a0: '20"), line
+    assert (
+        "n’est pas une date valide\u00a0: ce jour ou cette heure n’existe pas\u202f; "
+        "écrivez-la AAAA-MM-JJ, suivie si besoin de HH:MM"
+    ) in line
