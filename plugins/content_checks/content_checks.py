@@ -82,6 +82,11 @@ NO_SUCH_DATE = N_(
     "{value!r} is not a valid date: there is no such day or time; write it as YYYY-MM-DD, "
     "optionally followed by HH:MM"
 )
+# A post dated 0999-03-01 (for 1999) built, was e-mailed « 1er mars 999 », and wrote
+# dates feeds, sitemaps and <time> cannot hold: « 999-03-01 », and Paris's local mean
+# time, +00:09:21 (time zones have whole-minute offsets, and the tz database vouches for
+# them, since 1970 only).
+EARLIEST_YEAR = 1970
 # What XML (feeds, sitemap) refuses and no editor shows: C0 controls but tab and line
 # ends, DEL and the C1 controls; U+FFFE, U+FFFF and the lone surrogates a YAML escape
 # (« \uFFFE ») can write.
@@ -349,6 +354,22 @@ def _raw_yaml_value(text, name):
     return found.group(1) if found else ""
 
 
+def _check_dates(metadata, settings):
+    """A post's dates in the site's time zone (in_site_time), and none before 1970."""
+    for name in ("date", "modified"):
+        value = metadata.get(name)
+        if not isinstance(value, datetime):
+            continue
+        value = metadata[name] = in_site_time(value, settings)
+        if value.year < EARLIEST_YEAR:
+            raise ValueError(
+                _(
+                    "{name}: {day} is before {year}: is the year mistyped? Write the date "
+                    "as YYYY-MM-DD, optionally followed by HH:MM"
+                ).format(name=name.capitalize(), day=value.date().isoformat(), year=EARLIEST_YEAR)
+            )
+
+
 @functools.cache
 def _yaml_loader():
     """YAML's safe loader, but a date no calendar has (`date: 2021-02-30`) is one line in
@@ -400,9 +421,7 @@ def checked_reader(reader_class):
                 _check_metadata_style(text)
             self._checked_text = text
             content, metadata = super().read(source_path)
-            for name in ("date", "modified"):
-                if isinstance(metadata.get(name), datetime):
-                    metadata[name] = in_site_time(metadata[name], self.settings)
+            _check_dates(metadata, self.settings)
             for name in metadata:
                 if name not in KNOWN_METADATA:
                     close = difflib.get_close_matches(name, KNOWN_METADATA, n=1)

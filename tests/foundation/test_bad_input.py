@@ -134,3 +134,25 @@ def test_a_date_no_calendar_has_is_one_line_in_the_coachs_language(site, head):
         "n’est pas une date valide\u00a0: ce jour ou cette heure n’existe pas\u202f; "
         "écrivez-la AAAA-MM-JJ, suivie si besoin de HH:MM"
     ) in line
+
+
+@pytest.mark.parametrize(
+    "head, field",
+    [
+        ("Title: Un billet\nDate: 0999-03-01\n", "Date: 0999-03-01"),
+        ("---\ntitle: Un billet\ndate: 0999-03-01\n---\n", "Date: 0999-03-01"),
+        ("Title: Un billet\nDate: 2021-03-01\nModified: 0202-03-01\n", "Modified: 0202-03-01"),
+    ],
+)
+def test_a_year_before_1970_is_taken_for_a_typo(site, head, field):
+    """Dated 0999 (for 1999), a post built, was e-mailed « 1er mars 999 », and its feeds,
+    sitemap and <time> said « 999-03-01 » and +00:09:21 (Paris's local mean time), which
+    none of them can hold."""
+    site.add_post("bad.md", head + "\nLe texte.\n")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line == (
+        f"content/posts/bad.md: {field} is before 1970: is the year mistyped? Write the date "
+        "as YYYY-MM-DD, optionally followed by HH:MM"
+    )
