@@ -24,15 +24,16 @@ def long_moment(value, settings):
 
 
 def in_site_time(value, settings):
-    """A date written with an offset (« 2021-09-30T23:30Z ») as the same moment in the
-    site's TIMEZONE (« 2021-10-01 01:30 »): the day, month and hour every page, feed and
-    e-mail shows are France's, and every date of the site has one offset (Pelican groups
-    the month archives by a date's own month: two offsets that disagree on it made two
-    archives at one address). A date without an offset is already the site's time: Pelican
-    gives it TIMEZONE."""
+    """A datetime in the site's TIMEZONE: one without an offset is the site's time (as
+    Pelican reads it); one written with an offset (« 2021-09-30T23:30Z ») is the same
+    moment there (« 2021-10-01 01:30 »), so that the day, month and hour every page, feed
+    and e-mail shows are France's, and every date of the site has one offset (Pelican
+    groups the month archives by a date's own month: two offsets that disagree on it made
+    two archives at one address)."""
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     if value.tzinfo is None:
-        return value
-    return value.astimezone(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
 
 
 def short_date(value, settings):

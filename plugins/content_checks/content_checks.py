@@ -355,7 +355,9 @@ def _raw_yaml_value(text, name):
 
 
 def _check_dates(metadata, settings):
-    """A post's dates in the site's time zone (in_site_time), and none before 1970."""
+    """A post's dates in the site's time zone (in_site_time), none before 1970, and its
+    Modified: not before its Date: (the feeds said the post was updated before it was
+    published, and the sitemap and JSON-LD gave it a last change before its date)."""
     for name in ("date", "modified"):
         value = metadata.get(name)
         if not isinstance(value, datetime):
@@ -368,6 +370,14 @@ def _check_dates(metadata, settings):
                     "as YYYY-MM-DD, optionally followed by HH:MM"
                 ).format(name=name.capitalize(), day=value.date().isoformat(), year=EARLIEST_YEAR)
             )
+    date, modified = metadata.get("date"), metadata.get("modified")
+    if isinstance(date, datetime) and isinstance(modified, datetime) and modified < date:
+        raise ValueError(
+            _(
+                "Modified: {modified} is before Date: {date}; Modified: says when the post "
+                "was last changed, after its date: correct it, or remove the line"
+            ).format(modified=f"{modified:%Y-%m-%d %H:%M}", date=f"{date:%Y-%m-%d %H:%M}")
+        )
 
 
 @functools.cache

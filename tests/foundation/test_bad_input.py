@@ -156,3 +156,19 @@ def test_a_year_before_1970_is_taken_for_a_typo(site, head, field):
         f"content/posts/bad.md: {field} is before 1970: is the year mistyped? Write the date "
         "as YYYY-MM-DD, optionally followed by HH:MM"
     )
+
+
+def test_a_post_modified_before_its_date_is_one_line(site):
+    """Modified: before Date: (a typo, or a date moved forward) made the feeds say the post
+    was updated before it was published, and gave the sitemap and the JSON-LD a last change
+    before its date. A Modified: with an offset is compared as the moment it is."""
+    site.add_post("ok.md", title="Bon", date="2021-10-05 10:00", modified="2021-10-05T09:00Z")
+    site.add_post("bad.md", title="Mauvais", date="2021-10-05 10:00", modified="2021-10-01 09:00")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line == (
+        "content/posts/bad.md: Modified: 2021-10-01 09:00 is before Date: 2021-10-05 10:00; "
+        "Modified: says when the post was last changed, after its date: correct it, or "
+        "remove the line"
+    )
