@@ -6,17 +6,15 @@ neighbour. The oldest article has no previous_article, the newest no next_articl
 
 from pelican import signals
 
-from carnet.listing import listed_articles
+from carnet.listing import listed_articles, oldest_first
 
 
 def link_neighbours(generator):
     for article in generator.articles + generator.hidden_articles:
         article.previous_article = None
         article.next_article = None
-    oldest_first = sorted(
-        listed_articles(generator.articles), key=lambda a: (a.date, a.source_path)
-    )
-    for older, newer in zip(oldest_first, oldest_first[1:], strict=False):
+    ordered = oldest_first(listed_articles(generator.articles))
+    for older, newer in zip(ordered, ordered[1:], strict=False):
         newer.previous_article = older
         older.next_article = newer
 

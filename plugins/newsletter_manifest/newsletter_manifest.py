@@ -17,6 +17,7 @@ from pelican import signals
 from carnet import posts
 from carnet.defaults import setting
 from carnet.i18n import _
+from carnet.listing import oldest_first
 from carnet.newsletter import manifest
 from carnet.posts import is_email_only
 from carnet.sources import source_name
@@ -45,7 +46,8 @@ def write_manifest(generator, writer=None):
         return  # a development build: emails need the production build's absolute links
     articles = generator.articles + getattr(generator, "newsletter_only_articles", [])
     # One post at a time: manifest.write serialises each as it comes (memory).
-    chosen = sorted(articles, key=lambda a: a.date)
+    # Oldest first: the order the e-mails go out in, that of the site's lists reversed.
+    chosen = oldest_first(articles)
     manifest.write(settings, (posts.Post.from_article(article, settings) for article in chosen))
 
 

@@ -11,6 +11,8 @@ page depends only on what it shows.
 
 from pelican import signals
 
+from carnet.listing import newest_first
+
 RECENT_ARTICLES = 5
 
 
@@ -21,8 +23,7 @@ def add_site_menus(generator):
     # Each category lists its posts newest first (ARTICLE_ORDER_BY), so its first few are
     # enough: no sort of every post.
     candidates = [article for _, articles in categories for article in articles[:RECENT_ARTICLES]]
-    candidates.sort(key=lambda article: article.date, reverse=True)
-    context["recent_articles"] = candidates[:RECENT_ARTICLES]
+    context["recent_articles"] = newest_first(candidates)[:RECENT_ARTICLES]
 
 
 def register():

@@ -1,6 +1,7 @@
 """carnet.dates: one formatting per day, and iso_day, write what Babel and Pelican write."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -8,6 +9,7 @@ from babel.dates import format_date
 from pelican.utils import SafeDatetime
 
 from carnet.dates import _formatter_for, iso_day
+from carnet.newsletter import manifest
 
 
 def _days():
@@ -95,3 +97,26 @@ def test_a_date_written_with_an_offset_is_that_moment_in_the_sites_time_zone(sit
     assert not (site.output / "archives" / "2021" / "09").exists()
     assert "<published>2021-10-01T01:30:00+02:00</published>" in site.read("feeds/all.atom.xml")
     assert "<lastmod>2021-10-01T01:30:00+02:00</lastmod>" in site.read("sitemap.xml")
+
+
+def test_posts_of_one_date_and_time_have_one_order_everywhere(site):
+    """Pelican lists posts of one moment by slug (the home page, archives, categories);
+    the neighbours ordered them by file, the sidebar by category, the e-mails by the
+    opposite of the lists: « Article suivant » was not the post above on the home page,
+    and the e-mails went out in another order than the site's."""
+    for name, title, category in [
+        ("a.md", "Zèbre", "Journal intime"),
+        ("b.md", "Abeille", "Lancer son business"),
+        ("c.md", "Moustique", "Journal intime"),
+    ]:
+        site.add_post(name, title=title, date="2021-10-10 10:00", category=category)
+    result = site.build()
+    home = site.read("index.html")
+    listed = re.findall(r'<h2 class="entry__title"><a [^>]*>([^<]+)</a>', home)
+    assert listed == ["Abeille", "Moustique", "Zèbre"]  # newest first, as Pelican lists them
+    sidebar = home[home.index('id="marge-recents"') :]
+    assert re.findall(r"<li><a [^>]*>([^<]+)</a>", sidebar)[:3] == listed
+    page = site.read("moustique/index.html")
+    assert re.search(r'rel="prev">.*</span> Zèbre</a>', page)  # older: below it on the list
+    assert re.search(r'rel="next">.*</span> Abeille</a>', page)  # newer: above it
+    assert [post.title for post in manifest.read(result.settings)] == listed[::-1]
