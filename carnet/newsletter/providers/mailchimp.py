@@ -509,7 +509,15 @@ def segment_options(settings, post):
 
 
 def next_quarter_hour_at(clock, zone, now):
-    """The next time it is `clock` ("HH:MM", on a quarter hour) in `zone`, at least 10 min away, in UTC."""
+    """The next time it is `clock` ("HH:MM", on a quarter hour) in `zone`, at least 10 min
+    after `now` (aware), in UTC.
+
+    Compared in UTC: two times of one zone subtract as their clocks read, so on the night
+    France changes clocks « 02:30 » looked 20 minutes away at 02:10 CET when it was 40
+    minutes past (the first 02:30, summer time's), and « 03:00 » an hour away at 01:55
+    when it was 5 minutes. The hour that happens twice is tried first as summer time, then
+    as winter time; a time the spring night skips is the same moment in winter time
+    (02:30 is 03:30, summer time)."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(clock))
     if not match or int(match[2]) % 15:
         raise MailchimpError(
@@ -521,9 +529,16 @@ def next_quarter_hour_at(clock, zone, now):
     local_now = now.astimezone(ZoneInfo(zone))
     day = local_now.date()
     while True:
-        candidate = datetime(
-            day.year, day.month, day.day, int(match[1]), int(match[2]), tzinfo=ZoneInfo(zone)
-        )
-        if candidate - local_now >= timedelta(minutes=10):
-            return candidate.astimezone(UTC)
+        for fold in (0, 1):
+            candidate = datetime(
+                day.year,
+                day.month,
+                day.day,
+                int(match[1]),
+                int(match[2]),
+                tzinfo=ZoneInfo(zone),
+                fold=fold,
+            ).astimezone(UTC)
+            if candidate - now >= timedelta(minutes=10):
+                return candidate
         day += timedelta(days=1)
