@@ -172,3 +172,22 @@ def test_a_post_modified_before_its_date_is_one_line(site):
         "Modified: says when the post was last changed, after its date: correct it, or "
         "remove the line"
     )
+
+
+def test_a_link_to_a_post_dated_later_says_when_it_comes_out(site):
+    """Pelican keeps a post dated later off the site (WITH_FUTURE_DATES): a link to it was
+    « ni un billet publié, ni une page, ni un fichier », about a post the coach planned."""
+    site.add_post("planned.md", title="Bientôt", date="2099-01-01 08:00")
+    site.add_post("draft.md", title="Pas prêt", status="draft")
+    site.add_post(
+        "a.md", title="Maintenant", body="[Un]({filename}planned.md), [deux]({filename}draft.md)."
+    )
+    with in_french(), pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert sorted(failure.value.problems) == [
+        "content/posts/a.md\u00a0: renvoie à {filename}draft.md, qui n’est ni un billet "
+        "publié, ni une page, ni un fichier",
+        "content/posts/a.md\u00a0: renvoie à {filename}planned.md, qui n’est pas encore sur "
+        "le site (billet daté du 1er janvier 2099 à 08:00)\u00a0: mettez le lien une fois "
+        "qu’il est paru, ou datez ce billet après lui",
+    ]
