@@ -35,15 +35,20 @@ __all__ = ["Status", "check_before_deploy", "preview", "run", "send_test", "stat
 
 def check_before_deploy(settings, provider=None):
     """Before publish puts the site online, when there are posts to send: the provider's
-    account (Mailchimp's key and audience), so that a wrong one stops the publish before
-    anything goes out. `provider`: as for run. Raises NewsletterError. Anything else the
-    newsletter would refuse (a corrupt ledger, a post it cannot tell apart) it says after
+    account (Mailchimp's key and audience), and each post's subject line (Mailchimp refuses
+    a long one), so that a wrong one stops the publish before anything goes out.
+    `provider`: as for run. Raises NewsletterError. Anything else the newsletter would
+    refuse (a corrupt ledger, a post it cannot tell apart, an email too big) it says after
     the deploy, as before: the site goes online without the letters."""
     try:
         _entries, plan = _plan(settings, project_path(settings, "CARNET_NEWSLETTER_LEDGER"))
     except NewsletterError:
         return
     if plan.new:
+        from carnet.newsletter import render  # as in _rendered: the letters render next
+
+        for post in plan.new:
+            render.email_subject(post, settings)
         (provider or providers.choose(settings, deployed=True)).check_account()
 
 

@@ -53,6 +53,10 @@ TRACKED_LINK = 130
 # The page is 600 px wide with 20 px of padding on each side.
 CONTENT_WIDTH = 560
 PREHEADER_LENGTH = 140
+# Mailchimp refuses a campaign whose subject line is longer (characters); a test e-mail's
+# « [TEST] » is made to fit.
+SUBJECT_LENGTH = 150
+TEST_MARK = "[TEST] "
 UNSUBSCRIBE = "*|UNSUB|*"
 ARCHIVE = "*|ARCHIVE|*"  # Mailchimp's web copy of the campaign
 # E-mail programs show no embedded player (a video, a map, a podcast) and send no form:
@@ -113,7 +117,7 @@ def render(post, settings, test=False):
         body = _email_ready(post.content, post.url, path, warnings, post.email_only)
     else:
         body = summary
-    subject = _subject(post, settings, test)
+    subject = email_subject(post, settings, test)
     preheader = _preheader(summary)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
     html = _template(settings).render(
@@ -157,7 +161,9 @@ def _template(settings):
     return environment.get_template("post.html")
 
 
-def _subject(post, settings, test):
+def email_subject(post, settings, test=False):
+    """The subject line of the e-mail of `post`. Raises EmailRefused when Mailchimp would
+    refuse it: `invoke publish` asks before the deploy (newsletter.check_before_deploy)."""
     pattern = setting(settings, "CARNET_NEWSLETTER_SUBJECT")
     try:
         subject = pattern.format(title=post.title, site=settings["SITENAME"])
@@ -170,7 +176,21 @@ def _subject(post, settings, test):
     subject = _one_line(subject)  # a header is one line
     if setting(settings, "CARNET_TYPOGRAPHY"):
         subject = typeset_text(subject, setting(settings, "CARNET_LOCALE"))
-    return f"[TEST] {subject}" if test else subject
+    if len(subject) > SUBJECT_LENGTH:
+        raise EmailRefused(
+            _(
+                "{path}: the email's subject is {length} characters long; Mailchimp refuses "
+                "a subject over {limit}: shorten the post's title (or CARNET_NEWSLETTER_SUBJECT)"
+            ).format(
+                path=source_name(settings, post.source), length=len(subject), limit=SUBJECT_LENGTH
+            )
+        )
+    if not test:
+        return subject
+    marked = TEST_MARK + subject
+    if len(marked) <= SUBJECT_LENGTH:
+        return marked
+    return shortened(marked, SUBJECT_LENGTH - 1)  # and « … »
 
 
 def _preheader(summary):

@@ -4,8 +4,9 @@ The real mailchimp-marketing client reaches it through MAILCHIMP_API_URL. It kee
 campaigns in memory and behaves like Mailchimp where Carnet depends on it:
 
 - request bodies and query parameters are checked against the published schemas
-  (schemas.json, see extract_schemas.py); a rejected request gets Mailchimp's 400
-  « Invalid Resource » and is kept in `violations`;
+  (schemas.json, see extract_schemas.py) and the limit they do not say (a subject line of
+  150 characters at most); a rejected request gets Mailchimp's 400 « Invalid Resource »
+  and is kept in `violations`;
 - a campaign goes save → sent once: sending or scheduling it again is refused, and a
   campaign without an unsubscribe link or a reply-to is « not ready to send »;
 - errors are application/problem+json; a send answers 204 with no body.
@@ -79,9 +80,18 @@ ROUTES = [
 ]
 
 
+# What Mailchimp refuses that its published schemas do not say: a subject line longer
+# than this (characters) is answered 400, and the campaign is neither made nor changed.
+SUBJECT_LINE_LIMIT = 150
+
+
 def load_schemas():
     with open(os.path.join(HERE, "schemas.json"), encoding="utf-8") as handle:
-        return json.load(handle)
+        schemas = json.load(handle)
+    for operation in ("POST /campaigns", "PATCH /campaigns/{campaign_id}"):
+        settings = schemas[operation]["body"]["properties"]["settings"]["properties"]
+        settings["subject_line"]["maxLength"] = SUBJECT_LINE_LIMIT
+    return schemas
 
 
 class Problem(Exception):

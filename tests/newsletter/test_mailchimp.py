@@ -353,6 +353,40 @@ def test_incomplete_configuration_is_named(one_post, mailchimp, monkeypatch, env
     assert mailchimp.requests == []
 
 
+# 150 characters, the longest subject line Mailchimp takes (the stand-in refuses one more).
+LONGEST_TITLE = " ".join(["coaching"] * 16) + " et moi"
+
+
+def test_a_subject_mailchimp_would_refuse_stops_the_publish_before_the_deploy(
+    blog, standin, tmp_path
+):
+    blog.site.speak("en")
+    blog.post("2021-01-05-a.md", title=LONGEST_TITLE + "s", date="2021-01-05 08:30")
+    blog.start_ledger()
+    env = dict(mailchimp_environment(standin), CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "✗ Newsletter: content/posts/2021-01-05-a.md: the email's subject is 151 characters "
+        "long; Mailchimp refuses a subject over 150: shorten the post's title (or "
+        "CARNET_NEWSLETTER_SUBJECT); nothing was deployed or sent"
+    ]
+    assert standin.campaigns == {} and blog.sent() == {}
+    assert list((tmp_path / "www").rglob("*.html")) == []
+
+
+def test_the_longest_subject_goes_out_and_its_test_email_is_marked_within_it(blog, mailchimp):
+    blog.post("a.md", title=LONGEST_TITLE, date="2021-01-05 08:30")
+    blog.start_ledger()
+    blog.build()
+    blog.run()
+    [campaign] = mailchimp.campaigns.values()
+    assert campaign["settings"]["subject_line"] == LONGEST_TITLE
+    newsletter.send_test(blog.settings, "claire@example.org")
+    [test] = mailchimp.tests_sent
+    assert test["subject"] == "[TEST] " + " ".join(["coaching"] * 15) + "…"
+
+
 def test_mailchimp_refuses_to_send_for_a_site_that_was_not_deployed(one_post, mailchimp):
     with pytest.raises(
         NewsletterError,
