@@ -74,6 +74,7 @@ _SCRIPTED_ATTRIBUTES = lxml.etree.XPath(
     " or contains(translate(., 'SCRIPT\t\n\r', 'script'), 'script:')]"
 )
 _TABS_AND_LINE_BREAKS = str.maketrans("", "", "\t\n\r")
+_SPACES_AND_LINE_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 BODY_SLOT = "<!--carnet:post-body-->"
 PREHEADER_SLOT = "<!--carnet:preheader-->"
 # inscriptis folds no-break spaces into plain ones; they cross it as private-use characters.
@@ -200,8 +201,9 @@ def _preheader(summary):
 
 
 def _one_line(text):
-    # Only ASCII whitespace: str.split() would also eat the typography's no-break spaces.
-    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
+    # Spaces and every line break a header knows (str.splitlines(): U+2028 pasted from a
+    # word processor too), not str.split(), which would also eat no-break spaces.
+    return _SPACES_AND_LINE_BREAKS.sub(" ", text).strip()
 
 
 def _email_ready(html, url, path, warnings, email_only=False):

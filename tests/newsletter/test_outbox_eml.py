@@ -126,3 +126,19 @@ def test_a_long_french_subject_reads_back_as_written(blog):
     message = email.message_from_bytes(raw, policy=email.policy.strict)
     typeset = "Tom & Jerry <3\u00a0: «\u00a0le coaching\u00a0» c’est quoi\u202f? 🎉"
     assert message["Subject"] == typeset
+
+
+def test_a_title_with_a_unicode_line_break_is_one_subject_line(blog):
+    """U+2028, a line break pasted from a word processor or a web page, ends a header line
+    as « \\n » does: the subject is one line, as Mailchimp's would be."""
+    blog.post("a.md", title="Ligne un\u2028ligne deux", date="2021-10-05 08:30")
+    blog.post("b.md", title="Un\u2028\u2028Bcc: x@example.org", date="2021-10-06 08:30")
+    blog.start_ledger()
+    blog.build()
+    blog.run(deployed=False)
+    subjects = []
+    for eml in sorted((blog.root / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.strict)
+        assert "Bcc" not in message
+        subjects.append(message["Subject"])
+    assert subjects == ["Ligne un ligne deux", "Un Bcc\u00a0: x@example.org"]
