@@ -9,8 +9,9 @@ listed here is a typo: the build warns and suggests the closest known name.
 
 Kinds (Setting.kind), each checked by carnet/settings_check.py:
   "yes/no" True or False · "whole number" · "number" (whole or decimal) · "text" ·
-  "list of texts" · "day" ("YYYY-MM-DD" or empty) · "time" ("HH:MM" on a quarter hour, or
-  empty) · "e-mail address" (or empty) · "subject" (text with {title} and {site} only) ·
+  "one-line text" (no line break or control character) · "list of texts" · "day"
+  ("YYYY-MM-DD" or empty) · "time" ("HH:MM" on a quarter hour, or empty) · "e-mail
+  address" (or empty) · "subject" (text with {title} and {site} only) ·
   "web address" (http(s)://host/..., or empty) · "authors" · "segments" · "choice" ·
   "plugins" (CARNET_PLUGINS: (name, {needed: why}[, {after: why}]) entries).
 """
@@ -184,7 +185,7 @@ SETTINGS = {
         "(an email-only post is always sent whole).",
     ),
     "CARNET_NEWSLETTER_FROM_NAME": Setting(
-        "", "text", "The sender's name in the inbox. Empty: SITENAME."
+        "", "one-line text", "The sender's name in the inbox. Empty: SITENAME."
     ),
     "CARNET_NEWSLETTER_REPLY_TO": Setting(
         "",

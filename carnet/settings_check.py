@@ -29,6 +29,7 @@ API_KEY = re.compile(r"[0-9a-f]{32}-[a-z]+[0-9]+")
 LIST_ID = re.compile(r"[0-9A-Za-z]{1,32}")
 EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]+")
 SUBJECT_FIELDS = {"title", "site"}
+LINE_BREAK_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class SettingError(Exception):
@@ -121,6 +122,20 @@ def _text(spec, value):
         return _is_a(value)
     if spec.required and not value.strip():
         return _("is empty")
+    return None
+
+
+def _one_line_text(spec, value):
+    problem = _text(spec, value)
+    if problem:
+        return problem
+    # A header of an e-mail is one line: the outbox cannot write one holding a line break
+    # (str.splitlines() knows U+2028 too), and Mailchimp would put it in its own.
+    found = LINE_BREAK_OR_CONTROL.search(value)
+    if found:
+        return _("holds a line break or an invisible control character (U+{code:04X})").format(
+            code=ord(found.group())
+        )
     return None
 
 
@@ -262,6 +277,7 @@ _KINDS = {
     "whole number": _whole,
     "number": _number,
     "text": _text,
+    "one-line text": _one_line_text,
     "list of texts": _texts,
     "day": _day,
     "time": _time,
@@ -281,6 +297,7 @@ def _expected(spec, with_minimum=False):
         "whole number": _("a whole number"),
         "number": _("a number"),
         "text": _("a text"),
+        "one-line text": _("a text on one line"),
         "list of texts": _('a list of texts like ["Journal intime", "Lancer son business"]'),
         "day": _('a day like "2021-09-01" (or "")'),
         "time": _('a time on a quarter hour like "07:30" (or "")'),
@@ -327,7 +344,9 @@ def _is_a(value):
 
 def _shown(value):
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        # JSON writes U+2028 and U+2029 as they are, which would break the message's line.
+        shown = json.dumps(value, ensure_ascii=False)
+        return shown.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

@@ -73,6 +73,18 @@ CASES = [
     ),
     (
         "pelicanconf.py",
+        'CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas\\nCarnet de coach"',
+        'CARNET_NEWSLETTER_FROM_NAME in pelicanconf.py: "Claire Dumas\\nCarnet de coach" holds '
+        "a line break or an invisible control character (U+000A); a text on one line is expected",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas\u2028Carnet de coach"',
+        'CARNET_NEWSLETTER_FROM_NAME in publishconf.py: "Claire Dumas\\u2028Carnet de coach" holds '
+        "a line break or an invisible control character (U+2028)",
+    ),
+    (
+        "pelicanconf.py",
         'CARNET_NEWSLETTER_SUBJECT = "{titre} — {site}"',
         'CARNET_NEWSLETTER_SUBJECT in pelicanconf.py: "{titre} — {site}" uses {titre}, which '
         "Carnet does not know; a text using only {title} and {site} is expected",
