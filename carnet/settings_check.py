@@ -27,7 +27,15 @@ from carnet.i18n import _
 
 API_KEY = re.compile(r"[0-9a-f]{32}-[a-z]+[0-9]+")
 LIST_ID = re.compile(r"[0-9A-Za-z]{1,32}")
-EMAIL = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]+")
+# An address as mail programs and Mailchimp take it in a From:, Reply-To: or To: header and
+# a mailto: link: ASCII, words of letters, digits, _ + - joined by dots, and a domain
+# (one with accents is written in its xn-- form). A colon, a bracket or a parenthesis made
+# the outbox's From: header another address; an accent, a Python traceback.
+EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+)
+NOT_IN_AN_EMAIL = re.compile(r"[^\sA-Za-z0-9.@_+-]")
 SUBJECT_FIELDS = {"title", "site"}
 LINE_BREAK_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -177,9 +185,15 @@ def _time(spec, value):
 def _email(spec, value):
     if not _is_text(value):
         return _is_a(value)
-    if value and not EMAIL.fullmatch(value):
-        return _("is not an e-mail address")
-    return None
+    if not value or EMAIL.fullmatch(value):
+        return None
+    odd = NOT_IN_AN_EMAIL.search(value)
+    if odd and "@" in value:
+        return _(
+            "holds « {character} », which an e-mail address cannot (letters without "
+            "accents, digits and . _ + -; a domain with accents in its xn-- form)"
+        ).format(character=odd.group())
+    return _("is not an e-mail address")
 
 
 def _subject(spec, value):

@@ -73,6 +73,25 @@ CASES = [
     ),
     (
         "pelicanconf.py",
+        'CARNET_NEWSLETTER_REPLY_TO = "élodie@carnet-de-coach.fr"',
+        'CARNET_NEWSLETTER_REPLY_TO in pelicanconf.py: "élodie@carnet-de-coach.fr" holds « é », '
+        "which an e-mail address cannot (letters without accents, digits and . _ + -; a domain "
+        'with accents in its xn-- form); an e-mail address like "bonjour@carnet-de-coach.fr" '
+        "is expected",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_REPLY_TO = "bonjour:coach@carnet-de-coach.fr"',
+        'CARNET_NEWSLETTER_REPLY_TO in publishconf.py: "bonjour:coach@carnet-de-coach.fr" holds '
+        "« : », which an e-mail address cannot",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_SAMPLE_ADDRESS = "lectrice@exémple.fr"',
+        'CARNET_NEWSLETTER_SAMPLE_ADDRESS in publishconf.py: "lectrice@exémple.fr" holds « é »',
+    ),
+    (
+        "pelicanconf.py",
         'CARNET_NEWSLETTER_FROM_NAME = "Claire Dumas\\nCarnet de coach"',
         'CARNET_NEWSLETTER_FROM_NAME in pelicanconf.py: "Claire Dumas\\nCarnet de coach" holds '
         "a line break or an invisible control character (U+000A); a text on one line is expected",
