@@ -142,3 +142,20 @@ def test_a_title_with_a_unicode_line_break_is_one_subject_line(blog):
         assert "Bcc" not in message
         subjects.append(message["Subject"])
     assert subjects == ["Ligne un ligne deux", "Un Bcc\u00a0: x@example.org"]
+
+
+def test_a_subject_and_a_name_that_look_encoded_read_back_as_written(blog):
+    """« =?utf-8?q?…?= » in a title is text: the .eml's subject shows it, not « Oui »."""
+    title = "Écrire =?utf-8?q?Oui?= dans un objet"
+    name = "Claire =?utf-8?b?Tm9u?= Dumas"
+    blog.post("a.md", title=title, date="2021-10-05 08:30")
+    blog.start_ledger()
+    blog.build(CARNET_NEWSLETTER_FROM_NAME=name)
+    blog.run(deployed=False)
+    [eml] = (blog.root / "outbox").glob("*.eml")
+    raw = eml.read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert message["Subject"] == title
+    [sender] = message["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (name, "bonjour@carnet-de-coach.fr")
+    assert all(len(line) <= 998 for line in raw.splitlines())

@@ -16,6 +16,7 @@ import html
 import os
 import re
 from datetime import UTC, datetime
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
@@ -27,6 +28,12 @@ from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
 
 MERGE_TAG = re.compile(r"\*\|[A-Z_:]+\|\*")
+# A header line's longest (RFC 5322), which the .eml keeps each header within.
+LONGEST_LINE = 998
+# How an encoded word (RFC 2047) starts. Python's email package reads a text holding one as
+# encoded, and writes it back as it is: a mail program then showed « =?utf-8?q?Oui?= »
+# as « Oui ».
+ENCODED_WORD = "=?"
 
 
 class OutboxProvider:
@@ -41,7 +48,7 @@ class OutboxProvider:
     def __init__(self, settings):
         self.settings = settings
         self.folder = project_path(settings, "CARNET_NEWSLETTER_OUTBOX")
-        self.sender = formataddr((from_name(settings), reply_to(settings)))
+        self.sender_name = from_name(settings)
         self.address = reply_to(settings)
         self.subscriber = setting(settings, "CARNET_NEWSLETTER_SAMPLE_ADDRESS")
         self.unsubscribe = site_url(settings, "CARNET_NEWSLETTER_UNSUBSCRIBE_URL")
@@ -103,9 +110,9 @@ class OutboxProvider:
 
     def _message(self, post, email, email_html, to):
         message = EmailMessage()
-        message["From"] = self.sender
+        _set_text(message, "From", self.sender_name, self.address)
         message["To"] = to
-        message["Subject"] = email.subject
+        _set_text(message, "Subject", email.subject)
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = make_msgid(domain=self.address.rpartition("@")[2])
         message["List-Unsubscribe"] = (
@@ -119,7 +126,7 @@ class OutboxProvider:
         message.add_alternative(email_html, subtype="html")
         # Headers on one line each (998 characters is the limit): folding a subject into
         # encoded words may drop the space between two of them (« c’estquoi »).
-        return message.as_string(policy=message.policy.clone(max_line_length=998))
+        return message.as_string(policy=message.policy.clone(max_line_length=LONGEST_LINE))
 
     def _filled(self, text, to, as_html):
         """`text` with Mailchimp's merge tags filled as they would be for `to`."""
@@ -154,6 +161,16 @@ class OutboxProvider:
             return email_html
         local = os.path.relpath(content, self.folder).replace(os.sep, "/")
         return email_html.replace(f'src="{siteurl}/', f'src="{local}/')
+
+
+def _set_text(message, name, text, address=None):
+    """Set the header `name` to `text` (a display name before `address`, if given), so
+    that it reads back as written: one that looks like an encoded word goes encoded whole."""
+    if ENCODED_WORD not in text:
+        message[name] = formataddr((text, address)) if address else text
+        return
+    encoded = Header(text, "utf-8").encode(maxlinelen=LONGEST_LINE - len(name) - 2)
+    message.set_raw(name, f"{encoded} <{address}>" if address else encoded)
 
 
 def site_url(settings, name):
