@@ -3,7 +3,7 @@ newsletter takes a provider as an argument, and Mailchimp's HTTP client is injec
 
 import mailchimp_marketing
 import pytest
-from conftest import make_site
+from conftest import in_french, make_site
 
 from carnet import newsletter
 from carnet.newsletter import NewsletterError, manifest, providers
@@ -40,6 +40,17 @@ def test_the_factory_chooses_from_the_environment_and_the_settings(one_post):
     unknown = dict(settings, CARNET_NEWSLETTER_PROVIDER="sendgrid")
     with pytest.raises(NewsletterError, match="CARNET_NEWSLETTER_PROVIDER must be one of"):
         providers.choose(unknown, True, environ={})
+
+
+def test_mailchimp_chosen_without_a_key_is_said_in_the_sites_language(one_post):
+    chosen = dict(one_post.settings, CARNET_NEWSLETTER_PROVIDER="mailchimp")
+    with in_french(), pytest.raises(NewsletterError) as refused:
+        providers.choose(chosen, True, environ={})
+    assert str(refused.value) == (
+        "CARNET_NEWSLETTER_PROVIDER vaut mailchimp mais MAILCHIMP_API_KEY n’est pas défini\u00a0: "
+        "définissez-le dans l’environnement (Mailchimp\u00a0: Profile → Extras → API keys), ou "
+        'réglez CARNET_NEWSLETTER_PROVIDER sur "outbox"'
+    )
 
 
 @pytest.mark.parametrize("name", sorted(providers.PROVIDERS))

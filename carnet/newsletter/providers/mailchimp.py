@@ -81,7 +81,11 @@ class MailchimpProvider:
         key = environ.get("MAILCHIMP_API_KEY", "").strip()
         if not key:
             raise MailchimpError(
-                "CARNET_NEWSLETTER_PROVIDER is mailchimp but MAILCHIMP_API_KEY is not set"
+                _(
+                    "CARNET_NEWSLETTER_PROVIDER is mailchimp but MAILCHIMP_API_KEY is not set: "
+                    "set it in the environment (Mailchimp: Profile → Extras → API keys), or set "
+                    'CARNET_NEWSLETTER_PROVIDER to "outbox"'
+                )
             )
         api_url = environ.get("MAILCHIMP_API_URL", "").strip()
         list_id = environ.get("MAILCHIMP_LIST_ID", "").strip()
