@@ -74,6 +74,7 @@ _SCRIPTED_ATTRIBUTES = lxml.etree.XPath(
     " or contains(translate(., 'SCRIPT\t\n\r', 'script'), 'script:')]"
 )
 _TABS_AND_LINE_BREAKS = str.maketrans("", "", "\t\n\r")
+_WITH_SRCSET = lxml.etree.XPath("descendant-or-self::*[@srcset]")
 _SPACES_AND_LINE_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 BODY_SLOT = "<!--carnet:post-body-->"
 PREHEADER_SLOT = "<!--carnet:preheader-->"
@@ -222,6 +223,9 @@ def _email_ready(html, url, path, warnings, email_only=False):
 
     _leave_out_what_mail_blocks(root, url, path, warnings, email_only)
     root.rewrite_links(absolute, resolve_base_href=False)
+    # lxml leaves srcset as written; Apple Mail picks its images over src.
+    for element in _WITH_SRCSET(root):
+        element.set("srcset", _absolute_srcset(element.get("srcset"), absolute))
     for image in root.iter("img"):
         source = image.get("src", "")
         if image.get("alt") is None:
@@ -242,6 +246,21 @@ def _email_ready(html, url, path, warnings, email_only=False):
         image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
     inner = root.text or ""
     return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _absolute_srcset(srcset, absolute):
+    """A srcset (« a.jpg 1x, b.jpg 2x ») with each image's address made absolute, its
+    width or density kept. One with a data: image, whose address holds commas, is left
+    as it is (Gmail and Outlook show no data: image anyway)."""
+    if "data:" in srcset:
+        return srcset
+    candidates = []
+    for candidate in srcset.split(","):
+        parts = candidate.strip().split(maxsplit=1)  # the address, its width or density
+        if parts:
+            parts[0] = absolute(parts[0])
+            candidates.append(" ".join(parts))
+    return ", ".join(candidates)
 
 
 def _leave_out_what_mail_blocks(root, url, path, warnings, email_only):

@@ -459,3 +459,29 @@ def test_the_templates_own_words_are_typeset_too(posts, tmp_path):
     )
     assert footer_line.xpath("code")[0].text == "a ? b"
     assert "Une question\u202f? Écrivez-nous\u00a0: c’est «\u00a0simple\u00a0»." in email.text
+
+
+def test_the_images_of_a_srcset_are_absolute_too(tmp_path):
+    """Apple Mail picks an image of srcset (or of a <picture>'s <source>) over src: one at
+    an address relative to the post shows as a broken image in an e-mail."""
+    blog = Blog(make_site(tmp_path / "site"))
+    for name in ("a.png", "a@2x.png", "b.webp"):
+        Image.new("RGB", (8, 8), "white").save(blog.site.content / "images" / name)
+    blog.post(
+        "a.md",
+        title="Des images nettes",
+        date="2021-01-05 08:30",
+        body="""
+        <img src="/images/a.png" srcset="/images/a.png 1x,  ../images/a@2x.png	2x" alt="A">
+
+        <picture><source srcset="/images/b.webp" type="image/webp"><img src="/images/a.png" alt="B"></picture>
+        """,
+    )
+    settings = blog.build()
+    [post] = manifest.read(settings)
+    page = document(render.render(post, settings))
+    site = "https://carnet-de-coach.fr/images/"
+    assert [element.get("srcset") for element in page.xpath("//*[@srcset]")] == [
+        f"{site}a.png 1x, {site}a@2x.png 2x",
+        f"{site}b.webp",
+    ]
