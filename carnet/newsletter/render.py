@@ -228,12 +228,22 @@ def _email_ready(html, url, path, warnings, email_only=False):
         element.set("srcset", _absolute_srcset(element.get("srcset"), absolute))
     for image in root.iter("img"):
         source = image.get("src", "")
+        written_in = source.lower().startswith("data:")
+        if written_in:  # its name, not its thousands of characters of base64
+            source = source.partition(",")[0] + ",…"
         if image.get("alt") is None:
             warnings.append(
                 _("{path}: image {source} has no alt text").format(path=path, source=source)
             )
             image.set("alt", "")
-        if source.lower().split("?")[0].endswith(".svg"):
+        if written_in:
+            warnings.append(
+                _(
+                    "{path}: image {source} is written into the post (data:), which Gmail and "
+                    "Outlook do not show: save it in content/images/ and link to it"
+                ).format(path=path, source=source)
+            )
+        elif source.lower().split("?")[0].endswith(".svg"):
             warnings.append(
                 _("{path}: image {source} is an SVG, which Gmail and Outlook do not show").format(
                     path=path, source=source

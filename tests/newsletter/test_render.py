@@ -485,3 +485,25 @@ def test_the_images_of_a_srcset_are_absolute_too(tmp_path):
         f"{site}a.png 1x, {site}a@2x.png 2x",
         f"{site}b.webp",
     ]
+
+
+def test_an_image_written_into_the_post_is_said_in_a_short_line(tmp_path):
+    """Gmail and Outlook show no data: image; the coach is told, in a line that names the
+    image without its thousands of characters of base64."""
+    blog = Blog(make_site(tmp_path / "site"))
+    pixels = "iVBORw0KGgo" + "A" * 4000
+    blog.post(
+        "a.md",
+        title="Une image collée",
+        date="2021-01-05 08:30",
+        body=f'Avant.\n\n<img src="data:image/png;base64,{pixels}">\n\nAprès.',
+    )
+    settings = blog.build()
+    [post] = manifest.read(settings)
+    email = render.render(post, settings)
+    assert email.warnings == [
+        "content/posts/a.md: image data:image/png;base64,… has no alt text",
+        "content/posts/a.md: image data:image/png;base64,… is written into the post "
+        "(data:), which Gmail and Outlook do not show: save it in content/images/ and "
+        "link to it",
+    ]
