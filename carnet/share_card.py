@@ -61,6 +61,9 @@ INVISIBLE = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 # Emoji joined into one (🧘‍♀️ is 🧘, a joiner, ♀ and a variation selector): all or nothing.
 JOINED = re.compile("[^\\s\u200d](?:[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*\u200d[^\\s\u200d])+")
 BREAKABLE_SPACE = re.compile(r"[ \t\r\n]+")
+# What str.splitlines() breaks a line at: U+2029 and U+0085 stopped the build (« raqm_layout()
+# failed », naming no post); on a card, each is the space between two words.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 # The letters the title's font joins into one glyph (its standard ligatures).
 LIGATURE = re.compile("f[fil]")
 # What a font draws for a character it does not have (the private use area is empty in
@@ -95,6 +98,9 @@ def drawable(text, face):
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     kept = []
     for char in text:
+        if char in LINE_BREAKS:  # pasted into a title: Pillow's layout (raqm) fails on some
+            kept.append(" ")
+            continue
         if has_glyph(face, char):
             kept.append(char)
             continue

@@ -97,6 +97,14 @@ def test_emoji_the_font_lacks_are_left_out_and_french_spaces_kept():
     assert share_card.initials("Marie-Hélène Dupont") == "MD"
 
 
+@pytest.mark.parametrize("line_break", ["\u2028", "\u2029", "\x85", "\n"])
+def test_a_line_break_pasted_into_a_title_is_a_space_on_the_card(line_break):
+    """Pillow's layout (raqm) failed on U+2029 and U+0085: the build stopped on « raqm_layout()
+    failed », naming no post."""
+    drawn = share_card.draw_card(card_spec(f"Avant{line_break}après la séance"))
+    assert drawn == share_card.draw_card(card_spec("Avant après la séance"))
+
+
 def test_an_emoji_joined_from_several_is_left_out_whole():
     # 🧘‍♀️ is 🧘, a joiner and ♀, which the font has: the card read « Lâcher prise ♀ ».
     face = share_card.font("title", 40)
