@@ -141,8 +141,11 @@ def write_feed(writer, posts, context, path, url, feed_type, feed_title=None):
     generator = feed(posts, settings, context, feed_url, page_url, feed_title, feed_type)
     complete_path = sanitised_join(writer.output_path, path)
     os.makedirs(os.path.dirname(complete_path), exist_ok=True)
-    if feed_type == "rss":
-        generator.rss_file(complete_path, pretty=False)
-    else:
-        generator.atom_file(complete_path, pretty=False)
+    # An open file, not its name: lxml hands a name to libxml2, which reads it as a URI, so
+    # a project in « Notes 100% coach/ » had no feed (« % c » is no escape).
+    with open(complete_path, "wb") as file:
+        if feed_type == "rss":
+            generator.rss_file(file, pretty=False)
+        else:
+            generator.atom_file(file, pretty=False)
     return generator
