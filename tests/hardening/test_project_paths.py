@@ -1,6 +1,10 @@
 """Where a coach's project lives: folders named as people name them (spaces, accents, an
 apostrophe, « # » and « % »), and what the tasks say when the folder is not what they need."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from conftest import make_site
 
@@ -54,3 +58,23 @@ def test_a_production_build_in_an_odd_folder_is_the_plain_folders(tmp_path, fold
     assert sorted(built) == sorted(plain_output)
     assert [name for name in built if built[name] != plain_output[name]] == []
     assert "feeds/all.atom.xml" in built
+
+
+def test_the_tasks_speak_to_a_terminal_that_is_not_utf_8(site):
+    # LANG=fr_FR@euro: the terminal's encoding is ISO-8859-15, which has « é » and « » »
+    # but not « • », « ✓ » or « ’ »; Python stopped at the first line with a traceback.
+    site.add_post("a.md", title="Un billet")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CARNET_")}
+    environment["PYTHONIOENCODING"] = "iso8859-15"
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "build"],
+        cwd=site.root,
+        env=environment,
+        capture_output=True,
+        timeout=300,
+    )
+    said = done.stdout.decode("iso8859-15") + done.stderr.decode("iso8859-15")
+    assert done.returncode == 0, said
+    assert "Traceback" not in said
+    assert "? Site construit dans output/\u00a0: 1 billet et 0 page" in said
+    assert (site.output / "un-billet" / "index.html").exists()
