@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from invoke import Exit, task
 
-from carnet import console, newsletter
+from carnet import console, files, newsletter
 from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
@@ -28,6 +28,8 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 DEV_SETTINGS = os.path.join(ROOT, "pelicanconf.py")
 PROD_SETTINGS = os.path.join(ROOT, "publishconf.py")
 OUTPUT = os.path.join(ROOT, "output")
+# Carnet's own folder: the build's caches, publish's lock and build folder, the manifest.
+CARNET_FOLDER = os.path.join(ROOT, ".carnet")
 PORT = os.environ.get("CARNET_PORT", "8000")  # checked by `serve`, which uses it
 
 # Carnet speaks the site's language from the first line it prints.
@@ -81,9 +83,21 @@ def _check(settings, settings_file, publish=False):
         raise Exit(code=1) from None
 
 
+def _check_writable(*folders):
+    """One line and exit 1 when Carnet may not write in one of `folders` (made when
+    missing), before anything is built: not a traceback, or Pelican's line for every file
+    of output/ it could not delete, halfway through."""
+    for folder in folders:
+        problem = files.unwritable_folder_problem(folder, ROOT)
+        if problem:
+            console.fail(problem)
+            raise Exit(code=1)
+
+
 def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
     if not checked:
         _checked_settings(settings_file)
+    _check_writable(output_path, CARNET_FOLDER)
     console.step(
         _("Building the development site…")
         if what == "development"
@@ -190,6 +204,7 @@ def _index_when_stale():
         os.path.exists(home) and os.path.getmtime(home) > os.path.getmtime(entry)
     ):
         return
+    _check_writable(os.path.join(OUTPUT, "pagefind"))
     settings = _loaded_settings(DEV_SETTINGS, output_path=OUTPUT)
     _index_for_search(BuildResult(settings, OUTPUT))
 
@@ -326,6 +341,8 @@ def publish(c, strict=False):
     settings = _checked_settings(PROD_SETTINGS, publish=True)
     try:
         target = publishing.checked_target(settings, ROOT)
+        # Without a target, the site built under .carnet/publish/ is moved to output/.
+        _check_writable(CARNET_FOLDER, *([OUTPUT] if target is None else []))
         publishing.check_clock(settings)
         with (
             publishing.one_at_a_time(settings, ROOT),

@@ -1,8 +1,11 @@
 """Carnet's one way to write a file: a crash leaves either the old file or the new one,
-never half of it (the ledger, the manifest, the outbox, the caches)."""
+never half of it (the ledger, the manifest, the outbox, the caches). And the one line
+saying which folder it may not write in, before it starts."""
 
 import os
 import tempfile
+
+from carnet.i18n import _
 
 TEMPORARY_SUFFIX = ".carnet-tmp"
 # How much of the file's name its temporary file's keeps: with the dots, mkstemp's eight
@@ -43,3 +46,43 @@ def write_atomically(path, data, durable=True):
             os.fsync(folder_descriptor)
         finally:
             os.close(folder_descriptor)
+
+
+def unwritable_folder_problem(path, project):
+    """The line saying that `path`, a folder Carnet writes in (made when missing), cannot
+    be written, naming the folder in the way: `path` itself or one of the folders in it
+    (they are emptied or replaced: a `sudo invoke serve` leaves root's pagefind/ in
+    output/, a `sudo invoke preview` root's folders in it), else the nearest folder above
+    it that exists (a project folder of root's); None when this user may write there.
+    One look at each folder directly in `path`: one per post in output/, a few
+    microseconds each. `project`: where the folder is named from."""
+    existing = os.path.abspath(path)
+    while not os.path.lexists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return None  # a file in the way is the caller's to say (and a build fails on it)
+    blocking = None if _writable(existing) else existing
+    if blocking is None and existing == os.path.abspath(path):
+        with os.scandir(existing) as entries:
+            blocking = next(
+                (
+                    entry.path
+                    for entry in entries
+                    if entry.is_dir(follow_symlinks=False) and not _writable(entry.path)
+                ),
+                None,
+            )
+    if blocking is None:
+        return None
+    shown = os.path.relpath(blocking, project)
+    if shown == os.curdir or shown.startswith(os.pardir):
+        shown = blocking
+    return _(
+        "{folder}/ cannot be written: Carnet is not allowed to write there; give yourself the "
+        "right to write in it (for a folder made with sudo: sudo chown -R $USER {folder}), "
+        "then run this again"
+    ).format(folder=shown.rstrip(os.sep))
+
+
+def _writable(folder):
+    return os.access(folder, os.W_OK | os.X_OK)

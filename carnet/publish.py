@@ -147,7 +147,19 @@ def put_online(output_path, target, project, after_newsletter=False):
             )
         output = os.path.join(project, "output")
         shutil.rmtree(output, ignore_errors=True)
-        os.rename(output_path, output)
+        try:
+            os.rename(output_path, output)
+        except OSError:
+            # Something deep in output/ it may not remove (publish checked output/ and the
+            # folders in it before building).
+            console.fail(
+                _(
+                    "output/ could not be emptied to receive the site just built: give "
+                    "yourself the right to write in every folder of it (for folders made "
+                    "with sudo: sudo chown -R $USER output), then publish again"
+                )
+            )
+            raise Stopped from None
         return False
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:

@@ -39,6 +39,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from carnet.files import unwritable_folder_problem
 from carnet.i18n import _
 
 REACTIONS_FOLDER = "reactions"
@@ -480,6 +481,10 @@ def add_reactions(settings, slug, paths, name=None, with_email=False, draft=Fals
             problems.append(str(error))
     if problems:
         raise ReactionError("\n".join(problems))
+    # Said before the first file is written, not as a traceback at it.
+    unwritable = unwritable_folder_problem(folder, os.path.dirname(settings["PATH"]))
+    if unwritable:
+        raise ReactionError(unwritable)
     known = known_replies(folder)
     written, already, warnings = [], [], []
     for reply, shown in replies:

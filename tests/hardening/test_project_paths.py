@@ -2,11 +2,14 @@
 apostrophe, « # » and « % »), and what the tasks say when the folder is not what they need."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from conftest import make_site
+from conftest import ROOT, make_site
 
 # Folders coaches have: Nautilus's « Mes Documents », a first name, « l'atelier », a
 # note-taking app's folder, guillemets, and braces (which format strings read).
@@ -78,3 +81,135 @@ def test_the_tasks_speak_to_a_terminal_that_is_not_utf_8(site):
     assert "Traceback" not in said
     assert "? Site construit dans output/\u00a0: 1 billet et 0 page" in said
     assert (site.output / "un-billet" / "index.html").exists()
+
+
+# --- folders Carnet may not write in -----------------------------------------------------
+
+NOBODY = 65534
+EMAILS = ROOT / "tests" / "reactions" / "emails"
+CANNOT_WRITE = (
+    "{folder}/ cannot be written: Carnet is not allowed to write there; give yourself the "
+    "right to write in it (for a folder made with sudo: sudo chown -R $USER {folder}), then "
+    "run this again"
+)
+
+
+@pytest.fixture
+def nobodys_site():
+    """A site of the user nobody's, in a folder others may enter, with the sample post
+    the Gmail reply answers; the tests give some of its folders to root, as a `sudo invoke`
+    leaves them (root ignores a folder's rights: the tasks run as nobody)."""
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to run as another user")
+    if os.geteuid() != 0:
+        pytest.skip("must run as root to switch to the user nobody")
+    base = Path(tempfile.mkdtemp(prefix="carnet-paths-"))
+    base.chmod(0o755)
+    site = make_site(base / "site")
+    site.speak("en")
+    post = "2020-11-12-qu-est-ce-que-l-ecoute.md"
+    shutil.copy(ROOT / "content" / "posts" / post, site.content / "posts" / post)
+    shutil.copy(EMAILS / "gmail.eml", base / "reply.eml")
+    for path in [base, *base.rglob("*")]:
+        os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
+    yield site
+    shutil.rmtree(base)
+
+
+def as_nobody(site, *args):
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(site.root)}
+    return subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        + [sys.executable, "-m", "invoke", *args],
+        cwd=site.root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def roots(folder, *inside):
+    """`folder` (made when missing) becomes root's, and the empty files `inside` it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in inside:
+        (folder / name).touch()
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, 0, 0)
+
+
+def test_a_build_into_an_output_folder_of_roots_says_so(nobodys_site):
+    roots(nobodys_site.output)  # a `sudo invoke build`
+    done = as_nobody(nobodys_site, "build")
+    assert done.returncode == 1
+    assert done.stderr == f"✗ {CANNOT_WRITE.format(folder='output')}\n"
+    assert list(nobodys_site.output.iterdir()) == []
+
+
+def test_a_folder_of_roots_in_output_is_said_before_the_build_empties_output(nobodys_site):
+    # `sudo invoke serve --port 80` indexed output/ as root: its pagefind/ is root's, and
+    # the next preview logged Pelican's « Unable to delete directory output/pagefind »
+    # once it had emptied the rest of output/; a development build stopped on the first
+    # file it could not replace.
+    assert as_nobody(nobodys_site, "build").returncode == 0
+    roots(nobodys_site.output / "pagefind", "pagefind-entry.json")
+    for task in ("build", "preview"):
+        done = as_nobody(nobodys_site, task)
+        assert done.returncode == 1
+        assert done.stderr == f"✗ {CANNOT_WRITE.format(folder='output/pagefind')}\n"
+        assert (nobodys_site.output / "qu-est-ce-que-l-ecoute" / "index.html").exists()
+
+
+def test_publish_with_a_carnet_folder_of_roots_stops_before_building(nobodys_site):
+    # It stopped with a traceback taking its lock in .carnet/.
+    roots(nobodys_site.root / ".carnet")
+    done = as_nobody(nobodys_site, "publish")
+    assert done.returncode == 1
+    assert done.stderr == f"✗ {CANNOT_WRITE.format(folder='.carnet')}\n"
+    assert not (nobodys_site.root / "outbox").exists()
+
+
+def test_publish_in_a_project_folder_of_roots_names_the_folder(nobodys_site):
+    os.chown(nobodys_site.root, 0, 0)
+    done = as_nobody(nobodys_site, "publish")
+    assert done.returncode == 1
+    assert done.stderr == f"✗ {CANNOT_WRITE.format(folder=nobodys_site.root)}\n"
+
+
+def test_publish_says_when_output_cannot_be_emptied_for_the_new_site(nobodys_site):
+    # A folder of root's two levels down in output/, where publish looks before building:
+    # the site it built could not be moved in, and it stopped with a traceback.
+    assert as_nobody(nobodys_site, "build").returncode == 0
+    roots(nobodys_site.output / "categorie" / "ancienne", "index.html")
+    done = as_nobody(nobodys_site, "publish")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.endswith(
+        "✗ output/ could not be emptied to receive the site just built: give yourself the "
+        "right to write in every folder of it (for folders made with sudo: sudo chown -R "
+        "$USER output), then publish again\n"
+    )
+    assert not (nobodys_site.root / "outbox").exists()
+
+
+def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
+    # Pagefind said « the directory passed to Pagefind was empty or did not contain any
+    # html files », on four lines.
+    assert as_nobody(nobodys_site, "build").returncode == 0
+    os.chown(nobodys_site.output, 0, 0)
+    done = as_nobody(nobodys_site, "serve", "--port", "1")
+    assert done.returncode == 1
+    assert done.stderr == f"✗ {CANNOT_WRITE.format(folder='output')}\n"
+
+
+def test_a_reaction_for_a_folder_of_roots_is_one_line_and_nothing_written(nobodys_site):
+    folder = nobodys_site.content / "reactions" / "qu-est-ce-que-l-ecoute"
+    roots(folder)
+    reply = str(nobodys_site.root.parent / "reply.eml")
+    done = as_nobody(nobodys_site, "reaction-add", "--slug", "qu-est-ce-que-l-ecoute", reply)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"✗ {CANNOT_WRITE.format(folder='content/reactions/qu-est-ce-que-l-ecoute')}\n"
+        "✗ No reaction written.\n"
+    )
+    assert list(folder.iterdir()) == []
