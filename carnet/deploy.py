@@ -127,9 +127,9 @@ def _local_target(text, project):
     # Folders above it may be links (to the project, to home): judge where it really is.
     # Its own last part may be Carnet's link to a release, judged as itself below.
     real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
-    problem = _forbidden(path, project) or _forbidden(real, project)
+    problem = _forbidden(path, project, text) or _forbidden(real, project, text)
     if problem:
-        raise DeployRefused(problem.format(target=text))
+        raise DeployRefused(problem)
     if os.path.islink(path):
         if not _is_our_link(path):
             raise DeployRefused(
@@ -202,23 +202,29 @@ def _check_releases(releases, text):
     raise DeployRefused(problem.format(releases=releases, target=text, marker=MARKER))
 
 
-def _forbidden(path, project):
-    """Why `path` may never be a deploy target ({target} to be filled in), or None."""
+def _forbidden(path, project, text):
+    """Why `path` may never be a deploy target, naming it as the coach wrote it (`text`),
+    or None. Each line is filled in once: a name with braces (« public {v2} ») is not read
+    as a field of the line."""
     home = os.path.realpath(os.path.expanduser("~"))
     if path == os.sep:
-        return _("{target} is the root folder /; choose a folder of its own for the site")
+        return _("{target} is the root folder /; choose a folder of its own for the site").format(
+            target=text
+        )
     if path == home:
-        return _("{target} is your home folder; choose a folder of its own for the site")
+        return _("{target} is your home folder; choose a folder of its own for the site").format(
+            target=text
+        )
     if path == project:
         return _(
             "{target} is the project folder itself: deploying there would replace your posts "
             "and Carnet's code; choose a folder outside it"
-        )
+        ).format(target=text)
     if project.startswith(path.rstrip(os.sep) + os.sep):
         return _(
             "{target} contains the project folder: deploying there would replace your posts; "
             "choose a folder outside it"
-        )
+        ).format(target=text)
     if path.startswith(project + os.sep):
         relative = os.path.relpath(path, project)
         first = relative.split(os.sep, 1)[0]
@@ -226,7 +232,7 @@ def _forbidden(path, project):
             return _(
                 "{target} is inside {folder}/, which Carnet needs; choose a folder outside "
                 "the project"
-            ).replace("{folder}", first)
+            ).format(target=text, folder=first)
         made_by_carnet = not os.path.lexists(path) or _is_our_link(path) or _has_marker(path)
         # Its releases are kept beside it (TARGET.carnet-releases): git must ignore both.
         ignored = _ignored_by_git(project, relative) and _ignored_by_git(
@@ -236,7 +242,7 @@ def _forbidden(path, project):
             return _(
                 "{target} is inside the project folder; choose a folder outside it (or one "
                 "that .gitignore ignores, with {releases} beside it, and that Carnet made)"
-            ).replace("{releases}", os.path.basename(path) + RELEASES)
+            ).format(target=text, releases=os.path.basename(path) + RELEASES)
     return None
 
 

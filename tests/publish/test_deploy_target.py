@@ -92,6 +92,17 @@ def test_a_folder_inside_the_project_is_refused_unless_ignored_and_made_by_carne
     assert (blog.root / "site-en-ligne" / MARKER).exists()
 
 
+def test_a_target_named_with_braces_is_named_as_written(blog):
+    # The line was filled in twice, the name put in first: « {v2} » was then read as a
+    # field of the line, and publish stopped with a KeyError traceback.
+    line = refused(blog, "public {v2}")
+    assert "public {v2} is inside the project folder" in line
+    assert "with public {v2}.carnet-releases beside it" in line
+    assert "content/{slug} is inside content/, which Carnet needs" in refused(
+        blog, "content/{slug}"
+    )
+
+
 def test_a_foreign_non_empty_folder_is_left_untouched(blog, tmp_path):
     foreign = tmp_path / "www"
     (foreign / "ancien").mkdir(parents=True)
