@@ -151,6 +151,15 @@ def _local_target(text, project):
                 "file); nothing in it was touched. Choose an empty or new folder"
             ).format(target=text, marker=MARKER)
         )
+    parent = os.path.dirname(path)
+    if not os.path.lexists(parent):
+        # Most often a typo (/var/wwww/carnet): said as such, not as a folder to ask for.
+        raise DeployRefused(
+            _(
+                "{target}: its folder {parent} does not exist; correct CARNET_DEPLOY_TARGET, "
+                "or make the folder (mkdir -p {parent}), then publish again"
+            ).format(target=text, parent=parent)
+        )
     # A mount point cannot be renamed, so it cannot become the link: keep the releases
     # inside it, as when its parent folder is not writable.
     inside = (

@@ -103,6 +103,17 @@ def test_a_target_named_with_braces_is_named_as_written(blog):
     )
 
 
+def test_a_target_in_a_folder_that_does_not_exist_says_so(blog, tmp_path):
+    # It said the folder « is not writable » and to ask for the target to be made: for
+    # a typo in the path, a request to whoever runs the server.
+    target = tmp_path / "wwww" / "carnet"
+    assert refused(blog, target).endswith(
+        f"{target}: its folder {target.parent} does not exist; correct CARNET_DEPLOY_TARGET, "
+        f"or make the folder (mkdir -p {target.parent}), then publish again"
+    )
+    assert not target.parent.exists()
+
+
 def test_a_foreign_non_empty_folder_is_left_untouched(blog, tmp_path):
     foreign = tmp_path / "www"
     (foreign / "ancien").mkdir(parents=True)
