@@ -4,6 +4,7 @@ import contextlib
 import errno
 import os
 import re
+import shlex
 import shutil
 import sys
 import traceback
@@ -564,7 +565,10 @@ def stress(c, rounds=200, seed=0):
     """Randomized fault runs against the Mailchimp stand-in; prints duplicates and lost posts."""
     env = {"CARNET_STRESS_ROUNDS": str(rounds), "CARNET_STRESS_SEED": str(seed)}
     test = os.path.join(ROOT, "tests", "newsletter", "test_stress.py")
-    c.run(f"{sys.executable} -m pytest {test} -q -p no:cacheprovider", env=env)
+    # Quoted for the shell c.run uses: the project may be in « Mes Documents ».
+    c.run(
+        shlex.join([sys.executable, "-m", "pytest", test, "-q", "-p", "no:cacheprovider"]), env=env
+    )
 
 
 @task(

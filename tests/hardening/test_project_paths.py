@@ -213,3 +213,18 @@ def test_a_reaction_for_a_folder_of_roots_is_one_line_and_nothing_written(nobody
         "✗ No reaction written.\n"
     )
     assert list(folder.iterdir()) == []
+
+
+def test_stress_runs_in_a_project_folder_with_a_space_and_an_apostrophe(tmp_path):
+    # The command was one string for the shell, its paths unquoted: pytest was asked for
+    # « /…/Mes » and « Documents/…/test_stress.py », and found neither.
+    site = make_site(tmp_path / "Mes Documents" / "l'atelier")
+    stress_test = site.root / "tests" / "newsletter" / "test_stress.py"
+    stress_test.parent.mkdir(parents=True)
+    stress_test.write_text(
+        "import os\n\n\ndef test_rounds():\n    assert os.environ['CARNET_STRESS_ROUNDS'] == '3'\n",
+        encoding="utf-8",
+    )
+    done = site.invoke("stress", "--rounds", "3")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
