@@ -47,9 +47,19 @@ def _checked_settings(settings_file, publish=False):
     return settings
 
 
+def _check_project_folder():
+    """One line and exit 1 when the project folder's path cannot hold the site's files
+    (not UTF-8 text, or too long), before anything is read or written."""
+    problem = files.project_folder_problem(ROOT)
+    if problem:
+        console.fail(problem)
+        raise Exit(code=1)
+
+
 def _loaded_settings(settings_file, **options):
     """load_settings, or one line naming the settings file (and line) that Python cannot
     run, and exit 1: a typo in pelicanconf.py is the coach's, not a crash to show."""
+    _check_project_folder()
     try:
         return load_settings(settings_file, **options)
     except Exception as error:
@@ -243,6 +253,7 @@ def serve(c, port=PORT):
     """Serve output/ on http://127.0.0.1:PORT (Ctrl-C stops)."""
     from carnet.serve import site_server
 
+    _check_project_folder()
     try:
         check_output_folder(OUTPUT)  # serving indexes it for search: pagefind/ is written
     except SettingError as error:
@@ -611,6 +622,7 @@ def reaction_add(c, slug, path, name="", with_email=False, draft=False):
     from carnet.build import load_settings
     from carnet.i18n import _, use_language
 
+    _check_project_folder()
     settings = load_settings(DEV_SETTINGS)
     use_language(settings.get("DEFAULT_LANG"))
     # A saved e-mail is often named after its subject, « Re_ [Carnet de coach] Un an.eml »:

@@ -8,6 +8,9 @@ import tempfile
 from carnet.i18n import _
 
 TEMPORARY_SUFFIX = ".carnet-tmp"
+# What Carnet adds under the project folder's path, at most: a page of the site under
+# .carnet/publish/run-…/site/, a share image's name in the cache, a temporary file's name.
+PATH_ROOM = 512
 # How much of the file's name its temporary file's keeps: with the dots, mkstemp's eight
 # random characters and the suffix, at most 221 of the 255 bytes a name may have.
 NAME_KEPT_BYTES = 200
@@ -86,3 +89,31 @@ def unwritable_folder_problem(path, project):
 
 def _writable(folder):
     return os.access(folder, os.W_OK | os.X_OK)
+
+
+def project_folder_problem(project):
+    """The line saying that the project folder's path cannot hold the site's files, or
+    None: a path that is not UTF-8 text (a folder named on another system: the build,
+    whose caches and manifest are UTF-8, stopped on it with « surrogates not allowed »),
+    or one so long that a file of the site would pass the longest path the system takes
+    (posts said « cannot be read », a reply's post was « not found »)."""
+    try:
+        size = len(project.encode("utf-8"))
+    except UnicodeEncodeError:
+        shown = project.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return _(
+            "{path}: the project folder's path is not UTF-8 text (a folder named on another "
+            "system?): rename the folder whose name shows « \ufffd » by typing its name, then "
+            "run this again"
+        ).format(path=shown)
+    try:
+        limit = os.pathconf(project, "PC_PATH_MAX")
+    except (OSError, ValueError):
+        limit = 4096  # Linux's
+    if size > limit - PATH_ROOM:
+        return _(
+            "the project folder's path is {length} characters long, too long for the site's "
+            "files (the system takes paths of {limit} at most): move the project to a folder "
+            "with a shorter path, then run this again"
+        ).format(length=len(project), limit=limit)
+    return None

@@ -228,3 +228,42 @@ def test_stress_runs_in_a_project_folder_with_a_space_and_an_apostrophe(tmp_path
     done = site.invoke("stress", "--rounds", "3")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_a_project_folder_named_on_another_system_is_one_line(tmp_path):
+    # « Élodie » in Latin-1, from an old disk: its name is no UTF-8 text, and the build
+    # stopped with « 'utf-8' codec can't encode character '\udcc9' … surrogates not allowed ».
+    site = make_site(tmp_path / os.fsdecode(b"\xc9lodie") / "carnet")
+    site.speak("en")
+    site.add_post("a.md", title="Un billet")
+    shown = str(site.root).replace("\udcc9", "\ufffd")
+    for task in ("build", "publish"):
+        done = site.invoke(task)
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"✗ {shown}: the project folder's path is not UTF-8 text (a folder named on "
+            "another system?): rename the folder whose name shows « \ufffd » by typing its "
+            "name, then run this again\n"
+        )
+    assert not site.output.exists()
+
+
+def test_a_project_folder_too_deep_for_the_sites_files_is_one_line(tmp_path):
+    # 4000 characters, the longest path Linux takes less 96: the posts « cannot be read (a
+    # link to a file that no longer exists?) », Pelican's English about its cache, and
+    # reaction-add found no post with that slug.
+    root = tmp_path
+    while len(str(root)) < 3800:
+        root = root / ("x" * 200)
+    root = root / ("y" * (4000 - len(str(root)) - 1))
+    site = make_site(root)
+    site.speak("en")
+    site.add_post("a.md", title="Un billet")
+    for task in ("build", "preview"):
+        done = site.invoke(task)
+        assert done.returncode == 1
+        assert done.stderr == (
+            "✗ the project folder's path is 4000 characters long, too long for the site's "
+            "files (the system takes paths of 4096 at most): move the project to a folder "
+            "with a shorter path, then run this again\n"
+        )
