@@ -619,11 +619,8 @@ def reaction_add(c, slug, path, name="", with_email=False, draft=False):
     import glob
 
     from carnet import reactions
-    from carnet.build import load_settings
-    from carnet.i18n import _, use_language
 
-    _check_project_folder()
-    settings = load_settings(DEV_SETTINGS)
+    settings = _loaded_settings(DEV_SETTINGS)
     use_language(settings.get("DEFAULT_LANG"))
     # A saved e-mail is often named after its subject, « Re_ [Carnet de coach] Un an.eml »:
     # a file that exists is that file, not a pattern (« [Carnet de coach] » matched none).

@@ -417,3 +417,19 @@ def test_the_line_above_a_forwarded_email_is_cut(blog, rule):
     assert written.read_text(encoding="utf-8").endswith(
         "\n\nMerci, je l’ai fait suivre à ma sœur.\n"
     )
+
+
+def test_a_settings_file_python_cannot_run_is_one_line(blog):
+    # reaction-add loaded the settings without the tasks' guard: a traceback ending in
+    # « SyntaxError: '{' was never closed ».
+    with open(blog.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write("\nCARNET_AUTHORS = {\n")
+    done = blog.invoke(
+        "reaction-add", "--slug", "qu-est-ce-que-l-ecoute", str(EMAILS / "gmail.eml")
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("✗ pelicanconf.py, line ")
+    assert lines[0].endswith(": Python cannot run this settings file ('{' was never closed)")
+    assert reactions_of(blog, "qu-est-ce-que-l-ecoute") == []
