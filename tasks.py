@@ -229,8 +229,21 @@ def _index_again_when_stale():
 @task
 def clean(c):
     """Delete output/ and Carnet's build cache."""
-    for path in (OUTPUT, os.path.join(ROOT, ".carnet", "cache")):
+    folders = (OUTPUT, os.path.join(CARNET_FOLDER, "cache"))
+    for path in folders:
         shutil.rmtree(path, ignore_errors=True)
+    # A folder of root's in it (a `sudo invoke serve` indexed output/) is left: said, not
+    # « Removed ».
+    for path in folders:
+        if os.path.lexists(path):
+            console.fail(
+                _(
+                    "{folder}/ could not be removed entirely: give yourself the right to write "
+                    "in every folder of it (for folders made with sudo: sudo chown -R $USER "
+                    "{folder}), then run this again"
+                ).format(folder=os.path.relpath(path, ROOT))
+            )
+            raise Exit(code=1)
     console.done(_("Removed output/ and .carnet/cache/"))
 
 

@@ -192,6 +192,20 @@ def test_publish_says_when_output_cannot_be_emptied_for_the_new_site(nobodys_sit
     assert not (nobodys_site.root / "outbox").exists()
 
 
+def test_clean_says_when_it_could_not_remove_output(nobodys_site):
+    # It said « Removed output/ and .carnet/cache/ » with output/pagefind/ still there.
+    assert as_nobody(nobodys_site, "build").returncode == 0
+    roots(nobodys_site.output / "pagefind", "pagefind-entry.json")
+    done = as_nobody(nobodys_site, "clean")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (
+        "✗ output/ could not be removed entirely: give yourself the right to write in every "
+        "folder of it (for folders made with sudo: sudo chown -R $USER output), then run this "
+        "again\n"
+    )
+
+
 def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
     # Pagefind said « the directory passed to Pagefind was empty or did not contain any
     # html files », on four lines.
