@@ -2,18 +2,21 @@
 
 Errors (the build fails, naming the file, and the line when there is one): an empty file,
 a file over CARNET_MAX_POST_BYTES, a control character, a date that is not ISO
-(« 03/04/2021 » is March or April depending on who reads it), a YAML front matter that does
-not parse or a file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a
-path, a Url: that does not lead to what Save_as: writes (or an empty Save_as:), a title, tag, author or category with no letter to make an address from, an
-`Image:` or a linked file that is missing or empty (or outside the content folder), a link
-(in the text or the Summary:) to a tag, category or author no published post has, or of a
-kind Pelican does not know, a link written as a path (`images/x.jpg`, not `{static}/…`)
-where the site has nothing, a Template: the theme does not have, two things the site
-would write at one address (two posts, or a post and the home page, a feed, an image...),
-and a symbolic link in an images folder (STATIC_PATHS) to something outside it.
+(« 03/04/2021 » is March or April depending on who reads it) or that no calendar has, one
+before 1970, a Modified: before the Date:, a YAML front matter that does not parse or a
+file mixing it with `Title:` lines, a Slug:, Save_as: or Template: that is a path, a Slug:
+or Url: with a character an address cannot hold, a Url: that does not lead to what
+Save_as: writes (or an empty Save_as:), a title, tag, author or category with no letter to
+make an address from, an `Image:` or a linked file that is missing or empty (or outside
+the content folder), a link (in the text or the Summary:) to a tag, category or author no
+published post has, or of a kind Pelican does not know, a link written as a path
+(`images/x.jpg`, not `{static}/…`) where the site has nothing, a Template: the theme does
+not have, two things the site would write at one address (two posts, or a post and the
+home page, a feed, an image...), and a symbolic link in an images folder (STATIC_PATHS) to
+something outside it.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
-text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title, an
-impossible date, an unknown status and text that is not UTF-8.
+text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
+an unknown status and text that is not UTF-8.
 What only drafts have stays off the site: a file only drafts link to, a draft's own
 `Save_as:`.
 
