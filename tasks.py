@@ -17,7 +17,7 @@ from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
 from carnet.dates import long_moment
-from carnet.i18n import _, ngettext, site_language, use_language
+from carnet.i18n import _, decimal, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
@@ -474,8 +474,8 @@ def newsletter_preview(c, slug=""):
     settings, _changed = _production_settings()
     path, email = _newsletter(newsletter.preview, settings, slug)
     console.done(
-        _("{path} ({size:.1f} KB of HTML), subject « {subject} »").format(
-            path=os.path.relpath(path, ROOT), size=email.size / 1024, subject=email.subject
+        _("{path} ({size} KB of HTML), subject « {subject} »").format(
+            path=os.path.relpath(path, ROOT), size=decimal(email.size / 1024), subject=email.subject
         )
     )
 

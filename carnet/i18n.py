@@ -13,12 +13,14 @@ import os
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 DOMAIN = "carnet"
 
 _active = NullTranslations()
+_language = "en"
 
 
 @functools.cache
@@ -36,13 +38,20 @@ def _catalog(language):
 
 def use_language(language):
     """Speak `language` (a DEFAULT_LANG such as "fr" or "fr_CA") from now on."""
-    global _active
-    _active = _catalog((language or "en").split("_")[0].split("-")[0].lower())
+    global _active, _language
+    _language = (language or "en").split("_")[0].split("-")[0].lower()
+    _active = _catalog(_language)
 
 
 def _(message):
     """`message` in the active language."""
     return _active.gettext(message)
+
+
+def decimal(number):
+    """`number` with one decimal at most, written as the active language writes it: « 6,3 »
+    in French (Python's « 6.3 » read as a typo there), « 6 » for 6.0."""
+    return format_decimal(number, format="0.#", locale=_language)
 
 
 def N_(message):

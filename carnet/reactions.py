@@ -40,7 +40,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from carnet.files import unwritable_folder_problem
-from carnet.i18n import _
+from carnet.i18n import _, decimal
 
 REACTIONS_FOLDER = "reactions"
 # An e-mail larger than this is not a reply someone typed (attachments, a forwarded thread).
@@ -136,9 +136,9 @@ def messages_in(path):
 
 def _too_big(label, size):
     return _(
-        "{path}: the e-mail is {size:.1f} MB, over the {limit:g} MB a reply can be "
+        "{path}: the e-mail is {size} MB, over the {limit} MB a reply can be "
         "(attachments or a forwarded thread?)"
-    ).format(path=label, size=size / 1e6, limit=MAX_EMAIL_BYTES / 1e6)
+    ).format(path=label, size=decimal(size / 1e6), limit=decimal(MAX_EMAIL_BYTES / 1e6))
 
 
 def _parse(data, label):

@@ -47,7 +47,7 @@ from carnet.addresses import address, clashes, leads_to, planned_files
 from carnet.dates import in_site_time, long_moment
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
-from carnet.i18n import N_, _
+from carnet.i18n import N_, _, decimal
 from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.posts import MAX_SLUG_LENGTH, NOT_IN_AN_ADDRESS, cut_slug, image_in_content
 from carnet.sources import source_name
@@ -414,9 +414,9 @@ def checked_reader(reader_class):
             if size > limit:
                 raise ValueError(
                     _(
-                        "the file is {size:.1f} MB, over the {limit:g} MB limit "
+                        "the file is {size} MB, over the {limit} MB limit "
                         "(CARNET_MAX_POST_BYTES): is an image pasted into the text?"
-                    ).format(size=size / 1e6, limit=limit / 1e6)
+                    ).format(size=decimal(size / 1e6), limit=decimal(limit / 1e6))
                 )
             self._checked_path = _relative(self.settings, source_path)
             with open(source_path, "rb") as source:

@@ -3,6 +3,7 @@
 import email
 import email.policy
 import os
+import re
 import subprocess
 
 import pytest
@@ -28,9 +29,9 @@ def test_preview_renders_the_next_post_and_prints_its_path_and_size(blog):
     output = files_of(blog.root / "output")
     done = blog.invoke("newsletter-preview")
     assert done.returncode == 0, done.stderr
-    assert (
-        ".carnet/newsletter-preview/premier-billet.html (" in done.stdout
-        and "Ko de HTML" in done.stdout
+    # French writes a decimal comma: « 6,3 Ko », not « 6.3 ».
+    assert re.search(
+        r"\.carnet/newsletter-preview/premier-billet\.html \(\d+(,\d)? Ko de HTML\)", done.stdout
     )
     assert (
         "*|UNSUB|*"
