@@ -59,6 +59,17 @@ def paths_in(html_text):
             yield link
 
 
+def page_address(content):
+    """The address a browser shows a post's or page's own page at: SITEURL (which may have a
+    path, or be empty in development) and its URL."""
+    return (content.settings.get("SITEURL") or "").rstrip("/") + "/" + content.url
+
+
+def as_read_from(page, link):
+    """`link` as a browser reads it on the page at `page`, which reads « \\ » as « / »."""
+    return urljoin(page, link.replace("\\", "/"))
+
+
 def is_relative_path(link):
     """Whether a browser reads `link` from the address of the page showing it."""
     return bool(link) and not link.startswith(("/", "\\", *NOT_A_PATH)) and not SCHEME.match(link)
@@ -72,8 +83,7 @@ def from_the_root(html_text, page):
     def rooted(link):
         if not is_relative_path(link):
             return None
-        # A browser reads « \ » as « / » in a web address.
-        parts = urlsplit(urljoin(page, link.replace("\\", "/")))
+        parts = urlsplit(as_read_from(page, link))
         return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
     return _rewritten(html_text, rooted)
@@ -87,7 +97,7 @@ def made_absolute(html_text, page):
     def absolute(link):
         if not link or link.startswith("//") or SCHEME.match(link):
             return None
-        return urljoin(page, link.replace("\\", "/"))
+        return as_read_from(page, link)
 
     return _rewritten(html_text, absolute)
 

@@ -34,7 +34,7 @@ import posixpath
 import re
 import unicodedata
 from datetime import UTC, datetime
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 from pelican import signals
@@ -1053,9 +1053,8 @@ def _check_paths_of(content, context, site, root):
                 address = link
             else:
                 if page is None:  # worked out for a path only (Pelican's url: some 20 µs)
-                    page = (content.settings.get("SITEURL") or "").rstrip("/") + "/" + content.url
-                # A browser reads « \ » as « / » in a web address.
-                address = urljoin(page, link.replace("\\", "/"))
+                    page = links.page_address(content)
+                address = links.as_read_from(page, link)
                 path = unquote(urlsplit(address).path)
                 if path.startswith(root) and site.has(path[len(root) :]):
                     continue

@@ -25,7 +25,7 @@ listed before, has said by then each one that leads nowhere, as the post writes 
 
 from pelican import signals
 
-from carnet.links import from_the_root
+from carnet.links import from_the_root, page_address
 from carnet.pelican_private import rewrite_texts
 from carnet.posts import quoted_address
 from carnet.sources import CONTENT_LISTS
@@ -55,8 +55,7 @@ def freeze_urls(generators):
 
 
 def _links_from_the_root(content, html):
-    page = (content.settings.get("SITEURL") or "").rstrip("/") + "/" + content.url
-    return from_the_root(html, page)
+    return from_the_root(html, page_address(content))
 
 
 def register():
