@@ -112,7 +112,9 @@ CARNET_PLUGINS = [
     ("newsletter_archive", {}),
     # The menus every page shows, as two short lists (the theme reads them).
     ("site_menus", {}),
-    # A tag's, category's and author's posts answer `post in posts` in constant time.
+    # Posts share one object per tag, category and author name (pretaxonomy: Pelican makes
+    # one per post); a tag's, category's and author's posts answer `post in posts` in
+    # constant time.
     ("post_lists", {}),
     # Each post's and page's address worked out once, when the content is complete
     # (all_generators_finalized): Pelican recomputed it at each use. A file's name that an

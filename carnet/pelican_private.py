@@ -30,6 +30,7 @@ from pelican.contents import Content
 from pelican.log import LimitFilter
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 from pelican.readers import MarkdownReader, _filter_discardable_metadata
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import file_suffix, mkdir_p, pelican_open, posixize_path
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -85,6 +86,11 @@ RELIED_ON = {
     # (after all_generators_finalized) writes over metadata["summary"].
     "pelican.contents.Content.refresh_metadata_intersite_links": (
         "3b1caecaf71617f30630e0ef01c8f926cec43114769efb1d1d19c5a9b02c2bf9"
+    ),
+    # same_name reads the name, and the slug when one was set by hand, where __init__ (and
+    # the name and slug setters) keep them.
+    "pelican.urlwrappers.URLWrapper.__init__": (
+        "b5477f72881a6cae2cdc1cca2ba0e38077e26abc2667a5a6aebf4f55a6786a47"
     ),
     # memos_for_one_build gives the two methods Content memoizes new memories: memoized
     # reads and sets its `cache` with `in`, [] and [] = only.
@@ -210,6 +216,15 @@ def untested_pelican():
 # Content.content resolves `{filename}` links with the site's context and memoises the
 # result: read before every page and article is known, it would keep broken links. The
 # plugins that read a post's text while the site is being read use the reader's HTML.
+
+
+def same_name(wrapper):
+    """What makes two of Pelican's tags, categories or authors (URLWrapper) one and the
+    same: their kind, settings and name, and their slug when it was set by hand (else it is
+    made from the name when first asked). Not their equality, which is their slug's alone
+    (« Écoute » and « écoute » are equal, and each post shows the one it wrote)."""
+    by_hand = None if wrapper._slug_from_name else wrapper._slug
+    return (type(wrapper), id(wrapper.settings), wrapper._name, by_hand)
 
 
 def html_before_links(content):
@@ -724,6 +739,7 @@ __all__ = [
     "PelicanMessage",
     "RELIED_ON",
     "TESTED_PELICAN",
+    "URLWrapper",
     "Writer",
     "WriterKeepingFiles",
     "around_generate_output",
@@ -738,6 +754,7 @@ __all__ = [
     "reader_of",
     "relative_source_paths_once",
     "rewrite_texts",
+    "same_name",
     "html_before_links",
     "intrasite_link_regex",
     "save_cache_with_python_pickler",

@@ -38,6 +38,10 @@ def test_the_private_attributes_read_are_still_set():
     # memos_for_one_build gives these two memoized methods of Content new memories.
     for name in ("get_content", "get_summary"):
         assert isinstance(inspect.getattr_static(pelican_private.Content, name).cache, dict)
+    # same_name reads what URLWrapper.__init__ sets.
+    wrapper_init = inspect.getsource(pelican_private.URLWrapper.__init__)
+    for attribute in ("_name", "_slug", "_slug_from_name", "settings"):
+        assert f"self.{attribute} =" in wrapper_init, attribute
     # forget_logged_warnings empties these two class-level memories of LimitFilter.
     assert isinstance(pelican_private.LimitFilter._raised_messages, set)
     assert isinstance(pelican_private.LimitFilter._group_count, dict)

@@ -318,6 +318,32 @@ def test_post_lists_answer_membership_like_plain_lists(site):
         ]
 
 
+def test_posts_share_one_object_per_tag_category_and_author_name(site):
+    site.add_post("a.md", title="A", date="2020-01-01", category="Journal intime", tags="écoute")
+    site.add_post("b.md", title="B", date="2020-01-02", category="Journal intime", tags="écoute")
+    site.add_post("c.md", title="C", date="2020-01-03", category="Journal intime", tags="Écoute")
+    site.add_post("d.md", title="D", date="2020-01-04", tags="écoute", status="hidden")
+    found = {}
+
+    def keep(generator):
+        posts = generator.articles + generator.hidden_articles
+        found.update({post.slug: post for post in posts})
+
+    signals.article_generator_finalized.connect(keep)
+    try:
+        site.build()
+    finally:
+        signals.article_generator_finalized.disconnect(keep)
+    a, b, c, d = (found[slug] for slug in "abcd")
+    assert a.tags[0] is b.tags[0] is d.tags[0] is a.metadata["tags"][0]
+    assert a.category is b.category is c.category is d.metadata["category"]
+    assert a.author is b.author is c.authors[0] is d.author
+    # Equal to « écoute » (one slug, one page), but written otherwise: C shows its own.
+    assert c.tags[0] == a.tags[0] and c.tags[0] is not a.tags[0]
+    assert str(c.tags[0]) == "Écoute"
+    assert ">Écoute<" in site.read("c/index.html")
+
+
 def test_a_post_list_notices_a_post_added_or_removed():
     from post_lists.post_lists import PostList
 
