@@ -98,6 +98,17 @@ def _end_with(parent):
         os._exit(1)
 
 
+def _free_pages_back():
+    """Give the pages of the C heap that hold nothing back to the system (glibc's
+    malloc_trim), before a fork: a free page both processes still map is copied as soon as
+    either puts a new object in it, so that every page the build freed earlier would count
+    twice while the child lives (some 4 MB at 1000 posts, 6 at 5000, for well under a
+    millisecond). Not every C library has malloc_trim: then nothing is done."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
 class Child:
     """`work(*args)` running in a forked child; `result()` waits for it and returns what
     it returned, after logging again what it logged."""
@@ -110,6 +121,7 @@ class Child:
         # child lives: its collections would otherwise touch (and so copy) every page of
         # memory the processes share.
         gc.freeze()
+        _free_pages_back()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         parent = os.getpid()
