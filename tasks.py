@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from invoke import Exit, task
 
-from carnet import console, files, newsletter
+from carnet import console, files, newsletter, output_record
 from carnet import publish as publishing
 from carnet.build import BuildFailed, BuildResult, load_settings
 from carnet.build import build as run_build
@@ -94,6 +94,27 @@ def _check(settings, settings_file, publish=False):
         raise Exit(code=1) from None
 
 
+def _refuse_files_not_written_by_carnet(retention):
+    """One line and exit 1 when output/ holds a file no task of Carnet wrote there (a CNAME,
+    notes), other than those `retention` keeps: the command about to run would delete it
+    (carnet/output_record.py)."""
+    found = output_record.not_written_by_carnet(OUTPUT, CARNET_FOLDER, retention)
+    if not found:
+        return
+    line = _(
+        "output/{path}: Carnet did not write this file, and this command would delete it "
+        "(output/ holds the site Carnet builds, which replaces it): move it out of output/, "
+        "then run the command again"
+    ).format(path=found[0])
+    if len(found) > 1:
+        others = len(found) - 1
+        line += ngettext(" ({count} other file too)", " ({count} other files too)", others).format(
+            count=others
+        )
+    console.fail(line)
+    raise Exit(code=1)
+
+
 def _check_writable(*folders):
     """One line and exit 1 when Carnet may not write in one of `folders` (made when
     missing), before anything is built: not a traceback, or Pelican's line for every file
@@ -107,8 +128,12 @@ def _check_writable(*folders):
 
 def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
     if not checked:
-        _checked_settings(settings_file)
+        settings = _checked_settings(settings_file)
     _check_writable(output_path, CARNET_FOLDER)
+    into_output = output_path == OUTPUT  # else publish's own folder, under .carnet/publish/
+    if into_output:
+        _refuse_files_not_written_by_carnet(settings.get("OUTPUT_RETENTION"))
+        output_record.writing(CARNET_FOLDER)
     console.step(
         _("Building the development site…")
         if what == "development"
@@ -123,6 +148,8 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
         for warning in failure.warnings:
             console.warn(warning)
         raise Exit(code=1) from None
+    if into_output:
+        output_record.written(OUTPUT, CARNET_FOLDER)
     for warning in result.warnings:
         console.warn(warning)
     built = _what_was_built(result.counts)
@@ -229,9 +256,12 @@ def _index_again_when_stale():
 @task
 def clean(c):
     """Delete output/ and Carnet's build cache."""
+    # Everything in output/ goes, what OUTPUT_RETENTION keeps from builds included.
+    _refuse_files_not_written_by_carnet(retention=())
     folders = (OUTPUT, os.path.join(CARNET_FOLDER, "cache"))
     for path in folders:
         shutil.rmtree(path, ignore_errors=True)
+    output_record.forget(CARNET_FOLDER)
     # A folder of root's in it (a `sudo invoke serve` indexed output/) is left: said, not
     # « Removed ».
     for path in folders:
@@ -368,6 +398,8 @@ def publish(c, strict=False):
         target = publishing.checked_target(settings, ROOT)
         # Without a target, the site built under .carnet/publish/ is moved to output/.
         _check_writable(CARNET_FOLDER, *([OUTPUT] if target is None else []))
+        if target is None:
+            _refuse_files_not_written_by_carnet(settings.get("OUTPUT_RETENTION"))
         publishing.check_clock(settings)
         with (
             publishing.one_at_a_time(settings, ROOT),
@@ -382,7 +414,11 @@ def publish(c, strict=False):
                 if not after_newsletter and target is not None:  # else Mailchimp sends nothing
                     _newsletter_account_checked(c, result.settings)
                 deployed = publishing.put_online(
-                    result.output_path, target, ROOT, after_newsletter=after_newsletter
+                    result.output_path,
+                    target,
+                    ROOT,
+                    after_newsletter=after_newsletter,
+                    retention=result.settings.get("OUTPUT_RETENTION"),
                 )
                 return result, deployed
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from carnet import console
+from carnet import console, output_record
 from carnet.dates import long_moment
 from carnet.defaults import setting
 from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
@@ -131,11 +131,13 @@ def private_folder(settings, project):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def put_online(output_path, target, project, after_newsletter=False):
+def put_online(output_path, target, project, after_newsletter=False, retention=()):
     """Deploy the built site to `target`; True once it is online. Stopped if it failed.
     The site's folder is this publish's own: a local target takes it as it is (moved).
 
-    Without a target the site is moved to output/ (for `invoke serve`) and False returned."""
+    Without a target the site is moved to output/ (for `invoke serve`) and False returned;
+    what `retention` (OUTPUT_RETENTION) names in output/ stays there, as a build keeps it,
+    unless the site holds a file of the same name."""
     if target is None:
         if not after_newsletter:  # said once a publish, not again with the letters page
             console.warn(
@@ -146,6 +148,12 @@ def put_online(output_path, target, project, after_newsletter=False):
                 )
             )
         output = os.path.join(project, "output")
+        carnet_folder = os.path.join(project, ".carnet")
+        output_record.writing(carnet_folder)
+        for name in retention or ():
+            kept = os.path.join(output, name)
+            if os.path.lexists(kept) and not os.path.lexists(os.path.join(output_path, name)):
+                os.rename(kept, os.path.join(output_path, name))
         shutil.rmtree(output, ignore_errors=True)
         try:
             os.rename(output_path, output)
@@ -160,6 +168,7 @@ def put_online(output_path, target, project, after_newsletter=False):
                 )
             )
             raise Stopped from None
+        output_record.written(output, carnet_folder)
         return False
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:

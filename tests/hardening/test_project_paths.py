@@ -177,10 +177,11 @@ def test_publish_in_a_project_folder_of_roots_names_the_folder(nobodys_site):
 
 
 def test_publish_says_when_output_cannot_be_emptied_for_the_new_site(nobodys_site):
-    # A folder of root's two levels down in output/, where publish looks before building:
+    # A folder of root's two levels down in output/, where publish looks before building
+    # (a page of Carnet's: a file it did not write would stop publish before the build):
     # the site it built could not be moved in, and it stopped with a traceback.
     assert as_nobody(nobodys_site, "build").returncode == 0
-    roots(nobodys_site.output / "categorie" / "ancienne", "index.html")
+    roots(nobodys_site.output / "categorie" / "journal-intime", "index.html")
     done = as_nobody(nobodys_site, "publish")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
