@@ -358,7 +358,11 @@ def _link_instead(element, url, path, warnings, email_only):
 
 
 def _plain_text(html):
-    text = get_text(html.translate(_HIDE_NO_BREAK), ParserConfig(css=TEXT_CSS, display_links=True))
+    # Each image as its alt text, [like this]: without it, what a photo or a chart said
+    # was lost, and a linked image became an empty link, « [](https://…) ». One the e-mail
+    # gave an empty alt (a decoration, the post's own image) stays out.
+    config = ParserConfig(css=TEXT_CSS, display_links=True, display_images=True)
+    text = get_text(html.translate(_HIDE_NO_BREAK), config)
     text = text.translate(_SHOW_NO_BREAK)
     # The postal address's merge tag has a plain-text form.
     text = text.replace("*|HTML:LIST_ADDRESS_HTML|*", "*|LIST_ADDRESS|*")

@@ -134,6 +134,20 @@ def posts(tmp_path_factory):
             f"Paragraphe {n} : [à lire](https://exemple.fr/p{n}/)." for n in range(500)
         ),
     )
+    blog.post(
+        "l.md",
+        title="En images",
+        date="2021-01-16 08:30",
+        body="""
+        Avant.
+
+        ![Une tasse de café](../images/tasse.jpg)
+
+        [![Le programme](../images/icone.png)](https://exemple.fr/programme/)
+
+        Après.
+        """,
+    )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
     blog.post(
@@ -396,6 +410,15 @@ def test_french_typography_and_date(posts):
     assert "Voir dans le navigateur" in text and "<" not in re.sub(r"<script>", "", text)
     assert "Un intertitre" in text and "Fin du billet." in text
     assert "dit pas\u202f;" in email_for(posts, "le-moi", CARNET_NEWSLETTER_FULL_POST=False).text
+
+
+def test_the_plain_text_keeps_what_the_images_say(posts):
+    """A reader of the plain-text part (a text-only mail program, a screen reader) gets each
+    image's alt text where the image is: a linked image is not an empty link."""
+    text = email_for(posts, "en-images").text
+    assert "Avant.\n\n[Une tasse de café]\n\n" in text
+    assert "[[Le programme]](https://exemple.fr/programme/)" in text
+    assert "[](" not in text
 
 
 def test_size_warning_and_refusal_name_the_post(posts):
