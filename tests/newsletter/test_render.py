@@ -148,6 +148,22 @@ def posts(tmp_path_factory):
         Après.
         """,
     )
+    blog.post(
+        "m.md",
+        title="Un programme",
+        date="2021-01-17 08:30",
+        body="""
+        Voir https://exemple.fr/un/chemin/vraiment/tres/long/qui/ne/se/coupe/jamais/de/lui-meme.
+
+        ```
+        invoke reaction-add --slug un-programme reponses/ --name "Une lectrice" --with-email --draft
+        ```
+
+        | Jour | Séance |
+        |------|--------|
+        | Lundi | Course |
+        """,
+    )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
     blog.post(
@@ -419,6 +435,28 @@ def test_the_plain_text_keeps_what_the_images_say(posts):
     assert "Avant.\n\n[Une tasse de café]\n\n" in text
     assert "[[Le programme]](https://exemple.fr/programme/)" in text
     assert "[](" not in text
+
+
+def test_code_long_words_and_tables_stay_within_a_phones_width(posts):
+    """A line of code or a long address cannot be cut: on a phone it made the whole e-mail
+    wider than the screen (the footer's links out of sight). They wrap; a table's cells
+    are framed and keep their words whole. Inline: French webmails drop <style>."""
+    page = document(email_for(posts, "un-programme"))
+
+    def style(element):
+        parts = element.get("style", "").split(";")
+        pairs = (part.split(":", 1) for part in parts if ":" in part)
+        return {name.strip(): value.strip() for name, value in pairs}
+
+    post = style(page.xpath("//td[@class='post']")[0])
+    assert post["word-break"] == "break-word" and post["overflow-wrap"] == "break-word"
+    assert style(page.xpath("//pre")[0])["white-space"] == "pre-wrap"
+    [table] = page.xpath("//td[@class='post']//table")
+    assert style(table)["word-break"] == "normal"  # the cells inherit it
+    cells = table.xpath(".//th | .//td")
+    assert len(cells) == 4
+    for cell in cells:
+        assert style(cell)["padding"] and style(cell)["border"].startswith("1px solid")
 
 
 def test_size_warning_and_refusal_name_the_post(posts):
