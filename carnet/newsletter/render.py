@@ -119,6 +119,8 @@ def render(post, settings, test=False):
         body = _email_ready(post.content, post.url, path, warnings, post.email_only)
     else:
         body = summary
+    if post.image:  # the post's Image:, at the top of the e-mail
+        _say_if_svg(post.image, path, warnings)
     subject = email_subject(post, settings, test)
     preheader = _preheader(summary)
     segment = setting(settings, "CARNET_NEWSLETTER_SEGMENTS").get(post.segment or "", {})
@@ -243,12 +245,8 @@ def _email_ready(html, url, path, warnings, email_only=False):
                     "Outlook do not show: save it in content/images/ and link to it"
                 ).format(path=path, source=source)
             )
-        elif source.lower().split("?")[0].endswith(".svg"):
-            warnings.append(
-                _("{path}: image {source} is an SVG, which Gmail and Outlook do not show").format(
-                    path=path, source=source
-                )
-            )
+        else:
+            _say_if_svg(source, path, warnings)
         width = image.get("width", "")
         if not width.isdigit() or int(width) > CONTENT_WIDTH:
             image.set("width", str(CONTENT_WIDTH))
@@ -256,6 +254,15 @@ def _email_ready(html, url, path, warnings, email_only=False):
         image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
     inner = root.text or ""
     return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _say_if_svg(source, path, warnings):
+    if source.lower().split("?")[0].endswith(".svg"):
+        warnings.append(
+            _("{path}: image {source} is an SVG, which Gmail and Outlook do not show").format(
+                path=path, source=source
+            )
+        )
 
 
 def _absolute_srcset(srcset, absolute):

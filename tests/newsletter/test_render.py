@@ -29,6 +29,7 @@ def posts(tmp_path_factory):
     images = blog.site.content / "images"
     for name in ("tasse.jpg", "sans-alt.png", "icone.png"):
         Image.new("RGB", (8, 8), "white").save(images / name)
+    (images / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (images / "pause.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (images / "anim.swf").write_bytes(b"FWS")
     (images / "seance.mp3").write_bytes(b"ID3")
@@ -163,6 +164,9 @@ def posts(tmp_path_factory):
         |------|--------|
         | Lundi | Course |
         """,
+    )
+    blog.post(
+        "n.md", title="Notre logo", date="2021-01-18 08:30", image="/images/logo.svg", body="Voilà."
     )
     blog.post("c.md", title="Un gros billet", date="2021-01-07 08:30", body=paragraphs(1000))
     blog.post("d.md", title="Un billet moyen", date="2021-01-08 08:30", body=paragraphs(740))
@@ -457,6 +461,16 @@ def test_code_long_words_and_tables_stay_within_a_phones_width(posts):
     assert len(cells) == 4
     for cell in cells:
         assert style(cell)["padding"] and style(cell)["border"].startswith("1px solid")
+
+
+def test_the_coach_is_told_when_the_posts_own_image_is_an_svg(posts):
+    """The post's Image: heads its e-mail: as an SVG, Gmail and Outlook show a blank there."""
+    email = email_for(posts, "notre-logo")
+    assert document(email).xpath("//img/@src")[0] == "https://carnet-de-coach.fr/images/logo.svg"
+    assert email.warnings == [
+        "content/posts/n.md: image https://carnet-de-coach.fr/images/logo.svg is an SVG, "
+        "which Gmail and Outlook do not show"
+    ]
 
 
 def test_size_warning_and_refusal_name_the_post(posts):
