@@ -228,7 +228,18 @@ def _email_ready(html, url, path, warnings, email_only=False):
     # lxml leaves srcset as written; Apple Mail picks its images over src.
     for element in _WITH_SRCSET(root):
         element.set("srcset", _absolute_srcset(element.get("srcset"), absolute))
-    for image in root.iter("img"):
+    drawing_said = False
+    for image in root.iter("img", "svg"):
+        if image.tag == "svg":  # a drawing written into the post: Gmail shows a blank
+            if not drawing_said:  # once: the line says what to do with every one
+                warnings.append(
+                    _(
+                        "{path}: a drawing (<svg>) is written into the post, which Gmail and "
+                        "Outlook do not show: save it as a PNG in content/images/ and link to it"
+                    ).format(path=path)
+                )
+                drawing_said = True
+            continue
         source = image.get("src", "")
         written_in = source.lower().startswith("data:")
         if written_in:  # its name, not its thousands of characters of base64

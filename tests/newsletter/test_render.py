@@ -473,6 +473,30 @@ def test_the_coach_is_told_when_the_posts_own_image_is_an_svg(posts):
     ]
 
 
+def test_the_coach_is_told_of_a_drawing_written_into_the_post(tmp_path):
+    """An <svg> in the post's HTML shows on the site; Gmail and Outlook show a blank."""
+    blog = Blog(make_site(tmp_path / "site"))
+    blog.post(
+        "a.md",
+        title="Un schéma",
+        date="2021-01-05 08:30",
+        body="""
+        Avant.
+
+        <svg width="40" height="40"><circle cx="20" cy="20" r="10"/><svg><rect/></svg></svg>
+        """,
+    )
+    settings = blog.build()
+    [post] = manifest.read(settings)
+    with in_french():
+        email = render.render(post, settings)
+    assert email.warnings == [
+        "content/posts/a.md\u00a0: un dessin (<svg>) est écrit dans l’article\u202f; Gmail et "
+        "Outlook ne l’affichent pas\u00a0: enregistrez-le en PNG dans content/images/ et faites-y "
+        "un lien"
+    ]
+
+
 def test_size_warning_and_refusal_name_the_post(posts):
     medium = email_for(posts, "un-billet-moyen")
     assert 85 * 1024 < medium.size <= 96 * 1024
