@@ -270,3 +270,21 @@ def test_a_table_wider_than_a_phone_scrolls_by_itself_not_the_page(browser, site
         assert cell.bounding_box()["height"] < 60, f"{path}: « colonne0 » broken over lines"
 
     assert_no_page_scrolls_sideways_at_360(browser, site, ["", "un-tableau/"], words_whole)
+
+
+def test_a_video_pasted_into_a_post_fits_a_phone(browser, site):
+    # YouTube's « Intégrer » code, as a coach pastes it: 560 px wide, the page scrolled
+    # sideways on a phone. A <video> written with its own width alike.
+    site.add_post(
+        "video.md",
+        title="Une vidéo",
+        body="""
+        Regardez :
+
+        <iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/abc"
+        title="Ma vidéo" allowfullscreen></iframe>
+
+        <video width="640" height="360" controls></video>
+        """,
+    )
+    assert_no_page_scrolls_sideways_at_360(browser, site, ["", "une-video/"])
