@@ -288,3 +288,41 @@ def test_a_video_pasted_into_a_post_fits_a_phone(browser, site):
         """,
     )
     assert_no_page_scrolls_sideways_at_360(browser, site, ["", "une-video/"])
+
+
+def test_an_email_fits_a_phone_whatever_the_post_holds(browser, site):
+    # E-mail programs show the letter as its HTML is: one address pasted as text, one line
+    # of code or one table of prices made the whole letter wider than a phone, to be read
+    # zoomed out or scrolled sideways.
+    from newsletter.conftest import Blog
+
+    from carnet.newsletter import manifest, render
+
+    blog = Blog(site)
+    address = "https://www.linkedin.com/in/claire-dumas-coach-professionnelle-nantes/?originalSubdomain=fr"
+    code = "pip install carnet && invoke build && invoke publish --strict && echo " + "x" * 40
+    columns = " | ".join(f"Colonne{n}" for n in range(7))
+    blog.post(
+        "long.md",
+        title="Un billet",
+        body=f"""
+        Mon profil : {address}
+
+        Anticonstitutionnellement{"ment" * 20}.
+
+            {code}
+
+        | {columns} |
+        |{"---|" * 7}
+        | {columns} |
+        """,
+    )
+    settings = blog.build()
+    email = render.render(manifest.read(settings)[0], settings)
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.set_content(email.html, wait_until="load")
+        assert_no_horizontal_scroll(tab, "the email")
+    finally:
+        context.close()
