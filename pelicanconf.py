@@ -165,6 +165,8 @@ MARKDOWN = {
         "markdown.extensions.meta": {},
         # The page's <h1> is the title: a text's `#` headings move one level down.
         "carnet.headings": {},
+        # A note left in an HTML comment (<!-- … -->) is not published.
+        "carnet.html_comments": {},
     },
     "output_format": "html5",
 }

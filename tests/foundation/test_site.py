@@ -308,6 +308,29 @@ def test_a_post_written_with_hash_headings_has_one_h1_the_title(site):
     assert other.xpath("//main//h2[.='Section']") and other.xpath("//main//h3[.='Détail']")
 
 
+def test_a_note_left_in_an_html_comment_is_not_published(site):
+    # Hidden by the editor's preview and by the page, the note was in the page's source,
+    # the home page's summary and the feed, for anyone to read.
+    site.add_post(
+        "a.md",
+        title="Mes tarifs",
+        body="""
+        <!-- Note pour moi : augmenter le prix en janvier -->
+
+        Un texte <!-- secret aussi --> qui continue.
+
+        Du code : `<!-- ceci reste -->`
+        """,
+    )
+    site.build()
+    for path in ("mes-tarifs/index.html", "index.html", "feeds/all.atom.xml"):
+        text = site.read(path)
+        assert "augmenter le prix" not in text and "secret aussi" not in text, path
+    page = site.read("mes-tarifs/index.html")
+    assert re.search(r"<p>Un texte +qui continue.</p>", page)
+    assert "<code>&lt;!-- ceci reste --&gt;</code>" in page
+
+
 def test_lists_name_every_author_of_a_post(site):
     # A post by two: the lists named the first author only, on the second's own page too.
     site.add_post("a.md", title="À deux", authors="Julien Moreau, Claire Dumas, Léa Martin")
