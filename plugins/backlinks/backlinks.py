@@ -51,6 +51,9 @@ BLOCKS = {
     "ol",
 }
 SKIPPED = {"script", "style", "template"}
+# Markdown's footnotes: a call's number and a note's way back (« ↩ ») are links, but not
+# words of the sentence (« une note1 avec… », « pour plus. ↩ »).
+FOOTNOTE_LINKS = {"footnote-ref", "footnote-backref"}
 # The end of a sentence: . ! ? or … (with any closing » ” " ) after it), then a space and
 # a capital or a digit. « Bonjour ! » dit-elle stays one sentence.
 # Tried only where a run of . ! ? … starts (the look-behind): tried at each of its marks,
@@ -91,6 +94,7 @@ class LinkCollector(HTMLParser):
         self._open_link = None  # (href, start offset in the block's text)
         self._block_links = []
         self._skipping = 0
+        self._in_footnote_link = False
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED:
@@ -98,9 +102,12 @@ class LinkCollector(HTMLParser):
         elif tag in BLOCKS:
             self._end_block()
         elif tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self._open_link = (href, self._length)
+            attributes = dict(attrs)
+            if attributes.get("class") in FOOTNOTE_LINKS:
+                self._in_footnote_link = True
+                self._skipping += 1
+            elif attributes.get("href"):
+                self._open_link = (attributes["href"], self._length)
         elif tag == "br":
             self.handle_data(" ")
 
@@ -109,6 +116,9 @@ class LinkCollector(HTMLParser):
             self._skipping = max(0, self._skipping - 1)
         elif tag in BLOCKS:
             self._end_block()
+        elif tag == "a" and self._in_footnote_link:
+            self._in_footnote_link = False
+            self._skipping = max(0, self._skipping - 1)
         elif tag == "a":
             self._close_link()
 

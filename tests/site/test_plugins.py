@@ -208,6 +208,38 @@ def test_backlinks_show_who_links_here_with_the_sentence(site):
     assert "ailleurs &lt; partout" in page
 
 
+def test_backlink_excerpts_leave_out_footnote_numbers_and_ways_back(site):
+    # A footnote's number was glued to its word (« Une phrase1 avec… »), and a link in a
+    # note ended with the note's way back to the text (« pour plus. ↩ »).
+    site.add_post("cible.md", title="La cible", date="2020-01-01", body="Le texte.")
+    site.add_post(
+        "appel.md",
+        title="Appel",
+        date="2020-02-01",
+        body="""
+        Une phrase[^1] avec [la cible]({filename}cible.md) et une note[^1].
+
+        [^1]: Une note.
+        """,
+    )
+    site.add_post(
+        "note.md",
+        title="Note",
+        date="2020-03-01",
+        body="""
+        Une phrase[^1].
+
+        [^1]: Voir [la cible]({filename}cible.md) pour plus.
+        """,
+    )
+    articles = build(site)
+    by_slug = {link.article.slug: link.excerpt for link in articles["la-cible"].backlinks}
+    assert by_slug == {
+        "appel": "Une phrase avec <em>la cible</em> et une note.",
+        "note": "Voir <em>la cible</em> pour plus.",
+    }
+
+
 def test_backlink_excerpt_is_the_sentence_around_the_link():
     from backlinks.backlinks import LinkCollector, excerpt
 
