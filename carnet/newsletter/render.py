@@ -199,8 +199,14 @@ def email_subject(post, settings, test=False):
 
 def _preheader(summary):
     """The line inboxes show after the subject: the start of the summary (typeset already,
-    plugin french_typography), in plain text."""
-    return shortened(plain_text(summary), PREHEADER_LENGTH)
+    plugin french_typography), in plain text. A summary of images only (a photo, no words)
+    is what they show, their alt text: empty, the inbox showed the e-mail's first words
+    instead, « Voir dans le navigateur »."""
+    text = plain_text(summary)
+    if not text and "<img" in summary:
+        images = lxml.html.fragment_fromstring(summary, create_parent="div").iter("img")
+        text = " ".join(" ".join(image.get("alt", "").split()) for image in images).strip()
+    return shortened(text, PREHEADER_LENGTH)
 
 
 def _one_line(text):

@@ -292,6 +292,23 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
     )
 
 
+def test_the_preheader_of_a_post_of_one_photo_is_what_it_shows(site):
+    # No words to start the preheader with: the inbox showed the e-mail's first words,
+    # « Voir dans le navigateur », after the subject.
+    blog = Blog(site)
+    Image.new("RGB", (8, 8), "white").save(site.content / "images" / "coucher.jpg")
+    blog.post(
+        "a.md",
+        title="La photo de la semaine",
+        body="![Un coucher de soleil](../images/coucher.jpg)",
+    )
+    settings = blog.build()
+    email = render.render(manifest.read(settings)[0], settings)
+    assert email.preheader == "Un coucher de soleil"
+    preheader = document(email).xpath("//div[@class='preheader']")[0]
+    assert preheader.text_content() == "Un coucher de soleil"
+
+
 def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
     browser = "//td[@class='browser']/a"
     site_post = document(email_for(posts, "le-moi")).xpath(browser)[0]
