@@ -50,12 +50,13 @@ import shutil
 import tempfile
 import time
 from importlib import metadata
+from urllib.parse import unquote, urlsplit
 
 from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import forked, share_card
+from carnet import forked, links, share_card
 from carnet.i18n import _
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -185,6 +186,16 @@ def _local_image(article, settings):
                 path = os.path.join(os.path.dirname(article.source_path), relative)
             if _readable(path, settings):
                 return os.path.abspath(path), attributes.get("alt", "")
+    if src and (links.is_relative_path(src) or src.startswith("/")) and not src.startswith("//"):
+        # A path, as a Markdown editor's preview writes it (« ../images/x.jpg »): the file
+        # the post's page shows, as a browser reads the path from the page's address. Pelican
+        # copies the content folder's images to the same place in the site (STATIC_SAVE_AS).
+        address = urlsplit(links.as_read_from(links.page_address(article), src)).path
+        root = urlsplit(settings.get("SITEURL") or "").path.rstrip("/") + "/"
+        if address.startswith(root):
+            path = os.path.join(content_path, unquote(address[len(root) :]))
+            if _readable(path, settings):
+                return path, attributes.get("alt", "")
     return None, None
 
 

@@ -192,6 +192,20 @@ def test_the_image_field_chooses_the_share_image_written_as_a_link_or_a_path(sit
     assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
 
 
+@pytest.mark.parametrize("written", ["../images/photo.png", "/images/photo.png"])
+def test_a_post_image_written_as_a_path_is_shared_as_one_written_as_a_link(site, written):
+    # As a Markdown editor's preview writes it: the page showed the photo, the share
+    # image was a drawn card.
+    Image.new("RGB", (800, 800), "#3366aa").save(site.content / "images" / "photo.png")
+    site.add_post("a.md", title="Avec photo", body=f"![Un ciel bleu]({written})")
+    site.build()
+    page = site.read("avec-photo/index.html")
+    image = image_of(site, og(page, "og:image"))
+    red, green, blue = image.convert("RGB").getpixel((600, 315))
+    assert abs(red - 0x33) < 8 and abs(green - 0x66) < 8 and abs(blue - 0xAA) < 8
+    assert og(page, "og:image:alt") == "Un ciel bleu"
+
+
 def cache_files(site):
     return {p: p.stat().st_ino for p in (site.root / ".carnet" / "cache").rglob("*.jpg")}
 
