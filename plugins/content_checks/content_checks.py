@@ -12,8 +12,9 @@ the content folder), a link (in the text or the Summary:) to a tag, category or 
 published post has, or of a kind Pelican does not know, a link written as a path
 (`images/x.jpg`, not `{static}/…`) where the site has nothing, a Template: the theme does
 not have, two things the site would write at one address (two posts, or a post and the
-home page, a feed, an image...), and a symbolic link in an images folder (STATIC_PATHS) to
-something outside it.
+home page, a feed, an image...), a symbolic link in an images folder (STATIC_PATHS) to
+something outside it, and a footnote called with no note, a note never called, or a call
+in the Summary: (which has no notes).
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
 an unknown status and text that is not UTF-8.
@@ -28,6 +29,7 @@ Every check here is linear: a post is looked at once, the addresses once for the
 
 import difflib
 import functools
+import html
 import logging
 import os
 import posixpath
@@ -449,6 +451,7 @@ def checked_reader(reader_class):
                         )
                     )
             _check_address_fields(metadata)
+            _check_footnotes(content, metadata)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -1091,6 +1094,60 @@ def _meant(content, context, path):
         if not _is_post_source(name) and os.path.isfile(os.path.join(root, name)):
             return "{static}/" + name
     return None
+
+
+# Markdown's footnotes: a call whose note is missing stays as written (« une autre[^2] »),
+# and a note nothing calls is shown at the end with a way back leading nowhere. One scan:
+# code's tags (a call written in code is text) and calls as written (a scan stops at the
+# next « [ », where the next one may start).
+CODE_TAG_OR_CALL_AS_WRITTEN = re.compile(r"<(/?)(?:pre|code)\b[^<>]*>|\[\^([^\[\]<>\n]*)\]")
+NOTE = re.compile(r'<li id="fn:([^"]*)"')
+CALL = re.compile(r'<sup id="fnref:([^"]*)"')
+
+
+def _call_as_written(html_text):
+    """The first footnote call left as written (« [^2] ») outside code, or None."""
+    in_code = 0
+    for match in CODE_TAG_OR_CALL_AS_WRITTEN.finditer(html_text):
+        if match[2] is not None:
+            if not in_code:
+                return match[0]
+        else:
+            in_code = max(0, in_code - 1) if match[1] else in_code + 1
+    return None
+
+
+def _check_footnotes(content, metadata):
+    """A footnote called with no note, a note never called (in the text), or a call in the
+    Summary:, which has no notes: one line, for the first one found."""
+    content = content or ""
+    summary = str(metadata.get("summary") or "")
+    call = "[^" in summary and _call_as_written(summary)
+    if call:
+        raise ValueError(
+            _(
+                "the Summary: calls footnote {call}, which a summary cannot show: remove "
+                "the call from the Summary:"
+            ).format(call=html.unescape(call))
+        )
+    call = "[^" in content and _call_as_written(content)
+    if call:
+        raise ValueError(
+            _(
+                "footnote {call} has no note: write the note as « {call}: … » at the end "
+                "of the post, or remove the call"
+            ).format(call=html.unescape(call))
+        )
+    if '<div class="footnote">' in content:
+        called = set(CALL.findall(content))
+        for label in NOTE.findall(content):
+            if label not in called:
+                raise ValueError(
+                    _(
+                        "the note [^{label}] is never called in the text: call it with "
+                        "« [^{label}] » where it belongs, or remove the note"
+                    ).format(label=html.unescape(label))
+                )
 
 
 def _has_text_or_media(content):

@@ -191,3 +191,41 @@ def test_a_link_to_a_post_dated_later_says_when_it_comes_out(site):
         "le site (billet daté du 1er janvier 2099 à 08:00)\u00a0: mettez le lien une fois "
         "qu’il est paru, ou datez ce billet après lui",
     ]
+
+
+FOOTNOTE_MISTAKES = {
+    "a call without its note": (
+        {"body": "Une note[^1] et une autre[^2].\n\n[^1]: La première."},
+        "content/posts/notes.md: footnote [^2] has no note",
+    ),
+    "a note nothing calls": (
+        {"body": "Une note[^1].\n\n[^1]: La première.\n[^l]: Une autre."},
+        "content/posts/notes.md: the note [^l] is never called in the text",
+    ),
+    "a call in the Summary:": (
+        {"body": "Une note[^1].\n\n[^1]: La note.", "summary": "Un résumé[^1]."},
+        "content/posts/notes.md: the Summary: calls footnote [^1]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOOTNOTE_MISTAKES))
+def test_a_footnote_without_its_note_or_call_is_one_line(site, case):
+    # The call stayed as written on the page, in the feeds and the e-mail (« une
+    # autre[^2] »); a note nothing called was shown with a way back leading nowhere.
+    fields, line = FOOTNOTE_MISTAKES[case]
+    site.add_post("notes.md", title="Des notes", **fields)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [problem] = failure.value.problems
+    assert problem.startswith(line), problem
+
+
+def test_a_footnote_call_written_in_code_is_text(site):
+    site.add_post(
+        "notes.md",
+        title="Des notes",
+        body="En Markdown, `[^1]` appelle une note :\n\n    Une phrase[^1].\n\nVoilà.",
+    )
+    site.build()
+    assert "<code>[^1]</code>" in site.read("des-notes/index.html")
