@@ -14,7 +14,14 @@ PATH = "content"
 # content/reactions/ is neither: plugin reactions reads it (readers’ replies, not posts).
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+# content/extra/ holds files published as they are at the site's root, its sub-folders kept
+# (extra/CNAME is /CNAME, extra/.well-known/security.txt is /.well-known/security.txt):
+# PATH_METADATA's `path` group is where Pelican copies a file (STATIC_SAVE_AS and STATIC_URL
+# are "{path}"). Hidden files are left out (IGNORE_FILES, below), except in .well-known/,
+# listed for that. A file that would land where the site writes something else stops the
+# build (plugin content_checks).
+STATIC_PATHS = ["images", "extra", "extra/.well-known"]
+PATH_METADATA = r"extra/(?P<path>.+)"
 # Files no coach means to publish, matched on each file's and folder's own name: hidden
 # ones (.DS_Store, .env, .git/, .obsidian/, an editor's .post.md.swp), Office's lock files
 # (~$devis.docx), editors' backups (post.md~) and Windows' thumbnails. Pelican's default,

@@ -34,10 +34,19 @@ NEWSLETTER_PAGES = {
 
 @dataclass(frozen=True)
 class Writer:
-    """What writes a file: a source file of the content (`source`), or a part of the site."""
+    """What writes a file: a source file of the content (`source`), or a part of the site;
+    `extra_file`, a file the settings copy to an address of its own (content/extra/)."""
 
     what: str
     source: str | None = None
+    extra_file: str | None = None
+
+
+def _placed_by_the_settings(static):
+    """True for a file copied to an address the settings chose for it, not to its own path
+    in the content folder: content/extra/CNAME is published as /CNAME (PATH_METADATA's, or
+    EXTRA_PATH_METADATA's, `path` or `save_as`)."""
+    return "path" in static.metadata or "save_as" in static.metadata
 
 
 def _clean(path):
@@ -96,7 +105,9 @@ def planned_files(generators, settings):
             for content in getattr(generator, key, None) or []:
                 source = source_name(settings, content.source_path)
                 if isinstance(content, Static):  # a part of the site, not a post
-                    add(content.save_as, Writer(_("the file {path}").format(path=source)))
+                    what = _("the file {path}").format(path=source)
+                    extra_file = source if _placed_by_the_settings(content) else None
+                    add(content.save_as, Writer(what, extra_file=extra_file))
                 else:
                     add(content.save_as, Writer(source, source))
         if hasattr(generator, "period_archives"):
@@ -192,13 +203,21 @@ def clashes(planned):
         if earlier is not writer and earlier != writer:
             found.append((path, earlier, path, writer))
     for path, writer in planned:
+        if path + "/" in folders and files[path + "/"] != writer:  # a file named as a folder
+            found.append((path, writer, path + "/", files[path + "/"]))
+            continue
         parts = path.rstrip("/").split("/")
         for depth in range(1, len(parts)):
             parent = "/".join(parts[:depth])
             holder = files.get(parent) or files.get(parent + "/")
             if holder is None or holder == writer:
                 continue
-            if parent + "/" in folders and holder.source is None and writer.source is None:
+            if (
+                parent + "/" in folders
+                and holder.source is None
+                and writer.source is None
+                and writer.extra_file is None  # content/extra/theme/x.css is the coach's
+            ):
                 continue  # the site's own files in the site's own folder
             found.append((path, writer, files.get(parent) and parent or parent + "/", holder))
             break

@@ -12,9 +12,9 @@ the content folder), a link (in the text or the Summary:) to a tag, category or 
 published post has, or of a kind Pelican does not know, a link written as a path
 (`images/x.jpg`, not `{static}/…`) where the site has nothing, a Template: the theme does
 not have, two things the site would write at one address (two posts, or a post and the
-home page, a feed, an image...), a symbolic link in an images folder (STATIC_PATHS) to
-something outside it, and a footnote called with no note, a note never called, or a call
-in the Summary: (which has no notes).
+home page, a feed, an image...; a file of content/extra/ and anything of the site), a
+symbolic link in an images folder (STATIC_PATHS) to something outside it, and a footnote
+called with no note, a note never called, or a call in the Summary: (which has no notes).
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
 an unknown status and text that is not UTF-8.
@@ -742,8 +742,33 @@ def _check_templates(generators):
     return problems
 
 
+def _report_extra_file_clash(path, extra, other_path, other):
+    """A file the settings copy to an address of its own (content/extra/) never replaces
+    a part of the site, nor a post's or page's page: it is named, whatever it meets."""
+    what = _("the page of {path}").format(path=other.source) if other.source else other.what
+    if other_path == path:
+        message = _(
+            "{path}: would be copied to {address}, which is the address of {what}: "
+            "rename the file, or remove it"
+        )
+    else:  # one would have to be a folder holding the other
+        message = _(
+            "{path}: would be copied to {address}, in the way of {what} at {other}: "
+            "rename the file, or remove it"
+        )
+    logger.error(
+        message.format(
+            path=extra.extra_file, address=address(path), what=what, other=address(other_path)
+        )
+    )
+
+
 def _report_clash(path, first, other_path, second):
-    if first.source and second.source:
+    if first.extra_file:
+        _report_extra_file_clash(path, first, other_path, second)
+    elif second.extra_file:
+        _report_extra_file_clash(other_path, second, path, first)
+    elif first.source and second.source:
         one, other = sorted((first.source, second.source))
         names = _("{first} and {second}").format(first=one, second=other) if one != other else one
         logger.error(

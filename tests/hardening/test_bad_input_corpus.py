@@ -323,6 +323,24 @@ def page_at_a_post_address(site):
     return ERROR, "content/pages/bad.md and content/posts/post.md", ["/a-propos/"]
 
 
+def _extra(site, name):
+    path = site.content / "extra" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("<p>Le fichier de la coach.</p>")
+
+
+def extra_file_at_the_home_page(site):
+    site.add_post("ok.md", post_text())
+    _extra(site, "index.html")
+    return ERROR, "content/extra/index.html", ["copied to /,", "the home page"]
+
+
+def extra_file_in_the_theme_folder(site):
+    site.add_post("ok.md", post_text())
+    _extra(site, "theme/css/style.css")
+    return ERROR, "content/extra/theme/css/style.css", ["/theme/css/style.css", "the theme"]
+
+
 def title_without_letters(site):
     site.add_post("bad.md", post_text(title="🎉🚀💡"))
     return ERROR, BAD, ["🎉🚀💡", "Slug:"]
@@ -446,6 +464,8 @@ CASES = [
     slug_of_an_image,
     save_as_an_image,
     page_at_a_post_address,
+    extra_file_at_the_home_page,
+    extra_file_in_the_theme_folder,
     title_without_letters,
     tag_without_letters,
     author_without_letters,
