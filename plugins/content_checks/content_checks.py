@@ -28,6 +28,7 @@ Every check here is linear: a post is looked at once, the addresses once for the
 """
 
 import difflib
+import fnmatch
 import functools
 import html
 import logging
@@ -672,6 +673,12 @@ def skip_symlink_loops(pelican_object):
             settings[name] = [*settings.get(name, []), link]
 
 
+def _ignored(name, ignored):
+    """Whether Pelican leaves out a file or folder so named (IGNORE_FILES, as its generators
+    match it: on the name alone)."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+
+
 def refuse_links_out_of_static_folders(pelican_object):
     """A symbolic link in a STATIC_PATHS folder to a file or folder outside it is an error.
 
@@ -679,10 +686,15 @@ def refuse_links_out_of_static_folders(pelican_object):
     /etc/hostname, was published, and a link to ~/Documents would publish every file there."""
     settings = pelican_object.settings
     root = os.path.abspath(settings["PATH"])
+    ignored = settings.get("IGNORE_FILES") or []
     for folder in settings.get("STATIC_PATHS", []):
         top = os.path.join(root, folder)
         real_top = os.path.realpath(top)
         for parent, folders, files in os.walk(top):  # a link to a folder is listed, not entered
+            # What Pelican leaves out (a hidden file or folder) is not published: not looked
+            # at, as extra/.well-known, a STATIC_PATHS folder of its own, is not twice.
+            folders[:] = [name for name in folders if not _ignored(name, ignored)]
+            files = [name for name in files if not _ignored(name, ignored)]
             for name in folders + files:
                 path = os.path.join(parent, name)
                 real = os.path.realpath(path)

@@ -142,3 +142,19 @@ def test_publish_deploys_the_extra_files_with_the_site(site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert (site.output / "CNAME").read_text() == "carnet-de-coach.fr"
     assert (site.output / ".well-known" / "security.txt").read_text() == "Contact: x"
+
+
+def test_a_link_in_well_known_to_a_file_outside_the_content_folder_is_said_once(site, tmp_path):
+    # extra/.well-known/ is a STATIC_PATHS folder of its own, inside extra/.
+    secret = tmp_path / "cle-privee.txt"
+    secret.write_text("une clé", encoding="utf-8")
+    (site.content / "extra" / ".well-known").mkdir(parents=True)
+    (site.content / "extra" / ".well-known" / "security.txt").symlink_to(secret)
+    site.add_post("a.md", post_text(title="Un billet"))
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert failure.value.problems == [
+        f"content/extra/.well-known/security.txt: a symbolic link to {secret}, outside "
+        "content/extra/.well-known: the site would publish what it points to; copy the file "
+        "into content/extra/.well-known, or remove the link"
+    ]
