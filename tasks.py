@@ -103,8 +103,9 @@ def _refuse_files_not_written_by_carnet(retention):
         return
     line = _(
         "output/{path}: Carnet did not write this file, and this command would delete it "
-        "(output/ holds the site Carnet builds, which replaces it): move it out of output/, "
-        "then run the command again"
+        "(output/ holds the site Carnet builds, which replaces it): move it out of output/ "
+        "(a file the site must serve as it is, a CNAME, goes in content/extra/), then run "
+        "the command again"
     ).format(path=found[0])
     if len(found) > 1:
         others = len(found) - 1
