@@ -1,8 +1,10 @@
 """`invoke serve`: the output folder on 127.0.0.1, with the site's own 404 page.
 
 Pelican's handler finds `/a-propos` as `a-propos/index.html` like a web host does, but
-answers a missing page with no reply at all. Here a missing page gets the theme's
-« page introuvable » (output/404.html) with the status 404, as on the deployed site.
+answers a missing page with no reply at all, and a folder with no index.html (`/etiquette/`,
+what a reader gets by cutting `/etiquette/ecoute/` short) with Python's English list of its
+files. Here both get the theme's « page introuvable » (output/404.html) with the status
+404, as on the deployed site.
 A rebuild while the server runs removes the search index (a development build leaves
 none): the first request for it indexes the site again.
 
@@ -44,7 +46,8 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
         if index_when_stale and self.path.startswith(SEARCH_INDEX):
             index_when_stale()
         found = self.get_path_that_exists(self.path.split("?", 1)[0])
-        if not found:
+        # A folder is found only when it has no index.html (tried first): no page there.
+        if not found or os.path.isdir(self.translate_path(found)):
             self._not_found(head)
             return
         self.path = found

@@ -1,6 +1,7 @@
 """Whatever fails deep in a build names the post; `invoke serve` answers a missing page
 with the site's own 404 page."""
 
+import threading
 import urllib.error
 import urllib.request
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import post_text
 
 from carnet.build import BuildFailed
+from carnet.serve import site_server
 
 
 def test_a_template_that_fails_on_one_post_names_that_post(site, monkeypatch):
@@ -70,6 +72,25 @@ def test_serve_answers_a_missing_page_with_the_site_404_page(site):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(request)
         assert missing.value.code == 404
+
+
+def test_serve_answers_a_folder_without_a_page_with_the_site_404_page(site):
+    """/etiquette/ (a tag's address cut short) is a folder of the output with no index.html:
+    serve answered it with Python's English list of the folder's files."""
+    site.add_post("a.md", post_text(title="Un billet", tags="écoute"))
+    site.build(production=False)
+    server = site_server(str(site.output), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    not_found = site.read("404.html").replace("<head>", '<head>\n<base href="/">', 1)
+    try:
+        for folder in ("/etiquette/", "/etiquette", "/theme/", "/categorie/"):
+            assert _get(base + folder) == (404, not_found), folder
+        assert _get(base + "/etiquette/ecoute/")[0] == 200
+        assert _get(base + "/un-billet")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(site):
