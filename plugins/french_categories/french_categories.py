@@ -6,7 +6,11 @@ there is one, the close match: a typo (« Journal intme ») would otherwise put 
 category on the site. A post without `Category:` gets CARNET_DEFAULT_CATEGORY, and stops
 the build when that is empty (Pelican would file it under its folder's name, « posts »).
 
-With an empty CARNET_CATEGORIES, any category is accepted, spelled as first met.
+With an empty CARNET_CATEGORIES, any category is accepted, spelled as its oldest post writes
+it (the oldest by date, then by file), and so are those whose addresses are one («
+Bien-être », « bien être »). Not as the first post read: Pelican reads the posts
+in no fixed order (a set of paths), and the menu's « Été » became « ete » from one build to
+the next.
 """
 
 import difflib
@@ -27,7 +31,7 @@ def _key(name):
     return " ".join(bare.casefold().split())
 
 
-# Spelling for each category key in this build: the configured ones, then the first met.
+# Spelling for each category key in this build: the configured ones.
 _spellings = {}
 _configured = {"names": []}
 
@@ -73,11 +77,37 @@ def use_configured_spelling(content):
                 name=category.name, hint=hint
             )
         )
-    spelling = _spellings.setdefault(key, category.name)
-    if spelling != category.name:
-        content.category = Category(spelling, content.settings)
+    if key in _spellings and _spellings[key] != category.name:
+        content.category = Category(_spellings[key], content.settings)
+
+
+def spell_each_category_as_its_oldest_post(generator):
+    """With an empty CARNET_CATEGORIES, every post of a category (hidden and e-mail-only
+    ones too) gets the spelling of its oldest post, before Pelican groups them."""
+    if _configured["names"]:
+        return  # each post was given the configured spelling as it was read
+    posts = [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        # Taken out of the articles by plugin newsletter_manifest, when it ran first.
+        *getattr(generator, "newsletter_only_articles", []),
+    ]
+    oldest = {}
+    for post in posts:
+        if not getattr(post, "category", None):
+            continue
+        key = post.category.slug  # one address, one category page: one spelling
+        first = oldest.get(key)
+        if first is None or (post.date, post.source_path) < (first.date, first.source_path):
+            oldest[key] = post
+    for post in posts:
+        if getattr(post, "category", None):
+            post.category = oldest[post.category.slug].category
 
 
 def register():
     signals.initialized.connect(load_configured_spellings)
     signals.content_object_init.connect(use_configured_spelling)
+    signals.article_generator_pretaxonomy.connect(spell_each_category_as_its_oldest_post)

@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import lxml.html
+import pytest
 from conftest import ROOT, post_text
+from pelican.generators import ArticlesGenerator
 
 
 def text_of(html, part="/*"):
@@ -91,6 +93,29 @@ def test_categories_match_case_insensitively_with_configured_spelling(site):
     assert "Journal Intime" not in site.all_text()
     listed = text_of(site.read("categorie/journal-intime/index.html"))
     assert "Fin par SMS" in listed and "Gratitude" in listed
+
+
+@pytest.mark.parametrize("read_order", [sorted, lambda paths: sorted(paths, reverse=True)])
+def test_without_configured_categories_one_is_spelled_as_its_oldest_post(
+    site, monkeypatch, read_order
+):
+    """Pelican reads the posts in no fixed order (a set of paths): the category took the
+    spelling of whichever post was read first, and changed from one build to the next."""
+    site.add_post("a.md", post_text(title="Premier", date="2021-01-01", category="Bien-être"))
+    site.add_post("b.md", post_text(title="Deuxième", date="2021-02-01", category="bien être"))
+    site.add_post("c.md", post_text(title="Troisième", date="2021-03-01", category="BIEN-ETRE"))
+    get_files = ArticlesGenerator.get_files
+    monkeypatch.setattr(
+        ArticlesGenerator,
+        "get_files",
+        lambda *args, **kwargs: read_order(get_files(*args, **kwargs)),
+    )
+    site.build(CARNET_CATEGORIES=[])
+    assert re.search(r"Bien-être\s*\(3\)", text_of(site.read("categories/index.html")))
+    for slug in ("premier", "deuxieme", "troisieme"):
+        assert "Bien-être" in text_of(site.read(f"{slug}/index.html"), "//*[@class='meta']")
+    everything = site.all_text()
+    assert "bien être" not in everything and "BIEN-ETRE" not in everything
 
 
 def test_sidebar_lists_categories_with_counts(site):
