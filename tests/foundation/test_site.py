@@ -148,6 +148,21 @@ def test_tag_author_archive_and_404_pages_exist(site):
     assert "introuvable" in text_of(site.read("404.html")).lower()
 
 
+def test_a_site_with_no_post_yet_says_so_on_every_list_page(site):
+    """The categories' and authors' pages of a new site were an empty list."""
+    site.build()
+    for path, words in [
+        ("index.html", "Aucun article pour l’instant."),
+        ("archives/index.html", "Aucun article pour l’instant."),
+        ("categories/index.html", "Aucune catégorie pour l’instant."),
+        ("etiquettes/index.html", "Aucune étiquette pour l’instant."),
+        ("auteurs/index.html", "Aucun auteur pour l’instant."),
+    ]:
+        page = lxml.html.fromstring(site.read(path))
+        assert words in text_of(site.read(path), "//main"), path
+        assert not [ul for ul in page.xpath("//main//ul") if not len(ul)], path
+
+
 def test_home_is_paginated_with_summaries(site):
     for day in range(1, 13):
         site.add_post(
