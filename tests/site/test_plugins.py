@@ -120,6 +120,15 @@ def test_related_posts_at_most_three(site):
     assert all(len(article.related_posts) == 3 for article in articles.values())
 
 
+def test_the_page_shows_as_many_related_posts_as_the_setting_says(site):
+    """The template cut the list at 3, whatever CARNET_RELATED_POSTS said."""
+    for day in range(1, 8):
+        site.add_post(f"p{day}.md", title=f"P{day}", date=f"2020-01-0{day}", tags="écoute")
+    site.build(CARNET_RELATED_POSTS=5)
+    related = site.read("p1/index.html").split('id="a-lire-aussi"', 1)[1].split("</section>")[0]
+    assert re.findall(r'href="[^"]*/(p\d)/"', related) == ["p2", "p3", "p4", "p5", "p6"]
+
+
 def test_related_posts_look_at_a_bounded_number_of_candidates(monkeypatch):
     """5,000 posts with one tag and one category: every pair would be 25 million scores."""
     import datetime
