@@ -37,7 +37,14 @@ _articles = []
 
 
 def remember_articles(generator):
-    _articles[:] = generator.articles + generator.translations
+    # Hidden posts too (Status: hidden): on the site at their address, listed nowhere, so
+    # their emailed address, renamed since, leads to them as a listed post's does.
+    _articles[:] = (
+        generator.articles
+        + generator.translations
+        + generator.hidden_articles
+        + generator.hidden_translations
+    )
 
 
 def write_redirects(pelican_object):

@@ -295,6 +295,24 @@ def test_a_redirect_is_said_by_the_build_that_first_makes_it_on_each_site(blog, 
     assert production() == []
 
 
+def test_a_post_hidden_and_retitled_after_it_was_emailed_keeps_its_emailed_address(blog):
+    """Status: hidden keeps a post on the site at its address, listed nowhere: retitled too,
+    its emailed address led nowhere, as only the listed posts were given a redirect."""
+    blog.start_ledger()
+    path = blog.post("2021-10-01-a.md", title="Première séance", date="2021-10-01 08:00")
+    blog.build()
+    blog.run()
+    text = path.read_text().replace("Première séance", "Ma première séance")
+    path.write_text(text.replace("\n\n", "\nStatus: hidden\n\n", 1))
+    result = blog.site.build(**blog.overrides)
+    new = "https://carnet-de-coach.fr/ma-premiere-seance/"
+    assert f'<meta http-equiv="refresh" content="0; url={new}">' in blog.site.read(
+        "premiere-seance/index.html"
+    )
+    assert "Ma première séance" in blog.site.read("ma-premiere-seance/index.html")
+    assert [line.rsplit(" ", 1)[1] for line in redirects_said(result)] == [new]
+
+
 def test_a_publish_that_builds_again_for_the_letters_page_says_a_redirect_once(blog, served):
     target, _ = served
     blog.start_ledger()
