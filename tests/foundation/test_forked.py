@@ -81,8 +81,6 @@ def test_processes_follow_the_setting_and_the_cpus():
 # free room where the blocks kept below may go, and free() then gives most pages back by
 # itself.
 FREED_THEN_FORKED = """
-import sys
-sys.path.insert(0, sys.argv[1])
 from carnet import forked
 
 def resident_kb():
@@ -107,7 +105,8 @@ print(freed, resident_kb(), len(kept))
 def test_pages_the_build_freed_are_given_back_before_a_fork():
     """A free page both processes map would be copied as soon as either reused it."""
     done = subprocess.run(
-        [sys.executable, "-c", FREED_THEN_FORKED, str(ROOT)],
+        [sys.executable, "-c", FREED_THEN_FORKED],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
