@@ -150,7 +150,7 @@ def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None
             console.warn(warning)
         raise Exit(code=1) from None
     if into_output:
-        output_record.written(OUTPUT, CARNET_FOLDER)
+        output_record.written(OUTPUT, CARNET_FOLDER, result.settings.get("OUTPUT_RETENTION"))
     for warning in result.warnings:
         console.warn(warning)
     built = _what_was_built(result.counts)

@@ -70,7 +70,12 @@ def not_written_by_carnet(output, carnet_folder, retention=()):
     if recorded is None:
         return []
     kept = {SEARCH_INDEX, *(retention or ())}
-    return sorted(path for path in files_in(output) - recorded if path.split("/", 1)[0] not in kept)
+    return sorted(path for path in files_in(output) - recorded if not _under(path, kept))
+
+
+def _under(path, names):
+    """Whether `path` is one of `names` (directly in output/) or inside one."""
+    return path.split("/", 1)[0] in names
 
 
 def writing(carnet_folder):
@@ -78,9 +83,11 @@ def writing(carnet_folder):
     write_atomically(_record_path(carnet_folder), json.dumps({"complete": False}), durable=False)
 
 
-def written(output, carnet_folder):
-    """Once a task has written output/: every file it holds now is Carnet's."""
-    record = {"complete": True, "files": sorted(files_in(output))}
+def written(output, carnet_folder, retention=()):
+    """Once a task has written output/: every file it holds now is Carnet's, but for what
+    `retention` keeps (the coach's: `clean` deletes it, so it must not be vouched for)."""
+    files = {path for path in files_in(output) if not _under(path, retention or ())}
+    record = {"complete": True, "files": sorted(files)}
     write_atomically(_record_path(carnet_folder), json.dumps(record), durable=False)
 
 

@@ -168,7 +168,7 @@ def put_online(output_path, target, project, after_newsletter=False, retention=(
                 )
             )
             raise Stopped from None
-        output_record.written(output, carnet_folder)
+        output_record.written(output, carnet_folder, retention)
         return False
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:

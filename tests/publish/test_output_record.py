@@ -70,3 +70,13 @@ def test_publish_without_a_target_keeps_what_output_retention_keeps(blog):
     # And again, once output/ has a record: the repository is still the coach's to keep.
     assert blog.invoke("publish").returncode == 0
     assert (blog.output / ".git" / "HEAD").read_text() == "ref: refs/heads/main"
+
+
+def test_clean_stops_for_what_output_retention_kept_from_the_builds(blog):
+    set_in(blog, "pelicanconf.py", 'OUTPUT_RETENTION = [".git"]')
+    (blog.output / ".git").mkdir(parents=True)
+    (blog.output / ".git" / "HEAD").write_text("ref: refs/heads/main")
+    assert blog.invoke("build").returncode == 0
+    line = one_line(blog.invoke("clean"))
+    assert "output/.git/HEAD" in line
+    assert (blog.output / ".git" / "HEAD").read_text() == "ref: refs/heads/main"
