@@ -21,16 +21,7 @@ from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
 from carnet.pelican_private import same_name
-
-# Every list of posts a generator makes, published or not.
-ALL_POSTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
+from carnet.sources import CONTENT_LISTS
 
 
 class PostList(list):
@@ -58,7 +49,7 @@ def one_object_per_name(generator):
             value[:] = [the_one(item) for item in value]
         return value
 
-    for name in ALL_POSTS:
+    for name in CONTENT_LISTS:  # those of the articles' generator, published or not
         for post in getattr(generator, name, ()):
             for holder in (post.__dict__, post.metadata):
                 for key in ("category", "tags", "author", "authors"):
