@@ -13,8 +13,9 @@ published post has, or of a kind Pelican does not know, a link written as a path
 (`images/x.jpg`, not `{static}/…`) where the site has nothing, a Template: the theme does
 not have, two things the site would write at one address (two posts, or a post and the
 home page, a feed, an image...; a file of content/extra/ and anything of the site), a
-symbolic link in an images folder (STATIC_PATHS) to something outside it, and a footnote
-called with no note, a note never called, or a call in the Summary: (which has no notes).
+symbolic link in an images folder (STATIC_PATHS) to something outside it, a footnote
+called with no note, a note never called, or a call in the Summary: (which has no notes),
+a link to a reference the post never defines, and a [TOC] (Markdown leaves each as typed).
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
 an unknown status and text that is not UTF-8.
@@ -453,6 +454,7 @@ def checked_reader(reader_class):
                     )
             _check_address_fields(metadata)
             _check_footnotes(content, metadata)
+            _check_references(content, metadata)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -1133,25 +1135,59 @@ def _meant(content, context, path):
     return None
 
 
-# Markdown's footnotes: a call whose note is missing stays as written (« une autre[^2] »),
-# and a note nothing calls is shown at the end with a way back leading nowhere. One scan:
-# code's tags (a call written in code is text) and calls as written (a scan stops at the
-# next « [ », where the next one may start).
-CODE_TAG_OR_CALL_AS_WRITTEN = re.compile(r"<(/?)(?:pre|code)\b[^<>]*>|\[\^([^\[\]<>\n]*)\]")
+# What Markdown leaves as written when it cannot read it, for every reader to see: a
+# footnote's call whose note is missing (« une autre[^2] »; and a note nothing calls is
+# shown at the end with a way back leading nowhere), a link to a reference never defined
+# (« [mon atelier][atelier] »). One scan each: code's tags (written in code, it is text)
+# and what was left as written (a scan stops at the next « [ », where the next may start).
+CODE_TAG = r"<(/?)(?:pre|code)\b[^<>]*>"
+CODE_TAG_OR_CALL_AS_WRITTEN = re.compile(CODE_TAG + r"|\[\^([^\[\]<>\n]*)\]")
+CODE_TAG_OR_REFERENCE_AS_WRITTEN = re.compile(CODE_TAG + r"|\[([^\[\]<>\n]+)\]\[([^\[\]<>\n]*)\]")
 NOTE = re.compile(r'<li id="fn:([^"]*)"')
 CALL = re.compile(r'<sup id="fnref:([^"]*)"')
+# Python-Markdown's [TOC] needs its toc extension, which Carnet does not load.
+TABLE_OF_CONTENTS_AS_WRITTEN = "<p>[TOC]</p>"
+
+
+def _as_written(code_tag_or_found, html_text):
+    """The first match of `code_tag_or_found` that is not a code tag (its group 2 is set)
+    and is outside code, or None."""
+    in_code = 0
+    for match in code_tag_or_found.finditer(html_text):
+        if match[2] is not None:
+            if not in_code:
+                return match
+        else:
+            in_code = max(0, in_code - 1) if match[1] else in_code + 1
+    return None
 
 
 def _call_as_written(html_text):
     """The first footnote call left as written (« [^2] ») outside code, or None."""
-    in_code = 0
-    for match in CODE_TAG_OR_CALL_AS_WRITTEN.finditer(html_text):
-        if match[2] is not None:
-            if not in_code:
-                return match[0]
-        else:
-            in_code = max(0, in_code - 1) if match[1] else in_code + 1
-    return None
+    found = _as_written(CODE_TAG_OR_CALL_AS_WRITTEN, html_text)
+    return found[0] if found else None
+
+
+def _check_references(content, metadata):
+    """A link to a reference the post never defines (« [text][label] », « [text][] »), in
+    the text or the Summary:, and a [TOC]: one line, for the first one found."""
+    for text in (str(metadata.get("summary") or ""), content or ""):
+        found = "][" in text and _as_written(CODE_TAG_OR_REFERENCE_AS_WRITTEN, text)
+        if found:
+            label = found[3] or found[2]
+            raise ValueError(
+                _(
+                    "{link} links to the reference [{label}], which the post does not "
+                    "define: add « [{label}]: https://… » on a line of its own, or write the "
+                    "link as [text](https://…)"
+                ).format(link=html.unescape(found[0]), label=html.unescape(label))
+            )
+    if TABLE_OF_CONTENTS_AS_WRITTEN in (content or ""):
+        raise ValueError(
+            _(
+                "[TOC]: Carnet writes no table of contents, and the line would show as it is: remove it"
+            )
+        )
 
 
 def _check_footnotes(content, metadata):

@@ -221,6 +221,51 @@ def test_a_footnote_without_its_note_or_call_is_one_line(site, case):
     assert problem.startswith(line), problem
 
 
+WRITTEN_AS_IS = {
+    "a link to a reference never defined": (
+        {"body": "Voir [mon atelier][atelier] et [le site](https://exemple.fr)."},
+        "content/posts/liens.md: [mon atelier][atelier] links to the reference [atelier], "
+        "which the post does not define",
+    ),
+    "a short reference never defined": (
+        {"body": "Voir [l’atelier][] demain."},
+        "content/posts/liens.md: [l’atelier][] links to the reference [l’atelier]",
+    ),
+    "a reference in the Summary:": (
+        {"body": "Le texte.\n\n[atelier]: https://exemple.fr", "summary": "Voir [ici][atelier]."},
+        "content/posts/liens.md: [ici][atelier] links to the reference [atelier]",
+    ),
+    "a table of contents": (
+        {"body": "[TOC]\n\n## Un\n\nLe texte."},
+        "content/posts/liens.md: [TOC]: Carnet writes no table of contents",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRITTEN_AS_IS))
+def test_what_markdown_leaves_as_written_is_one_line(site, case):
+    # Each showed as typed on the page, in the lists, the feeds and the e-mail.
+    fields, line = WRITTEN_AS_IS[case]
+    site.add_post("liens.md", title="Des liens", **fields)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [problem] = failure.value.problems
+    assert problem.startswith(line), problem
+
+
+def test_references_defined_and_written_in_code_pass(site):
+    site.add_post(
+        "liens.md",
+        title="Des liens",
+        body="Voir [mon atelier][atelier], et en Markdown : `[texte][ref]`.\n\n"
+        "[atelier]: https://exemple.fr/atelier",
+    )
+    site.build()
+    page = site.read("des-liens/index.html")
+    assert '<a href="https://exemple.fr/atelier">mon atelier</a>' in page
+    assert "<code>[texte][ref]</code>" in page
+
+
 def test_a_footnote_call_written_in_code_is_text(site):
     site.add_post(
         "notes.md",
