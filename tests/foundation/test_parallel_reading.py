@@ -332,7 +332,9 @@ def test_a_post_saved_again_while_the_child_reads_it_is_read_again_next_time(
         read = real_read(readers, path)
         with open(path, encoding="utf-8") as file:
             text = file.read()
-        if not saved and "Aujourd'hui" in text:
+        # A generated post (g*.md): a sample post says « Aujourd'hui » too, and the order
+        # the child reads its posts in changes from run to run (Pelican keeps a set).
+        if not saved and os.path.basename(path).startswith("g") and "Aujourd'hui" in text:
             saved.append(path)
             with open(path, "w", encoding="utf-8") as file:
                 file.write(text.replace("Aujourd'hui", "Ce soir-là"))
