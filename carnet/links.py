@@ -22,6 +22,10 @@ TAG_WITH_ADDRESS = re.compile(r"<[a-zA-Z][^<>]*?\s(?:href|src|poster)\s*=[^<>]*"
 ADDRESS_ATTRIBUTE = re.compile(
     r"""\s(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
 )
+# An image's tag and the address it shows, found the same way (a tag ends at « < » too).
+IMAGE_ADDRESS = re.compile(
+    r"""<img\b[^<>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.I
+)
 # A comment left open runs to the end, in one match (as « <!--.*?--> » did not: each of
 # many open comments was read to the end of the post).
 HTML_COMMENT = re.compile(r"<!--(?:[^-]++|-(?!->))*+(?:-->|\Z)")
@@ -57,6 +61,15 @@ def paths_in(html_text):
     for _start, _end, link in _addresses(html_text):
         if link and not link.startswith(NOT_A_PATH):
             yield link
+
+
+def image_addresses(html_text):
+    """The address of each image `html_text` shows (« <img src> »), as a browser reads it."""
+    if "<img" not in html_text and "<IMG" not in html_text:
+        return
+    for found in IMAGE_ADDRESS.finditer(html_text):
+        written = found.group(1) or found.group(2) or found.group(3) or ""
+        yield html.unescape(written).translate(TABS_AND_LINE_BREAKS).strip()
 
 
 def page_address(content):

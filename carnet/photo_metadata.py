@@ -134,3 +134,20 @@ def gps_position_outside_jpeg(data):
         except Exception:
             continue  # not an EXIF block, only the same four bytes
     return False
+
+
+# The orientations that turn the picture a quarter (EXIF): shown, its width is its height.
+QUARTER_TURNS = (5, 6, 7, 8)
+
+
+def shown_width(path):
+    """The width in pixels of the image at `path` as a browser shows it (its orientation
+    applied), read from its header alone; None when Pillow cannot read it (an SVG)."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if image.getexif().get(ORIENTATION) in QUARTER_TURNS:
+                return height
+            return width
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        return None

@@ -9,7 +9,7 @@ the newsletter's choice of posts all read `Newsletter: yes/no/only` through `swi
 
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -86,6 +86,9 @@ class Post:
     segment: str | None  # a name from CARNET_NEWSLETTER_SEGMENTS
     image: str | None  # absolute URL of the post's image
     save_as: str = ""  # its page, relative to the output folder (Pelican's save_as)
+    # {absolute address: width in pixels} of the site's images the post shows (the e-mail
+    # shows one narrower than its column at its own width, not stretched to the column).
+    image_widths: dict = field(default_factory=dict, hash=False)
 
     @property
     def email_only(self):
@@ -96,7 +99,7 @@ class Post:
         return self.newsletter == "no"
 
     @classmethod
-    def from_article(cls, article, settings):
+    def from_article(cls, article, settings, image_widths=None):
         """The Post of a Pelican article of a production build (absolute SITEURL)."""
         image = article.metadata.get("image")
         if image:
@@ -123,6 +126,7 @@ class Post:
             segment=segment.strip() if segment else None,
             image=image or None,
             save_as=article.save_as,
+            image_widths=image_widths or {},
         )
 
     def to_json(self):

@@ -114,9 +114,9 @@ def render(post, settings, test=False):
     path = source_name(settings, post.source)  # as the coach opens it: content/posts/x.md
     # The preheader is the summary as the e-mail has it (a script's code left out). Of a
     # whole post, the summary is its start: the body's warnings say all.
-    summary = _email_ready(post.summary, post.url, path, [] if full else warnings, post.email_only)
+    summary = _email_ready(post.summary, post, path, [] if full else warnings)
     if full:
-        body = _email_ready(post.content, post.url, path, warnings, post.email_only)
+        body = _email_ready(post.content, post, path, warnings)
     else:
         body = summary
     if post.image:  # the post's Image:, at the top of the e-mail
@@ -215,11 +215,12 @@ def _one_line(text):
     return _SPACES_AND_LINE_BREAKS.sub(" ", text).strip()
 
 
-def _email_ready(html, url, path, warnings, email_only=False):
-    """`html` (of the post at `url`, whose file is `path`) with absolute links and images
-    that fit the column and have alt text."""
+def _email_ready(html, post, path, warnings):
+    """`html` (of `post`, whose file is `path`) with absolute links and images that fit
+    the column and have alt text."""
     if not html.strip():
         return ""
+    url, email_only = post.url, post.email_only
     root = lxml.html.fragment_fromstring(html, create_parent="div")
 
     def absolute(link):
@@ -264,13 +265,21 @@ def _email_ready(html, url, path, warnings, email_only=False):
             )
         else:
             _say_if_svg(source, path, warnings)
-        width = image.get("width", "")
-        if not width.isdigit() or int(width) > CONTENT_WIDTH:
-            image.set("width", str(CONTENT_WIDTH))
-            image.attrib.pop("height", None)  # let the height follow the width
-        image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
+        _fit_the_column(image, post.image_widths.get(image.get("src", "")))
     inner = root.text or ""
     return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _fit_the_column(image, shown_width):
+    """An image as wide as written, or as its file when nothing is written (a small
+    image stretched to the column was blurred), never wider than the column. Outlook
+    reads the width attribute only, other programs the style."""
+    written = image.get("width", "")
+    if not written.isdigit() or int(written) > CONTENT_WIDTH:
+        wanted = int(written) if written.isdigit() else shown_width or CONTENT_WIDTH
+        image.set("width", str(min(wanted, CONTENT_WIDTH)))
+        image.attrib.pop("height", None)  # let the height follow the width
+    image.set("style", "max-width: 100%; height: auto; " + image.get("style", ""))
 
 
 def _say_if_svg(source, path, warnings):

@@ -10,15 +10,19 @@
   before anything is deployed or sent).
 """
 
+import dataclasses
 import logging
+from urllib.parse import unquote, urljoin
 
 from pelican import signals
 
 from carnet import posts
 from carnet.defaults import setting
 from carnet.i18n import _
+from carnet.links import image_addresses
 from carnet.listing import oldest_first
 from carnet.newsletter import manifest
+from carnet.photo_metadata import shown_width
 from carnet.posts import is_email_only
 from carnet.sources import source_name
 
@@ -48,7 +52,38 @@ def write_manifest(generator, writer=None):
     # One post at a time: manifest.write serialises each as it comes (memory).
     # Oldest first: the order the e-mails go out in, that of the site's lists reversed.
     chosen = oldest_first(articles)
-    manifest.write(settings, (posts.Post.from_article(article, settings) for article in chosen))
+    widths = _ImageWidths(generator.context, settings)
+    manifest.write(settings, (widths.added(posts.Post.from_article(a, settings)) for a in chosen))
+
+
+class _ImageWidths:
+    """The widths of the site's images each post shows (Post.image_widths), each file's
+    header read once per build, and only for a post whose HTML has an image."""
+
+    def __init__(self, context, settings):
+        self._siteurl = settings["SITEURL"].rstrip("/") + "/"
+        statics = context.get("static_content", {}).values()
+        self._files = {static.url: static.source_path for static in statics}
+        self._widths = {}
+
+    def added(self, post):
+        found = {}
+        for html in (post.summary, post.content):
+            for written in image_addresses(html):
+                address = urljoin(post.url, written)  # as the e-mail's renderer makes it
+                width = self._width(address)
+                if width:
+                    found[address] = width
+        return dataclasses.replace(post, image_widths=found) if found else post
+
+    def _width(self, address):
+        if not address.startswith(self._siteurl):
+            return None  # an image of another site: its width is not known here
+        path = unquote(address[len(self._siteurl) :].split("#")[0].split("?")[0])
+        if path not in self._widths:
+            source = self._files.get(path)
+            self._widths[path] = shown_width(source) if source else None
+        return self._widths[path]
 
 
 def _check(article, settings):

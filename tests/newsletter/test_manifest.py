@@ -126,6 +126,7 @@ def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
         "segment": None,
         "image": None,
         "save_as": "a/index.html",
+        "image_widths": {"https://carnet-de-coach.fr/images/x.png": 300},
     }
     # A generator, as plugin newsletter_manifest gives it: each post is made when written.
     newsletter_manifest.write(
@@ -145,3 +146,8 @@ def test_the_manifest_is_written_post_by_post_and_reads_back(tmp_path):
     # the address from the url).
     older = {key: value for key, value in post.items() if key != "save_as"}
     assert Post.from_json(older).save_as == ""
+    assert read[0].image_widths == {"https://carnet-de-coach.fr/images/x.png": 300}
+    # And one written before posts carried their images' widths (the e-mail then shows
+    # each at the column's width, as it did).
+    older = {key: value for key, value in post.items() if key != "image_widths"}
+    assert Post.from_json(older).image_widths == {}

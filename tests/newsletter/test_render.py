@@ -27,8 +27,14 @@ def posts(tmp_path_factory):
     blog = Blog(make_site(tmp_path_factory.mktemp("render") / "site"))
     # What the posts link to is on the site (a link leading nowhere stops the build).
     images = blog.site.content / "images"
-    for name in ("tasse.jpg", "sans-alt.png", "icone.png"):
+    for name in ("sans-alt.png", "icone.png"):
         Image.new("RGB", (8, 8), "white").save(images / name)
+    Image.new("RGB", (1200, 800), "white").save(images / "tasse.jpg")
+    Image.new("RGB", (300, 400), "white").save(images / "portrait.jpg")
+    # Taken with the phone turned: stored 400 wide, shown 300 wide (EXIF orientation 6).
+    turned = Image.Exif()
+    turned[0x0112] = 6
+    Image.new("RGB", (400, 300), "white").save(images / "tourne.jpg", exif=turned)
     (images / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (images / "pause.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
     (images / "anim.swf").write_bytes(b"FWS")
@@ -43,6 +49,8 @@ def posts(tmp_path_factory):
         Premier paragraphe avec un [lien relatif](../autre/) et un [lien absolu](https://example.org/x).
 
         ![Une tasse de café](../images/tasse.jpg)
+
+        ![Un portrait]({static}/images/portrait.jpg) ![Tourné](/images/tourne.jpg)
 
         <img src="/images/sans-alt.png" width="1200">
         <img src="/images/icone.png" width="40" alt="icône">
@@ -286,6 +294,9 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
     assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("width") == "560"
     assert images["https://carnet-de-coach.fr/images/sans-alt.png"].get("alt") == ""
     assert images["https://carnet-de-coach.fr/images/icone.png"].get("width") == "40"
+    # Narrower than the column, as wide as the file shows it: stretched, it was blurred.
+    assert images["https://carnet-de-coach.fr/images/portrait.jpg"].get("width") == "300"
+    assert images["https://carnet-de-coach.fr/images/tourne.jpg"].get("width") == "300"
     assert any(
         "sans-alt.png has no alt text" in w and w.startswith("content/posts/a.md")
         for w in email.warnings
