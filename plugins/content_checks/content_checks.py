@@ -218,6 +218,9 @@ def _check_image(settings, value):
         raise ValueError(
             _("Image: {image} is an empty file (0 bytes): copy the image again").format(image=value)
         )
+    kind = _not_shown_by_browsers(value)
+    if kind:
+        raise ValueError("Image: " + _(NOT_SHOWN).format(image=value, kind=kind))
 
 
 # A name typed in the post as the coach sees it, the file's own name with the same letters
@@ -455,6 +458,7 @@ def checked_reader(reader_class):
             _check_address_fields(metadata)
             _check_footnotes(content, metadata)
             _check_references(content, metadata)
+            _check_image_formats(content, metadata)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -1221,6 +1225,33 @@ def _check_footnotes(content, metadata):
                         "« [^{label}] » where it belongs, or remove the note"
                     ).format(label=html.unescape(label))
                 )
+
+
+# Images most browsers (all but Safari for HEIC and TIFF) and e-mail programs do not show:
+# a phone's HEIC photo, a scanner's TIFF, Photoshop's file, a camera's raw file.
+NOT_SHOWN_BY_BROWSERS = (".heic", ".heif", ".tif", ".tiff", ".psd", ".dng", ".cr2", ".cr3")
+NOT_SHOWN_BY_BROWSERS += (".nef", ".arw", ".orf", ".rw2", ".raf")
+NOT_SHOWN = N_(
+    "{image} is a {kind} image, which most browsers and e-mail programs do not show: save it "
+    "as JPEG (a photo) or PNG (a screenshot, a drawing) and show that file"
+)
+
+
+def _not_shown_by_browsers(address):
+    """The kind of image (« HEIC ») at `address` if browsers do not show it, else None."""
+    extension = posixpath.splitext(urlsplit(address).path)[1].lower()
+    return extension[1:].upper() if extension in NOT_SHOWN_BY_BROWSERS else None
+
+
+def _check_image_formats(content, metadata):
+    """An image the post shows (<img>, in the text or Summary:) that readers would see
+    as a broken image: one line, for the first one found. A link to such a file (to
+    download it) is not an image shown."""
+    for text in (content or "", str(metadata.get("summary") or "")):
+        for image in links.image_addresses(text):
+            kind = _not_shown_by_browsers(image)
+            if kind:
+                raise ValueError(_(NOT_SHOWN).format(image=image, kind=kind))
 
 
 def _has_text_or_media(content):

@@ -240,6 +240,51 @@ def test_what_markdown_leaves_as_written_is_one_line(site, case):
     assert problem.startswith(line), problem
 
 
+# Images that most readers' browsers and e-mail programs show as broken: (what the post
+# shows, the file, the line that stops the build).
+NOT_SHOWN = {
+    "a phone's photo": (
+        {"body": "![La vue](../images/IMG_0042.HEIC)"},
+        "IMG_0042.HEIC",
+        "content/posts/photos.md: ../images/IMG_0042.HEIC is a HEIC image, which most "
+        "browsers and e-mail programs do not show",
+    ),
+    "a scan, written as HTML": (
+        {"body": '<img src="{static}/images/scan.tiff?v=2" alt="Le devis">'},
+        "scan.tiff",
+        "content/posts/photos.md: {static}/images/scan.tiff?v=2 is a TIFF image",
+    ),
+    "a post's Image:": (
+        {"body": "Le texte.", "image": "images/IMG_0042.heic"},
+        "IMG_0042.heic",
+        "content/posts/photos.md: Image: images/IMG_0042.heic is a HEIC image",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_SHOWN))
+def test_an_image_browsers_do_not_show_is_one_line(site, case):
+    fields, file_name, line = NOT_SHOWN[case]
+    (site.content / "images" / file_name).write_bytes(b"\x00\x00\x00\x18ftypheic")
+    site.add_post("photos.md", title="Des photos", **fields)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [problem] = failure.value.problems
+    assert problem.startswith(line), problem
+
+
+def test_a_link_to_a_file_browsers_do_not_show_passes(site):
+    # To download, not shown: the coach's scan of a signed form, a photographer's raw file.
+    (site.content / "images" / "devis.tiff").write_bytes(b"II*\x00")
+    site.add_post(
+        "devis.md",
+        title="Le devis",
+        body="[Le devis signé]({static}/images/devis.tiff), et en HTML : `<img src=x.heic>`.",
+    )
+    site.build()
+    assert "devis.tiff" in site.read("le-devis/index.html")
+
+
 def test_references_defined_and_written_in_code_pass(site):
     site.add_post(
         "liens.md",

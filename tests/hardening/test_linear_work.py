@@ -191,15 +191,17 @@ def test_related_posts_compare_tags_in_proportion_to_the_tags(monkeypatch):
 
 
 # Tags and comments never closed, 2 MB of them: each was read to the end of the post by
-# the check of links written as a path (20 000 « <a x »: 9 s, 10 000: 2.4 s). The regular
+# the check of links written as a path (20 000 « <a x »: 9 s, 10 000: 2.4 s); images, by
+# the search for images' addresses (checks of formats, widths for the e-mail). The regular
 # expressions count nothing, so this runs them in a child with a deadline some hundred
 # times what the linear scan takes (0.1 s): a guard against the hang, not a measure.
-@pytest.mark.parametrize("unit", ["<a x", "<!-- x "])
+@pytest.mark.parametrize("unit", ["<a x", "<!-- x ", "<img x"])
 def test_links_written_as_paths_are_found_in_one_scan_of_unclosed_tags(unit):
     program = (
-        "from carnet.links import from_the_root, paths_in\n"
+        "from carnet.links import from_the_root, image_addresses, paths_in\n"
         f"text = {unit!r} * (2_000_000 // {len(unit)})\n"
         "assert list(paths_in(text)) == []\n"
+        "assert list(image_addresses(text)) == []\n"
         "assert from_the_root(text, '/mon-billet/') is text\n"
     )
     done = subprocess.run(
