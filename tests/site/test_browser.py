@@ -259,6 +259,17 @@ def test_a_word_wider_than_a_phone_scrolls_no_page_sideways(browser, site):
     assert_no_page_scrolls_sideways_at_360(browser, site, ["", "archives/", "un-billet/"])
 
 
+def test_a_long_category_or_author_name_scrolls_no_page_sideways(browser, site):
+    # The line under a title kept each of its parts on one line: a long category on a
+    # post's page, long author names in every list, made the page wider than a phone.
+    category = "Développement personnel et transitions professionnelles en milieu hospitalier"
+    author = "Marie-Bérénice de La Rochefoucauld-Montmorency"
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nCARNET_CATEGORIES = []\n")
+    site.add_post("long.md", title="Un billet", category=category, author=author)
+    assert_no_page_scrolls_sideways_at_360(browser, site, ["", "un-billet/"])
+
+
 def test_a_table_wider_than_a_phone_scrolls_by_itself_not_the_page(browser, site):
     row = " | ".join(f"colonne{n}" for n in range(12))
     site.add_post("table.md", title="Un tableau", body=f"| {row} |\n|{'---|' * 12}\n| {row} |")
