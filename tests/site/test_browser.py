@@ -337,3 +337,56 @@ def test_an_email_fits_a_phone_whatever_the_post_holds(browser, site):
         assert_no_horizontal_scroll(tab, "the email")
     finally:
         context.close()
+
+
+def relative_luminance(rgb):
+    """WCAG 2's relative luminance of an (r, g, b) colour, 0-255 each."""
+    linear = [
+        c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground, background):
+    lighter, darker = sorted(map(relative_luminance, (foreground, background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# Each empty field's hint as drawn: its colour at its opacity over the field's background.
+PLACEHOLDERS = """() => [...document.querySelectorAll('input[placeholder]')]
+  .filter(input => input.offsetParent)
+  .map(input => {
+    const hint = getComputedStyle(input, '::placeholder');
+    const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    return {field: input.id || input.className, color: rgb(hint.color),
+            opacity: Number(hint.opacity), background: rgb(getComputedStyle(input).backgroundColor)};
+  })"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_hint_in_an_empty_field_is_readable(browser, built_site, scheme):
+    # The header's search box shows no label but its hint (« Un mot, une idée »), the search
+    # page's field none but Pagefind's « Rechercher »: Chromium drew them in a grey of 4.2:1
+    # on the light background and 3.8:1 on the dark one, Pagefind at a fifth of that.
+    context = browser.new_context(color_scheme=scheme, locale="fr-FR")
+    try:
+        page = context.new_page()
+        hints = []
+        for path in ["", "recherche/"]:
+            open_page(page, built_site, path)
+            if path:
+                page.locator(".pagefind-ui__search-input").wait_for(timeout=10_000)
+            hints += page.evaluate(PLACEHOLDERS)
+    finally:
+        context.close()
+    assert {"recherche-entete", "abonnement-marge"} <= {hint["field"] for hint in hints}
+    assert any("pagefind" in hint["field"] for hint in hints), hints
+    for hint in hints:
+        drawn = [
+            hint["opacity"] * c + (1 - hint["opacity"]) * b
+            for c, b in zip(hint["color"], hint["background"], strict=True)
+        ]
+        ratio = contrast(drawn, hint["background"])
+        assert ratio >= 4.5, (
+            f"{scheme}: the hint of {hint['field']} is at {ratio:.2f}:1 (4.5 at least)"
+        )
