@@ -390,3 +390,41 @@ def test_the_hint_in_an_empty_field_is_readable(browser, built_site, scheme):
         assert ratio >= 4.5, (
             f"{scheme}: the hint of {hint['field']} is at {ratio:.2f}:1 (4.5 at least)"
         )
+
+
+def test_a_printed_post_keeps_its_long_code_lines_and_wide_tables_whole(browser, site):
+    # On paper nothing scrolls: a line of code or a table wider than the page was cut at
+    # its edge, the rest of the command or the last columns lost.
+    code = "pip install carnet && invoke build && invoke publish --strict && echo " + "x" * 60
+    row = " | ".join(f"colonne{n}" for n in range(12))
+    site.add_post(
+        "imprime.md",
+        title="Un billet imprimé",
+        body=f"""
+        Une commande :
+
+            {code}
+
+        | {row} |
+        |{"---|" * 12}
+        | {row} |
+        """,
+    )
+    # Relative addresses: the page opened from its file finds its stylesheet.
+    site.build(production=False)
+    # A4 paper's width, its margins taken off, at 96 px to the inch.
+    context = browser.new_context(viewport={"width": 700, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto((site.output / "un-billet-imprime" / "index.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        assert page.locator(".site-nav").is_hidden()  # the theme's print rules apply
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('pre, table')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1
+                             || e.getBoundingClientRect().right > innerWidth)
+                .map(e => `${e.tagName}: ${e.scrollWidth} px of ${e.clientWidth} shown`)"""
+        )
+    finally:
+        context.close()
+    assert not cut, f"cut on paper: {cut}"
