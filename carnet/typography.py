@@ -1,7 +1,8 @@
 """French typography, in one linear pass over the text of a page (Carnet's own).
 
 What it does, on text only (never inside code, pre, kbd, samp, var, script, style, textarea,
-svg or math, never in a tag or its attributes, never in a URL or an e-mail address):
+svg or math, nor in an element in another language (lang="en"), never in a tag or its
+attributes, never in a URL or an e-mail address):
 
 - U+202F (narrow no-break space) before ; ! ?, replacing a plain space or a U+00A0;
   U+00A0 before : (never in 10:30, 10h30 or a URL, where no space follows the colon);
@@ -52,6 +53,9 @@ EM_DASH = "\u2014"
 SKIPPED = frozenset(
     {"code", "pre", "kbd", "samp", "var", "script", "style", "textarea", "svg", "math"}
 )
+# An element in another language (lang="en", written {: lang="en" } after a paragraph or as
+# <span lang="en">): a quotation in English keeps its own punctuation, not « Really ? ».
+_LANG = re.compile(r"""\slang\s*+=\s*+["']?+([A-Za-z]*+)""", re.IGNORECASE)
 # Elements whose text the HTML parser reads raw, up to their end tag.
 RAW_TEXT = frozenset({"script", "style"})
 VOID = frozenset(
@@ -99,7 +103,8 @@ _TOKEN = re.compile(_TOKEN_SOURCE)
 _TOKENS = re.compile("(" + _TOKEN_SOURCE.replace("</?([A-Za-z]", "</?(?:[A-Za-z]") + ")")
 # The elements that need the walk through the tags (skipped text, typeset attributes).
 _WALKED = re.compile(
-    "<(?:" + "|".join(sorted(SKIPPED | set(TEXT_ATTRIBUTES))) + r")(?![^\s/>])", re.IGNORECASE
+    "<(?:" + "|".join(sorted(SKIPPED | set(TEXT_ATTRIBUTES))) + r")(?![^\s/>])|\slang\s*+=",
+    re.IGNORECASE,
 )
 _RAW_TEXT_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in RAW_TEXT}
 _ATTRIBUTE = re.compile(
@@ -699,26 +704,30 @@ def typeset_html(html, locale="fr"):
         end = match.end()
         if name:
             name = name.lower()
+            foreign = False
             if token[1] == "/":
                 if open_counts[name]:
                     while stack:
-                        popped = stack.pop()
+                        popped, skipped = stack.pop()
                         open_counts[popped] -= 1
-                        if popped in SKIPPED:
-                            skip_depth -= 1
+                        skip_depth -= skipped
                         if popped == name:
                             break
-            elif not token.endswith("/>") and name not in VOID:
-                if name in RAW_TEXT:
+            else:
+                language = _LANG.search(token)
+                foreign = bool(language and language.group(1).lower() not in ("", "fr"))
+                if token.endswith("/>") or name in VOID:
+                    pass
+                elif name in RAW_TEXT:
                     closing = _RAW_TEXT_END[name].search(html, end)
                     end = closing.start() if closing else length
                     gap_has_line = gap_has_line or "\n" in html[match.end() : end]
                 else:
-                    stack.append(name)
+                    skipped = name in SKIPPED or foreign
+                    stack.append((name, skipped))
                     open_counts[name] += 1
-                    if name in SKIPPED:
-                        skip_depth += 1
-            if name in TEXT_ATTRIBUTES and not skip_depth:
+                    skip_depth += skipped
+            if name in TEXT_ATTRIBUTES and not skip_depth and not foreign:
                 pieces.append(
                     (match.start(), match.end(), _typeset_attributes(token, TEXT_ATTRIBUTES[name]))
                 )

@@ -171,6 +171,23 @@ def test_raw_html_in_a_post_is_typeset_like_the_rest():
     )
 
 
+def test_a_passage_in_another_language_keeps_its_own_punctuation(site):
+    # An English quotation, marked as English for screen readers, was given French spaces
+    # and quotes: « The map is not the territory : really ? ».
+    page = build_one(
+        site,
+        'Korzybski disait :\n\n> "The map is not the territory: really?" he said.\n'
+        '{: lang="en" }\n\nEt <span lang="en-GB">you?</span> Et vous ?',
+    )
+    assert '<p lang="en">"The map is not the territory: really?" he said.</p>' in page
+    assert '<span lang="en-GB">you?</span>' in page
+    assert f"Korzybski disait{NBSP}:" in page and f"Et vous{NNBSP}?" in page
+    # French, or no language said, is typeset.
+    assert typeset_html('<p lang="fr-CA">Allo ?</p><p lang="">Quoi ?</p>') == (
+        f'<p lang="fr-CA">Allo{NNBSP}?</p><p lang="">Quoi{NNBSP}?</p>'
+    )
+
+
 def test_image_alt_and_title_are_typeset_and_other_attributes_are_not():
     html = '<p><img src="/a?b=c:d" alt="Le café d\'hier : « chaud » ?" title="Une tasse ?"></p>'
     assert typeset_html(html) == (
