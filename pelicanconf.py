@@ -174,6 +174,8 @@ MARKDOWN = {
         "carnet.headings": {},
         # A note left in an HTML comment (<!-- … -->) is not published.
         "carnet.html_comments": {},
+        # Markdown as the coach's editor (Obsidian, Typora, iA Writer, Notion) shows it.
+        "carnet.editor_markdown": {},
     },
     "output_format": "html5",
 }

@@ -1,0 +1,55 @@
+"""Markdown as the coach's editor shows it (carnet/editor_markdown.py): what Obsidian,
+Typora, iA Writer or Notion write, on the post's page as it was in the editor."""
+
+import re
+
+import pytest
+
+# (the post's text, what its page's text holds, what it must not hold).
+AS_THE_EDITOR_SHOWS = {
+    "a list right under a paragraph's line": (
+        "Mes trois conseils :\n- écouter\n- se taire\n- reformuler",
+        "<ul>\n<li>écouter</li>\n<li>se taire</li>\n<li>reformuler</li>\n</ul>",
+        "- écouter",
+    ),
+    "a numbered list right under a paragraph's line": (
+        "Les étapes :\n1. écouter\n2. reformuler",
+        "<ol>\n<li>écouter</li>\n<li>reformuler</li>\n</ol>",
+        "1. écouter",
+    ),
+}
+
+
+def _body(page):
+    return re.search(r'<div class="post__body">\n(.*?)\n</div>', page, re.S)[1]
+
+
+@pytest.mark.parametrize("case", sorted(AS_THE_EDITOR_SHOWS))
+def test_markdown_is_read_as_the_editor_shows_it(site, case):
+    text, shown, not_shown = AS_THE_EDITOR_SHOWS[case]
+    site.add_post("a.md", title="Le billet", body=text)
+    site.build()
+    body = _body(site.read("le-billet/index.html"))
+    assert shown in body and not_shown not in body, body
+
+
+# What looks like it and is not: (the post's text, what its page's text holds).
+LEFT_AS_WRITTEN = {
+    "dashes in a code block": (
+        "```\nTexte\n- pas une liste\n```",
+        "Texte\n- pas une liste",
+    ),
+    "a list item's next line": (
+        "- un\nqui continue\n- deux",
+        "<li>un\nqui continue</li>",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEFT_AS_WRITTEN))
+def test_what_only_looks_like_it_is_left_as_written(site, case):
+    text, shown = LEFT_AS_WRITTEN[case]
+    site.add_post("a.md", title="Le billet", body=text)
+    site.build()
+    body = _body(site.read("le-billet/index.html"))
+    assert shown in body, body
