@@ -5,7 +5,10 @@ which reads the posts, reads some of what they write otherwise, and the page sho
 the coach had not seen in her editor:
 
 - a list right under a paragraph's line, with no blank line between (« Mes trois
-  conseils : » then « - un »), was one paragraph with its dashes as typed.
+  conseils : » then « - un »), was one paragraph with its dashes as typed;
+- a list nested by 2 spaces (or 3 under « 1. »), as these editors indent it, was flat:
+  Python-Markdown nests by 4. Each item is given 4 spaces a level, and a paragraph of an
+  item (after a blank line) its item's indentation.
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -18,32 +21,52 @@ from markdown.preprocessors import Preprocessor
 
 # A line that starts a list item for Python-Markdown (« - », « * », « + », « 1. »), and
 # the one that CommonMark lets start a list under a paragraph's line (a bullet, or « 1. »).
-LIST_ITEM = re.compile(r"( {0,3})(?:[-*+]|\d+\.) +\S")
+LIST_ITEM = re.compile(r"( *)(?:[-*+]|\d+\.) +(?=\S)")
 STARTS_A_LIST_UNDER_TEXT = re.compile(r" {0,3}(?:[-*+]|1\.) +\S")
+# The spaces of one level of a list for Python-Markdown (its tab_length).
+LEVEL = 4
 
 
-class ListsUnderAParagraph(Preprocessor):
-    """A blank line before a list written right under a paragraph's line."""
+class ListsAsWritten(Preprocessor):
+    """A blank line before a list written right under a paragraph's line; a list's items
+    and their paragraphs indented by 4 spaces a level."""
 
     def run(self, lines):
         result = []
-        in_list = False  # the current block (since the last blank line) is a list
-        block_start = None  # the first line of the current block
+        # The open items of the current list, outermost first: the column where each
+        # one's text starts, as written. A line indented that far or more belongs to it.
+        items = []
+        block_start = None  # the first line of the current block (since a blank line)
         for line in lines:
             if not line.strip():
                 block_start = None
-            elif block_start is None:
+                result.append(line)
+                continue
+            after_blank = block_start is None
+            if after_blank:
                 block_start = line
-                in_list = bool(LIST_ITEM.match(line)) or line.startswith(" ")
-            elif (
-                not in_list
-                and STARTS_A_LIST_UNDER_TEXT.match(line)
-                # Raw HTML and tables are left as written.
-                and not block_start.startswith(("<", "|"))
-            ):
-                result.append("")
-                block_start = line
-                in_list = True
+            item = LIST_ITEM.match(line)
+            indent = len(line) - len(line.lstrip(" "))
+            if item and not items:
+                if indent >= LEVEL:
+                    pass  # a code block
+                elif after_blank:
+                    items.append(item.end())
+                elif STARTS_A_LIST_UNDER_TEXT.match(line) and not (
+                    # Raw HTML, tables and code are left as written.
+                    block_start.startswith(("<", "|", " ")) or LIST_ITEM.match(block_start)
+                ):
+                    result.append("")
+                    block_start = line
+                    items.append(item.end())
+            elif item or (items and after_blank):
+                while items and indent < items[-1]:
+                    items.pop()  # the line is not in this item: the item is over
+                if item:
+                    line = " " * (LEVEL * len(items)) + line[indent:]
+                    items.append(item.end())
+                elif items and indent < LEVEL * len(items):
+                    line = " " * (LEVEL * len(items)) + line[indent:]
             result.append(line)
         return result
 
@@ -52,7 +75,7 @@ class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
         # text, before raw HTML (20): neither a field nor code is read as a list.
-        md.preprocessors.register(ListsUnderAParagraph(md), "carnet_lists_under_text", 22)
+        md.preprocessors.register(ListsAsWritten(md), "carnet_lists", 22)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Markdown looks for)

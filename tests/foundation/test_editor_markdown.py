@@ -17,6 +17,18 @@ AS_THE_EDITOR_SHOWS = {
         "<ol>\n<li>écouter</li>\n<li>reformuler</li>\n</ol>",
         "1. écouter",
     ),
+    "a list nested by 2 spaces": (
+        "- écouter\n  - sans juger\n    - vraiment\n  - sans couper\n- reformuler",
+        "<li>écouter<ul>\n<li>sans juger<ul>\n<li>vraiment</li>\n</ul>\n</li>\n"
+        "<li>sans couper</li>\n</ul>\n</li>\n<li>reformuler</li>",
+        "<li>sans juger</li>",
+    ),
+    "a list nested by 3 spaces under « 1. », with paragraphs": (
+        "1. écouter\n\n   sans juger\n\n   - vraiment\n\n     et longtemps\n\nFin.",
+        "<li>\n<p>écouter</p>\n<p>sans juger</p>\n<ul>\n<li>\n<p>vraiment</p>\n"
+        "<p>et longtemps</p>\n</li>\n</ul>\n</li>\n</ol>\n<p>Fin.</p>",
+        "<ul>\n<li>vraiment</li>",
+    ),
 }
 
 
@@ -38,6 +50,11 @@ LEFT_AS_WRITTEN = {
     "dashes in a code block": (
         "```\nTexte\n- pas une liste\n```",
         "Texte\n- pas une liste",
+    ),
+    "a list nested by 4 spaces, with a code block": (
+        "- un\n    - deux\n\n    suite\n\n        du code\n\nFin.",
+        "<li>\n<p>un</p>\n<ul>\n<li>deux</li>\n</ul>\n<p>suite</p>\n"
+        '<div class="highlight"><pre><span></span><code>du code\n</code></pre></div>',
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
