@@ -8,7 +8,8 @@ the coach had not seen in her editor:
   conseils : » then « - un »), was one paragraph with its dashes as typed;
 - a list nested by 2 spaces (or 3 under « 1. »), as these editors indent it, was flat:
   Python-Markdown nests by 4. Each item is given 4 spaces a level, and a paragraph of an
-  item (after a blank line) its item's indentation.
+  item (after a blank line) its item's indentation;
+- « ~~barré~~ » was shown as typed: it is struck through (<del>).
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -17,6 +18,7 @@ what it looks for.
 import re
 
 from markdown.extensions import Extension
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 
 # A line that starts a list item for Python-Markdown (« - », « * », « + », « 1. »), and
@@ -71,11 +73,21 @@ class ListsAsWritten(Preprocessor):
         return result
 
 
+# « ~~barré~~ »: its text starts and ends with something other than a space or a tilde.
+STRUCK_THROUGH = r"(~~)(?=[^\s~])(.+?)(?<=[^\s~])~~"
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
         # text, before raw HTML (20): neither a field nor code is read as a list.
         md.preprocessors.register(ListsAsWritten(md), "carnet_lists", 22)
+        # After code (190), backslash escapes (180) and links (160): « `~~` », « \\~~ »
+        # and an address with « ~~ » are left as written.
+        md.ESCAPED_CHARS.append("~")
+        md.inlinePatterns.register(
+            SimpleTagInlineProcessor(STRUCK_THROUGH, "del"), "carnet_struck_through", 65
+        )
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Markdown looks for)

@@ -29,6 +29,11 @@ AS_THE_EDITOR_SHOWS = {
         "<p>et longtemps</p>\n</li>\n</ul>\n</li>\n</ol>\n<p>Fin.</p>",
         "<ul>\n<li>vraiment</li>",
     ),
+    "words struck through": (
+        "Le ~~meilleur~~ plus simple moyen.",
+        "Le <del>meilleur</del> plus simple moyen.",
+        "~~",
+    ),
 }
 
 
@@ -55,6 +60,10 @@ LEFT_AS_WRITTEN = {
         "- un\n    - deux\n\n    suite\n\n        du code\n\nFin.",
         "<li>\n<p>un</p>\n<ul>\n<li>deux</li>\n</ul>\n<p>suite</p>\n"
         '<div class="highlight"><pre><span></span><code>du code\n</code></pre></div>',
+    ),
+    "tildes in code and alone": (
+        "En Markdown, `~~barré~~` barre ; ~ 3 ~~ 4 ~ ; \\~~pas barré~~.",
+        "<code>~~barré~~</code> barre\u202f; ~ 3 ~~ 4 ~\u202f; ~~pas barré~~.",
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
