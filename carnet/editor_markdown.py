@@ -9,7 +9,9 @@ the coach had not seen in her editor:
 - a list nested by 2 spaces (or 3 under « 1. »), as these editors indent it, was flat:
   Python-Markdown nests by 4. Each item is given 4 spaces a level, and a paragraph of an
   item (after a blank line) its item's indentation;
-- « ~~barré~~ » was shown as typed: it is struck through (<del>).
+- « ~~barré~~ » was shown as typed: it is struck through (<del>);
+- « ==surligné== » (Obsidian, Typora, iA Writer) was shown as typed: it is highlighted
+  (<mark>).
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -75,6 +77,8 @@ class ListsAsWritten(Preprocessor):
 
 # « ~~barré~~ »: its text starts and ends with something other than a space or a tilde.
 STRUCK_THROUGH = r"(~~)(?=[^\s~])(.+?)(?<=[^\s~])~~"
+# « ==surligné== », alike: « a == b » and a line of « ===== » are left as written.
+HIGHLIGHTED = r"(==)(?=[^\s=])(.+?)(?<=[^\s=])=="
 
 
 class EditorMarkdownExtension(Extension):
@@ -83,10 +87,13 @@ class EditorMarkdownExtension(Extension):
         # text, before raw HTML (20): neither a field nor code is read as a list.
         md.preprocessors.register(ListsAsWritten(md), "carnet_lists", 22)
         # After code (190), backslash escapes (180) and links (160): « `~~` », « \\~~ »
-        # and an address with « ~~ » are left as written.
-        md.ESCAPED_CHARS.append("~")
+        # and an address with « ~~ » or « == » are left as written.
+        md.ESCAPED_CHARS.extend(["~", "="])
         md.inlinePatterns.register(
             SimpleTagInlineProcessor(STRUCK_THROUGH, "del"), "carnet_struck_through", 65
+        )
+        md.inlinePatterns.register(
+            SimpleTagInlineProcessor(HIGHLIGHTED, "mark"), "carnet_highlighted", 64
         )
 
 

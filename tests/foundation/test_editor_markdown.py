@@ -34,6 +34,11 @@ AS_THE_EDITOR_SHOWS = {
         "Le <del>meilleur</del> plus simple moyen.",
         "~~",
     ),
+    "words highlighted": (
+        "Ce qui compte : ==écouter==.",
+        "Ce qui compte\u00a0: <mark>écouter</mark>.",
+        "==",
+    ),
 }
 
 
@@ -64,6 +69,11 @@ LEFT_AS_WRITTEN = {
     "tildes in code and alone": (
         "En Markdown, `~~barré~~` barre ; ~ 3 ~~ 4 ~ ; \\~~pas barré~~.",
         "<code>~~barré~~</code> barre\u202f; ~ 3 ~~ 4 ~\u202f; ~~pas barré~~.",
+    ),
+    "equals signs in code and alone": (
+        "Le test `a == b` ; « == » ; x == y == z ; \\==pas surligné==.\n\nTitre\n=====",
+        "<code>a == b</code>\u202f; «\u00a0==\u00a0»\u202f; x == y == z\u202f; "
+        "==pas surligné==.</p>\n<h2>Titre</h2>",
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
