@@ -11,17 +11,21 @@ the coach had not seen in her editor:
   item (after a blank line) its item's indentation;
 - « ~~barré~~ » was shown as typed: it is struck through (<del>);
 - « ==surligné== » (Obsidian, Typora, iA Writer) was shown as typed: it is highlighted
-  (<mark>).
+  (<mark>);
+- an address typed or pasted as it is (« https://exemple.fr/atelier »), a link in these
+  editors, was text on the page: it is a link, without the punctuation that follows it.
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
 """
 
 import re
+import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
-from markdown.inlinepatterns import SimpleTagInlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.util import AtomicString
 
 # A line that starts a list item for Python-Markdown (« - », « * », « + », « 1. »), and
 # the one that CommonMark lets start a list under a paragraph's line (a bullet, or « 1. »).
@@ -81,6 +85,33 @@ STRUCK_THROUGH = r"(~~)(?=[^\s~])(.+?)(?<=[^\s~])~~"
 HIGHLIGHTED = r"(==)(?=[^\s=])(.+?)(?<=[^\s=])=="
 
 
+# An address written as it is in the text, not inside a word or a tag's attribute
+# (« href="https://… »); Python-Markdown's placeholders (\x02…\x03, for raw HTML) end it.
+BARE_ADDRESS = r"(?<![\w/<\"'=])https?://[^\s<>\"\x02\x03]+"
+# What ends a sentence, not the address: « (voir https://exemple.fr). »
+AFTER_AN_ADDRESS = ".,;:!?»’'*_"
+
+
+class BareAddress(InlineProcessor):
+    """« https://exemple.fr/atelier » as a link to itself."""
+
+    # Not inside a link's text (« [https://exemple.fr](https://exemple.fr) »).
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, match, data):
+        address = match[0]
+        end = len(address)
+        while end and (
+            address[end - 1] in AFTER_AN_ADDRESS
+            # « (https://fr.wikipedia.org/wiki/Coaching_(sport)) »: one « ) » is its own.
+            or (address[end - 1] == ")" and address.count("(", 0, end) < address.count(")", 0, end))
+        ):
+            end -= 1
+        link = etree.Element("a", {"href": address[:end]})
+        link.text = AtomicString(address[:end])
+        return link, match.start(), match.start() + end
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
@@ -95,6 +126,8 @@ class EditorMarkdownExtension(Extension):
         md.inlinePatterns.register(
             SimpleTagInlineProcessor(HIGHLIGHTED, "mark"), "carnet_highlighted", 64
         )
+        # After links (160) and « <https://…> » (120).
+        md.inlinePatterns.register(BareAddress(BARE_ADDRESS, md), "carnet_bare_address", 115)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Markdown looks for)

@@ -39,6 +39,15 @@ AS_THE_EDITOR_SHOWS = {
         "Ce qui compte\u00a0: <mark>écouter</mark>.",
         "==",
     ),
+    "an address as it is": (
+        "Le programme : https://exemple.fr/atelier?jour=1&heure=2. Voir aussi "
+        "(https://fr.wikipedia.org/wiki/Coaching_(sport)).",
+        '<a href="https://exemple.fr/atelier?jour=1&amp;heure=2">'
+        "https://exemple.fr/atelier?jour=1&amp;heure=2</a>. Voir aussi "
+        '(<a href="https://fr.wikipedia.org/wiki/Coaching_(sport)">'
+        "https://fr.wikipedia.org/wiki/Coaching_(sport)</a>).",
+        "heure=2.<",
+    ),
 }
 
 
@@ -74,6 +83,13 @@ LEFT_AS_WRITTEN = {
         "Le test `a == b` ; « == » ; x == y == z ; \\==pas surligné==.\n\nTitre\n=====",
         "<code>a == b</code>\u202f; «\u00a0==\u00a0»\u202f; x == y == z\u202f; "
         "==pas surligné==.</p>\n<h2>Titre</h2>",
+    ),
+    "addresses in links, code and tags": (
+        "[https://exemple.fr](https://exemple.fr), <https://exemple.fr/a>, "
+        '`https://exemple.fr/b`, <a href="https://exemple.fr/c">ici</a>.',
+        '<a href="https://exemple.fr">https://exemple.fr</a>, '
+        '<a href="https://exemple.fr/a">https://exemple.fr/a</a>, '
+        '<code>https://exemple.fr/b</code>, <a href="https://exemple.fr/c">ici</a>.',
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
