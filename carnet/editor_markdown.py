@@ -13,7 +13,10 @@ the coach had not seen in her editor:
 - « ==surligné== » (Obsidian, Typora, iA Writer) was shown as typed: it is highlighted
   (<mark>);
 - an address typed or pasted as it is (« https://exemple.fr/atelier »), a link in these
-  editors, was text on the page: it is a link, without the punctuation that follows it.
+  editors, was text on the page: it is a link, without the punctuation that follows it;
+- a task list's boxes (« - [ ] à faire », « - [x] fait »), which these editors show as
+  boxes, were shown as typed: they are the characters ☐ and ☑ (the same in a feed reader
+  and an e-mail, where a form's box would not show).
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -25,6 +28,7 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 # A line that starts a list item for Python-Markdown (« - », « * », « + », « 1. »), and
@@ -112,6 +116,23 @@ class BareAddress(InlineProcessor):
         return link, match.start(), match.start() + end
 
 
+# A task's box at the start of a list item, and what shows it.
+TASK_BOX = re.compile(r"\[([ xX])\] ")
+BOXES = {" ": "\u2610 ", "x": "\u2611 ", "X": "\u2611 "}
+
+
+class TaskBoxes(Treeprocessor):
+    """« [ ] » and « [x] » at the start of a list item as ☐ and ☑."""
+
+    def run(self, root):
+        for item in root.iter("li"):
+            # An item of a list with blank lines between its items has its text in a <p>.
+            holder = item[0] if not item.text and len(item) and item[0].tag == "p" else item
+            box = TASK_BOX.match(holder.text or "")
+            if box:
+                holder.text = BOXES[box[1]] + holder.text[box.end() :]
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
@@ -128,6 +149,8 @@ class EditorMarkdownExtension(Extension):
         )
         # After links (160) and « <https://…> » (120).
         md.inlinePatterns.register(BareAddress(BARE_ADDRESS, md), "carnet_bare_address", 115)
+        # After the inline patterns (20), which leave « [ ] » and « [x] » as text.
+        md.treeprocessors.register(TaskBoxes(md), "carnet_task_boxes", 15)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Markdown looks for)

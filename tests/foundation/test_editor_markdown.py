@@ -48,6 +48,12 @@ AS_THE_EDITOR_SHOWS = {
         "https://fr.wikipedia.org/wiki/Coaching_(sport)</a>).",
         "heure=2.<",
     ),
+    "a task list": (
+        "- [ ] écrire le devis\n- [x] appeler Julie\n\nEt :\n\n- [X] un\n\n- [ ] deux",
+        "<li>\u2610 écrire le devis</li>\n<li>\u2611 appeler Julie</li>\n</ul>\n<p>Et\u00a0:</p>\n"
+        "<ul>\n<li>\n<p>\u2611 un</p>\n</li>\n<li>\n<p>\u2610 deux</p>",
+        "[ ]",
+    ),
 }
 
 
@@ -90,6 +96,10 @@ LEFT_AS_WRITTEN = {
         '<a href="https://exemple.fr">https://exemple.fr</a>, '
         '<a href="https://exemple.fr/a">https://exemple.fr/a</a>, '
         '<code>https://exemple.fr/b</code>, <a href="https://exemple.fr/c">ici</a>.',
+    ),
+    "brackets that are no task": (
+        "- `[ ]` est une case\n- voir [x] plus loin",
+        "<li><code>[ ]</code> est une case</li>\n<li>voir [x] plus loin</li>",
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
