@@ -16,7 +16,9 @@ the coach had not seen in her editor:
   editors, was text on the page: it is a link, without the punctuation that follows it;
 - a task list's boxes (« - [ ] à faire », « - [x] fait »), which these editors show as
   boxes, were shown as typed: they are the characters ☐ and ☑ (the same in a feed reader
-  and an e-mail, where a form's box would not show).
+  and an e-mail, where a form's box would not show);
+- a numbered list starting at another number than 1 (« 3. », a list taken up after a
+  paragraph) was numbered from 1: it starts at its first number.
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -25,6 +27,7 @@ what it looks for.
 import re
 import xml.etree.ElementTree as etree
 
+from markdown.blockprocessors import OListProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -133,11 +136,19 @@ class TaskBoxes(Treeprocessor):
                 holder.text = BOXES[box[1]] + holder.text[box.end() :]
 
 
+class NumberedFromItsFirstNumber(OListProcessor):
+    """A numbered list starts at the number of its first item (<ol start="3">)."""
+
+    LAZY_OL = False
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
         # text, before raw HTML (20): neither a field nor code is read as a list.
         md.preprocessors.register(ListsAsWritten(md), "carnet_lists", 22)
+        # In place of Python-Markdown's own, at its priority.
+        md.parser.blockprocessors.register(NumberedFromItsFirstNumber(md.parser), "olist", 40)
         # After code (190), backslash escapes (180) and links (160): « `~~` », « \\~~ »
         # and an address with « ~~ » or « == » are left as written.
         md.ESCAPED_CHARS.extend(["~", "="])

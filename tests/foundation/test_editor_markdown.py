@@ -54,6 +54,11 @@ AS_THE_EDITOR_SHOWS = {
         "<ul>\n<li>\n<p>\u2611 un</p>\n</li>\n<li>\n<p>\u2610 deux</p>",
         "[ ]",
     ),
+    "a numbered list taken up after a paragraph": (
+        "1. écouter\n2. se taire\n\nUne pause.\n\n3. reformuler\n4. conclure",
+        '<ol start="3">\n<li>reformuler</li>',
+        "<ol>\n<li>reformuler</li>",
+    ),
 }
 
 
