@@ -18,7 +18,10 @@ the coach had not seen in her editor:
   boxes, were shown as typed: they are the characters ☐ and ☑ (the same in a feed reader
   and an e-mail, where a form's box would not show);
 - a numbered list starting at another number than 1 (« 3. », a list taken up after a
-  paragraph) was numbered from 1: it starts at its first number.
+  paragraph) was numbered from 1: it starts at its first number;
+- a line starting with « # » and a word (« #confiance #écoute », Obsidian's tags, or
+  « #1 des conseils ») was a heading: a heading's « # » is followed by a space (« # Titre »)
+  in these editors, and the line is text.
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -27,7 +30,7 @@ what it looks for.
 import re
 import xml.etree.ElementTree as etree
 
-from markdown.blockprocessors import OListProcessor
+from markdown.blockprocessors import HashHeaderProcessor, OListProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -142,6 +145,14 @@ class NumberedFromItsFirstNumber(OListProcessor):
     LAZY_OL = False
 
 
+class HeadingsWithASpace(HashHeaderProcessor):
+    """A « # » heading has a space (or nothing) after its « # »: « #confiance » is text."""
+
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})(?=[ \t\n]|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+    )
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
@@ -149,6 +160,7 @@ class EditorMarkdownExtension(Extension):
         md.preprocessors.register(ListsAsWritten(md), "carnet_lists", 22)
         # In place of Python-Markdown's own, at its priority.
         md.parser.blockprocessors.register(NumberedFromItsFirstNumber(md.parser), "olist", 40)
+        md.parser.blockprocessors.register(HeadingsWithASpace(md.parser), "hashheader", 70)
         # After code (190), backslash escapes (180) and links (160): « `~~` », « \\~~ »
         # and an address with « ~~ » or « == » are left as written.
         md.ESCAPED_CHARS.extend(["~", "="])

@@ -59,6 +59,11 @@ AS_THE_EDITOR_SHOWS = {
         '<ol start="3">\n<li>reformuler</li>',
         "<ol>\n<li>reformuler</li>",
     ),
+    "a line starting with « # » and a word": (
+        "#1 des conseils : écouter.\n\n# Partie\n\n#confiance #écoute",
+        "<p>#1 des conseils\u00a0: écouter.</p>\n<h2>Partie</h2>\n<p>#confiance #écoute</p>",
+        "<h2>1 des conseils",
+    ),
 }
 
 
