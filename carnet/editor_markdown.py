@@ -21,7 +21,9 @@ the coach had not seen in her editor:
   paragraph) was numbered from 1: it starts at its first number;
 - a line starting with « # » and a word (« #confiance #écoute », Obsidian's tags, or
   « #1 des conseils ») was a heading: a heading's « # » is followed by a space (« # Titre »)
-  in these editors, and the line is text.
+  in these editors, and the line is text;
+- a line ending with a backslash, CommonMark's line break, kept it: it ends the line, as
+  two spaces do.
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -32,7 +34,11 @@ import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import HashHeaderProcessor, OListProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.inlinepatterns import (
+    InlineProcessor,
+    SimpleTagInlineProcessor,
+    SubstituteTagInlineProcessor,
+)
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -122,6 +128,8 @@ class BareAddress(InlineProcessor):
         return link, match.start(), match.start() + end
 
 
+# A backslash at the end of a line (not the post's last one): a line break.
+BACKSLASH_LINE_BREAK = r"\\\n"
 # A task's box at the start of a list item, and what shows it.
 TASK_BOX = re.compile(r"\[([ xX])\] ")
 BOXES = {" ": "\u2610 ", "x": "\u2611 ", "X": "\u2611 "}
@@ -169,6 +177,10 @@ class EditorMarkdownExtension(Extension):
         )
         md.inlinePatterns.register(
             SimpleTagInlineProcessor(HIGHLIGHTED, "mark"), "carnet_highlighted", 64
+        )
+        # After code (190), before the backslash escapes (180).
+        md.inlinePatterns.register(
+            SubstituteTagInlineProcessor(BACKSLASH_LINE_BREAK, "br"), "carnet_backslash_break", 185
         )
         # After links (160) and « <https://…> » (120).
         md.inlinePatterns.register(BareAddress(BARE_ADDRESS, md), "carnet_bare_address", 115)

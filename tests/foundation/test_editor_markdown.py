@@ -64,6 +64,11 @@ AS_THE_EDITOR_SHOWS = {
         "<p>#1 des conseils\u00a0: écouter.</p>\n<h2>Partie</h2>\n<p>#confiance #écoute</p>",
         "<h2>1 des conseils",
     ),
+    "a line ending with a backslash": (
+        "Première ligne\\\nseconde ligne, `code\\`\\",
+        "<p>Première ligne<br>\nseconde ligne, <code>code\\</code>\\</p>",
+        "ligne\\",
+    ),
 }
 
 
