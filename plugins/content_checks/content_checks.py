@@ -15,7 +15,8 @@ not have, two things the site would write at one address (two posts, or a post a
 home page, a feed, an image...; a file of content/extra/ and anything of the site), a
 symbolic link in an images folder (STATIC_PATHS) to something outside it, a footnote
 called with no note, a note never called, or a call in the Summary: (which has no notes),
-a link to a reference the post never defines, and a [TOC] (Markdown leaves each as typed).
+a link to a reference the post never defines, a [TOC], and an Obsidian link or embed
+(« [[note]] », « ![[photo.png]] ») (Markdown leaves each as typed).
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
 an unknown status and text that is not UTF-8.
@@ -458,6 +459,7 @@ def checked_reader(reader_class):
             _check_address_fields(metadata)
             _check_footnotes(content, metadata)
             _check_references(content, metadata)
+            _check_wiki_links(content, metadata)
             _check_image_formats(content, metadata)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
@@ -1149,6 +1151,9 @@ CODE_TAG_OR_CALL_AS_WRITTEN = re.compile(CODE_TAG + r"|\[\^([^\[\]<>\n]*)\]")
 CODE_TAG_OR_REFERENCE_AS_WRITTEN = re.compile(CODE_TAG + r"|\[([^\[\]<>\n]+)\]\[([^\[\]<>\n]*)\]")
 NOTE = re.compile(r'<li id="fn:([^"]*)"')
 CALL = re.compile(r'<sup id="fnref:([^"]*)"')
+# Obsidian's links and embeds between notes (« [[Mon autre note]] », « ![[photo.png]] »),
+# which only Obsidian reads: Markdown leaves them as typed.
+CODE_TAG_OR_WIKI_LINK = re.compile(CODE_TAG + r"|(!?)\[\[([^\[\]<>\n]+)\]\]")
 # Python-Markdown's [TOC] needs its toc extension, which Carnet does not load.
 TABLE_OF_CONTENTS_AS_WRITTEN = "<p>[TOC]</p>"
 
@@ -1192,6 +1197,29 @@ def _check_references(content, metadata):
                 "[TOC]: Carnet writes no table of contents, and the line would show as it is: remove it"
             )
         )
+
+
+def _check_wiki_links(content, metadata):
+    """An Obsidian link or embed (« [[note]] », « ![[photo.png]] ») in the text or the
+    Summary:: one line, for the first one found, saying what Markdown writes instead."""
+    for text in (str(metadata.get("summary") or ""), content or ""):
+        found = "[[" in text and _as_written(CODE_TAG_OR_WIKI_LINK, text)
+        if found:
+            # « [[note#part|what the link says]] », « ![[photo.png|300]] »
+            name, _bar, shown = html.unescape(found[3]).partition("|")
+            if found[2]:
+                raise ValueError(
+                    _(
+                        "{embed} is an Obsidian embed, which Carnet shows as typed: put the file "
+                        "in content/images/ and write ![what it shows]({{static}}/images/{name})"
+                    ).format(embed=html.unescape(found[0]), name=name)
+                )
+            raise ValueError(
+                _(
+                    "{link} is an Obsidian link, which Carnet shows as typed: write it "
+                    "[{text}]({{filename}}/posts/its-file.md)"
+                ).format(link=html.unescape(found[0]), text=shown or name.partition("#")[0])
+            )
 
 
 def _check_footnotes(content, metadata):

@@ -222,6 +222,17 @@ WRITTEN_AS_IS = {
         {"body": "Le texte.\n\n[atelier]: https://exemple.fr", "summary": "Voir [ici][atelier]."},
         "content/posts/liens.md: [ici][atelier] links to the reference [atelier]",
     ),
+    "an Obsidian link": (
+        {"body": "Comme je l’écrivais dans [[Première séance#Après|ce billet]], écouter."},
+        "content/posts/liens.md: [[Première séance#Après|ce billet]] is an Obsidian link, "
+        "which Carnet shows as typed: write it [ce billet]({filename}/posts/its-file.md)",
+    ),
+    "an Obsidian embed": (
+        {"body": "Le bureau :\n\n![[bureau.jpg]]"},
+        "content/posts/liens.md: ![[bureau.jpg]] is an Obsidian embed, which Carnet shows as "
+        "typed: put the file in content/images/ and write ![what it shows]"
+        "({static}/images/bureau.jpg)",
+    ),
     "a table of contents": (
         {"body": "[TOC]\n\n## Un\n\nLe texte."},
         "content/posts/liens.md: [TOC]: Carnet writes no table of contents",
@@ -296,6 +307,17 @@ def test_references_defined_and_written_in_code_pass(site):
     page = site.read("des-liens/index.html")
     assert '<a href="https://exemple.fr/atelier">mon atelier</a>' in page
     assert "<code>[texte][ref]</code>" in page
+
+
+def test_double_brackets_in_code_and_lists_pass(site):
+    site.add_post(
+        "liens.md",
+        title="Des liens",
+        body="Dans Obsidian, `[[note]]` renvoie à une note.\n\n    ![[photo.png]]\n\n"
+        "Et en Python, la liste `[[1, 2], [3]]`.",
+    )
+    site.build()
+    assert "<code>[[note]]</code>" in site.read("des-liens/index.html")
 
 
 def test_a_footnote_call_written_in_code_is_text(site):
