@@ -16,7 +16,7 @@ home page, a feed, an image...; a file of content/extra/ and anything of the sit
 symbolic link in an images folder (STATIC_PATHS) to something outside it, a footnote
 called with no note, a note never called, or a call in the Summary: (which has no notes),
 a link to a reference the post never defines, a [TOC], and an Obsidian link or embed
-(« [[note]] », « ![[photo.png]] ») (Markdown leaves each as typed).
+(« [[note]] », « ![[photo.png]] ») (Markdown leaves each as typed), HTML pasted from Word.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
 text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
 an unknown status and text that is not UTF-8.
@@ -460,6 +460,7 @@ def checked_reader(reader_class):
             _check_footnotes(content, metadata)
             _check_references(content, metadata)
             _check_wiki_links(content, metadata)
+            _check_word_html(content)
             _check_image_formats(content, metadata)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
@@ -1154,6 +1155,9 @@ CALL = re.compile(r'<sup id="fnref:([^"]*)"')
 # Obsidian's links and embeds between notes (« [[Mon autre note]] », « ![[photo.png]] »),
 # which only Obsidian reads: Markdown leaves them as typed.
 CODE_TAG_OR_WIKI_LINK = re.compile(CODE_TAG + r"|(!?)\[\[([^\[\]<>\n]+)\]\]")
+# HTML pasted from Word (its own tags, styles and classes): Word's fonts and sizes in the
+# post's page. In code, « < » is « &lt; »: only a tag written as HTML matches.
+WORD_HTML = re.compile(r"<o:p\b|<[a-zA-Z][^<>]*?(?:\bmso-|\bclass=[\"']?Mso)")
 # Python-Markdown's [TOC] needs its toc extension, which Carnet does not load.
 TABLE_OF_CONTENTS_AS_WRITTEN = "<p>[TOC]</p>"
 
@@ -1220,6 +1224,19 @@ def _check_wiki_links(content, metadata):
                     "[{text}]({{filename}}/posts/its-file.md)"
                 ).format(link=html.unescape(found[0]), text=shown or name.partition("#")[0])
             )
+
+
+def _check_word_html(content):
+    """HTML pasted from Word (« <o:p> », mso- styles, class="MsoNormal")."""
+    content = content or ""
+    if ("<o:p" in content or "mso-" in content or "Mso" in content) and WORD_HTML.search(content):
+        raise ValueError(
+            _(
+                "HTML pasted from Word (« <o:p> », mso- styles), which brings Word's fonts "
+                "into the page: paste the text again without its formatting (Ctrl+Shift+V, or "
+                "⌥⇧⌘V on a Mac) and format it in Markdown"
+            )
+        )
 
 
 def _check_footnotes(content, metadata):

@@ -233,6 +233,13 @@ WRITTEN_AS_IS = {
         "typed: put the file in content/images/ and write ![what it shows]"
         "({static}/images/bureau.jpg)",
     ),
+    "HTML pasted from Word": (
+        {
+            "body": '<p class=MsoNormal><span style=\'font-family:"Calibri",sans-serif;'
+            "mso-fareast-language:FR'>Bonjour à toutes<o:p></o:p></span></p>"
+        },
+        "content/posts/liens.md: HTML pasted from Word (« <o:p> », mso- styles)",
+    ),
     "a table of contents": (
         {"body": "[TOC]\n\n## Un\n\nLe texte."},
         "content/posts/liens.md: [TOC]: Carnet writes no table of contents",
@@ -318,6 +325,17 @@ def test_double_brackets_in_code_and_lists_pass(site):
     )
     site.build()
     assert "<code>[[note]]</code>" in site.read("des-liens/index.html")
+
+
+def test_word_html_in_code_and_styles_of_her_own_pass(site):
+    site.add_post(
+        "word.md",
+        title="Word",
+        body="Word écrit `<o:p></o:p>` et `style='mso-fareast-language:FR'` ; mso-, Mso.\n\n"
+        '<span style="color: teal">en couleur</span>',
+    )
+    site.build()
+    assert "<code>&lt;o:p&gt;&lt;/o:p&gt;</code>" in site.read("word/index.html")
 
 
 def test_a_footnote_call_written_in_code_is_text(site):
