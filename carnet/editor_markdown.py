@@ -23,7 +23,10 @@ the coach had not seen in her editor:
   « #1 des conseils ») was a heading: a heading's « # » is followed by a space (« # Titre »)
   in these editors, and the line is text;
 - a line ending with a backslash, CommonMark's line break, kept it: it ends the line, as
-  two spaces do.
+  two spaces do;
+- an Obsidian callout (« > [!note] Le titre », then its lines) showed « [!note] »: it is
+  a quote whose first line, in bold, is its title (or its kind, « Note », as Obsidian
+  shows one without a title).
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -161,6 +164,54 @@ class HeadingsWithASpace(HashHeaderProcessor):
     )
 
 
+# The first line of an Obsidian callout: its kind, whether it folds (+ or -), its title.
+CALLOUT = re.compile(r"\[!([\w-]+)\][+-]?[ \t]*([^\n]*)(\n|$)")
+
+
+class Callouts(Treeprocessor):
+    """« > [!note] Le titre » as a quote whose first line is its title, in bold."""
+
+    def run(self, root):
+        parents = None
+        for quote in list(root.iter("blockquote")):
+            # Python-Markdown makes one quote of two with only a blank line between: each
+            # callout after the first starts a quote of its own.
+            starts = [
+                index
+                for index, child in enumerate(quote)
+                if child.tag == "p" and CALLOUT.match(child.text or "")
+            ]
+            if starts and starts[0] > 0 or len(starts) > 1:
+                if parents is None:
+                    parents = {child: parent for parent in root.iter() for child in parent}
+                parent = parents[quote]
+                at = list(parent).index(quote)
+                for start in reversed([index for index in starts if index > 0]):
+                    callout = parent.makeelement("blockquote", {})
+                    callout.extend(quote[start:])
+                    del quote[start:]
+                    parent.insert(at + 1, callout)
+                    self._title(callout[0])
+            if starts and starts[0] == 0:
+                self._title(quote[0])
+
+    def _title(self, first):
+        found = CALLOUT.match(first.text)
+        if len(first) and not found[3]:
+            # A title with formatting (« [!tip] Un **vrai** titre »): shown as written.
+            first.text = found[2]
+            return
+        rest = first.text[found.end() :]
+        strong = first.makeelement("strong", {})
+        strong.text = found[2].strip() or found[1].capitalize()
+        first.text = ""
+        first.insert(0, strong)
+        if rest or len(first) > 1:
+            line_break = first.makeelement("br", {})
+            line_break.tail = rest
+            first.insert(1, line_break)
+
+
 class EditorMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         # After the metadata (27) and the fenced code blocks (25) are taken out of the
@@ -186,6 +237,7 @@ class EditorMarkdownExtension(Extension):
         md.inlinePatterns.register(BareAddress(BARE_ADDRESS, md), "carnet_bare_address", 115)
         # After the inline patterns (20), which leave « [ ] » and « [x] » as text.
         md.treeprocessors.register(TaskBoxes(md), "carnet_task_boxes", 15)
+        md.treeprocessors.register(Callouts(md), "carnet_callouts", 14)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (the name Markdown looks for)

@@ -69,6 +69,12 @@ AS_THE_EDITOR_SHOWS = {
         "<p>Première ligne<br>\nseconde ligne, <code>code\\</code>\\</p>",
         "ligne\\",
     ),
+    "an Obsidian callout": (
+        "> [!note] Avant la séance\n> Relire ses notes.\n\n> [!warning]\n> Pas de conseil.",
+        "<blockquote>\n<p><strong>Avant la séance</strong><br>\nRelire ses notes.</p>\n"
+        "</blockquote>\n<blockquote>\n<p><strong>Warning</strong><br>\nPas de conseil.</p>",
+        "[!",
+    ),
 }
 
 
@@ -115,6 +121,10 @@ LEFT_AS_WRITTEN = {
     "brackets that are no task": (
         "- `[ ]` est une case\n- voir [x] plus loin",
         "<li><code>[ ]</code> est une case</li>\n<li>voir [x] plus loin</li>",
+    ),
+    "brackets in a quote that is no callout": (
+        "> Elle a dit [!] puis `[!note]`.",
+        "<blockquote>\n<p>Elle a dit [!] puis <code>[!note]</code>.</p>",
     ),
     "a list item's next line": (
         "- un\nqui continue\n- deux",
