@@ -107,9 +107,10 @@ LEFT_AS_WRITTEN = {
         "<code>~~barré~~</code> barre\u202f; ~ 3 ~~ 4 ~\u202f; ~~pas barré~~.",
     ),
     "equals signs in code and alone": (
-        "Le test `a == b` ; « == » ; x == y == z ; \\==pas surligné==.\n\nTitre\n=====",
+        "Le test `a == b` ; « == » ; x == y == z ; \\==pas surligné== ; "
+        '<abbr title="a==b==c">abc</abbr>.\n\nTitre\n=====',
         "<code>a == b</code>\u202f; «\u00a0==\u00a0»\u202f; x == y == z\u202f; "
-        "==pas surligné==.</p>\n<h2>Titre</h2>",
+        '==pas surligné==\u202f; <abbr title="a==b==c">abc</abbr>.</p>\n<h2>Titre</h2>',
     ),
     "addresses in links, code and tags": (
         "[https://exemple.fr](https://exemple.fr), <https://exemple.fr/a>, "
