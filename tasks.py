@@ -62,6 +62,9 @@ def _loaded_settings(settings_file, **options):
     _check_project_folder()
     try:
         return load_settings(settings_file, **options)
+    except SettingError as error:  # a setting of Pelican's given a value of the wrong kind
+        console.fail(str(error))
+        raise Exit(code=1) from None
     except Exception as error:
         file, line = settings_file, None
         if isinstance(error, SyntaxError):

@@ -10,6 +10,9 @@ The CARNET_* settings are checked against carnet/defaults.py's SETTINGS (their k
 allowed values); SITEURL must be an http(s) address with a host; for `invoke publish`
 with MAILCHIMP_API_KEY set, the Mailchimp environment is checked too (the key's form, never
 its value, is named). `python -m carnet.settings_check --table` prints the README's table.
+
+`check_given_settings(given, settings_file)` checks the values of Pelican's settings a
+coach edits (PELICAN_SETTINGS) as the settings file gives them, before Pelican reads them.
 """
 
 import json
@@ -74,6 +77,46 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
                 raise SettingError(_line(name, where(name, settings_file), value, problem))
     if publish and environ.get("MAILCHIMP_API_KEY"):
         _check_mailchimp(settings, settings_file, environ)
+
+
+# Pelican's own settings a coach is likely to edit, with their kinds (as Carnet's settings in
+# carnet/defaults.py; the default here is only a right value, a list's shown as an example).
+# Checked as the settings file gives them, before Pelican reads them: Pelican stops on some
+# with a Python error naming neither the setting nor the file (DEFAULT_LANG = None), goes on
+# with its own default on others (STATIC_PATHS = "images": content/extra/ left out of the
+# site), fails on a post (DEFAULT_PAGINATION = "8") or builds a site without its home page
+# (DEFAULT_PAGINATION = -1).
+PELICAN_SETTINGS = {
+    "SITENAME": Setting("Carnet de coach", "one-line text", "The site's name.", required=True),
+    "SITESUBTITLE": Setting("", "one-line text", "The line under the site's name."),
+    "AUTHOR": Setting("Claire Dumas", "one-line text", "The author of a post without Author:."),
+    "DEFAULT_LANG": Setting("fr", "language", "The site's language.", required=True),
+    "DEFAULT_PAGINATION": Setting(
+        8, "posts a page", "Posts on each page of a list; False: all on one.", minimum=1
+    ),
+    "ARTICLE_PATHS": Setting(["posts"], "list of texts", "The folders of content/ with posts."),
+    "PAGE_PATHS": Setting(["pages"], "list of texts", "The folders of content/ with pages."),
+    "STATIC_PATHS": Setting(
+        ["images", "extra", "extra/.well-known"], "list of texts", "Folders copied as they are."
+    ),
+    "IGNORE_FILES": Setting([".*"], "list of texts", "Names of files never read or copied."),
+    "OUTPUT_RETENTION": Setting([".git"], "list of texts", "Names in output/ builds keep."),
+}
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # fr, fr-CA, fr_CA
+
+
+def check_given_settings(given, settings_file):
+    """Raise SettingError for the first of PELICAN_SETTINGS that `given` (the names and
+    values the settings file sets, as Python ran it) gives a value of the wrong kind."""
+    for name, spec in PELICAN_SETTINGS.items():
+        if name in given:
+            problem = value_problem(spec, given[name])
+            if problem:
+                raise SettingError(_line(name, where(name, settings_file), given[name], problem))
+    siteurl = given.get("SITEURL", "")
+    if not _is_text(siteurl):  # Pelican's own reading of it fails on anything but text
+        problem = siteurl_problem(siteurl, production=False)
+        raise SettingError(_line("SITEURL", where("SITEURL", settings_file), siteurl, problem))
 
 
 def normalised_siteurl(value):
@@ -154,6 +197,18 @@ def _texts(spec, value):
         if not _is_text(item) or not item.strip():
             return _("holds {item}, which is not a text").format(item=_shown(item))
     return None
+
+
+def _language(spec, value):
+    problem = _text(spec, value)
+    if problem is None and not LANGUAGE.fullmatch(value):
+        return _("is not a language code")
+    return problem
+
+
+def _posts_a_page(spec, value):
+    # False (or 0, or None): Pelican puts every post of a list on one page.
+    return None if value in (False, None) else _whole(spec, value)
 
 
 def _day(spec, value):
@@ -293,6 +348,8 @@ _KINDS = {
     "text": _text,
     "one-line text": _one_line_text,
     "list of texts": _texts,
+    "language": _language,
+    "posts a page": _posts_a_page,
     "day": _day,
     "time": _time,
     "e-mail address": _email,
@@ -312,7 +369,11 @@ def _expected(spec, with_minimum=False):
         "number": _("a number"),
         "text": _("a text"),
         "one-line text": _("a text on one line"),
-        "list of texts": _('a list of texts like ["Journal intime", "Lancer son business"]'),
+        "list of texts": _('a list of texts like ["Journal intime", "Lancer son business"]')
+        if not spec.default
+        else _("a list of texts like {example}").format(example=_shown(spec.default)),
+        "language": _('a language code like "fr" (or "fr-CA")'),
+        "posts a page": _("a whole number of at least 1 (or False: every post on one page)"),
         "day": _('a day like "2021-09-01" (or "")'),
         "time": _('a time on a quarter hour like "07:30" (or "")'),
         "e-mail address": _('an e-mail address like "bonjour@carnet-de-coach.fr"'),

@@ -159,6 +159,52 @@ CASES = [
         'SITEURL = ""',
         'SITEURL in publishconf.py: "" is empty, so every link of the site would be broken',
     ),
+    # Pelican's own settings, checked before Pelican reads them: it stopped with a Python
+    # error naming tasks.py (SITEURL = None, DEFAULT_LANG = None), failed on a post
+    # (DEFAULT_PAGINATION = "8", AUTHOR as a list), built a site without its home page
+    # (DEFAULT_PAGINATION = -1), or left content/extra/ out (STATIC_PATHS as text).
+    (
+        "publishconf.py",
+        "SITEURL = None",
+        'SITEURL in publishconf.py: None is empty; an address like "https://carnet-de-coach.fr"',
+    ),
+    (
+        "pelicanconf.py",
+        "DEFAULT_LANG = None",
+        'DEFAULT_LANG in pelicanconf.py: None is empty; a language code like "fr"',
+    ),
+    (
+        "pelicanconf.py",
+        'DEFAULT_PAGINATION = "8"',
+        'DEFAULT_PAGINATION in pelicanconf.py: "8" is text; a whole number of at least 1 (or '
+        "False: every post on one page) is expected",
+    ),
+    (
+        "pelicanconf.py",
+        "DEFAULT_PAGINATION = -1",
+        "DEFAULT_PAGINATION in pelicanconf.py: -1 is too small",
+    ),
+    (
+        "pelicanconf.py",
+        'STATIC_PATHS = "images"',
+        'STATIC_PATHS in pelicanconf.py: "images" is text; a list of texts like ["images", '
+        '"extra", "extra/.well-known"] is expected',
+    ),
+    (
+        "publishconf.py",
+        'OUTPUT_RETENTION = ".git"',
+        'OUTPUT_RETENTION in publishconf.py: ".git" is text; a list of texts like [".git"]',
+    ),
+    (
+        "pelicanconf.py",
+        'AUTHOR = ["Claire Dumas"]',
+        'AUTHOR in pelicanconf.py: ["Claire Dumas"] is a list; a text on one line is expected',
+    ),
+    (
+        "pelicanconf.py",
+        'SITENAME = ""',
+        'SITENAME in pelicanconf.py: "" is empty; a text on one line is expected',
+    ),
     (
         "publishconf.py",
         'TIMEZONE = "Europe/Pariss"',
@@ -392,6 +438,15 @@ def test_the_readme_table_is_made_from_defaults():
     )
     documented = set(re.findall(r"^\| `(CARNET_[A-Z_]+)` \|", readme, re.M))
     assert documented == set(SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "line", ["DEFAULT_PAGINATION = False", 'DEFAULT_LANG = "fr-CA"', 'SITESUBTITLE = ""']
+)
+def test_pelicans_settings_take_what_pelican_takes(blog, line):
+    set_in(blog, "pelicanconf.py", line)
+    done = blog.invoke("build")
+    assert done.returncode == 0, done.stderr
 
 
 def test_an_outbox_holding_a_note_of_the_coachs_own_is_not_refused(blog):
