@@ -16,7 +16,7 @@ from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
-from pelican.settings import get_settings_from_file, load_source, read_settings
+from pelican.settings import load_source, read_settings
 
 from carnet.i18n import _
 from carnet.pelican_private import PELICAN_MESSAGES, forget_logged_warnings, memos_for_one_build
@@ -177,9 +177,11 @@ def load_settings(settings_file, output_path=None, overrides=None):
     beside = os.path.join(os.path.dirname(os.path.abspath(settings_file)), "pelicanconf.py")
     if os.path.basename(settings_file) != "pelicanconf.py" and os.path.exists(beside):
         load_source("pelicanconf", beside)
-    # Pelican's settings as the file gives them, before Pelican reads them (and crashes on
-    # some, or puts its own default in place of others): SettingError names the setting.
-    check_given_settings(get_settings_from_file(settings_file), settings_file)
+    # The settings as the file gives them, before Pelican reads them (and crashes on some,
+    # puts its own default in place of others, and leaves a name in small letters out):
+    # SettingError names the setting. Every name, as Pelican reads only those in capitals.
+    name = os.path.splitext(os.path.basename(settings_file))[0]
+    check_given_settings(vars(load_source(name, settings_file)), settings_file)
     override = dict(overrides or {})
     if output_path:
         override["OUTPUT_PATH"] = os.path.abspath(output_path)

@@ -5,7 +5,8 @@ build) or ``publishconf.py`` (production only). SETTINGS is the one table: `invo
 `preview` and `publish` check every value against it before building
 (carnet/settings_check.py), and the README's settings table is made from it
 (`python -m carnet.settings_check --table`). A name starting with ``CARNET_`` that is not
-listed here is a typo: the build warns and suggests the closest known name.
+listed here is a typo: build, preview and publish stop before anything is built, and
+suggest the closest known name.
 
 Kinds (Setting.kind), each checked by carnet/settings_check.py:
   "yes/no" True or False · "whole number" · "number" (whole or decimal) · "text" ·

@@ -15,6 +15,7 @@ its value, is named). `python -m carnet.settings_check --table` prints the READM
 coach edits (PELICAN_SETTINGS) as the settings file gives them, before Pelican reads them.
 """
 
+import difflib
 import json
 import math
 import os
@@ -24,6 +25,8 @@ import sys
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import SETTINGS, Setting
 from carnet.i18n import _
@@ -106,8 +109,17 @@ LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # fr, fr-CA, fr_
 
 
 def check_given_settings(given, settings_file):
-    """Raise SettingError for the first of PELICAN_SETTINGS that `given` (the names and
-    values the settings file sets, as Python ran it) gives a value of the wrong kind."""
+    """Raise SettingError for the first name of `given` (every name the settings file sets,
+    as Python ran it) that is no setting but was meant as one, or the first of
+    PELICAN_SETTINGS it gives a value of the wrong kind."""
+    for name, value in given.items():
+        problem = name_problem(name, value, given)
+        if problem:
+            raise SettingError(
+                _("{name} in {file} {problem}").format(
+                    name=name, file=where(name, settings_file), problem=problem
+                )
+            )
     for name, spec in PELICAN_SETTINGS.items():
         if name in given:
             problem = value_problem(spec, given[name])
@@ -117,6 +129,39 @@ def check_given_settings(given, settings_file):
     if not _is_text(siteurl):  # Pelican's own reading of it fails on anything but text
         problem = siteurl_problem(siteurl, production=False)
         raise SettingError(_line("SITEURL", where("SITEURL", settings_file), siteurl, problem))
+
+
+# The names Pelican or Carnet read (Pelican reads TIMEZONE too, which has no default).
+KNOWN_NAMES = {*SETTINGS, *DEFAULT_CONFIG, *PELICAN_SETTINGS, "TIMEZONE"}
+# What a setting's value is: Python's names of modules, functions and classes (`import os`,
+# `from datetime import timezone`) are in the file too, and are no setting.
+SETTING_VALUE = (str, int, float, list, tuple, dict, type(None))
+
+
+def name_problem(name, value, given):
+    """Why `name` is a setting no one reads although it was meant as one, with what to
+    write; None for a setting, and for a name of the file's own (a helper variable)."""
+    if not isinstance(value, SETTING_VALUE):
+        return None
+    meant = name.upper()
+    if name != meant and meant in KNOWN_NAMES and (meant not in given or given[meant] != value):
+        # Pelican reads only the names in capitals: the site would go on without this
+        # value (a helper variable of the same name holds the setting's own value).
+        return _("is not read: a setting's name is written in capitals; write {meant}").format(
+            meant=meant
+        )
+    if meant.startswith("CARNET_") and meant not in SETTINGS:
+        # Its value would not be used, silently: a newsletter sent at once, or through
+        # Mailchimp, when the coach wrote it would not be.
+        close = difflib.get_close_matches(meant, SETTINGS, n=1, cutoff=0.8)
+        if close:
+            return _(
+                "is not a Carnet setting, so its value would not be used: did you mean {close}?"
+            ).format(close=close[0])
+        return _(
+            "is not a Carnet setting, so its value would not be used: carnet/defaults.py lists them"
+        )
+    return None
 
 
 def normalised_siteurl(value):

@@ -5,7 +5,8 @@ carnet/settings_check.py (called by the tasks).
 Templates see only the settings a site defines, so the documented defaults of
 carnet/defaults.py are put in first. Python, for its part, happily accepts
 `CARNET_CATEGORIE = [...]` in pelicanconf.py and the site would then silently use the
-default: such a name is reported with the closest known one.
+default: such a name stops the build before it starts (carnet/settings_check.py), with
+the closest known one; a name close to a Carnet setting's is reported here.
 """
 
 import copy
@@ -38,18 +39,18 @@ def drop_siteurl_trailing_slash(pelican_object):
 
 
 def warn_about_unknown_settings(pelican_object):
+    """A name close to a Carnet setting's (CARNET_CATEGORIES written CARNETCATEGORIES). A
+    name starting with CARNET_ that is not a setting stopped the build before it started
+    (carnet/settings_check.py)."""
     settings = pelican_object.settings
     known = set(DEFAULTS)
     for name in sorted(settings):
         if not name.isupper() or name in known or name in DEFAULT_CONFIG:
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-        if name.startswith("CARNET_") or close:
-            if close:
-                message = _("settings: {name} is not a Carnet setting; did you mean {close}?")
-            else:
-                message = _("settings: {name} is not a Carnet setting")
-            logger.warning("%s", message.format(name=name, close=close[0] if close else ""))
+        if close:
+            message = _("settings: {name} is not a Carnet setting; did you mean {close}?")
+            logger.warning("%s", message.format(name=name, close=close[0]))
 
 
 def register():

@@ -198,9 +198,11 @@ def image_without_alt(site):
 
 def settings_typo(site):
     conf = site.root / "pelicanconf.py"
-    conf.write_text(conf.read_text() + '\nCARNET_CATEGORIE = ["Journal intime"]\n')
+    # A name starting with CARNET_ that is no setting stops the build before it starts
+    # (tests/publish/test_settings_check.py); one close to a setting's is a warning.
+    conf.write_text(conf.read_text() + '\nCARNETCATEGORIES = ["Journal intime"]\n')
     site.add_post("ok.md", post_text())
-    return WARNING, "settings", ["CARNET_CATEGORIE", "CARNET_CATEGORIES"]
+    return WARNING, "settings", ["CARNETCATEGORIES", "CARNET_CATEGORIES"]
 
 
 # --- The rows of issue 12 -----------------------------------------------------------------
@@ -525,7 +527,7 @@ def test_publish_deploys_and_sends_nothing_cold_and_warm(site, tmp_path, case):
 def test_warnings_are_printed_cold_and_warm(site, task):
     site.add_post("odd.md", post_text(catgory="Journal intime"))
     conf = site.root / "pelicanconf.py"
-    conf.write_text(conf.read_text() + '\nCARNET_CATEGORIE = ["Journal intime"]\n')
+    conf.write_text(conf.read_text() + '\nCARNETCATEGORIES = ["Journal intime"]\n')
     site.speak("en")
     for build in ("cold", "warm"):
         done = site.invoke(task)

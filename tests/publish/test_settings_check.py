@@ -159,6 +159,38 @@ CASES = [
         'SITEURL = ""',
         'SITEURL in publishconf.py: "" is empty, so every link of the site would be broken',
     ),
+    # A name no one reads although it was meant as a setting: the site went on without
+    # its value (a warning after the build, or not a word for one in small letters).
+    (
+        "pelicanconf.py",
+        'CARNET_CATEGORIE = ["Journal intime"]',
+        "CARNET_CATEGORIE in pelicanconf.py is not a Carnet setting, so its value would not "
+        "be used: did you mean CARNET_CATEGORIES?",
+    ),
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_PROVIDR = "outbox"',
+        "CARNET_NEWSLETTER_PROVIDR in publishconf.py is not a Carnet setting, so its value "
+        "would not be used: did you mean CARNET_NEWSLETTER_PROVIDER?",
+    ),
+    (
+        "pelicanconf.py",
+        "CARNET_FOO = 1",
+        "CARNET_FOO in pelicanconf.py is not a Carnet setting, so its value would not be "
+        "used: carnet/defaults.py lists them",
+    ),
+    (
+        "pelicanconf.py",
+        'sitename = "Les Pas de Claire"',
+        "sitename in pelicanconf.py is not read: a setting's name is written in capitals; "
+        "write SITENAME",
+    ),
+    (
+        "publishconf.py",
+        'Timezone = "America/Montreal"',
+        "Timezone in publishconf.py is not read: a setting's name is written in capitals; "
+        "write TIMEZONE",
+    ),
     # Pelican's own settings, checked before Pelican reads them: it stopped with a Python
     # error naming tasks.py (SITEURL = None, DEFAULT_LANG = None), failed on a post
     # (DEFAULT_PAGINATION = "8", AUTHOR as a list), built a site without its home page
@@ -441,7 +473,15 @@ def test_the_readme_table_is_made_from_defaults():
 
 
 @pytest.mark.parametrize(
-    "line", ["DEFAULT_PAGINATION = False", 'DEFAULT_LANG = "fr-CA"', 'SITESUBTITLE = ""']
+    "line",
+    [
+        "DEFAULT_PAGINATION = False",
+        'DEFAULT_LANG = "fr-CA"',
+        'SITESUBTITLE = ""',
+        # The file's own names: a helper variable, an import.
+        'path = "content"',
+        "from datetime import timezone",
+    ],
 )
 def test_pelicans_settings_take_what_pelican_takes(blog, line):
     set_in(blog, "pelicanconf.py", line)
