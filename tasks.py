@@ -62,7 +62,7 @@ def _loaded_settings(settings_file, **options):
     _check_project_folder()
     try:
         return load_settings(settings_file, **options)
-    except SettingError as error:  # a setting of Pelican's given a value of the wrong kind
+    except SettingError as error:  # a setting's name or value that is wrong
         console.fail(str(error))
         raise Exit(code=1) from None
     except Exception as error:
@@ -73,16 +73,17 @@ def _loaded_settings(settings_file, **options):
         else:
             problem = f"{type(error).__name__}: {error}"
             for frame, number in traceback.walk_tb(error.__traceback__):
-                if os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == ROOT:
-                    file, line = frame.f_code.co_filename, number  # the innermost of ours
+                if os.path.abspath(frame.f_code.co_filename) in (DEV_SETTINGS, PROD_SETTINGS):
+                    file, line = frame.f_code.co_filename, number  # the innermost line of theirs
         where = os.path.relpath(file, ROOT)
         if line:
             where = _("{file}, line {line}").format(file=where, line=line)
-        console.fail(
-            _("{where}: Python cannot run this settings file ({problem})").format(
-                where=where, problem=problem
-            )
-        )
+            message = _("{where}: Python cannot run this settings file ({problem})")
+        else:
+            # The file ran, and Pelican refused a value of it (PATH, THEME): not a line of
+            # tasks.py, which was named.
+            message = _("{where}: Pelican cannot use the settings of this file ({problem})")
+        console.fail(message.format(where=where, problem=problem))
         raise Exit(code=1) from None
 
 

@@ -489,6 +489,24 @@ def test_pelicans_settings_take_what_pelican_takes(blog, line):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('THEME = "themes"', "Could not find the theme themes"),
+        ('PATH = "contenu"', "You need to specify a path containing the content"),
+    ],
+)
+def test_a_value_pelican_refuses_names_the_settings_file_not_tasks(blog, line, message):
+    # Pelican raises once the file has run: the line named was tasks.py's own, line 64.
+    set_in(blog, "pelicanconf.py", line)
+    done = blog.invoke("build")
+    assert done.returncode == 1 and "Building" not in done.stdout
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("✗ pelicanconf.py: Pelican cannot use the settings of this file (")
+    assert message in lines[0] and "tasks.py" not in lines[0]
+
+
 def test_an_outbox_holding_a_note_of_the_coachs_own_is_not_refused(blog):
     (blog.root / "outbox").mkdir()
     (blog.root / "outbox" / "LISEZMOI.txt").write_text("mes notes")
