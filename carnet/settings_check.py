@@ -691,6 +691,12 @@ def siteurl_problem(value, production):
         problem = _("is empty, so every link of the site would be broken")
     else:
         problem = _url_problem(value)
+    if problem is None and re.search(r"[?#]", value):
+        # Every address of the site is SITEURL followed by its path: after a « ? » or a
+        # « # », the path is no longer the page's, and every link leads to the home page.
+        problem = _(
+            "has a « ? » or « # » part, so every link of the site would lead to its home page"
+        )
     if problem is None:
         return None
     return _("{problem}; {expected} is expected").format(

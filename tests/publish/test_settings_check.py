@@ -154,6 +154,19 @@ CASES = [
         'SITEURL = "https://carnet de coach.fr"',
         'SITEURL in publishconf.py: "https://carnet de coach.fr" has a space',
     ),
+    # Pasted from the browser's bar: « https://carnet-de-coach.fr/#/un-billet/ » and
+    # « …/?utm_source=x/un-billet/ » are the home page.
+    (
+        "publishconf.py",
+        'SITEURL = "https://carnet-de-coach.fr/#"',
+        'SITEURL in publishconf.py: "https://carnet-de-coach.fr/#" has a « ? » or « # » part, '
+        "so every link of the site would lead to its home page",
+    ),
+    (
+        "publishconf.py",
+        'SITEURL = "https://carnet-de-coach.fr/?utm_source=linkedin"',
+        "has a « ? » or « # » part",
+    ),
     (
         "publishconf.py",
         'SITEURL = ""',
