@@ -28,6 +28,7 @@ import ctypes
 import ctypes.util
 import errno
 import fnmatch
+import json
 import os
 import re
 import shutil
@@ -89,13 +90,21 @@ def is_remote(target):
 # --- the checks, before anything is built ------------------------------------------------
 
 
+QUOTES = "\"'«»“”‘’"
+
+
 def check_target(text, project):
     """The Target that `text` names, or DeployRefused saying why it may not be used."""
-    if text != text.strip() or not text:
+    pasted = text != text.strip() or text != text.strip(QUOTES) or re.search(r"[\r\n]", text)
+    if pasted or not text:
+        # Shown escaped: a line break pasted with it (export CARNET_DEPLOY_TARGET="…⏎")
+        # split the line in two. Quotes kept around it (a .env file's '"/srv/carnet"') were
+        # read as a folder named « "/srv » inside the project, and refused as that.
         raise DeployRefused(
-            _('"{target}" starts or ends with a space; write the target without them').format(
-                target=text
-            )
+            _(
+                "{target} starts or ends with a space or a quote, or holds a line break; "
+                "write the target alone, on one line"
+            ).format(target=json.dumps(text, ensure_ascii=False))
         )
     if text.startswith("-"):
         raise DeployRefused(

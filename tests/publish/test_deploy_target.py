@@ -4,6 +4,7 @@ Each refusal is `invoke publish` run as the author runs it: one line saying why,
 nothing built, deployed or sent, and every file where it was.
 """
 
+import json
 import os
 import stat
 import subprocess
@@ -100,6 +101,20 @@ def test_a_target_named_with_braces_is_named_as_written(blog):
     assert "with public {v2}.carnet-releases beside it" in line
     assert "content/{slug} is inside content/, which Carnet needs" in refused(
         blog, "content/{slug}"
+    )
+
+
+@pytest.mark.parametrize(
+    "pasted", [" {}", "{}\n", "{}\r\n", "{}\nexport X=1", '"{}"', "'{}'", "« {} »"]
+)
+def test_a_target_pasted_with_a_space_a_quote_or_a_line_break_is_refused_on_one_line(
+    blog, tmp_path, pasted
+):
+    target = pasted.format(tmp_path / "www")
+    line = refused(blog, target)
+    assert line.endswith(
+        f"{json.dumps(target, ensure_ascii=False)} starts or ends with a space or a quote, "
+        "or holds a line break; write the target alone, on one line"
     )
 
 
