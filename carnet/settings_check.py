@@ -69,7 +69,7 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
     for url_name, save_as_name in ADDRESS_PAIRS:
         problem = address_problem(settings, url_name, save_as_name)
         if problem:
-            value = settings[url_name]
+            value = _address_setting(settings, url_name)
             raise SettingError(_line(url_name, where(url_name, settings_file), value, problem))
     if "PATH" in settings:  # Pelican made it absolute: the project folder holds it
         project = os.path.dirname(os.path.abspath(settings["PATH"]))
@@ -508,6 +508,19 @@ ADDRESS_PAIRS = (
     ("CATEGORY_URL", "CATEGORY_SAVE_AS"),
     ("TAG_URL", "TAG_SAVE_AS"),
     ("AUTHOR_URL", "AUTHOR_SAVE_AS"),
+    # The site's own pages, at one address each (the menu, the search box, the e-mails'
+    # unsubscribe and preferences links lead to them).
+    ("CATEGORIES_URL", "CATEGORIES_SAVE_AS"),
+    ("TAGS_URL", "TAGS_SAVE_AS"),
+    ("AUTHORS_URL", "AUTHORS_SAVE_AS"),
+    ("ARCHIVES_URL", "ARCHIVES_SAVE_AS"),
+    ("YEAR_ARCHIVE_URL", "YEAR_ARCHIVE_SAVE_AS"),
+    ("MONTH_ARCHIVE_URL", "MONTH_ARCHIVE_SAVE_AS"),
+    ("SEARCH_URL", "SEARCH_SAVE_AS"),
+    ("CARNET_NEWSLETTER_ARCHIVE_URL", "CARNET_NEWSLETTER_ARCHIVE_SAVE_AS"),
+    ("CARNET_NEWSLETTER_UNSUBSCRIBE_URL", "CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS"),
+    ("CARNET_NEWSLETTER_PREFERENCES_URL", "CARNET_NEWSLETTER_PREFERENCES_SAVE_AS"),
+    ("CARNET_NEWSLETTER_FORM_SETUP_URL", "CARNET_NEWSLETTER_FORM_SETUP_SAVE_AS"),
 )
 INDEX = "index.html"
 
@@ -530,8 +543,15 @@ SAMPLE = _Sample(  # every field unlike the others: a mix-up shows (a name for a
 )
 
 
+def _address_setting(settings, name):
+    """The site's value, else Carnet's default (not filled in yet when the settings are
+    checked: plugin carnet_settings does it)."""
+    return settings.get(name, SETTINGS[name].default if name in SETTINGS else None)
+
+
 def address_problem(settings, url_name, save_as_name):
-    url, save_as = settings.get(url_name), settings.get(save_as_name)
+    url = _address_setting(settings, url_name)
+    save_as = _address_setting(settings, save_as_name)
     if not (_is_text(url) and _is_text(save_as) and save_as):
         return None  # not written (an empty SAVE_AS), or a wrong kind Pelican reports
     try:
@@ -543,6 +563,19 @@ def address_problem(settings, url_name, save_as_name):
     folder = written[: -len(INDEX)] if written.endswith(INDEX) else None
     if linked == written or (folder is not None and linked in (folder, folder.rstrip("/"))):
         return None
+    if "{" not in url:  # one page's own address, not one made for each post
+        agreeing = linked if linked.endswith(".html") else linked.rstrip("/") + "/" + INDEX
+        return _(
+            "leads to {linked}, but {save_as_name} ({save_as}) writes that page at {written}: "
+            "every link to it, e-mailed ones too, would lead nowhere; make the two agree: "
+            "{save_as_name} = {agreeing}"
+        ).format(
+            linked=linked,
+            save_as_name=save_as_name,
+            save_as=_shown(save_as),
+            written=written,
+            agreeing=_shown(agreeing),
+        )
     return _(
         "leads to {linked} (for a page « Mon billet », slug mon-billet), but {save_as_name} ({save_as}) "
         "writes that page at {written}: every link to it, e-mailed ones too, would lead "

@@ -43,6 +43,23 @@ CASES = [
         'TAG_SAVE_AS = "tags/{slug}.html"',
         'TAG_URL in pelicanconf.py: "etiquette/{slug}/" leads to etiquette/mon-billet/',
     ),
+    # A page of the site's own, its address changed and not where it is written: every
+    # outbox e-mail's « Se désinscrire » link led nowhere, and so did the search box.
+    (
+        "publishconf.py",
+        'CARNET_NEWSLETTER_UNSUBSCRIBE_URL = "desinscription/"',
+        'CARNET_NEWSLETTER_UNSUBSCRIBE_URL in publishconf.py: "desinscription/" leads to '
+        "desinscription/, but CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS "
+        '("newsletter/desinscription/index.html") writes that page at '
+        "newsletter/desinscription/index.html: every link to it, e-mailed ones too, would "
+        "lead nowhere; make the two agree: CARNET_NEWSLETTER_UNSUBSCRIBE_SAVE_AS = "
+        '"desinscription/index.html"',
+    ),
+    (
+        "pelicanconf.py",
+        'SEARCH_URL = "chercher/"',
+        'SEARCH_URL in pelicanconf.py: "chercher/" leads to chercher/, but SEARCH_SAVE_AS',
+    ),
     (
         "pelicanconf.py",
         'CARNET_READING_SPEED = "230"',
@@ -491,6 +508,9 @@ def test_the_readme_table_is_made_from_defaults():
         "DEFAULT_PAGINATION = False",
         'DEFAULT_LANG = "fr-CA"',
         'SITESUBTITLE = ""',
+        # Both changed, agreeing; an empty SAVE_AS writes no such page.
+        'SEARCH_URL = "chercher/"\nSEARCH_SAVE_AS = "chercher/index.html"',
+        'CARNET_NEWSLETTER_ARCHIVE_SAVE_AS = ""',
         # The file's own names: a helper variable, an import.
         'path = "content"',
         "from datetime import timezone",
