@@ -43,6 +43,7 @@ EMAIL = re.compile(
 )
 NOT_IN_AN_EMAIL = re.compile(r"[^\sA-Za-z0-9.@_+-]")
 SUBJECT_FIELDS = {"title", "site"}
+AUTHOR_DETAILS = ("bio", "photo", "email")  # what the theme reads of CARNET_AUTHORS
 LINE_BREAK_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -330,6 +331,10 @@ def _authors(spec, value):
                 name=_shown(name), details=_shown(details)
             )
         for key, text in details.items():
+            if key not in AUTHOR_DETAILS:  # the theme reads these only: « Bio » went unseen
+                return _("has {key} for {name}, which Carnet does not read").format(
+                    key=_shown(key), name=_shown(name)
+                )
             if not _is_text(text):
                 return _("has {key} of {name} as {value}, which is not a text").format(
                     key=_shown(key), name=_shown(name), value=_shown(text)

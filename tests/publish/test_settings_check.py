@@ -160,6 +160,14 @@ CASES = [
         'CARNET_AUTHORS = ["Claire Dumas"]',
         'CARNET_AUTHORS in pelicanconf.py: ["Claire Dumas"] is a list; a mapping of author name',
     ),
+    # Written « Bio » or « image », a detail went unseen: no bio under any post.
+    (
+        "pelicanconf.py",
+        'CARNET_AUTHORS = {"Claire Dumas": {"Bio": "Coach à Nantes."}}',
+        'CARNET_AUTHORS in pelicanconf.py: {"Claire Dumas": {"Bio": "Coach à Nantes."}} has '
+        '"Bio" for "Claire Dumas", which Carnet does not read; a mapping of author name to '
+        '{"bio": "…", "photo": "…", "email": "…"} is expected',
+    ),
     (
         "publishconf.py",
         'SITEURL = "carnet-de-coach.fr"',
