@@ -22,6 +22,7 @@ import os
 import re
 import string
 import sys
+import unicodedata
 from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -58,6 +59,11 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
             problem = value_problem(spec, settings[name])
             if problem:
                 raise SettingError(_line(name, where(name, settings_file), settings[name], problem))
+    problem = default_category_problem(settings)
+    if problem:
+        value = settings["CARNET_DEFAULT_CATEGORY"]
+        file = where("CARNET_DEFAULT_CATEGORY", settings_file)
+        raise SettingError(_line("CARNET_DEFAULT_CATEGORY", file, value, problem))
     problem = siteurl_problem(settings.get("SITEURL", ""), production)
     if problem:
         raise SettingError(
@@ -163,6 +169,27 @@ def name_problem(name, value, given):
             "is not a Carnet setting, so its value would not be used: carnet/defaults.py lists them"
         )
     return None
+
+
+def category_key(name):
+    """The name without case, accents or extra spaces: « Éloge » and « eloge » match."""
+    decomposed = unicodedata.normalize("NFD", str(name))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def default_category_problem(settings):
+    """A CARNET_DEFAULT_CATEGORY not among CARNET_CATEGORIES stopped the build at the first
+    post without Category:, naming the post, which says no such category."""
+    default = settings.get("CARNET_DEFAULT_CATEGORY", "")
+    categories = settings.get("CARNET_CATEGORIES", [])
+    if not default.strip() or not categories:
+        return None
+    if category_key(default) in {category_key(name) for name in categories}:
+        return None
+    return _(
+        "is not one of CARNET_CATEGORIES ({names}); write one of them, or add it there"
+    ).format(names=", ".join(f"« {name} »" for name in categories))
 
 
 def normalised_siteurl(value):

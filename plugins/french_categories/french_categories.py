@@ -14,7 +14,6 @@ the next.
 """
 
 import difflib
-import unicodedata
 
 from pelican import signals
 from pelican.contents import Article
@@ -22,14 +21,7 @@ from pelican.urlwrappers import Category
 
 from carnet.defaults import setting
 from carnet.i18n import _
-
-
-def _key(name):
-    """The name without case, accents or extra spaces: « Éloge » and « eloge » match."""
-    decomposed = unicodedata.normalize("NFD", str(name))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
-
+from carnet.settings_check import category_key
 
 # Spelling for each category key in this build: the configured ones.
 _spellings = {}
@@ -41,7 +33,7 @@ def load_configured_spellings(pelican_object):
     _spellings.clear()
     _configured["names"] = list(setting(settings, "CARNET_CATEGORIES"))
     for name in _configured["names"]:
-        _spellings[_key(name)] = name
+        _spellings[category_key(name)] = name
     # No category from the folder's name, and none by default unless the site names one:
     # Pelican drops an empty DEFAULT_CATEGORY.
     settings["USE_FOLDER_AS_CATEGORY"] = False
@@ -64,7 +56,7 @@ def use_configured_spelling(content):
                 ).format(example=_configured["names"][0], names=_listed())
             )
         raise ValueError(_("no Category: line: add one, e.g. « Category: Journal intime »"))
-    key = _key(category.name)
+    key = category_key(category.name)
     if _configured["names"] and key not in _spellings:
         close = difflib.get_close_matches(key, list(_spellings), n=1, cutoff=0.6)
         hint = (

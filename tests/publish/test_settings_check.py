@@ -160,6 +160,14 @@ CASES = [
         'CARNET_AUTHORS = ["Claire Dumas"]',
         'CARNET_AUTHORS in pelicanconf.py: ["Claire Dumas"] is a list; a mapping of author name',
     ),
+    # It stopped the build at the first post without Category:, naming that post, which
+    # has no such category.
+    (
+        "pelicanconf.py",
+        'CARNET_DEFAULT_CATEGORY = "Divers"',
+        'CARNET_DEFAULT_CATEGORY in pelicanconf.py: "Divers" is not one of CARNET_CATEGORIES '
+        "(« Journal intime », « Lancer son business »); write one of them, or add it there",
+    ),
     # Written « Bio » or « image », a detail went unseen: no bio under any post.
     (
         "pelicanconf.py",
@@ -519,6 +527,8 @@ def test_the_readme_table_is_made_from_defaults():
         # Both changed, agreeing; an empty SAVE_AS writes no such page.
         'SEARCH_URL = "chercher/"\nSEARCH_SAVE_AS = "chercher/index.html"',
         'CARNET_NEWSLETTER_ARCHIVE_SAVE_AS = ""',
+        # Matched as a post's Category: is, without case or accents.
+        'CARNET_DEFAULT_CATEGORY = "journal INTIME"',
         # The file's own names: a helper variable, an import.
         'path = "content"',
         "from datetime import timezone",
