@@ -175,13 +175,14 @@ def load_settings(settings_file, output_path=None, overrides=None):
     # current folder (tests, the benchmark), so the pelicanconf.py beside the settings file
     # is loaded first, under the name that import looks for.
     beside = os.path.join(os.path.dirname(os.path.abspath(settings_file)), "pelicanconf.py")
+    development = {}
     if os.path.basename(settings_file) != "pelicanconf.py" and os.path.exists(beside):
-        load_source("pelicanconf", beside)
+        development = vars(load_source("pelicanconf", beside))
     # The settings as the file gives them, before Pelican reads them (and crashes on some,
     # puts its own default in place of others, and leaves a name in small letters out):
     # SettingError names the setting. Every name, as Pelican reads only those in capitals.
     name = os.path.splitext(os.path.basename(settings_file))[0]
-    check_given_settings(vars(load_source(name, settings_file)), settings_file)
+    check_given_settings(vars(load_source(name, settings_file)), settings_file, development)
     override = dict(overrides or {})
     if output_path:
         override["OUTPUT_PATH"] = os.path.abspath(output_path)

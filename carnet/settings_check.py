@@ -11,8 +11,10 @@ allowed values); SITEURL must be an http(s) address with a host; for `invoke pub
 with MAILCHIMP_API_KEY set, the Mailchimp environment is checked too (the key's form, never
 its value, is named). `python -m carnet.settings_check --table` prints the README's table.
 
-`check_given_settings(given, settings_file)` checks the values of Pelican's settings a
-coach edits (PELICAN_SETTINGS) as the settings file gives them, before Pelican reads them.
+`check_given_settings(given, settings_file, development)` checks the settings file as
+Python ran it, before Pelican reads it: that publishconf.py has pelicanconf.py's settings,
+that no name meant as a setting goes unread (CARNET_CATEGORIE, sitename), and the values of
+Pelican's settings a coach edits (PELICAN_SETTINGS).
 """
 
 import difflib
@@ -115,10 +117,22 @@ PELICAN_SETTINGS = {
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # fr, fr-CA, fr_CA
 
 
-def check_given_settings(given, settings_file):
-    """Raise SettingError for the first name of `given` (every name the settings file sets,
-    as Python ran it) that is no setting but was meant as one, or the first of
-    PELICAN_SETTINGS it gives a value of the wrong kind."""
+def check_given_settings(given, settings_file, development=()):
+    """Raise SettingError when the settings file leaves out settings of `development` (the
+    names pelicanconf.py sets, for publishconf.py), for the first name of `given` (every
+    name the settings file sets, as Python ran it) that is no setting but was meant as
+    one, or the first of PELICAN_SETTINGS it gives a value of the wrong kind."""
+    # publishconf.py is pelicanconf.py's settings and a few of its own: without its
+    # `from pelicanconf import *`, the build read the whole project folder as content
+    # (Pelican's PATH) and said so in some forty lines naming the theme's templates.
+    left_out = sorted(name for name in development if name.isupper() and name not in given)
+    if left_out:
+        raise SettingError(
+            _(
+                "{file}: the settings of pelicanconf.py are not in it ({names}…): keep its "
+                "line « from pelicanconf import * », then change what production needs below it"
+            ).format(file=os.path.basename(settings_file), names=", ".join(left_out[:3]))
+        )
     for name, value in given.items():
         problem = name_problem(name, value, given)
         if problem:

@@ -384,6 +384,28 @@ def test_a_wrong_setting_stops_publish_before_the_build(
 
 
 @pytest.mark.parametrize(
+    "import_line", ["", "from pelicanconf import SITENAME, PATH, CARNET_PLUGINS, PLUGINS"]
+)
+def test_a_publishconf_without_pelicanconfs_settings_stops_before_the_build(
+    blog, standin, tmp_path, import_line
+):
+    # Without them the build read the whole project folder as content (Pelican's PATH) and
+    # said so in some forty lines naming the theme's templates.
+    path = blog.root / "publishconf.py"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("from pelicanconf import *", import_line), encoding="utf-8")
+    env = mailchimp(standin, CARNET_DEPLOY_TARGET=str(tmp_path / "www"))
+    line = stopped_before_the_build(
+        blog, done=blog.invoke("publish", env=env), standin=standin, tmp_path=tmp_path
+    )
+    assert line.endswith(
+        "publishconf.py: the settings of pelicanconf.py are not in it (ARCHIVES_SAVE_AS, "
+        "ARCHIVES_URL, ARTICLE_PATHS…): keep its line « from pelicanconf import * », then "
+        "change what production needs below it"
+    )
+
+
+@pytest.mark.parametrize(
     "changes, message",
     [
         (
