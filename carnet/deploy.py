@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass
 
 from carnet.i18n import N_, _
+from carnet.settings_check import QUOTES
 
 MARKER = ".carnet-deploy"
 MARKER_TEXT = "This folder is written by Carnet's `invoke publish`.\n"
@@ -88,9 +89,6 @@ def is_remote(target):
 
 
 # --- the checks, before anything is built ------------------------------------------------
-
-
-QUOTES = "\"'«»“”‘’"
 
 
 def check_target(text, project):

@@ -47,6 +47,8 @@ EMAIL = re.compile(
 NOT_IN_AN_EMAIL = re.compile(r"[^\sA-Za-z0-9.@_+-]")
 SUBJECT_FIELDS = {"title", "site"}
 AUTHOR_DETAILS = ("bio", "photo", "email")  # what the theme reads of CARNET_AUTHORS
+# What a value pasted with its quotes starts or ends with.
+QUOTES = "\"'«»“”‘’"
 LINE_BREAK_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -787,6 +789,17 @@ def _check_mailchimp(settings, settings_file, environ):
     def stop(message):
         raise SettingError(message)
 
+    for name in ("MAILCHIMP_API_KEY", "MAILCHIMP_LIST_ID", "MAILCHIMP_API_URL"):
+        value = environ.get(name, "").strip()
+        # A .env file or a service's settings may keep the quotes it was written with
+        # (MAILCHIMP_API_KEY="…"): « not a Mailchimp API key » did not say what was wrong.
+        if value and value != value.strip(QUOTES):
+            stop(
+                _(
+                    "{name} in the environment starts or ends with a quote, which is then "
+                    "part of its value: set it again without the quotes"
+                ).format(name=name)
+            )
     key = environ["MAILCHIMP_API_KEY"].strip()
     if not API_KEY.fullmatch(key):
         stop(

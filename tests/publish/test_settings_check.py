@@ -431,6 +431,13 @@ def test_a_publishconf_without_pelicanconfs_settings_stops_before_the_build(
             "MAILCHIMP_API_URL in the environment is not the",
         ),
         ({"MAILCHIMP_API_URL": "127.0.0.1:80"}, "MAILCHIMP_API_URL in the environment"),
+        # Kept with its quotes by a .env file: « not a Mailchimp API key » said not why.
+        (
+            {"MAILCHIMP_API_KEY": f'"{API_KEY}"'},
+            "MAILCHIMP_API_KEY in the environment starts or ends with a quote, which is then "
+            "part of its value: set it again without the quotes",
+        ),
+        ({"MAILCHIMP_LIST_ID": f"'{LIST_ID}' "}, "MAILCHIMP_LIST_ID in the environment starts"),
     ],
 )
 def test_the_mailchimp_environment_is_checked_before_the_build(
