@@ -226,8 +226,11 @@ def test_a_photo_of_another_format_with_a_gps_position_stops_the_build(site, nam
     else:
         Image.new("RGB", (64, 48), "teal").save(photo, exif=exif)
     Image.new("RGB", (64, 48), "teal").save(site.content / "images" / "sans-position.webp")
+    # A HEIC shown in a post stops the build for that already (browsers do not show it):
+    # linked, to download it, it is published as it is.
+    shown = "" if name.endswith(".heic") else "!"
     site.add_post(
-        "a.md", post_text(title="Un billet", body=f"![Le bureau]({{static}}/images/{name})")
+        "a.md", post_text(title="Un billet", body=f"{shown}[Le bureau]({{static}}/images/{name})")
     )
     for _build in ("cold", "warm"):
         with pytest.raises(BuildFailed) as failure:
