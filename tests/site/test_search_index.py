@@ -12,14 +12,17 @@ def index_languages(site):
     return json.loads(entry.read_text(encoding="utf-8"))["languages"]
 
 
-def indexed_urls(site):
-    """The URL of every page in the index: one fragment per page, gzipped JSON after a
-    "pagefind_dcd" signature."""
-    urls = set()
+def indexed_pages(site):
+    """Each page of the index as Pagefind stores it (url, content, meta): one fragment per
+    page, gzipped JSON after a "pagefind_dcd" signature."""
     for fragment in (site.output / "pagefind" / "fragment").iterdir():
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+        yield json.loads(data)
+
+
+def indexed_urls(site):
+    """The URL of every page in the index."""
+    return {page["url"] for page in indexed_pages(site)}
 
 
 def test_index_has_every_article_and_nothing_else(site):
@@ -51,6 +54,20 @@ def test_a_hidden_post_is_not_in_the_index_of_a_site_that_lists_no_post(site):
     build_index(str(site.output), result.settings)
     assert "/a-propos/" in indexed_urls(site)
     assert "/en-coulisse/" not in indexed_urls(site)
+
+
+def test_the_authors_portrait_is_not_searchable_in_every_post(site):
+    """Pagefind takes the first image after the title as the page's image, and searches its
+    alt text: the byline's « Portrait de Claire Dumas » made « portrait » or « Dumas » find
+    every post, with an excerpt that does not say it."""
+    (site.content / "images" / "claire-dumas.svg").write_text("<svg/>", encoding="utf-8")
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
+    result = site.build()
+    assert 'alt="Portrait de Claire Dumas"' in site.read("une-cliente/index.html")
+    build_index(str(site.output), result.settings)
+    [page] = indexed_pages(site)
+    assert page["meta"]["title"] == "Une cliente"
+    assert "Portrait" not in json.dumps(page["meta"]), page["meta"]
 
 
 def test_index_follows_the_article_url_pattern(site):
