@@ -137,6 +137,24 @@ def test_search_box_leads_to_results(browser, built_site):
     context.close()
 
 
+def test_the_address_keeps_the_search_typed_on_the_search_page(browser, built_site):
+    """The reader searches again in the page's field, then copies the address to share it
+    or bookmarks it: it must say the search shown, not the one she arrived with."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_page(page, built_site, "recherche/?q=clientes")
+    field = page.locator("main .pagefind-ui__search-input")
+    field.fill("écoute")
+    page.wait_for_url(re.compile(r"recherche/\?q=%C3%A9coute$"))
+    page.reload()
+    page.locator(
+        "main a.pagefind-ui__result-link[href*='/qu-est-ce-que-l-ecoute/']"
+    ).first.wait_for(timeout=10_000)
+    page.locator("main .pagefind-ui__search-clear").click()
+    page.wait_for_url(re.compile(r"recherche/$"))
+    context.close()
+
+
 def test_share_links_carry_the_encoded_url_and_title(page, built_site):
     article = built_site.first_article(lambda a: "’" in a.title or " " in a.title)
     open_page(page, built_site, article.url)
