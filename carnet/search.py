@@ -4,12 +4,21 @@ Pagefind (the binary shipped in the pagefind_bin wheel) reads the article pages 
 output and writes output/pagefind/: the index and the small scripts the search page loads
 when the reader uses it. The language is forced (CARNET_SEARCH_LANGUAGE, "fr") so that
 French stemming applies everywhere: « clientes » finds « cliente ».
+
+Pagefind splits words at spaces (and - . , / :) only: « l’écoute » was one word, which
+« écoute » did not find, nor « argent » « L’argent ». So Pagefind reads a copy of the
+article pages, in a temporary folder, where each elided word (l’, d’, qu’, jusqu’…) is
+followed by ELISION_MARK, a space that splits the words, after letters that no French
+word starts with: the search page removes the mark from the excerpts and titles it
+shows, and the elided word from what the reader types.
 """
 
+import glob
 import json
 import os
 import re
 import subprocess
+import tempfile
 
 from carnet.defaults import setting
 from carnet.i18n import _
@@ -25,22 +34,56 @@ def pagefind_command():
     return [str(get_executable())]
 
 
-def article_glob(settings):
-    """The Pagefind glob matching the article pages, from ARTICLE_SAVE_AS (and its
-    translations' ARTICLE_LANG_SAVE_AS); None without them: the whole site.
+# The apostrophe of an elided word (l’, d’, qu’, jusqu’…) at the start of a word (not
+# « aujourd’hui »), before a letter or tags then a letter (« l’*écoute* »). The pattern
+# starts with the apostrophe, and looks behind it for the word: one starting with the word
+# was tried at every position of the page, 1 s for 1000 posts. The search page
+# (theme/templates/search.html) takes the same words out of what the reader types.
+ELIDED_WORD_APOSTROPHE = re.compile(
+    r"’(?:(?<=\W[ldjmnstc]’)|(?<=\Wqu’)|(?<=\Wjusqu’)|(?<=\W(?:lorsqu|puisqu|quoiqu|presqu)’))"
+    r"(?=(?:<[^<>]*>)*\w)",
+    re.IGNORECASE,
+)
+# Pagefind indexes the elided word with the letters of the mark (« dqzx »; word joiners,
+# U+2060, are not letters): alone, « d » or « j » would be a word of every post, and
+# Pagefind answers a word it does not know (« dauphin ») with the longest word of the index
+# its start is (« d »), every post.
+ELISION_MARK = "\u2060qzx\u2060 "
+
+
+def article_patterns(settings):
+    """The glob patterns of the article pages, from ARTICLE_SAVE_AS (and its translations'
+    ARTICLE_LANG_SAVE_AS); [] without them: the whole site.
 
     Only articles carry data-pagefind-body, so Pagefind would index nothing else anyway,
     but it reads and parses every page to find out: listing, tag, category and archive
-    pages are 45 % of the files. Each {field} becomes "*", which does not cross "/" in
-    Pagefind's globs: one "*" per path segment the field spans ({date:%Y/%m} is two).
+    pages are 45 % of the files. Each {field} becomes "*", which does not cross "/": one
+    "*" per path segment the field spans ({date:%Y/%m} is two).
     """
     patterns = [settings.get(name) for name in ("ARTICLE_SAVE_AS", "ARTICLE_LANG_SAVE_AS")]
-    globs = [
+    return [
         re.sub(r"\{[^}]*\}", lambda field: "/".join("*" for _ in field[0].split("/")), pattern)
         for pattern in patterns
         if pattern
     ]
-    return "{" + ",".join(globs) + "}" if globs else None
+
+
+def copy_with_elisions_split(output_path, copy_path, settings):
+    """Copy the pages Pagefind reads into copy_path, each elided word followed by
+    ELISION_MARK; one read and one write a page."""
+    names = set()
+    for pattern in article_patterns(settings) or ["**/*.html"]:
+        names.update(glob.glob(pattern, root_dir=output_path, recursive=True))
+    for name in names:
+        source = os.path.join(output_path, name)
+        if not os.path.isfile(source):
+            continue
+        with open(source, encoding="utf-8", errors="surrogateescape") as file:
+            html = file.read()
+        copy = os.path.join(copy_path, name)
+        os.makedirs(os.path.dirname(copy), exist_ok=True)
+        with open(copy, "w", encoding="utf-8", errors="surrogateescape") as file:
+            file.write(ELIDED_WORD_APOSTROPHE.sub("’" + ELISION_MARK, html))
 
 
 def build_index(output_path, settings=None):
@@ -57,20 +100,21 @@ def build_index(output_path, settings=None):
         raise SearchIndexFailed(
             _("Pagefind is not installed (pip install 'pagefind[bin]')")
         ) from None
-    command += ["--site", output_path, "--force-language", language, "--quiet"]
-    glob = article_glob(settings)
-    if glob:
-        command += ["--glob", glob]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        raise SearchIndexFailed(_("Pagefind did not finish in 10 minutes")) from None
+    bundle = os.path.join(output_path, "pagefind")
+    with tempfile.TemporaryDirectory(prefix="carnet-search-") as copy_path:
+        copy_with_elisions_split(output_path, copy_path, settings)
+        command += ["--site", copy_path, "--output-path", bundle]
+        command += ["--force-language", language, "--quiet"]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            raise SearchIndexFailed(_("Pagefind did not finish in 10 minutes")) from None
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip() or _("exit code {code}").format(
             code=done.returncode
         )
         raise SearchIndexFailed(_("Pagefind failed: {reason}").format(reason=reason))
-    entry = os.path.join(output_path, "pagefind", "pagefind-entry.json")
+    entry = os.path.join(bundle, "pagefind-entry.json")
     if not os.path.exists(entry):
         raise SearchIndexFailed(_("Pagefind ran but wrote no pagefind/pagefind-entry.json"))
     with open(entry, encoding="utf-8") as file:

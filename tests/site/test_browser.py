@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from carnet.search import build_index
+
 pytestmark = pytest.mark.browser
 
 ARTICLE_WEIGHT_LIMIT = 40 * 1024
@@ -153,6 +155,42 @@ def test_the_address_keeps_the_search_typed_on_the_search_page(browser, built_si
     page.locator("main .pagefind-ui__search-clear").click()
     page.wait_for_url(re.compile(r"recherche/$"))
     context.close()
+
+
+def test_search_finds_a_word_after_an_elided_article_and_shows_it_as_written(browser, site):
+    """Pagefind splits words at spaces: « l’écoute » was one word, which « écoute » did not
+    find, nor « argent » « d’argent ». The index splits them; the reader sees them whole,
+    and what she types with an apostrophe of her keyboard (« l'écoute ») finds them too."""
+    site.add_post(
+        "a.md", title="Le prix de l’écoute", body="Après un billet sur l’écoute, parlons d’argent."
+    )
+    site.add_post("b.md", title="Un autre billet", date="2020-09-10", body="Rien à voir.")
+    site.output.mkdir()
+    handler = functools.partial(_Quiet, directory=str(site.output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    result = site.build(SITEURL=base, FEED_DOMAIN=base)
+    build_index(str(site.output), result.settings)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base}/recherche/?q=argent")
+        for word in ("écoute", "argent"):
+            assert tab.evaluate(PAGEFIND_SEARCH, word) == ["/le-prix-de-l-ecoute/"], word
+        # Pagefind answers a word it does not know with the longest indexed word it starts
+        # with: an elided « d » indexed alone made « dauphin » find every post.
+        assert tab.evaluate(PAGEFIND_SEARCH, "dauphin") == []
+        tab.goto(f"{base}/recherche/?q=l'écoute")
+        link = tab.locator("main a.pagefind-ui__result-link")
+        link.first.wait_for(timeout=10_000)
+        assert link.all_inner_texts() == ["Le prix de l’écoute"]
+        excerpt = tab.locator("main .pagefind-ui__result-excerpt").inner_text()
+        assert "sur l’écoute, parlons d’argent" in excerpt, excerpt
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_share_links_carry_the_encoded_url_and_title(page, built_site):
