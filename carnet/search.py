@@ -86,6 +86,21 @@ def copy_with_elisions_split(output_path, copy_path, settings):
             file.write(ELIDED_WORD_APOSTROPHE.sub("’" + ELISION_MARK, html))
 
 
+# What Rust adds under a panic: how to see more of it, not why Pagefind stopped.
+BACKTRACE_LINES = ("stack backtrace:", "note: ")
+
+
+def one_line(said):
+    """What Pagefind said, in one line: it says why over several, some twice, and adds a
+    backtrace when it panics."""
+    lines = []
+    for line in said.splitlines():
+        line = line.strip()
+        if line and line not in lines and not line.startswith(BACKTRACE_LINES):
+            lines.append(line)
+    return " ".join(lines)
+
+
 def build_index(output_path, settings=None):
     """Index output_path into output_path/pagefind/; return the number of pages indexed."""
     settings = settings or {}
@@ -110,7 +125,7 @@ def build_index(output_path, settings=None):
         except subprocess.TimeoutExpired:
             raise SearchIndexFailed(_("Pagefind did not finish in 10 minutes")) from None
     if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip() or _("exit code {code}").format(
+        reason = one_line(done.stderr or done.stdout) or _("exit code {code}").format(
             code=done.returncode
         )
         raise SearchIndexFailed(_("Pagefind failed: {reason}").format(reason=reason))

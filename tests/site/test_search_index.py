@@ -3,8 +3,12 @@ the deploy), in French, and never by `invoke build`."""
 
 import gzip
 import json
+import sys
 
-from carnet.search import build_index
+import pytest
+
+import carnet.search
+from carnet.search import SearchIndexFailed, build_index
 
 
 def index_languages(site):
@@ -114,3 +118,25 @@ def test_index_language_is_forced_whatever_the_page_says(site):
     )
     build_index(str(site.output), {"CARNET_SEARCH_LANGUAGE": "fr"})
     assert list(index_languages(site)) == ["fr"]
+
+
+def test_a_failing_pagefind_is_said_in_one_line(site, monkeypatch):
+    """Pagefind says why it failed over several lines, some twice, with a backtrace when it
+    panics: the coach got them all under the ✗ line. Now one line, each reason once."""
+    site.add_post("a.md", title="Une cliente")
+    result = site.build()
+    said = (
+        "Error: Pagefind was not able to build an index. \n"
+        "Most likely, the directory passed to Pagefind was empty.\n"
+        "Error: Pagefind was not able to build an index. \n"
+        "\nstack backtrace:\n"
+        "note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n"
+    )
+    script = f"import sys; sys.stderr.write({said!r}); sys.exit(101)"
+    monkeypatch.setattr(carnet.search, "pagefind_command", lambda: [sys.executable, "-c", script])
+    with pytest.raises(SearchIndexFailed) as failure:
+        build_index(str(site.output), result.settings)
+    assert str(failure.value) == (
+        "Pagefind failed: Error: Pagefind was not able to build an index. Most likely, the "
+        "directory passed to Pagefind was empty."
+    )
