@@ -226,6 +226,9 @@ def _index_for_search(result):
         # publish stops here too: a site whose search is broken is not deployed.
         console.fail(_("Search indexing failed: {reason}").format(reason=failure))
         raise Exit(code=1) from None
+    if not pages:  # the search page says the search is not available yet
+        console.step(_("No post to index for search yet: no search index until the first one"))
+        return
     folder = _shown_folder(result.output_path)
     pages = ngettext("{count} page", "{count} pages", pages).format(count=pages)
     if folder:

@@ -70,10 +70,11 @@ def article_patterns(settings):
 
 def copy_with_elisions_split(output_path, copy_path, settings):
     """Copy the pages Pagefind reads into copy_path, each elided word followed by
-    ELISION_MARK; one read and one write a page."""
+    ELISION_MARK; one read and one write a page. Return how many pages were copied."""
     names = set()
     for pattern in article_patterns(settings) or ["**/*.html"]:
         names.update(glob.glob(pattern, root_dir=output_path, recursive=True))
+    copied = 0
     for name in names:
         source = os.path.join(output_path, name)
         if not os.path.isfile(source):
@@ -84,6 +85,8 @@ def copy_with_elisions_split(output_path, copy_path, settings):
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         with open(copy, "w", encoding="utf-8", errors="surrogateescape") as file:
             file.write(ELIDED_WORD_APOSTROPHE.sub("’" + ELISION_MARK, html))
+        copied += 1
+    return copied
 
 
 # What Rust adds under a panic: how to see more of it, not why Pagefind stopped.
@@ -102,7 +105,9 @@ def one_line(said):
 
 
 def build_index(output_path, settings=None):
-    """Index output_path into output_path/pagefind/; return the number of pages indexed."""
+    """Index output_path into output_path/pagefind/; return the number of pages indexed:
+    0, and no index, when there is no article page to read (a site before its first post,
+    its articles saved in a folder of their own), which Pagefind refuses to index."""
     settings = settings or {}
     language = setting(settings, "CARNET_SEARCH_LANGUAGE")
     if not os.path.isdir(output_path):
@@ -117,7 +122,8 @@ def build_index(output_path, settings=None):
         ) from None
     bundle = os.path.join(output_path, "pagefind")
     with tempfile.TemporaryDirectory(prefix="carnet-search-") as copy_path:
-        copy_with_elisions_split(output_path, copy_path, settings)
+        if not copy_with_elisions_split(output_path, copy_path, settings):
+            return 0
         command += ["--site", copy_path, "--output-path", bundle]
         command += ["--force-language", language, "--quiet"]
         try:

@@ -109,6 +109,20 @@ def test_publish_indexes_before_deploying(site, tmp_path):
     assert (target / "pagefind" / "pagefind-entry.json").is_file()
 
 
+def test_a_site_with_no_post_yet_is_published_without_an_index(site, tmp_path):
+    """Before the first post, with articles saved in a folder of their own, Pagefind found
+    no page to read and stopped `invoke publish`: the « À propos » page could not go online."""
+    site.add_page("a-propos.md", title="À propos", body="Bonjour.")
+    with open(site.root / "publishconf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nARTICLE_URL = "billets/{slug}.html"\nARTICLE_SAVE_AS = ARTICLE_URL\n')
+    target = tmp_path / "deployed"
+    done = site.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)})
+    assert done.returncode == 0, done.stderr
+    assert (target / "a-propos" / "index.html").is_file()
+    assert not (target / "pagefind").exists()
+    assert "Aucun billet à indexer pour la recherche" in done.stdout
+
+
 def test_index_language_is_forced_whatever_the_page_says(site):
     site.add_post("a.md", title="Une cliente")
     site.build()
