@@ -19,7 +19,12 @@ from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
 from carnet.i18n import _
-from carnet.pelican_private import PELICAN_MESSAGES, forget_logged_warnings, memos_for_one_build
+from carnet.pelican_private import (
+    PELICAN_MESSAGES,
+    SAID_BY_CARNET,
+    forget_logged_warnings,
+    memos_for_one_build,
+)
 from carnet.settings_check import check_given_settings
 from carnet.sources import project_folder, source_name
 
@@ -106,6 +111,9 @@ PELICAN_ECHOES = (
 )
 
 
+_PELICANS_SAID_BY_CARNET = {message for _function, message in SAID_BY_CARNET}
+
+
 class _ProblemCollector(logging.Handler):
     """Keeps every ERROR and WARNING record as one plain sentence."""
 
@@ -136,6 +144,8 @@ class _ProblemCollector(logging.Handler):
             self.errors.append(message)
 
     def emit(self, record):
+        if record.name.startswith("pelican") and record.msg in _PELICANS_SAID_BY_CARNET:
+            return
         message = record.getMessage()
         if record.levelno >= logging.ERROR:
             # Pelican logs "Could not process X" from inside its except block without the

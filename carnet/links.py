@@ -14,6 +14,8 @@ import html
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from carnet.i18n import N_
+
 # A tag with an attribute holding an address (found first: a scan for « < » is five times
 # quicker than for each attribute's name), then each such attribute in it, its value quoted
 # either way, or not quoted. A tag ends at the next « < » too: else each of many « <a »
@@ -25,6 +27,12 @@ ADDRESS_ATTRIBUTE = re.compile(
 # An image's tag and the address it shows, found the same way (a tag ends at « < » too).
 IMAGE_ADDRESS = re.compile(
     r"""<img\b[^<>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.I
+)
+# An image's tag, and its address and description attributes in it (« <img alt src> »: an
+# alt with no value is an empty one).
+IMAGE_TAG = re.compile(r"<img\b[^<>]*", re.I)
+IMAGE_SRC_OR_ALT = re.compile(
+    r"""\s(src|alt)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+)))?""", re.I
 )
 # A comment left open runs to the end, in one match (as « <!--.*?--> » did not: each of
 # many open comments was read to the end of the post).
@@ -70,6 +78,33 @@ def image_addresses(html_text):
     for found in IMAGE_ADDRESS.finditer(html_text):
         written = found.group(1) or found.group(2) or found.group(3) or ""
         yield html.unescape(written).translate(TABS_AND_LINE_BREAKS).strip()
+
+
+# Said by the build (plugin content_checks) and by the e-mail, in the same words.
+NO_DESCRIPTION = N_(
+    "{path}: image {image} has no description, so readers who cannot see it get nothing: "
+    "write what it shows in ![…](…)"
+)
+
+
+def undescribed_images(html_text):
+    """The address of each image `html_text` shows with no description (« alt »), or an
+    empty one, which browsers, screen readers, feed readers and mail programs all read as a
+    decoration: nothing is said of it. Once each."""
+    if "<img" not in html_text and "<IMG" not in html_text:
+        return
+    said = set()
+    for tag in IMAGE_TAG.finditer(html_text):
+        attributes = {}
+        for found in IMAGE_SRC_OR_ALT.finditer(tag.group()):
+            value = found.group(2) or found.group(3) or found.group(4) or ""
+            attributes.setdefault(found.group(1).lower(), html.unescape(value))
+        if attributes.get("alt", "").strip():
+            continue
+        address = attributes.get("src", "").translate(TABS_AND_LINE_BREAKS).strip()
+        if address not in said:
+            said.add(address)
+            yield address
 
 
 def page_address(content):

@@ -26,6 +26,7 @@ from inscriptis.model.config import ParserConfig
 from inscriptis.model.html_element import HtmlElement
 from markupsafe import Markup, escape
 
+from carnet import links
 from carnet.dates import long_date
 from carnet.defaults import setting
 from carnet.i18n import _
@@ -252,9 +253,7 @@ def _email_ready(html, post, path, warnings):
         if written_in:  # its name, not its thousands of characters of base64
             source = source.partition(",")[0] + ",…"
         if image.get("alt") is None:
-            warnings.append(
-                _("{path}: image {source} has no alt text").format(path=path, source=source)
-            )
+            warnings.append(_(links.NO_DESCRIPTION).format(path=path, image=source))
             image.set("alt", "")
         if written_in:
             warnings.append(

@@ -462,6 +462,7 @@ def checked_reader(reader_class):
             _check_wiki_links(content, metadata)
             _check_word_html(content)
             _check_image_formats(content, metadata)
+            _warn_undescribed_images(content, metadata, self._checked_path)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -1297,6 +1298,18 @@ def _check_image_formats(content, metadata):
             kind = _not_shown_by_browsers(image)
             if kind:
                 raise ValueError(_(NOT_SHOWN).format(image=image, kind=kind))
+
+
+def _warn_undescribed_images(content, metadata, path):
+    """One warning per image the post shows (in the text or Summary:) with no description:
+    Markdown writes « ![](x.jpg) » with an empty one, which every reader takes for a
+    decoration. (Pelican's own warning, said instead, stopped after four on a site.)"""
+    said = set()
+    for text in (content or "", str(metadata.get("summary") or "")):
+        for image in links.undescribed_images(text):
+            if image not in said:
+                said.add(image)
+                logger.warning(_(links.NO_DESCRIPTION).format(path=path, image=image))
 
 
 def _has_text_or_media(content):

@@ -346,3 +346,38 @@ def test_a_footnote_call_written_in_code_is_text(site):
     )
     site.build()
     assert "<code>[^1]</code>" in site.read("des-notes/index.html")
+
+
+def test_each_image_without_a_description_is_one_warning_naming_the_post_and_the_image(site):
+    # Pelican named the file only, and from the fifth image of the site on said just
+    # « Other images have empty alt attributes »; an <img> with no alt at all, nothing.
+    for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg", "f.jpg", "vue.jpg"):
+        (site.content / "images" / name).write_bytes(b"\xff\xd8\xff\xd9")
+    site.add_post(
+        "photos.md",
+        post_text(
+            body="""
+            ![]({static}/images/a.jpg) ![]({static}/images/b.jpg) ![]({static}/images/c.jpg)
+
+            ![ ]({static}/images/d.jpg) ![]({static}/images/a.jpg)
+
+            <img alt="" src="{static}/images/e.jpg"> <img src="{static}/images/f.jpg">
+
+            ![Le lac au matin]({static}/images/vue.jpg)
+            """
+        ),
+    )
+    warnings = site.build().warnings
+    undescribed = [w for w in warnings if "has no description" in w]
+    assert undescribed == [
+        f"content/posts/photos.md: image {{static}}/images/{name}.jpg has no description, so readers "
+        "who cannot see it get nothing: write what it shows in ![…](…)"
+        for name in "abcdef"
+    ], warnings
+    assert not any("alt" in w for w in warnings), warnings
+    with in_french():
+        site.add_post("photos.md", post_text(body="![]({static}/images/a.jpg)"))
+        [said] = [w for w in site.build().warnings if "a.jpg" in w]
+    assert said.startswith(
+        "content/posts/photos.md\u00a0: l’image {static}/images/a.jpg n’a pas de"
+    )

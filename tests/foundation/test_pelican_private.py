@@ -132,6 +132,7 @@ MESSAGES_LOGGED = [
     for known in pelican_private.PELICAN_MESSAGES
     for function, format_string in known.logged_by.items()
 ] + [(function, text, None) for function, text in pelican_private.COULD_NOT_PROCESS.items()]
+MESSAGES_LOGGED += [(function, text, None) for function, text in pelican_private.SAID_BY_CARNET]
 
 
 @pytest.mark.parametrize(

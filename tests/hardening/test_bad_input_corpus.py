@@ -193,7 +193,7 @@ def title_without_text(site):
 def image_without_alt(site):
     _image(site, "x.svg")
     site.add_post("odd.md", post_text(body="![]({static}/images/x.svg)"))
-    return WARNING, ODD, ["the image x.svg has no alt text"]
+    return WARNING, ODD, ["image {static}/images/x.svg has no description", "![…](…)"]
 
 
 def settings_typo(site):

@@ -298,7 +298,7 @@ def test_links_and_images_are_absolute_with_width_and_alt(posts):
     assert images["https://carnet-de-coach.fr/images/portrait.jpg"].get("width") == "300"
     assert images["https://carnet-de-coach.fr/images/tourne.jpg"].get("width") == "300"
     assert any(
-        "sans-alt.png has no alt text" in w and w.startswith("content/posts/a.md")
+        "sans-alt.png has no description" in w and w.startswith("content/posts/a.md")
         for w in email.warnings
     )
 
@@ -630,7 +630,8 @@ def test_an_image_written_into_the_post_is_said_in_a_short_line(tmp_path):
     [post] = manifest.read(settings)
     email = render.render(post, settings)
     assert email.warnings == [
-        "content/posts/a.md: image data:image/png;base64,… has no alt text",
+        "content/posts/a.md: image data:image/png;base64,… has no description, so readers who "
+        "cannot see it get nothing: write what it shows in ![…](…)",
         "content/posts/a.md: image data:image/png;base64,… is written into the post "
         "(data:), which Gmail and Outlook do not show: save it in content/images/ and "
         "link to it",
