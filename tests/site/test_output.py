@@ -178,3 +178,19 @@ def test_search_index_is_french(built_site):
     entry = json.loads((built_site.output / "pagefind" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["fr"]
     assert entry["languages"]["fr"]["page_count"] >= len(built_site.articles)
+
+
+AVATAR = re.compile(r'<img class="avatar"[^>]*>')
+
+
+def test_an_authors_photo_beside_their_name_is_not_read_out(built_site):
+    # « Portrait de Claire Dumas » beside « Claire Dumas »: screen readers said the name
+    # twice in every byline, card and author page. The photo says nothing the name does not.
+    photos = []
+    for path in built_site.html_files():
+        where = path.relative_to(built_site.output)
+        photos += [(where, photo) for photo in AVATAR.findall(path.read_text(encoding="utf-8"))]
+    pages = {where.as_posix() for where, _photo in photos}
+    assert "auteur/claire-dumas/index.html" in pages and len(pages) > 3, pages  # posts too
+    described = [f"{where}: {photo}" for where, photo in photos if ' alt="" ' not in photo]
+    assert not described, "\n".join(described)
