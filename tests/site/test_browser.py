@@ -484,3 +484,38 @@ def test_a_printed_post_keeps_its_long_code_lines_and_wide_tables_whole(browser,
     finally:
         context.close()
     assert not cut, f"cut on paper: {cut}"
+
+
+# The « # » before the first tag of a page as drawn: colour and opacity over the link's
+# background.
+HASH_BEFORE_THE_FIRST_TAG = """() => {
+  const link = document.querySelector('.tags a');
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const mark = getComputedStyle(link, '::before');
+  return {color: rgb(mark.color), opacity: Number(mark.opacity),
+          background: rgb(getComputedStyle(link).backgroundColor)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_hash_before_a_tag_is_readable_and_not_read_out(browser, built_site, scheme):
+    # Drawn at 70 % opacity, the « # » was at 3.6:1 on the light background; screen readers
+    # said « dièse écoute » for the link to the tag « écoute ».
+    context = browser.new_context(color_scheme=scheme, locale="fr-FR")
+    try:
+        page = context.new_page()
+        open_page(page, built_site, built_site.showcase_article.url)
+        tag = page.evaluate(HASH_BEFORE_THE_FIRST_TAG)
+        link = page.locator(".tags a").first
+        name = link.evaluate("a => a.textContent.trim()")
+        assert page.get_by_role("link", name=name, exact=True).count() >= 1, (
+            f"{scheme}: the link to the tag {name} is not named « {name} »: {link.aria_snapshot()}"
+        )
+    finally:
+        context.close()
+    drawn = [
+        tag["opacity"] * c + (1 - tag["opacity"]) * b
+        for c, b in zip(tag["color"], tag["background"], strict=True)
+    ]
+    ratio = contrast(drawn, tag["background"])
+    assert ratio >= 4.5, f"{scheme}: the « # » before a tag is at {ratio:.2f}:1 (4.5 at least)"
