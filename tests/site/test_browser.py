@@ -519,3 +519,39 @@ def test_the_hash_before_a_tag_is_readable_and_not_read_out(browser, built_site,
     ]
     ratio = contrast(drawn, tag["background"])
     assert ratio >= 4.5, f"{scheme}: the « # » before a tag is at {ratio:.2f}:1 (4.5 at least)"
+
+
+# Each visible field's hint: how wide it is drawn, and the room the field leaves it.
+HINT_ROOM = """() => [...document.querySelectorAll('input[placeholder]')]
+  .filter(input => input.offsetParent)
+  .map(input => {
+    const style = getComputedStyle(input);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = style.font;
+    return {field: input.id || input.className, hint: input.placeholder,
+            width: pen.measureText(input.placeholder).width,
+            room: input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)};
+  })"""
+
+
+def test_the_search_fields_say_their_whole_hint_and_clear_button_on_a_small_phone(
+    browser, built_site
+):
+    # At 320 px the header's search box showed « Un mot, une », the rest cut by its button;
+    # Pagefind's French button that empties the search page's field said « Nettoyer ».
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        hints = []
+        for path in ["", "recherche/?q=clientes"]:
+            open_page(page, built_site, path)
+            if path:
+                page.locator("main .pagefind-ui__result-link").first.wait_for(timeout=10_000)
+                clear = page.locator("main .pagefind-ui__search-clear").inner_text().strip()
+            hints += page.evaluate(HINT_ROOM)
+    finally:
+        context.close()
+    assert "recherche-entete" in {hint["field"] for hint in hints}, hints
+    cut = [hint for hint in hints if hint["width"] > hint["room"]]
+    assert not cut, f"hints cut at 320 px: {cut}"
+    assert clear == "Effacer"
