@@ -18,8 +18,9 @@ called with no note, a note never called, or a call in the Summary: (which has n
 a link to a reference the post never defines, a [TOC], and an Obsidian link or embed
 (« [[note]] », « ![[photo.png]] ») (Markdown leaves each as typed), HTML pasted from Word.
 Warnings: metadata Carnet does not know (with the close match), a post with a title and no
-text, a symbolic link that loops (skipped). Pelican itself already rejects a missing title,
-an unknown status and text that is not UTF-8.
+text, a symbolic link that loops (skipped), an image over 1 MB a post shows or names as
+`Image:` (HEAVY_IMAGE_BYTES). Pelican itself already rejects a missing title, an unknown
+status and text that is not UTF-8.
 What only drafts have stays off the site: a file only drafts link to, a draft's own
 `Save_as:`.
 
@@ -54,7 +55,13 @@ from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import N_, _, decimal
 from carnet.pelican_private import html_before_links, intrasite_link_regex
-from carnet.posts import MAX_SLUG_LENGTH, NOT_IN_AN_ADDRESS, cut_slug, image_in_content
+from carnet.posts import (
+    MAX_SLUG_LENGTH,
+    NOT_IN_AN_ADDRESS,
+    cut_slug,
+    image_in_content,
+    switch_of,
+)
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -869,14 +876,61 @@ UNKNOWN_KIND = N_(
 )
 
 
+# An image a post shows that weighs more than this: a photo straight from a phone (3 to 12
+# MB, 4000 pixels wide) or a screenshot saved as a large PNG, which every reader downloads
+# whole, on the site and in the e-mail, on a phone too. The text column is at most 640
+# pixels wide (the e-mail's 560), some 1300 of the screen's own pixels on a phone or a
+# Retina screen: a photo exported 2000 pixels wide as JPEG weighs some 300 to 600 KB, and
+# 1 MB is twice that. Only the file's size is looked at (a stat Pelican's check makes
+# already): no image is opened.
+HEAVY_IMAGE_BYTES = 1_000_000
+# The start of a tag showing the file its attribute names as an image (Pelican's regex's
+# "markup" group: the tag up to the attribute's « = »): « <img … src= », « <video … poster= ».
+SHOWN_AS_AN_IMAGE = re.compile(r"<(?:img\b[^>]*\ssrc|video\b[^>]*\sposter)\s*=\s*$", re.I)
+HEAVY_IMAGE = N_(
+    "{path}: shows {image}, a file of {size} MB, which each reader downloads whole to see "
+    "it, on a phone too: export it at 2000 pixels wide (as JPEG for a photo: some 300 KB) and "
+    "show that file"
+)
+
+
 def check_internal_links(page_generator):
     # Runs once articles and pages are read, before the static files are copied: Pelican
     # would otherwise stop on a missing {static} file without saying which post links it.
     context = page_generator.context
     listed = {what: _slugs(context.get(key, ())) for what, (key, _kind) in LISTED_LINKS.items()}
+    heavy = {}  # each image over HEAVY_IMAGE_BYTES: (its link, the first post showing it, size)
     for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
-            _check_links_of(content, context, listed)
+            _check_links_of(content, context, listed, heavy)
+            _note_heavy_image_field(content, heavy)
+    # One line per file, however many posts show it.
+    for link, content, size in heavy.values():
+        logger.warning(
+            _(HEAVY_IMAGE).format(
+                path=_relative(content.settings, content.source_path),
+                image=link,
+                size=decimal(size / 1e6),
+            )
+        )
+
+
+def _note_heavy_image_field(content, heavy):
+    """A post's `Image:` is at the top of its e-mail; on the site, only its share card (a
+    small copy) is shown, and a page is not e-mailed."""
+    if not isinstance(content, Article) or switch_of(content) == "no":
+        return
+    image = content.metadata.get("image")
+    path = image and _local_file(content.settings, image)
+    path = path and os.path.abspath(path)
+    if not path or path in heavy:
+        return
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return  # check_image_of said it
+    if size > HEAVY_IMAGE_BYTES:
+        heavy[path] = (f"Image: {image}", content, size)
 
 
 def keep_drafts_off_the_site(generator):
@@ -929,7 +983,7 @@ def _slugs(pairs):
     return {name.slug for name, _posts in (pairs.items() if isinstance(pairs, dict) else pairs)}
 
 
-def _check_links_of(content, context, listed):
+def _check_links_of(content, context, listed, heavy):
     # A `Summary:` is Markdown too, and Pelican replaces its links the same way: shown on
     # every list, a link there to a draft would be an empty address.
     raw = html_before_links(content) + str(content.metadata.get("summary") or "")
@@ -989,8 +1043,13 @@ def _check_links_of(content, context, listed):
             else:
                 problem = _("not a published post, page or file")
             _link_problem(content, what, value, problem)
-        elif os.path.getsize(full_path) == 0:
+            continue
+        size = os.path.getsize(full_path)
+        if size == 0:
             _link_problem(content, what, value, _("an empty file (0 bytes)"))
+        elif size > HEAVY_IMAGE_BYTES and full_path not in heavy:
+            if SHOWN_AS_AN_IMAGE.search(match.group("markup")):
+                heavy[full_path] = (f"{{{what}}}{value}", content, size)
 
 
 def _dated_later(post):
