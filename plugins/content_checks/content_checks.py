@@ -838,7 +838,7 @@ def _report_clash(path, first, other_path, second):
 def check_addresses(generators):
     """Stop the build, before anything is written, if a template is missing or two parts
     of the site would be written at one address; say each link written as a path that
-    leads nowhere on the site."""
+    leads nowhere on the site, and each heavy image one shows."""
     settings = generators[0].settings
     problems = _check_templates(generators)
     planned = planned_files(generators, settings)
@@ -900,11 +900,21 @@ def check_internal_links(page_generator):
     context = page_generator.context
     listed = {what: _slugs(context.get(key, ())) for what, (key, _kind) in LISTED_LINKS.items()}
     heavy = {}  # each image over HEAVY_IMAGE_BYTES: (its link, the first post showing it, size)
+    _heavy_images_named.clear()
     for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
             _check_links_of(content, context, listed, heavy)
             _note_heavy_image_field(content, heavy)
-    # One line per file, however many posts show it.
+    _say_heavy_images(heavy)
+    # An image also shown by a link written as a path is not named again (check_links_by_path).
+    _heavy_images_named.update(os.path.abspath(path) for path in heavy)
+
+
+_heavy_images_named = set()  # the files check_internal_links named, in this build
+
+
+def _say_heavy_images(heavy):
+    """One line per file, however many posts show it."""
     for link, content, size in heavy.values():
         logger.warning(
             _(HEAVY_IMAGE).format(
@@ -921,16 +931,22 @@ def _note_heavy_image_field(content, heavy):
     if not isinstance(content, Article) or switch_of(content) == "no":
         return
     image = content.metadata.get("image")
-    path = image and _local_file(content.settings, image)
-    path = path and os.path.abspath(path)
-    if not path or path in heavy:
+    if image:
+        _note_heavy_file(_local_file(content.settings, image), f"Image: {image}", content, heavy)
+
+
+def _note_heavy_file(source, link, content, heavy):
+    """`source` (a file of the content folder, or None) in `heavy` if it is over
+    HEAVY_IMAGE_BYTES and was not named already."""
+    source = source and os.path.abspath(source)
+    if not source or source in heavy or source in _heavy_images_named:
         return
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(source)
     except OSError:
-        return  # check_image_of said it
+        return  # missing: check_image_of or the link checks said it
     if size > HEAVY_IMAGE_BYTES:
-        heavy[path] = (f"Image: {image}", content, size)
+        heavy[source] = (link, content, size)
 
 
 def keep_drafts_off_the_site(generator):
@@ -1094,13 +1110,22 @@ class _SiteFiles:
     (carnet.addresses.planned_files), the theme's own files, and the addresses posts were
     e-mailed with (plugin kept_addresses writes a redirect at each one a post left)."""
 
-    def __init__(self, settings, planned):
+    def __init__(self, settings, planned, context):
         self.settings = settings
+        self.context = context
         self.files = {path for path, _writer in planned}
         self.folders = {path for path in self.files if path.endswith("/")}
         self.theme_folder = posixpath.join(settings.get("THEME_STATIC_DIR") or "", "")
         self.feeds_written = writes_feeds(settings)
         self._emailed = None
+        self._static_sources = None
+
+    def static_source(self, path):
+        """The file of the content folder copied to `path` (from the output folder), or None."""
+        if self._static_sources is None:  # made once a post shows an image by its path
+            statics = self.context.get("staticfiles", [])
+            self._static_sources = {static.save_as: static.source_path for static in statics}
+        return self._static_sources.get(path)
 
     def has(self, path):
         """Whether the build writes the file `path` (from the output folder, decoded), or
@@ -1143,17 +1168,20 @@ def check_links_by_path(context, settings, planned):
     """One error per link, in a post's or page's text or Summary:, written as a path where
     the site has nothing, as a browser reads it from the page's address (SITEURL, which
     may have a path, then the post's URL); `planned` is what the build writes."""
-    site = _SiteFiles(settings, planned)
+    site = _SiteFiles(settings, planned, context)
     root = urlsplit(settings.get("SITEURL") or "").path.rstrip("/") + "/"
+    heavy = {}  # as in check_internal_links, for images shown by a link written as a path
     for key in ("articles", "hidden_articles", "email_only_articles", "pages", "hidden_pages"):
         for content in context.get(key, []):
-            _check_paths_of(content, context, site, root)
+            _check_paths_of(content, context, site, root, heavy)
+    _say_heavy_images(heavy)
 
 
-def _check_paths_of(content, context, site, root):
+def _check_paths_of(content, context, site, root, heavy):
     page = None
     summary = str(content.metadata.get("summary") or "")
     for text in (html_before_links(content), summary):
+        shown = None  # the images of `text`, found once a path is found to lead somewhere
         for link in links.paths_in(text):
             on_this_computer = links.ON_THIS_COMPUTER.match(link)
             if links.SCHEME.match(link) and not on_this_computer:
@@ -1166,6 +1194,12 @@ def _check_paths_of(content, context, site, root):
                 address = links.as_read_from(page, link)
                 path = unquote(urlsplit(address).path)
                 if path.startswith(root) and site.has(path[len(root) :]):
+                    if shown is None:
+                        shown = set(links.image_addresses(text))
+                    if link in shown:
+                        _note_heavy_file(
+                            site.static_source(path[len(root) :]), link, content, heavy
+                        )
                     continue
             fix = _meant(content, context, unquote(urlsplit(link.replace("\\", "/")).path))
             logger.error(

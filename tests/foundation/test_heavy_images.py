@@ -81,3 +81,27 @@ def test_the_warning_in_french(site):
         "exportez-le en 2000 pixels de large (en JPEG pour une photo\u00a0: quelque 300 Ko) et "
         "montrez ce fichier"
     ]
+
+
+def test_an_image_shown_by_its_path_as_an_editor_writes_it(site):
+    """« ../images/x.jpg », as a Markdown editor's preview reads it: the site publishes it."""
+    (site.content / "images" / "bureau.jpg").write_bytes(image_of(2 * MB))
+    (site.content / "images" / "jardin.jpg").write_bytes(image_of(int(1.1 * MB)))
+    site.add_post(
+        "a.md",
+        title="Le bureau",
+        date="2021-01-01",
+        body="![Le bureau](../images/bureau.jpg) ![Le jardin](/images/jardin.jpg)",
+    )
+    # Shown by {static} too, in a newer post: named once.
+    site.add_post(
+        "b.md",
+        title="Le jardin",
+        date="2021-02-01",
+        body="![Le jardin]({static}/images/jardin.jpg)",
+    )
+    warnings = site.build().warnings
+    assert [line.split(", which")[0] for line in warnings] == [
+        "content/posts/b.md: shows {static}/images/jardin.jpg, a file of 1.1 MB",
+        "content/posts/a.md: shows ../images/bureau.jpg, a file of 2 MB",
+    ]
