@@ -1,11 +1,13 @@
 """What a coach keeps beside her images or links from a draft never goes online."""
 
+import warnings
+
 import pytest
 from conftest import post_text
 from PIL import Image
 
 from carnet.build import BuildFailed
-from carnet.photo_metadata import is_a_photo
+from carnet.photo_metadata import gps_position_outside_jpeg, is_a_photo
 
 
 def published_files(site, folder):
@@ -257,3 +259,13 @@ def test_only_photos_are_read_whole_for_their_position(start, photo):
     """photo_privacy reads a file whole to look for a GPS position only when its first
     bytes are a photo's: a film of the same ISO family as HEIC (MP4, MOV) is not."""
     assert is_a_photo(start[:12]) is photo
+
+
+def test_bytes_of_a_picture_that_look_like_exif_print_nothing():
+    # Four bytes of a PNG's pixels read as a TIFF header, then a block cut short: Pillow
+    # warned « Corrupt EXIF data… » on lines of its own in the build's output.
+    garbage = b"II*\x00\x08\x00\x00\x00\x22\x91\xd8\xcd\xc3\x10A\x1e~\xc2sx\xa6a\xc95\x18|"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        assert not gps_position_outside_jpeg(b"\x89PNG\r\n\x1a\n" + garbage)
+    assert [str(warning.message) for warning in said] == []
