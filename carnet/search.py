@@ -10,7 +10,9 @@ Pagefind splits words at spaces (and - . , / :) only: « l’écoute » was one 
 article pages, in a temporary folder, where each elided word (l’, d’, qu’, jusqu’…) is
 followed by ELISION_MARK, a space that splits the words, after letters that no French
 word starts with: the search page removes the mark from the excerpts and titles it
-shows, and the elided word from what the reader types.
+shows, and the elided word from what the reader types. Of each article page, the copy
+has what Pagefind reads: the <article> and the <title>, a third of the page
+(what_pagefind_reads).
 """
 
 import glob
@@ -68,9 +70,53 @@ def article_patterns(settings):
     ]
 
 
+# What Pagefind reads of a page outside its data-pagefind-body element: data-pagefind-*
+# attributes (meta, filters, sort; an ignore="all" around the element leaves it out), the
+# first <h1> and the first <img> after a title (for a title or an image the element does
+# not give), and <title>. Before the element, an <img> comes after a title only if an <h1>
+# or a data-pagefind-meta does; after it, data-pagefind-ignore changes nothing.
+READ_BEFORE = ("data-pagefind-", "<h1")
+READ_AFTER = ("<h1", "<img")
+TAG_NAME = re.compile(r"<(\w+)")
+
+
+def what_pagefind_reads(html):
+    """Of a page, its <title> and its data-pagefind-body element, in a page of their own;
+    the whole page when Pagefind would read more of it (READ_BEFORE, READ_AFTER), or when
+    it has no such element (Pagefind then indexes all of it, if no page of the site has one).
+
+    An article is a third of its page: Pagefind parses a third of the HTML, and the copy
+    is a third as big. The element ends at the last end tag of its name in the page, which
+    an element of that name inside it (an <article> in a post) cannot come after."""
+    attribute = html.find("data-pagefind-body")
+    if attribute < 0:
+        return html
+    start = html.rfind("<", 0, attribute)
+    tag = TAG_NAME.match(html, start) if start >= 0 else None
+    # Not in a tag: the words are in the text, or in a comment (the theme writes none).
+    if not tag or html.find(">", start, attribute) >= 0 or html.find("<!--", 0, attribute) >= 0:
+        return html
+    end_tag = f"</{tag[1]}>"
+    end = html.rfind(end_tag)
+    if end < attribute:
+        return html
+    end += len(end_tag)
+    if (
+        any(html.find(mark, 0, start) >= 0 for mark in READ_BEFORE)
+        or any(html.find(mark, end) >= 0 for mark in READ_AFTER)
+        or html.count("data-pagefind-", end) != html.count("data-pagefind-ignore", end)
+    ):
+        return html
+    title_start = html.find("<title", 0, start)
+    title_end = html.find("</title>", title_start, start)
+    title = html[title_start : title_end + len("</title>")] if 0 <= title_start < title_end else ""
+    return f"<html><head>{title}</head><body>{html[start:end]}</body></html>"
+
+
 def copy_with_elisions_split(output_path, copy_path, settings):
-    """Copy the pages Pagefind reads into copy_path, each elided word followed by
-    ELISION_MARK; one read and one write a page. Return how many pages were copied."""
+    """Copy what Pagefind reads of each page into copy_path (what_pagefind_reads), each
+    elided word followed by ELISION_MARK; one read and one write a page. Return how many
+    pages were copied."""
     names = set()
     for pattern in article_patterns(settings) or ["**/*.html"]:
         names.update(glob.glob(pattern, root_dir=output_path, recursive=True))
@@ -84,7 +130,7 @@ def copy_with_elisions_split(output_path, copy_path, settings):
         copy = os.path.join(copy_path, name)
         os.makedirs(os.path.dirname(copy), exist_ok=True)
         with open(copy, "w", encoding="utf-8", errors="surrogateescape") as file:
-            file.write(ELIDED_WORD_APOSTROPHE.sub("’" + ELISION_MARK, html))
+            file.write(ELIDED_WORD_APOSTROPHE.sub("’" + ELISION_MARK, what_pagefind_reads(html)))
         copied += 1
     return copied
 

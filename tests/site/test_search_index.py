@@ -3,12 +3,14 @@ the deploy), in French, and never by `invoke build`."""
 
 import gzip
 import json
+import re
+import shutil
 import sys
 
 import pytest
 
 import carnet.search
-from carnet.search import SearchIndexFailed, build_index
+from carnet.search import SearchIndexFailed, build_index, copy_with_elisions_split
 
 
 def index_languages(site):
@@ -27,6 +29,14 @@ def indexed_pages(site):
 def indexed_urls(site):
     """The URL of every page in the index."""
     return {page["url"] for page in indexed_pages(site)}
+
+
+def index_files(site):
+    """Every file of output/pagefind/ by its path (the same pages make the same bytes)."""
+    bundle = site.output / "pagefind"
+    return {
+        path.relative_to(bundle): path.read_bytes() for path in bundle.rglob("*") if path.is_file()
+    }
 
 
 def test_index_has_every_article_and_nothing_else(site):
@@ -154,3 +164,84 @@ def test_a_failing_pagefind_is_said_in_one_line(site, monkeypatch):
         "Pagefind failed: Error: Pagefind was not able to build an index. Most likely, the "
         "directory passed to Pagefind was empty."
     )
+
+
+def test_pagefind_reads_the_article_not_the_whole_page(site, tmp_path):
+    """Pagefind read a copy of each whole article page: the head, the menu, the sidebar, the
+    related posts, three times the article it indexes, to write and then to parse."""
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
+    result = site.build()
+    page = site.read("une-cliente/index.html")
+    assert 'aria-label="Menu principal"' in page and 'class="sidebar"' in page
+    copy_with_elisions_split(str(site.output), str(tmp_path), result.settings)
+    copy = (tmp_path / "une-cliente" / "index.html").read_text(encoding="utf-8")
+    assert "Ma cliente est partie." in copy and "<title>Une cliente" in copy
+    assert "Menu principal" not in copy and 'class="sidebar"' not in copy
+    assert len(copy) < len(page) / 2
+
+
+# What Pagefind reads outside an article (a theme may add it): each keeps the whole page
+# for Pagefind to read, so that the index stays the one whole pages give. Which page it is
+# added to, and how.
+ARTICLE = "une-cliente/index.html"
+OUTSIDE_THE_ARTICLE = {
+    "nothing": (
+        ARTICLE,
+        lambda page: page.replace("</article>", "</article><p data-pagefind-ignore>Hors index</p>"),
+    ),
+    "a filter in the head": (
+        ARTICLE,
+        lambda page: page.replace(
+            "</head>", '<meta data-pagefind-filter="auteur[content]" content="Claire"></head>'
+        ),
+    ),
+    "a meta after": (
+        ARTICLE,
+        lambda page: page.replace(
+            "</article>", '</article><p data-pagefind-meta="auteur">Claire</p>'
+        ),
+    ),
+    "an h1 before, the title not given": (
+        ARTICLE,
+        lambda page: page.replace(' data-pagefind-meta="title"', "").replace(
+            '<main id="contenu" class="main">', '<main id="contenu" class="main"><h1>Le carnet</h1>'
+        ),
+    ),
+    "an image after, none given nor in the article": (
+        ARTICLE,
+        lambda page: re.sub(
+            r'<img class="avatar"[^>]*>', "", page.replace(' data-pagefind-meta="image:"', "")
+        ).replace("</article>", '</article><img src="/ailleurs.png" alt="Ailleurs">'),
+    ),
+    "an h1 after, none given nor in the article": (
+        ARTICLE,
+        lambda page: re.sub(
+            r'<h1 class="post__title" data-pagefind-meta="title">(.*?)</h1>', r"<p>\1</p>", page
+        ).replace("</article>", "</article><h1>Ailleurs</h1>"),
+    ),
+    "the page left out": (
+        ARTICLE,
+        lambda page: page.replace("<body>", '<body data-pagefind-ignore="all">'),
+    ),
+    "a comment saying data-pagefind-body": (
+        "a-propos/index.html",
+        lambda page: page.replace("</head>", "<!-- <div data-pagefind-body> --></head>"),
+    ),
+}
+
+
+@pytest.mark.parametrize("page, change", OUTSIDE_THE_ARTICLE.values(), ids=OUTSIDE_THE_ARTICLE)
+def test_the_index_is_the_one_whole_pages_give(site, monkeypatch, page, change):
+    site.add_post("a.md", title="Une cliente", body="## L’écoute\n\nMa cliente est partie.")
+    site.add_post("b.md", title="Un client", date="2020-09-10 08:30", body="Sa cliente aussi.")
+    site.add_page("a-propos.md", title="À propos", body="Ma première cliente.")
+    result = site.build()
+    html = site.read(page)
+    assert change(html) != html
+    (site.output / page).write_text(change(html), encoding="utf-8")
+    build_index(str(site.output), result.settings)
+    from_what_pagefind_reads = index_files(site)
+    shutil.rmtree(site.output / "pagefind")
+    monkeypatch.setattr(carnet.search, "what_pagefind_reads", lambda html: html)
+    build_index(str(site.output), result.settings)
+    assert index_files(site) == from_what_pagefind_reads
