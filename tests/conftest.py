@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COPIED = ("pelicanconf.py", "publishconf.py", "tasks.py")
 DEFAULT_CATEGORY_LINE = 'CARNET_DEFAULT_CATEGORY = "Journal intime"'
 LINKED = ("theme", "plugins", "carnet")
+AUTHOR_PHOTOS = ("images/claire-dumas.svg", "images/julien-moreau.svg")
 
 
 @contextlib.contextmanager
@@ -182,6 +183,10 @@ def make_site(root):
         (root / name).symlink_to(ROOT / name)
     for folder in ("posts", "pages", "images"):
         (root / "content" / folder).mkdir(parents=True, exist_ok=True)
+    # The authors' photos pelicanconf.py's CARNET_AUTHORS names: a photo missing stops the
+    # build.
+    for photo in AUTHOR_PHOTOS:
+        shutil.copy(ROOT / "content" / photo, root / "content" / photo)
     # Test posts are short: most say no Category:, which the site files under this one
     # (tests of a missing category remove it).
     with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:

@@ -994,6 +994,39 @@ def leave_out_files_only_drafts_link(static_generator):
     context["staticfiles"] = static_generator.staticfiles
 
 
+# An author's photo that is an address of another site: not a file of content/ to look for.
+ELSEWHERE = ("http://", "https://", "//")
+
+
+def check_author_photos(static_generator):
+    """A CARNET_AUTHORS photo that is no file the site publishes showed as a broken image
+    under every post of that author: one line for each, naming the file looked for. Judged
+    against the files the site copies (their addresses), so a photo of content/extra/,
+    published at the site's root, is found where the theme links it."""
+    authors = setting(static_generator.settings, "CARNET_AUTHORS")
+    photos = {
+        name: str(info.get("photo") or "")
+        for name, info in authors.items()
+        if info.get("photo") and not str(info["photo"]).startswith(ELSEWHERE)
+    }
+    if not photos:
+        return
+    published = {
+        posixpath.normpath(unquote(static.save_as)) for static in static_generator.staticfiles
+    }
+    content = os.path.basename(static_generator.settings["PATH"])
+    for name, photo in photos.items():
+        path = posixpath.normpath(unquote(photo).lstrip("/"))
+        if path not in published:
+            logger.error(
+                _(
+                    "CARNET_AUTHORS: the photo of « {name} », {photo}, is not in the site (no "
+                    "file {content}/{path}): every post by this author would show a broken "
+                    "image; put the photo there, or correct its path (relative to {content}/)"
+                ).format(name=name, photo=photo, content=content, path=path)
+            )
+
+
 def _slugs(pairs):
     """The slugs of Pelican's tags, categories or authors: (name, posts) pairs or a dict."""
     return {name.slug for name, _posts in (pairs.items() if isinstance(pairs, dict) else pairs)}
@@ -1424,4 +1457,5 @@ def register():
     signals.article_generator_finalized.connect(keep_drafts_off_the_site)
     signals.page_generator_finalized.connect(keep_drafts_off_the_site)
     signals.static_generator_finalized.connect(leave_out_files_only_drafts_link)
+    signals.static_generator_finalized.connect(check_author_photos)
     signals.all_generators_finalized.connect(check_addresses)

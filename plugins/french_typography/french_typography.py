@@ -56,9 +56,12 @@ def add_filters(generator):
 
 
 def register():
+    # Not the "static" reader: an image has no text to typeset (its empty read was typeset
+    # again at every build, the static files being read anew each time).
     readers.add_layer(
         "french_typography",
         french_reader,
         applies=lambda settings: setting(settings, "CARNET_TYPOGRAPHY"),
+        wraps_static=False,
     )
     signals.generator_init.connect(add_filters)

@@ -182,7 +182,8 @@ def signed(reader_class):
 
 def sign(readers):
     for extension, reader_class in list(readers.reader_classes.items()):
-        readers.reader_classes[extension] = signed(reader_class)
+        if extension != "static":  # an image (the authors' photos) has no text to sign
+            readers.reader_classes[extension] = signed(reader_class)
 
 
 def register():

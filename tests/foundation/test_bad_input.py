@@ -381,3 +381,36 @@ def test_each_image_without_a_description_is_one_warning_naming_the_post_and_the
     assert said.startswith(
         "content/posts/photos.md\u00a0: l’image {static}/images/a.jpg n’a pas de"
     )
+
+
+def test_an_authors_photo_the_site_does_not_have_stops_the_build(site):
+    """It showed as a broken image under every post of that author."""
+    site.add_post("a.md", title="Un billet", author="Claire Dumas")
+    (site.content / "images" / "claire-dumas.svg").unlink()
+    authors = {"Claire Dumas": {"photo": "images/claire-dumas.svg"}, "Julien Moreau": {}}
+    with pytest.raises(BuildFailed) as failure:
+        site.build(CARNET_AUTHORS=authors)
+    assert failure.value.problems == [
+        "CARNET_AUTHORS: the photo of « Claire Dumas », images/claire-dumas.svg, is not in the "
+        "site (no file content/images/claire-dumas.svg): every post by this author would show "
+        "a broken image; put the photo there, or correct its path (relative to content/)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "file, photo",
+    [
+        ("images/claire-dumas.svg", "/images/claire-dumas.svg"),
+        ("images/mon portrait.svg", "images/mon%20portrait.svg"),
+        # content/extra/ is published at the site's root.
+        ("extra/portrait.svg", "portrait.svg"),
+        ("images/claire-dumas.svg", "https://example.org/claire.jpg"),
+    ],
+)
+def test_an_authors_photo_the_site_publishes_builds(site, file, photo):
+    (site.content / file).parent.mkdir(parents=True, exist_ok=True)
+    (site.content / file).write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    site.add_post("a.md", title="Un billet", author="Claire Dumas")
+    site.build(CARNET_AUTHORS={"Claire Dumas": {"photo": photo}})
+    if not photo.startswith("https://"):  # where the page's <img> leads, the photo is
+        assert (site.output / photo.lstrip("/").replace("%20", " ")).is_file()

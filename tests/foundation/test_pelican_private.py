@@ -306,6 +306,12 @@ def _stamps_counted(monkeypatch):
     )
 
 
+def posts(paths):
+    """The posts and pages of `paths`, sorted: the images of the site (its authors'
+    photos) are read and stamped at each build, as Pelican does for every static file."""
+    return sorted(path for path in paths if str(path).endswith(".md"))
+
+
 def test_a_generator_that_caches_nothing_stamps_no_file(site, monkeypatch):
     """Carnet caches at the readers' layer: a rebuild stamps (hashes) each post once, where
     the readers' cache is asked for it, a post it reads again included (cached under that
@@ -318,12 +324,12 @@ def test_a_generator_that_caches_nothing_stamps_no_file(site, monkeypatch):
     first = site.all_text()
     stamped = _stamps_counted(monkeypatch)
     site.build(production=False)
-    assert sorted(stamped) == ["a-propos.md", "p0.md", "p1.md", "p2.md"]
+    assert posts(stamped) == ["a-propos.md", "p0.md", "p1.md", "p2.md"]
     assert site.all_text() == first
     stamped.clear()
     site.add_post("p1.md", title="Article 1, repris")
     site.build(production=False)
-    assert sorted(stamped) == ["a-propos.md", "p0.md", "p1.md", "p2.md"]
+    assert posts(stamped) == ["a-propos.md", "p0.md", "p1.md", "p2.md"]
 
 
 def test_a_generator_that_caches_keeps_its_stamps(site, monkeypatch):
@@ -336,7 +342,7 @@ def test_a_generator_that_caches_keeps_its_stamps(site, monkeypatch):
     read = record_calls(monkeypatch, Readers, "read_file", lambda self, *a, **k: k.get("path"))
     stamped = _stamps_counted(monkeypatch)
     site.build(production=False, CONTENT_CACHING_LAYER="generator")
-    assert read == []
+    assert posts(read) == []
     assert "p0.md" in stamped
 
 
