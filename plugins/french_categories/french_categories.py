@@ -11,13 +11,16 @@ it (the oldest by date, then by file), and so are those whose addresses are one 
 Bien-être », « bien être »). Not as the first post read: Pelican reads the posts
 in no fixed order (a set of paths), and the menu's « Été » became « ete » from one build to
 the next.
+
+An author is matched against CARNET_AUTHORS the same way, and spelled as its key: the
+theme finds the bio and photo by the exact name, and « Author: claire dumas » showed none.
 """
 
 import difflib
 
 from pelican import signals
 from pelican.contents import Article
-from pelican.urlwrappers import Category
+from pelican.urlwrappers import Author, Category
 
 from carnet.defaults import setting
 from carnet.i18n import _
@@ -26,6 +29,8 @@ from carnet.settings_check import category_key
 # Spelling for each category key in this build: the configured ones.
 _spellings = {}
 _configured = {"names": []}
+# Spelling of each CARNET_AUTHORS name, by its key.
+_author_spellings = {}
 
 
 def load_configured_spellings(pelican_object):
@@ -34,6 +39,9 @@ def load_configured_spellings(pelican_object):
     _configured["names"] = list(setting(settings, "CARNET_CATEGORIES"))
     for name in _configured["names"]:
         _spellings[category_key(name)] = name
+    _author_spellings.clear()
+    for name in setting(settings, "CARNET_AUTHORS"):
+        _author_spellings[category_key(name)] = name
     # No category from the folder's name, and none by default unless the site names one:
     # Pelican drops an empty DEFAULT_CATEGORY.
     settings["USE_FOLDER_AS_CATEGORY"] = False
@@ -73,6 +81,24 @@ def use_configured_spelling(content):
         content.category = Category(_spellings[key], content.settings)
 
 
+def use_configured_author_spelling(content):
+    """Each author of a post or page (the site's AUTHOR for one without Author:) that is a
+    CARNET_AUTHORS name but for case, accents or spaces is given that name."""
+    authors = getattr(content, "authors", None)
+    if not authors or not _author_spellings:
+        return
+    names = [_author_spellings.get(category_key(author.name), author.name) for author in authors]
+    if names != [author.name for author in authors]:
+        # In place: the post's metadata holds this same list.
+        authors[:] = [
+            author if author.name == name else Author(name, content.settings)
+            for author, name in zip(authors, names, strict=True)
+        ]
+        content.author = authors[0]
+        if "author" in content.metadata:
+            content.metadata["author"] = authors[0]
+
+
 def spell_each_category_as_its_oldest_post(generator):
     """With an empty CARNET_CATEGORIES, every post of a category (hidden and e-mail-only
     ones too) gets the spelling of its oldest post, before Pelican groups them."""
@@ -102,4 +128,5 @@ def spell_each_category_as_its_oldest_post(generator):
 def register():
     signals.initialized.connect(load_configured_spellings)
     signals.content_object_init.connect(use_configured_spelling)
+    signals.content_object_init.connect(use_configured_author_spelling)
     signals.article_generator_pretaxonomy.connect(spell_each_category_as_its_oldest_post)

@@ -483,3 +483,17 @@ def test_authors_making_one_address_are_shown_once_the_first_spelling(site):
     )
     listed = lxml.html.fromstring(site.read("auteur/claire-dumas/index.html"))
     assert listed.xpath("//h2[@class='entry__title']/a/text()") == ["À deux"]
+
+
+@pytest.mark.parametrize("written", ["claire dumas", "CLAIRE  DUMAS", "Clàire Dumas"])
+def test_an_author_written_another_way_is_the_one_of_carnet_authors(site, written):
+    """Its bio and photo are found by CARNET_AUTHORS's own name: « Author: claire dumas »
+    showed none, under the post and on its author page."""
+    site.add_post("a.md", title="Un billet", author=written)
+    site.add_post("b.md", title="Un autre", authors=f"Julien Moreau; {written}")
+    site.build()
+    for page in ("un-billet/index.html", "un-autre/index.html", "auteur/claire-dumas/index.html"):
+        text = site.read(page)
+        assert "Coach professionnelle à Nantes" in text, page
+        assert "images/claire-dumas.svg" in text, page
+        assert written not in text, page
