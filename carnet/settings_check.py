@@ -63,6 +63,10 @@ def check_settings(settings, settings_file, *, production=False, publish=False, 
             problem = value_problem(spec, settings[name])
             if problem:
                 raise SettingError(_line(name, where(name, settings_file), settings[name], problem))
+    for name in ("CARNET_CATEGORIES", "CARNET_AUTHORS"):
+        problem = same_name_problem(settings.get(name) or ())
+        if problem:
+            raise SettingError(_line(name, where(name, settings_file), settings[name], problem))
     problem = default_category_problem(settings)
     if problem:
         value = settings["CARNET_DEFAULT_CATEGORY"]
@@ -192,6 +196,22 @@ def category_key(name):
     decomposed = unicodedata.normalize("NFD", str(name))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
+
+
+def same_name_problem(names):
+    """Two names that are one but for case, accents or spaces: a post's category or author
+    is matched against them that way (category_key), so only one of the two could be used,
+    and which one depended on their order."""
+    seen = {}
+    for name in names:
+        first = seen.get(category_key(name))
+        seen.setdefault(category_key(name), name)
+        if first is not None:
+            return _(
+                "holds « {first} » and « {name} », one name but for case, accents or spaces: "
+                "keep one of them"
+            ).format(first=first, name=name)
+    return None
 
 
 def default_category_problem(settings):

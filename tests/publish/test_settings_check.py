@@ -168,6 +168,25 @@ CASES = [
         'CARNET_DEFAULT_CATEGORY in pelicanconf.py: "Divers" is not one of CARNET_CATEGORIES '
         "(« Journal intime », « Lancer son business »); write one of them, or add it there",
     ),
+    # A post's category is matched without case, accents or spaces: only one of the two
+    # could be used, the last listed in the menu, the other never.
+    (
+        "pelicanconf.py",
+        'CARNET_CATEGORIES = ["Journal intime", "Lancer son business", "journal  intime"]',
+        'CARNET_CATEGORIES in pelicanconf.py: ["Journal intime", "Lancer son business", '
+        '"journal  intime"] holds « Journal intime » and « journal  intime », one name but for '
+        "case, accents or spaces: keep one of them",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_CATEGORIES = ["Été", "Journal intime", "ete"]',
+        "holds « Été » and « ete », one name but for case, accents or spaces",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_AUTHORS = {"Claire Dumas": {}, "claire dumas": {"bio": "Coach."}}',
+        "holds « Claire Dumas » and « claire dumas », one name but for case",
+    ),
     # Written « Bio » or « image », a detail went unseen: no bio under any post.
     (
         "pelicanconf.py",
