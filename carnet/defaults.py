@@ -13,8 +13,9 @@ Kinds (Setting.kind), each checked by carnet/settings_check.py:
   "one-line text" (no line break or control character) · "list of texts" · "day"
   ("YYYY-MM-DD" or empty) · "time" ("HH:MM" on a quarter hour, or empty) · "e-mail
   address" (or empty) · "subject" (text with {title} and {site} only) ·
-  "web address" (http(s)://host/..., or empty) · "authors" · "segments" · "choice" ·
-  "plugins" (CARNET_PLUGINS: (name, {needed: why}[, {after: why}]) entries).
+  "web address" (http(s)://host/..., or empty) · "locale" (one Babel knows) ·
+  "authors" · "segments" · "choice" · "plugins" (CARNET_PLUGINS: (name, {needed: why}[,
+  {after: why}]) entries).
 """
 
 from typing import NamedTuple
@@ -55,7 +56,12 @@ SETTINGS = {
     "CARNET_DATE_SHORT": Setting(
         "d MMM y", "text", "Babel date pattern of every list (« 9 sept. 2020 »).", required=True
     ),
-    "CARNET_LOCALE": Setting("fr", "text", "The locale of dates and typography.", required=True),
+    "CARNET_LOCALE": Setting(
+        "fr",
+        "locale",
+        'The locale of dates and typography, as Babel names it: "fr", "fr_CA".',
+        required=True,
+    ),
     "CARNET_TYPOGRAPHY": Setting(
         True,
         "yes/no",

@@ -29,6 +29,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import SETTINGS, Setting
@@ -315,6 +316,19 @@ def _language(spec, value):
     return problem
 
 
+def _locale(spec, value):
+    problem = _text(spec, value)
+    if problem:
+        return problem
+    # Babel formats every date with it: one it does not know stopped the build at the
+    # first date, in Babel's words, naming no setting.
+    try:
+        Locale.parse(value)
+    except (ValueError, UnknownLocaleError):
+        return _("is not a locale Babel knows")
+    return None
+
+
 def _posts_a_page(spec, value):
     # False (or 0, or None): Pelican puts every post of a list on one page.
     return None if value in (False, None) else _whole(spec, value)
@@ -462,6 +476,7 @@ _KINDS = {
     "one-line text": _one_line_text,
     "list of texts": _texts,
     "language": _language,
+    "locale": _locale,
     "posts a page": _posts_a_page,
     "day": _day,
     "time": _time,
@@ -486,6 +501,7 @@ def _expected(spec, with_minimum=False):
         if not spec.default
         else _("a list of texts like {example}").format(example=_shown(spec.default)),
         "language": _('a language code like "fr" (or "fr-CA")'),
+        "locale": _('a locale like "fr" (or "fr_CA")'),
         "posts a page": _("a whole number of at least 1 (or False: every post on one page)"),
         "day": _('a day like "2021-09-01" (or "")'),
         "time": _('a time on a quarter hour like "07:30" (or "")'),

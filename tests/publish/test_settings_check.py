@@ -168,6 +168,15 @@ CASES = [
         'CARNET_DEFAULT_CATEGORY in pelicanconf.py: "Divers" is not one of CARNET_CATEGORIES '
         "(« Journal intime », « Lancer son business »); write one of them, or add it there",
     ),
+    # Babel formats the dates with it: the build stopped at the first date, in Babel's
+    # words, naming no setting.
+    (
+        "pelicanconf.py",
+        'CARNET_LOCALE = "français"',
+        'CARNET_LOCALE in pelicanconf.py: "français" is not a locale Babel knows; a locale like '
+        '"fr" (or "fr_CA") is expected',
+    ),
+    ("publishconf.py", 'CARNET_LOCALE = "fr-CA"', '"fr-CA" is not a locale Babel knows'),
     # A post's category is matched without case, accents or spaces: only one of the two
     # could be used, the last listed in the menu, the other never.
     (
@@ -571,6 +580,7 @@ def test_the_readme_table_is_made_from_defaults():
     [
         "DEFAULT_PAGINATION = False",
         'DEFAULT_LANG = "fr-CA"',
+        'CARNET_LOCALE = "fr_CA"',
         'SITESUBTITLE = ""',
         # Both changed, agreeing; an empty SAVE_AS writes no such page.
         'SEARCH_URL = "chercher/"\nSEARCH_SAVE_AS = "chercher/index.html"',
