@@ -404,6 +404,7 @@ def publish(c, strict=False):
     settings = _checked_settings(PROD_SETTINGS, publish=True)
     try:
         target = publishing.checked_target(settings, ROOT)
+        publishing.check_newsletter_has_a_site(settings, target)
         # Without a target, the site built under .carnet/publish/ is moved to output/.
         _check_writable(CARNET_FOLDER, *([OUTPUT] if target is None else []))
         if target is None:

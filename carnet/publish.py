@@ -1,6 +1,7 @@
 """`invoke publish` as one whole: checked target, one publish at a time, a private build.
 
-- The deploy target is checked before anything is built (carnet.deploy.check_target).
+- The deploy target is checked before anything is built (carnet.deploy.check_target),
+  and so is that there is one when Mailchimp sends the newsletter.
 - One lock, .carnet/publish.lock, is held from before the build until the newsletter is
   sent: a second publish waits for the first (CARNET_NEWSLETTER_LOCK_WAIT seconds at most,
   saying so), then stops with a clear message, having done nothing.
@@ -21,7 +22,7 @@ from carnet.dates import long_moment
 from carnet.defaults import setting
 from carnet.deploy import DeployFailed, DeployRefused, check_target, deploy, deploy_target
 from carnet.i18n import _
-from carnet.newsletter import ledger, lock
+from carnet.newsletter import ledger, lock, providers
 from carnet.newsletter.paths import project_folder, project_path
 
 
@@ -70,6 +71,23 @@ def checked_target(settings, project):
             )
         )
         raise Stopped from None
+
+
+def check_newsletter_has_a_site(settings, target):
+    """Stopped when Mailchimp would send and there is no deploy target: its e-mails link to
+    the site online, so it sends nothing for a site left in output/ (the provider refuses
+    it, carnet/newsletter/providers/mailchimp.py), which publish said after the whole
+    build. Said before it instead."""
+    if target is None and providers.chosen_name(settings) == "mailchimp":
+        console.fail(
+            _(
+                "CARNET_DEPLOY_TARGET is not set, so the site would not go online and "
+                "Mailchimp (MAILCHIMP_API_KEY is set) would send nothing: subscribers would get "
+                "links to pages that are not online; set a deploy target, or unset "
+                "MAILCHIMP_API_KEY to write the outbox instead; nothing was built or sent"
+            )
+        )
+        raise Stopped
 
 
 @contextmanager

@@ -127,13 +127,15 @@ def test_provider_down_keeps_the_site_deployed_and_the_next_publish_sends_once(
 def test_mailchimp_without_a_deploy_target_refuses_and_says_why(blog, standin):
     add_posts(blog)
     blog.start_ledger()
+    built = files_of(blog.root / "output")
     done = blog.invoke("publish", env=mailchimp_environment(standin))
     assert done.returncode == 1
-    assert (
-        "Aucune destination de déploiement" in done.stderr
-        and "Le site n’a pas été mis en ligne" in done.stderr
-    )
-    assert (blog.root / "output" / "premier-billet" / "index.html").exists()
+    # Before building: it built the whole site, then refused.
+    assert done.stderr.startswith(
+        "✗ CARNET_DEPLOY_TARGET n’est pas réglé\u00a0: le site ne serait pas mis en ligne, et "
+        "Mailchimp (MAILCHIMP_API_KEY est défini) n’enverrait rien"
+    ), done.stderr
+    assert "Construction" not in done.stdout and files_of(blog.root / "output") == built
     assert standin.requests == [] and blog.sent() == {}
 
 

@@ -644,3 +644,16 @@ def test_an_emptied_ledger_says_to_restore_it(blog):
     assert done.returncode == 1
     assert '"newsletter-ledger.json" is empty: restore it from git or a backup' in done.stderr
     assert "did not write" not in done.stderr
+
+
+def test_mailchimp_without_a_deploy_target_stops_publish_before_the_build(blog, standin, tmp_path):
+    """Mailchimp sends nothing for a site that is not online: publish said so once the
+    whole site was built."""
+    done = blog.invoke("publish", env=mailchimp(standin))
+    line = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert line.endswith(
+        "CARNET_DEPLOY_TARGET is not set, so the site would not go online and Mailchimp "
+        "(MAILCHIMP_API_KEY is set) would send nothing: subscribers would get links to pages "
+        "that are not online; set a deploy target, or unset MAILCHIMP_API_KEY to write the "
+        "outbox instead; nothing was built or sent"
+    )
