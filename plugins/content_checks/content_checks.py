@@ -303,6 +303,23 @@ def _check_address_fields(metadata):
         )
 
 
+def _check_language(metadata, settings):
+    """A Lang: other than the site's: Pelican took the post for a translation, published it
+    at another address ({slug}-{lang}.html) and listed it everywhere in pages saying they
+    are French (the theme, its words and its typography are French)."""
+    lang = metadata.get("lang")
+    if lang is None or str(lang) == settings.get("DEFAULT_LANG"):
+        return
+    raise ValueError(
+        _(
+            "Lang: {lang} is not the site's language ({site}): Carnet would publish the post "
+            "at another address ({slug}-{lang}.html) in pages that say they are in {site}; "
+            'remove the Lang: line, and mark a passage in another language with {{: lang="en" }} '
+            'on the line under its paragraph, or <span lang="en">…</span> in a sentence'
+        ).format(lang=lang, site=settings.get("DEFAULT_LANG"), slug="{slug}")
+    )
+
+
 def _yaml_scalar(value):
     """A YAML value as the text Pelican expects (`newsletter: no` is False in YAML, and
     `title: 2022-01-01` a date)."""
@@ -464,6 +481,7 @@ def checked_reader(reader_class):
                         )
                     )
             _check_address_fields(metadata)
+            _check_language(metadata, self.settings)
             _check_footnotes(content, metadata)
             _check_references(content, metadata)
             _check_wiki_links(content, metadata)

@@ -414,3 +414,25 @@ def test_an_authors_photo_the_site_publishes_builds(site, file, photo):
     site.build(CARNET_AUTHORS={"Claire Dumas": {"photo": photo}})
     if not photo.startswith("https://"):  # where the page's <img> leads, the photo is
         assert (site.output / photo.lstrip("/").replace("%20", " ")).is_file()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr-CA", "FR"])
+def test_a_post_in_another_language_stops_the_build(site, lang):
+    """Pelican took it for a translation: published at « un-billet-en.html », listed
+    everywhere in pages saying <html lang="fr">."""
+    site.add_post("a.md", title="Un billet")
+    site.add_post("b.md", title="A post", lang=lang)
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert failure.value.problems == [
+        f"content/posts/b.md: Lang: {lang} is not the site's language (fr): Carnet would "
+        f"publish the post at another address ({{slug}}-{lang}.html) in pages that say they "
+        "are in fr; remove the Lang: line, and mark a passage in another language with {: "
+        'lang="en" } on the line under its paragraph, or <span lang="en">…</span> in a sentence'
+    ]
+
+
+def test_a_post_in_the_sites_language_builds(site):
+    site.add_post("a.md", title="Un billet", lang="fr")
+    site.build()
+    assert "Un billet" in site.read("un-billet/index.html")
