@@ -291,61 +291,51 @@ def test_an_image_browsers_do_not_show_is_one_line(site, case):
     assert problem.startswith(line), problem
 
 
-def test_a_link_to_a_file_browsers_do_not_show_passes(site):
-    # To download, not shown: the coach's scan of a signed form, a photographer's raw file.
-    (site.content / "images" / "devis.tiff").write_bytes(b"II*\x00")
-    site.add_post(
-        "devis.md",
-        title="Le devis",
-        body="[Le devis signé]({static}/images/devis.tiff), et en HTML : `<img src=x.heic>`.",
-    )
-    site.build()
-    assert "devis.tiff" in site.read("le-devis/index.html")
-
-
-def test_references_defined_and_written_in_code_pass(site):
-    site.add_post(
-        "liens.md",
-        title="Des liens",
-        body="Voir [mon atelier][atelier], et en Markdown : `[texte][ref]`.\n\n"
+# What the checks above must let through (written in code, or meant as it is): (a file the
+# post links to, the post's body, what its page then shows).
+PASSES = {
+    "a link to a TIFF, to download it": (
+        # The coach's scan of a signed form, a photographer's raw file: linked, not shown.
+        "devis.tiff",
+        "[Le devis signé]({static}/images/devis.tiff), et en HTML : `<img src=x.heic>`.",
+        ["devis.tiff"],
+    ),
+    "references defined, and one written in code": (
+        None,
+        "Voir [mon atelier][atelier], et en Markdown : `[texte][ref]`.\n\n"
         "[atelier]: https://exemple.fr/atelier",
-    )
-    site.build()
-    page = site.read("des-liens/index.html")
-    assert '<a href="https://exemple.fr/atelier">mon atelier</a>' in page
-    assert "<code>[texte][ref]</code>" in page
-
-
-def test_double_brackets_in_code_and_lists_pass(site):
-    site.add_post(
-        "liens.md",
-        title="Des liens",
-        body="Dans Obsidian, `[[note]]` renvoie à une note.\n\n    ![[photo.png]]\n\n"
+        ['<a href="https://exemple.fr/atelier">mon atelier</a>', "<code>[texte][ref]</code>"],
+    ),
+    "double brackets in code and in a Python list": (
+        None,
+        "Dans Obsidian, `[[note]]` renvoie à une note.\n\n    ![[photo.png]]\n\n"
         "Et en Python, la liste `[[1, 2], [3]]`.",
-    )
-    site.build()
-    assert "<code>[[note]]</code>" in site.read("des-liens/index.html")
-
-
-def test_word_html_in_code_and_styles_of_her_own_pass(site):
-    site.add_post(
-        "word.md",
-        title="Word",
-        body="Word écrit `<o:p></o:p>` et `style='mso-fareast-language:FR'` ; mso-, Mso.\n\n"
+        ["<code>[[note]]</code>"],
+    ),
+    "Word's HTML in code, and a style of her own": (
+        None,
+        "Word écrit `<o:p></o:p>` et `style='mso-fareast-language:FR'` ; mso-, Mso.\n\n"
         '<span style="color: teal">en couleur</span>',
-    )
-    site.build()
-    assert "<code>&lt;o:p&gt;&lt;/o:p&gt;</code>" in site.read("word/index.html")
+        ["<code>&lt;o:p&gt;&lt;/o:p&gt;</code>"],
+    ),
+    "a footnote call written in code": (
+        None,
+        "En Markdown, `[^1]` appelle une note :\n\n    Une phrase[^1].\n\nVoilà.",
+        ["<code>[^1]</code>"],
+    ),
+}
 
 
-def test_a_footnote_call_written_in_code_is_text(site):
-    site.add_post(
-        "notes.md",
-        title="Des notes",
-        body="En Markdown, `[^1]` appelle une note :\n\n    Une phrase[^1].\n\nVoilà.",
-    )
+@pytest.mark.parametrize("case", sorted(PASSES))
+def test_what_is_written_in_code_or_meant_passes(site, case):
+    linked, body, shown = PASSES[case]
+    if linked:
+        (site.content / "images" / linked).write_bytes(b"II*\x00")
+    site.add_post("billet.md", title="Un billet", body=body)
     site.build()
-    assert "<code>[^1]</code>" in site.read("des-notes/index.html")
+    page = site.read("un-billet/index.html")
+    for text in shown:
+        assert text in page
 
 
 def test_each_image_without_a_description_is_one_warning_naming_the_post_and_the_image(site):
