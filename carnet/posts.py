@@ -99,7 +99,7 @@ class Post:
         return self.newsletter == "no"
 
     @classmethod
-    def from_article(cls, article, settings, image_widths=None):
+    def from_article(cls, article, settings):
         """The Post of a Pelican article of a production build (absolute SITEURL)."""
         image = article.metadata.get("image")
         if image:
@@ -126,7 +126,6 @@ class Post:
             segment=segment.strip() if segment else None,
             image=image or None,
             save_as=article.save_as,
-            image_widths=image_widths or {},
         )
 
     def to_json(self):
