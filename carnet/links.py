@@ -24,12 +24,8 @@ TAG_WITH_ADDRESS = re.compile(r"<[a-zA-Z][^<>]*?\s(?:href|src|poster)\s*=[^<>]*"
 ADDRESS_ATTRIBUTE = re.compile(
     r"""\s(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I
 )
-# An image's tag and the address it shows, found the same way (a tag ends at « < » too).
-IMAGE_ADDRESS = re.compile(
-    r"""<img\b[^<>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+))""", re.I
-)
-# An image's tag, and its address and description attributes in it (« <img alt src> »: an
-# alt with no value is an empty one).
+# An image's tag (it ends at « < » too), and its address and description attributes in it
+# (« <img alt src> »: an alt with no value is an empty one).
 IMAGE_TAG = re.compile(r"<img\b[^<>]*", re.I)
 IMAGE_SRC_OR_ALT = re.compile(
     r"""\s(src|alt)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+)))?""", re.I
@@ -71,13 +67,24 @@ def paths_in(html_text):
             yield link
 
 
-def image_addresses(html_text):
-    """The address of each image `html_text` shows (« <img src> »), as a browser reads it."""
+def images(html_text):
+    """(address, description) of each image `html_text` shows (« <img src alt> »), as a
+    browser reads them; the description is "" when the tag has none."""
     if "<img" not in html_text and "<IMG" not in html_text:
         return
-    for found in IMAGE_ADDRESS.finditer(html_text):
-        written = found.group(1) or found.group(2) or found.group(3) or ""
-        yield html.unescape(written).translate(TABS_AND_LINE_BREAKS).strip()
+    for tag in IMAGE_TAG.finditer(html_text):
+        attributes = {}
+        for found in IMAGE_SRC_OR_ALT.finditer(tag.group()):
+            value = found.group(2) or found.group(3) or found.group(4) or ""
+            attributes.setdefault(found.group(1).lower(), html.unescape(value))
+        if "src" in attributes:
+            address = attributes["src"].translate(TABS_AND_LINE_BREAKS).strip()
+            yield address, attributes.get("alt", "")
+
+
+def image_addresses(html_text):
+    """The address of each image `html_text` shows (« <img src> »), as a browser reads it."""
+    return (address for address, _description in images(html_text))
 
 
 # Said by the build (plugin content_checks) and by the e-mail, in the same words.
@@ -85,26 +92,6 @@ NO_DESCRIPTION = N_(
     "{path}: image {image} has no description, so readers who cannot see it get nothing: "
     "write what it shows in ![…](…)"
 )
-
-
-def undescribed_images(html_text):
-    """The address of each image `html_text` shows with no description (« alt »), or an
-    empty one, which browsers, screen readers, feed readers and mail programs all read as a
-    decoration: nothing is said of it. Once each."""
-    if "<img" not in html_text and "<IMG" not in html_text:
-        return
-    said = set()
-    for tag in IMAGE_TAG.finditer(html_text):
-        attributes = {}
-        for found in IMAGE_SRC_OR_ALT.finditer(tag.group()):
-            value = found.group(2) or found.group(3) or found.group(4) or ""
-            attributes.setdefault(found.group(1).lower(), html.unescape(value))
-        if attributes.get("alt", "").strip():
-            continue
-        address = attributes.get("src", "").translate(TABS_AND_LINE_BREAKS).strip()
-        if address not in said:
-            said.add(address)
-            yield address
 
 
 def page_address(content):

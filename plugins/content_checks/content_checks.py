@@ -486,8 +486,7 @@ def checked_reader(reader_class):
             _check_references(content, metadata)
             _check_wiki_links(content, metadata)
             _check_word_html(content)
-            _check_image_formats(content, metadata)
-            _warn_undescribed_images(content, metadata, self._checked_path)
+            _check_images(content, metadata, self._checked_path)
             if "title" in metadata and not _has_text_or_media(content):
                 logger.warning(
                     _("{path}: the post has a title but no text").format(path=self._checked_path)
@@ -1433,27 +1432,23 @@ def _not_shown_by_browsers(address):
     return extension[1:].upper() if extension in NOT_SHOWN_BY_BROWSERS else None
 
 
-def _check_image_formats(content, metadata):
-    """An image the post shows (<img>, in the text or Summary:) that readers would see
-    as a broken image: one line, for the first one found. A link to such a file (to
-    download it) is not an image shown."""
+def _check_images(content, metadata, path):
+    """The images the post shows (<img>, in the text or Summary:), in one pass: one that
+    readers would see as a broken image stops the build (one line, for the first found; a
+    link to such a file, to download it, is no image shown); then one warning per image
+    with no description: Markdown writes « ![](x.jpg) » with an empty one, which every
+    reader takes for a decoration. (Pelican's own warning, said instead, stopped after
+    four on a site.)"""
+    undescribed = []
     for text in (content or "", str(metadata.get("summary") or "")):
-        for image in links.image_addresses(text):
+        for image, description in links.images(text):
             kind = _not_shown_by_browsers(image)
             if kind:
                 raise ValueError(_(NOT_SHOWN).format(image=image, kind=kind))
-
-
-def _warn_undescribed_images(content, metadata, path):
-    """One warning per image the post shows (in the text or Summary:) with no description:
-    Markdown writes « ![](x.jpg) » with an empty one, which every reader takes for a
-    decoration. (Pelican's own warning, said instead, stopped after four on a site.)"""
-    said = set()
-    for text in (content or "", str(metadata.get("summary") or "")):
-        for image in links.undescribed_images(text):
-            if image not in said:
-                said.add(image)
-                logger.warning(_(links.NO_DESCRIPTION).format(path=path, image=image))
+            if not description.strip() and image not in undescribed:
+                undescribed.append(image)
+    for image in undescribed:
+        logger.warning(_(links.NO_DESCRIPTION).format(path=path, image=image))
 
 
 def _has_text_or_media(content):
