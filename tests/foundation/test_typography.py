@@ -369,3 +369,27 @@ def test_addresses_keep_their_characters_as_typed(site):
     )
     page = build_one(site, f"![Une tasse]({{static}}/images/{nfd}.png)")
     assert f'src="https://carnet-de-coach.fr/images/{nfd}.png"' in page
+
+
+# Jinja's comments, statements and expressions, as the theme's templates write them.
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
+JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+
+
+def test_the_themes_own_french_is_typeset():
+    """What the theme writes itself (the subscribe form's notes, the newsletter's pages, a
+    screen reader's « 2 réactions à « … » ») is text a reader sees, like a post's: typeset
+    in French in the template, since it is not typeset at each page. Each expression stands
+    for a word; the template's text must come out of the typesetting unchanged."""
+    untypeset = []
+    for template in sorted((ROOT / "theme" / "templates").rglob("*.html")):
+        source = JINJA_COMMENT.sub("", template.read_text(encoding="utf-8"))
+        source = JINJA_STATEMENT.sub("", source)
+        source = JINJA_EXPRESSION.sub("Mot", source)
+        for typed, typeset in zip(
+            source.splitlines(), typeset_html(source).splitlines(), strict=True
+        ):
+            if typed != typeset:
+                untypeset.append(f"{template.relative_to(ROOT)}: {typed.strip()!r}")
+    assert not untypeset, "\n".join(untypeset)
