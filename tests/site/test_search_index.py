@@ -1,6 +1,7 @@
 """The search index: built by `invoke preview` and `invoke publish` (after the build, before
 the deploy), in French, and never by `invoke build`."""
 
+import ast
 import gzip
 import json
 import re
@@ -11,6 +12,7 @@ import pytest
 
 import carnet.search
 from carnet.search import SearchIndexFailed, build_index, copy_with_elisions_split
+from carnet.typography import typeset_text
 
 
 def index_languages(site):
@@ -102,6 +104,33 @@ def test_preview_builds_a_french_search_index(site):
     assert list(languages) == ["fr"]
     assert languages["fr"]["page_count"] >= 1
     assert "pagefind/" in done.stdout
+
+
+# A string of a JavaScript object literal, as Pagefind's minified UI and the search page
+# write them: its key and its text (escapes such as \xE9 included).
+JS_STRING = re.compile(r'(\w+):\s*"((?:[^"\\]|\\.)*)"')
+
+
+def test_the_search_pages_messages_are_typeset(site):
+    """What Pagefind's UI writes while searching (« Recherche [SEARCH_TERM]... », « suivantes:
+    ») is read on the site like a post: each French string it has, as the search page
+    translates it, comes out of the typesetting unchanged."""
+    site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
+    done = site.invoke("preview")
+    assert done.returncode == 0, done.stderr
+    ui = (site.output / "pagefind" / "pagefind-ui.js").read_text(encoding="utf-8")
+    french = re.search(r'\{placeholder:"Rechercher",.*?\}', ui)
+    assert french, "Pagefind's UI no longer has its French strings where this test looks"
+    page = site.read("recherche/index.html")
+    translations = re.search(r"translations: (\{.*?\})", page, re.S)
+    shown = dict(JS_STRING.findall(french[0])) | dict(JS_STRING.findall(translations[1]))
+    assert "searching" in shown and "search_suggestion" in shown
+    untypeset = {}
+    for key, text in shown.items():
+        text = re.sub(r"\[[A-Z_]+\]", "mot", ast.literal_eval(f'"{text}"'))
+        if typeset_text(text) != text:
+            untypeset[key] = text
+    assert not untypeset
 
 
 def test_build_does_not_index(site):
