@@ -887,3 +887,30 @@ def typeset_filter(value):
 def _typeset_text_once(text):
     # Many pages share a description (the site's subtitle, a tag's pages): typeset it once.
     return typeset_text(text)
+
+
+# The settings whose text readers see: the site's name and subtitle (every page's header,
+# titles, feeds, share images, the e-mail's sender), the sender's name and postal address
+# (every e-mail), and each author's bio (her page, under her posts).
+READER_TEXT_SETTINGS = (
+    "SITENAME",
+    "SITESUBTITLE",
+    "CARNET_NEWSLETTER_FROM_NAME",
+    "CARNET_NEWSLETTER_POSTAL_ADDRESS",
+)
+
+
+def typeset_settings(settings):
+    """The reader's text of `settings` typeset in place, as a post's title: once, as the
+    settings are read, for the build and the newsletter alike."""
+    for name in READER_TEXT_SETTINGS:
+        if isinstance(settings.get(name), str):
+            settings[name] = typeset_text(settings[name])
+    authors = settings.get("CARNET_AUTHORS")
+    if isinstance(authors, dict):
+        settings["CARNET_AUTHORS"] = {
+            name: {**details, "bio": typeset_text(details["bio"])}
+            if isinstance(details, dict) and isinstance(details.get("bio"), str)
+            else details
+            for name, details in authors.items()
+        }

@@ -111,12 +111,13 @@ def test_a_feed_whose_posts_have_no_page_of_their_own_leads_home(site):
 
 def test_a_feeds_title_is_the_site_and_category_names_as_written(site):
     """Plain text, as the entries' titles: Pelican's way (read as HTML, tags stripped,
-    spaces folded) lost « <corps> » and the no-break space before « ! »."""
+    spaces folded) lost « <corps> » and the no-break space before « ! » (the site's name
+    typeset as the settings are read)."""
     site.add_post("a.md", title="Un billet", category="Le <corps> & moi")
-    site.build(SITENAME="Carnet de coach\u00a0!", CARNET_CATEGORIES=["Le <corps> & moi"])
+    site.build(SITENAME="Carnet de coach\u202f!", CARNET_CATEGORIES=["Le <corps> & moi"])
     for kind in ("atom", "rss"):
-        assert parse(site, f"all.{kind}.xml").feed.title == "Carnet de coach\u00a0!"
+        assert parse(site, f"all.{kind}.xml").feed.title == "Carnet de coach\u202f!"
         assert (
             parse(site, f"le-moi.{kind}.xml").feed.title
-            == "Carnet de coach\u00a0! - Le <corps> & moi"
+            == "Carnet de coach\u202f! - Le <corps> & moi"
         )

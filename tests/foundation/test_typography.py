@@ -8,6 +8,8 @@ import re
 import pytest
 from conftest import ROOT
 
+from carnet.build import load_settings
+from carnet.newsletter.providers import from_name
 from carnet.summaries import shortened
 from carnet.typography import plain_text, typeset_html, typeset_text
 
@@ -393,3 +395,29 @@ def test_the_themes_own_french_is_typeset():
             if typed != typeset:
                 untypeset.append(f"{template.relative_to(ROOT)}: {typed.strip()!r}")
     assert not untypeset, "\n".join(untypeset)
+
+
+def test_what_readers_see_of_the_settings_is_typeset(site):
+    """The site's name and subtitle head every page, the sender's name is in every inbox,
+    an author's bio is on her page: typed in pelicanconf.py, typeset like a post's title."""
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace(
+            '"bio": "Coach professionnelle', '"bio": "L\'écoute d\'abord : coach professionnelle'
+        )
+        + "SITENAME = \"L'atelier d'Élise\"\n"
+        + 'SITESUBTITLE = "Notes d\'une coach : oser ?"\n'
+        + 'CARNET_NEWSLETTER_FROM_NAME = "Élise de l\'atelier"\n',
+        encoding="utf-8",
+    )
+    site.add_post("a.md", title="Un titre", author="Claire Dumas")
+    site.build()
+    home, author = site.read("index.html"), site.read("auteur/claire-dumas/index.html")
+    assert "L’atelier d’Élise</" in home and f"Notes d’une coach{NBSP}: oser{NNBSP}?</" in home
+    assert "<title>Un titre — L’atelier d’Élise</title>" in site.read("un-titre/index.html")
+    assert f">L’écoute d’abord{NBSP}: coach professionnelle" in author
+    assert f'<meta name="description" content="L’écoute d’abord{NBSP}: coach' in author
+    assert "<title>L’atelier d’Élise</title>" in site.read("feeds/all.atom.xml")
+    assert "L'atelier" not in site.all_text() and "d'une coach" not in site.all_text()
+    settings = load_settings(site.settings_file())
+    assert from_name(settings) == "Élise de l’atelier"
