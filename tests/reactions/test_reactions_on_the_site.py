@@ -74,7 +74,7 @@ def test_the_count_shows_in_lists_and_reactions_are_comments_in_json_ld(blog):
     home = blog.read("index.html")
     # Its link says which post, as « Lire la suite » does: a list of several posts with
     # « 1 réaction » each read as links of the same name to different pages.
-    hidden = '<span class="visually-hidden"> à « Le billet commenté »</span>'
+    hidden = '<span class="visually-hidden"> à «\u00a0Le billet commenté\u00a0»</span>'
     assert re.search(rf'href="[^"]*le-billet-commente/#reactions">2 réactions{hidden}</a>', home)
     assert "réaction" not in home.split("Un autre billet", 1)[1].split("</article>", 1)[0]
     page = blog.read("le-billet-commente/index.html")
