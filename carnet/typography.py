@@ -880,21 +880,27 @@ def typeset_filter(value):
         return Markup(typeset_html(str(value)))
     if value is None:
         return value
-    return _typeset_text_once(str(value))
+    return typeset_text_once(str(value))
 
 
 @functools.lru_cache(maxsize=4096)
-def _typeset_text_once(text):
-    # Many pages share a description (the site's subtitle, a tag's pages): typeset it once.
+def typeset_text_once(text):
+    """typeset_text, remembered: many pages share a description (the site's subtitle, a
+    tag's pages), many posts a tag's or a category's name."""
     return typeset_text(text)
 
 
 # The settings whose text readers see: the site's name and subtitle (every page's header,
-# titles, feeds, share images, the e-mail's sender), the sender's name and postal address
-# (every e-mail), and each author's bio (her page, under her posts).
+# titles, feeds, share images, the e-mail's sender), the site's author and default
+# category, the sender's name and postal address (every e-mail), the categories' and the
+# authors' names and each author's bio. The names are those the posts' are typeset to
+# (plugin french_typography), so that a post's « L'art de dire non » is still one of
+# CARNET_CATEGORIES, and an author still finds her bio.
 READER_TEXT_SETTINGS = (
     "SITENAME",
     "SITESUBTITLE",
+    "AUTHOR",
+    "CARNET_DEFAULT_CATEGORY",
     "CARNET_NEWSLETTER_FROM_NAME",
     "CARNET_NEWSLETTER_POSTAL_ADDRESS",
 )
@@ -905,11 +911,14 @@ def typeset_settings(settings):
     settings are read, for the build and the newsletter alike."""
     for name in READER_TEXT_SETTINGS:
         if isinstance(settings.get(name), str):
-            settings[name] = typeset_text(settings[name])
+            settings[name] = typeset_text_once(settings[name])
+    categories = settings.get("CARNET_CATEGORIES")
+    if isinstance(categories, (list, tuple)):
+        settings["CARNET_CATEGORIES"] = [typeset_text_once(str(name)) for name in categories]
     authors = settings.get("CARNET_AUTHORS")
     if isinstance(authors, dict):
         settings["CARNET_AUTHORS"] = {
-            name: {**details, "bio": typeset_text(details["bio"])}
+            typeset_text_once(str(name)): {**details, "bio": typeset_text(details["bio"])}
             if isinstance(details, dict) and isinstance(details.get("bio"), str)
             else details
             for name, details in authors.items()

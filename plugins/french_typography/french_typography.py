@@ -1,4 +1,5 @@
-"""French typography on titles, summaries and content (carnet.typography), and two filters.
+"""French typography on titles, summaries, content and the names of tags, categories and
+authors (carnet.typography), and two filters.
 
 Narrow no-break space before ; ! ?, no-break space before : and inside « », typographic
 apostrophe, ellipsis, « » for straight quotes; never in code, pre, attributes or URLs (image
@@ -16,13 +17,23 @@ without losing its no-break spaces as Jinja's `striptags` does).
 """
 
 from pelican import signals
+from pelican.urlwrappers import URLWrapper
 
 from carnet import readers
 from carnet.defaults import setting
-from carnet.typography import plain_text, typeset_filter, typeset_html, typeset_post, typeset_text  # noqa: F401
+from carnet.typography import (  # noqa: F401
+    plain_text,
+    typeset_filter,
+    typeset_html,
+    typeset_post,
+    typeset_text,
+    typeset_text_once,
+)
 
 PLAIN_TEXT_FIELDS = ("title",)
 HTML_FIELDS = ("summary",)
+# Pelican's objects for the names a post gives (Tag, Category, Author).
+NAME_FIELDS = ("category", "tags", "author", "authors")
 
 
 def _typeset(content, metadata, locale):
@@ -31,7 +42,24 @@ def _typeset(content, metadata, locale):
     content, plain, html = typeset_post(content, plain, html, locale)
     metadata.update(plain)
     metadata.update(html)
+    _typeset_names(metadata)
     return content, metadata
+
+
+def _typeset_names(metadata):
+    """The post's tags', category's and authors' names, as every page, feed and e-mail
+    shows them (« l’estime de soi »); each keeps the address its name as typed gives, so
+    that no page moves. CARNET_CATEGORIES and CARNET_AUTHORS are typeset alike
+    (carnet.typography.typeset_settings)."""
+    for key in NAME_FIELDS:
+        value = metadata.get(key)
+        for name in value if isinstance(value, list) else [value]:
+            if isinstance(name, URLWrapper):
+                typeset = typeset_text_once(name.name)
+                if typeset != name.name:
+                    slug = name.slug
+                    name.name = typeset
+                    name.slug = slug
 
 
 def french_reader(reader_class):

@@ -263,7 +263,7 @@ def test_json_ld_is_json_of_plain_text_and_addresses(site):
         data["headline"]
         == "Le «\u00a0vrai\u00a0» </script><script>alert(1)</script> \\ l’été 🎉\u2028fin"
     )
-    assert data["author"][0]["name"] == 'Jo "O\'Brien" & <Co>'
+    assert data["author"][0]["name"] == "Jo «\u00a0O’Brien\u00a0» & <Co>"  # typeset
     for path in site.html_files():
         for block in re.findall(
             r'<script type="application/ld\+json">(.*?)</script>', path.read_text()

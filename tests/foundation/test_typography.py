@@ -421,3 +421,32 @@ def test_what_readers_see_of_the_settings_is_typeset(site):
     assert "L'atelier" not in site.all_text() and "d'une coach" not in site.all_text()
     settings = load_settings(site.settings_file())
     assert from_name(settings) == "Élise de l’atelier"
+
+
+def test_tag_category_and_author_names_are_typeset_at_the_same_addresses(site):
+    """« l'estime de soi » is shown typeset wherever its name is (pages, menus, feeds,
+    descriptions), at the address the name as typed gives; a category or author typed with
+    a straight apostrophe is still the one CARNET_CATEGORIES or CARNET_AUTHORS names."""
+    conf = site.root / "pelicanconf.py"
+    text = conf.read_text(encoding="utf-8")
+    text = text.replace("CARNET_CATEGORIES = [", 'CARNET_CATEGORIES = ["L\'art de dire non", ')
+    text += 'CARNET_AUTHORS["Anne d\'Arvor"] = {"bio": "Coach à Brest."}\n'
+    conf.write_text(text, encoding="utf-8")
+    site.add_post(
+        "a.md",
+        title="Un titre",
+        category="l'art de dire non",
+        tags="l'estime de soi",
+        author="Anne d'Arvor",
+    )
+    site.build()
+    post = site.read("un-titre/index.html")
+    assert "L’art de dire non</a>" in post and "l’estime de soi</a>" in post
+    assert "Anne d’Arvor</" in post and "Coach à Brest." in post
+    assert f"«{NBSP}l’estime de soi{NBSP}»" in site.read("etiquette/l-estime-de-soi/index.html")
+    assert "Coach à Brest." in site.read("auteur/anne-d-arvor/index.html")
+    feed = site.read("feeds/l-art-de-dire-non.atom.xml")
+    assert "L’art de dire non</title>" in feed
+    everything = site.all_text()
+    assert "l'estime" not in everything and "L'art" not in everything
+    assert "d'Arvor" not in everything
