@@ -66,7 +66,8 @@ SETTINGS = {
         True,
         "yes/no",
         "French typography (carnet/typography.py) on titles, summaries, content, "
-        "descriptions and e-mails.",
+        "descriptions, e-mails, the names of tags, categories and authors, and the settings "
+        "readers see.",
     ),
     "CARNET_PAGE_REUSE": Setting(
         True,
