@@ -67,7 +67,8 @@ CARNET_PLUGINS = [
             "plugin installs (readers_init): listed after it, YAML posts would go unchecked"
         },
     ),
-    # French typography of titles, summaries and text (reader).
+    # French typography of titles, summaries, text and names of tags, categories and
+    # authors (reader), and of the settings readers see (initialized).
     (
         "french_typography",
         {},
@@ -77,7 +78,15 @@ CARNET_PLUGINS = [
         },
     ),
     # Categories spelled as CARNET_CATEGORIES says; dates in French (Babel).
-    ("french_categories", {}),
+    (
+        "french_categories",
+        {},
+        {
+            "french_typography": "the posts' categories and authors it matches against "
+            "CARNET_CATEGORIES and CARNET_AUTHORS are typeset as read: those settings must be "
+            "typeset first (initialized)"
+        },
+    ),
     ("french_dates", {}),
     # E-mail-only posts out of the site before anything lists them (pretaxonomy); the
     # newsletter's manifest written after a production build.

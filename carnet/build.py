@@ -18,7 +18,6 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
-from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
@@ -28,7 +27,6 @@ from carnet.pelican_private import (
 )
 from carnet.settings_check import check_given_settings
 from carnet.sources import project_folder, source_name
-from carnet.typography import typeset_settings
 
 
 class BuildFailed(Exception):
@@ -198,12 +196,7 @@ def load_settings(settings_file, output_path=None, overrides=None):
     override = dict(overrides or {})
     if output_path:
         override["OUTPUT_PATH"] = os.path.abspath(output_path)
-    settings = read_settings(settings_file, override=override)
-    # What readers see of the settings (the site's name, an author's bio) is typeset here,
-    # where the build and the newsletter both read them.
-    if setting(settings, "CARNET_TYPOGRAPHY"):
-        typeset_settings(settings)
-    return settings
+    return read_settings(settings_file, override=override)
 
 
 # The plugins whose signal handlers an earlier build of this process connected, by their

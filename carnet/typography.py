@@ -907,8 +907,9 @@ READER_TEXT_SETTINGS = (
 
 
 def typeset_settings(settings):
-    """The reader's text of `settings` typeset in place, as a post's title: once, as the
-    settings are read, for the build and the newsletter alike."""
+    """The reader's text of `settings` typeset in place, as a post's title (plugin
+    french_typography, as the build starts; the checks of the settings have quoted them as
+    the coach typed them)."""
     for name in READER_TEXT_SETTINGS:
         if isinstance(settings.get(name), str):
             settings[name] = typeset_text_once(settings[name])

@@ -26,6 +26,7 @@ from carnet.typography import (  # noqa: F401
     typeset_filter,
     typeset_html,
     typeset_post,
+    typeset_settings,
     typeset_text,
     typeset_text_once,
 )
@@ -75,6 +76,12 @@ def french_reader(reader_class):
     return FrenchReader
 
 
+def typeset_reader_settings(pelican_object):
+    # After carnet_settings' defaults, before french_categories matches names against them.
+    if setting(pelican_object.settings, "CARNET_TYPOGRAPHY"):
+        typeset_settings(pelican_object.settings)
+
+
 def add_filters(generator):
     typeset = setting(generator.settings, "CARNET_TYPOGRAPHY")
     generator.env.filters.update(
@@ -92,4 +99,5 @@ def register():
         applies=lambda settings: setting(settings, "CARNET_TYPOGRAPHY"),
         wraps_static=False,
     )
+    signals.initialized.connect(typeset_reader_settings)
     signals.generator_init.connect(add_filters)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from carnet.defaults import setting
 from carnet.i18n import _
 from carnet.newsletter.errors import NewsletterError
+from carnet.typography import typeset_text_once
 
 # name: (module, class, the environment variable that makes it the automatic choice, or
 # None for the provider used when no other is set up). Tried in this order.
@@ -99,7 +100,9 @@ def choose(settings, deployed, environ=os.environ, transport=None) -> Provider:
 
 
 def from_name(settings):
-    return setting(settings, "CARNET_NEWSLETTER_FROM_NAME") or settings["SITENAME"]
+    """The sender's name, typeset as the site shows it (« L’atelier d’Élise »)."""
+    name = setting(settings, "CARNET_NEWSLETTER_FROM_NAME") or settings["SITENAME"]
+    return typeset_text_once(name) if setting(settings, "CARNET_TYPOGRAPHY") else name
 
 
 def reply_to(settings):
