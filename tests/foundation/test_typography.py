@@ -373,10 +373,12 @@ def test_addresses_keep_their_characters_as_typed(site):
     assert f'src="https://carnet-de-coach.fr/images/{nfd}.png"' in page
 
 
-# Jinja's comments, statements and expressions, as the theme's templates write them.
+# Jinja's comments, statements and expressions, as the theme's templates write them, and
+# the texts quoted in the last two.
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
 JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+JINJA_TEXT = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
 
 
 def test_the_themes_own_french_is_typeset():
@@ -387,6 +389,12 @@ def test_the_themes_own_french_is_typeset():
     untypeset = []
     for template in sorted((ROOT / "theme" / "templates").rglob("*.html")):
         source = JINJA_COMMENT.sub("", template.read_text(encoding="utf-8"))
+        # A statement's texts, each joined to the next by a word (« 'la lettre de ' ~
+        # SITENAME ~ ' : une réponse' »), as a page description puts them together.
+        for statement in JINJA_STATEMENT.findall(source) + JINJA_EXPRESSION.findall(source):
+            texts = "Mot".join(a + b for a, b in JINJA_TEXT.findall(statement))
+            if typeset_text(texts) != texts:
+                untypeset.append(f"{template.relative_to(ROOT)}: {texts!r}")
         source = JINJA_STATEMENT.sub("", source)
         source = JINJA_EXPRESSION.sub("Mot", source)
         for typed, typeset in zip(
