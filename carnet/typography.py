@@ -864,10 +864,19 @@ def _without_raw_text(html):
     return "".join(kept)
 
 
+# Words struck through (« ~~je vends~~ je donne », <del>; <s> written in HTML): the page
+# shows them crossed out, which plain text cannot, and kept they said the opposite of the
+# text (« je vends je donne »). A description says what the text says now.
+_STRUCK = re.compile(r"<(del|s)(?![^\s/>])[^>]*+>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def plain_text(html):
     """The text of some HTML on one line, its no-break spaces kept (Jinja's striptags
-    folds them into plain spaces, undoing the typography); scripts and styles left out."""
+    folds them into plain spaces, undoing the typography); scripts, styles and words
+    struck through left out."""
     text = _without_raw_text(str(html))
+    if "<del" in text or "<s" in text or "<S" in text or "<D" in text:
+        text = _STRUCK.sub("", text)
     if "fnref" in text:
         text = _FOOTNOTE_REFERENCE.sub("", text)
     text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, text)

@@ -141,3 +141,21 @@ def test_what_only_looks_like_it_is_left_as_written(site, case):
     site.build()
     body = _body(site.read("le-billet/index.html"))
     assert shown in body, body
+
+
+# ---------------------------------------------------------------- the post's other copies
+
+
+def test_a_description_leaves_out_the_words_struck_through(site):
+    # Kept, they said the opposite: « Je vends je donne mes livres ».
+    site.add_post(
+        "a.md",
+        title="Le billet",
+        body="~~Je vends~~ Je donne mes livres, <s>cher</s> gratuits.",
+    )
+    site.build()
+    page = site.read("le-billet/index.html")
+    described = "Je donne mes livres, gratuits."
+    assert f'<meta name="description" content="{described}">' in page
+    assert f'<meta property="og:description" content="{described}">' in page
+    assert f'"description": "{described}"' in page
