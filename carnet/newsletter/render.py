@@ -86,8 +86,15 @@ _SHOW_NO_BREAK = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
 
 # How the plain-text part reads the HTML: Inscriptis's strict profile (its relaxed one pads
 # inline elements with spaces: « print ( "x" ) », « l’ autre »), and code as written, its
-# spaces and line breaks kept (unknown to either profile, it folded a code block into one line).
-TEXT_CSS = dict(CSS_PROFILES["strict"], code=HtmlElement(whitespace=WhiteSpace.pre))
+# spaces and line breaks kept (unknown to either profile, it folded a code block into one line),
+# and words struck through between « ~~ », as the coach wrote them: without a mark, « ~~je
+# vends~~ je donne » read « je vends je donne », the opposite of the text.
+TEXT_CSS = dict(
+    CSS_PROFILES["strict"],
+    code=HtmlElement(whitespace=WhiteSpace.pre),
+    s=HtmlElement(prefix="~~", suffix="~~"),
+    **{"del": HtmlElement(prefix="~~", suffix="~~")},
+)
 
 
 class EmailRefused(NewsletterError):

@@ -320,6 +320,18 @@ def test_the_preheader_of_a_post_of_one_photo_is_what_it_shows(site):
     assert preheader.text_content() == "Un coucher de soleil"
 
 
+def test_words_struck_through_are_marked_struck_in_the_plain_text(site):
+    # Without a mark, the plain-text part read « je vends je donne », the opposite.
+    blog = Blog(site)
+    blog.post(
+        "a.md", title="Des livres", body="Je ~~vends~~ donne mes livres, <s>10 €</s> gratuits."
+    )
+    settings = blog.build()
+    email = render.render(manifest.read(settings)[0], settings)
+    assert "Je ~~vends~~ donne mes livres, ~~10\u00a0€~~ gratuits." in email.text
+    assert email.preheader == "Je donne mes livres, gratuits."
+
+
 def test_view_in_browser_links_to_the_post_or_to_mailchimps_archive(posts):
     browser = "//td[@class='browser']/a"
     site_post = document(email_for(posts, "le-moi")).xpath(browser)[0]
