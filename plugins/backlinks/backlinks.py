@@ -51,6 +51,10 @@ BLOCKS = {
     "ol",
 }
 SKIPPED = {"script", "style", "template"}
+# Words struck through (« Je ~~déteste~~ adore [ce billet] »): kept, the excerpt said the
+# opposite (« Je déteste adore »); it says what the text says now, as a description does.
+# A link within them is struck too: not one shown here.
+STRUCK = {"del", "s"}
 # Markdown's footnotes: a call's number and a note's way back (« ↩ ») are links, but not
 # words of the sentence (« une note1 avec… », « pour plus. ↩ »).
 FOOTNOTE_LINKS = {"footnote-ref", "footnote-backref"}
@@ -94,6 +98,7 @@ class LinkCollector(HTMLParser):
         self._open_link = None  # (href, start offset in the block's text)
         self._block_links = []
         self._skipping = 0
+        self._struck = 0  # within <del> or <s>, to the block's end at most
         self._in_footnote_link = False
 
     def handle_starttag(self, tag, attrs):
@@ -101,7 +106,9 @@ class LinkCollector(HTMLParser):
             self._skipping += 1
         elif tag in BLOCKS:
             self._end_block()
-        elif tag == "a":
+        elif tag in STRUCK:
+            self._struck += 1
+        elif tag == "a" and not self._struck:
             attributes = dict(attrs)
             if attributes.get("class") in FOOTNOTE_LINKS:
                 self._in_footnote_link = True
@@ -116,6 +123,8 @@ class LinkCollector(HTMLParser):
             self._skipping = max(0, self._skipping - 1)
         elif tag in BLOCKS:
             self._end_block()
+        elif tag in STRUCK:
+            self._struck = max(0, self._struck - 1)
         elif tag == "a" and self._in_footnote_link:
             self._in_footnote_link = False
             self._skipping = max(0, self._skipping - 1)
@@ -123,7 +132,7 @@ class LinkCollector(HTMLParser):
             self._close_link()
 
     def handle_data(self, data):
-        if not self._skipping:
+        if not self._skipping and not self._struck:
             self._pieces.append(data)
             self._length += len(data)
 
@@ -143,6 +152,7 @@ class LinkCollector(HTMLParser):
         for href, start, end in self._block_links:
             self.links.append(Link(href, text, start, end))
         self._pieces, self._length, self._block_links = [], 0, []
+        self._struck = 0
 
 
 def sentence_ends(text):

@@ -264,6 +264,22 @@ def test_backlink_excerpt_is_the_sentence_around_the_link():
     assert excerpt(second) == "Un point sur <em>la suite</em>"
 
 
+def test_a_backlink_excerpt_leaves_out_the_words_struck_through():
+    # Kept, they said the opposite: « Je déteste adore ce billet ».
+    from backlinks.backlinks import LinkCollector, excerpt
+
+    collector = LinkCollector()
+    collector.feed(
+        "<p>Je <del>déteste</del> adore <a href='x'>ce billet</a>, <s>pas</s> vraiment.</p>"
+        "<p><del>Voir <a href='y'>l’ancien</a>.</del> Lire <a href='z'>le nouveau</a>.</p>"
+    )
+    collector.close()
+    assert [(link.href, excerpt(link)) for link in collector.links] == [
+        ("x", "Je adore <em>ce billet</em>, vraiment."),
+        ("z", "Lire <em>le nouveau</em>."),
+    ]
+
+
 def test_backlinks_find_a_posts_links_once_as_it_is_read(site, monkeypatch):
     """The links are found by the post's reader and kept with its text in the content
     cache: a rebuild parses only the post that changed."""
