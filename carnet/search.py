@@ -51,6 +51,10 @@ ELIDED_WORD_APOSTROPHE = re.compile(
 # Pagefind answers a word it does not know (« dauphin ») with the longest word of the index
 # its start is (« d »), every post.
 ELISION_MARK = "\u2060qzx\u2060 "
+# Words struck through (« Je ~~vends~~ donne »), left out of the index: a result's excerpt
+# read « Je vends donne », the opposite of the post, and « vends » found it. Pagefind leaves
+# them out as it reads the page: nothing more is done to each page's copy.
+STRUCK_THROUGH = "del, s"
 
 
 def article_patterns(settings):
@@ -172,6 +176,7 @@ def build_index(output_path, settings=None):
             return 0
         command += ["--site", copy_path, "--output-path", bundle]
         command += ["--force-language", language, "--quiet"]
+        command += ["--exclude-selectors", STRUCK_THROUGH]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=600)
         except subprocess.TimeoutExpired:

@@ -86,6 +86,16 @@ def test_the_authors_portrait_is_not_searchable_in_every_post(site):
     assert "Portrait" not in json.dumps(page["meta"]), page["meta"]
 
 
+def test_the_words_struck_through_are_not_in_a_search_result(site):
+    # Its excerpt read « Je vends donne mes livres », the opposite of the post; and
+    # « vends » found the post that gives its books.
+    site.add_post("a.md", title="Mes livres", body="Je ~~vends~~ donne mes livres, <s>cher</s>.")
+    result = site.build()
+    build_index(str(site.output), result.settings)
+    [page] = indexed_pages(site)
+    assert page["content"] == "Mes livres. Je donne mes livres, ."
+
+
 def test_index_follows_the_article_url_pattern(site):
     # Pagefind reads only the files ARTICLE_SAVE_AS names: another pattern, the same articles.
     site.add_post("a.md", title="Une cliente", body="Ma cliente est partie.")
