@@ -130,6 +130,9 @@ NOT_BEFORE_AN_ADDRESS = "/\"'=&>"
 AFTER_AN_ADDRESS = ".,;:!?»’'*_"
 
 
+ADDRESS_AS_TYPED = "address-as-typed"
+
+
 class BareAddress(InlineProcessor):
     """« https://exemple.fr/atelier » as a link to itself."""
 
@@ -148,7 +151,9 @@ class BareAddress(InlineProcessor):
             or (address[end - 1] == ")" and address.count("(", 0, end) < address.count(")", 0, end))
         ):
             end -= 1
-        link = etree.Element("a", {"href": address[:end]})
+        # Its class: paper shows each link's address after its text (the theme's print
+        # rules), which this link's text is already.
+        link = etree.Element("a", {"href": address[:end], "class": ADDRESS_AS_TYPED})
         link.text = AtomicString(address[:end])
         return link, start, start + end
 

@@ -42,9 +42,9 @@ AS_THE_EDITOR_SHOWS = {
     "an address as it is": (
         "Le programme : https://exemple.fr/atelier?jour=1&heure=2. Voir aussi "
         "(https://fr.wikipedia.org/wiki/Coaching_(sport)).",
-        '<a href="https://exemple.fr/atelier?jour=1&amp;heure=2">'
+        '<a class="address-as-typed" href="https://exemple.fr/atelier?jour=1&amp;heure=2">'
         "https://exemple.fr/atelier?jour=1&amp;heure=2</a>. Voir aussi "
-        '(<a href="https://fr.wikipedia.org/wiki/Coaching_(sport)">'
+        '(<a class="address-as-typed" href="https://fr.wikipedia.org/wiki/Coaching_(sport)">'
         "https://fr.wikipedia.org/wiki/Coaching_(sport)</a>).",
         "heure=2.<",
     ),

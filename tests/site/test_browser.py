@@ -486,6 +486,32 @@ def test_a_printed_post_keeps_its_long_code_lines_and_wide_tables_whole(browser,
     assert not cut, f"cut on paper: {cut}"
 
 
+def test_a_printed_address_typed_as_it_is_is_printed_once(browser, site):
+    # Paper shows each link's address after its text: an address typed as it is, its own
+    # text, was printed twice, « https://exemple.fr/atelier (https://exemple.fr/atelier) ».
+    site.add_post(
+        "imprime.md",
+        title="Un billet imprimé",
+        body="Voir https://exemple.fr/atelier et [l’atelier](https://exemple.fr/atelier).",
+    )
+    site.build(production=False)  # relative addresses: the page finds its stylesheet
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((site.output / "un-billet-imprime" / "index.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        after = page.evaluate(
+            """() => [...document.querySelectorAll('.post__body a')]
+                .map(a => [a.textContent, getComputedStyle(a, '::after').content])"""
+        )
+    finally:
+        context.close()
+    assert after == [
+        ["https://exemple.fr/atelier", "none"],
+        ["l’atelier", '" (https://exemple.fr/atelier)"'],
+    ]
+
+
 # The « # » before the first tag of a page as drawn: colour and opacity over the link's
 # background.
 HASH_BEFORE_THE_FIRST_TAG = """() => {
