@@ -512,6 +512,29 @@ def test_a_printed_address_typed_as_it_is_is_printed_once(browser, site):
     ]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_link_in_words_highlighted_is_readable(browser, site, scheme):
+    # The browser's highlight is yellow in both schemes: the dark theme's light orange
+    # links were at 1.7:1 on it.
+    site.add_post("a.md", title="Un billet", body="Un ==mot et [un lien](https://exemple.fr)==.")
+    site.build(production=False)
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto((site.output / "un-billet" / "index.html").as_uri(), wait_until="load")
+        colours = page.evaluate(
+            """() => {
+              const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+              const mark = document.querySelector('.post__body mark');
+              return [rgb(getComputedStyle(mark.querySelector('a')).color),
+                      rgb(getComputedStyle(mark).backgroundColor)];
+            }"""
+        )
+    finally:
+        context.close()
+    assert contrast(*colours) >= 4.5, colours
+
+
 # The « # » before the first tag of a page as drawn: colour and opacity over the link's
 # background.
 HASH_BEFORE_THE_FIRST_TAG = """() => {
