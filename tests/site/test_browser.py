@@ -535,6 +535,25 @@ def test_a_link_in_words_highlighted_is_readable(browser, site, scheme):
     assert contrast(*colours) >= 4.5, colours
 
 
+def test_words_highlighted_are_highlighted_on_paper(browser, site):
+    # Browsers print no background unless told: « ==Apportez une gourde== » was printed as
+    # any other words.
+    site.add_post("a.md", title="Un billet", body="Et ==apportez une gourde==.")
+    site.build(production=False)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((site.output / "un-billet" / "index.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        printed = page.evaluate(
+            """() => getComputedStyle(document.querySelector('.post__body mark'))
+                       .printColorAdjust"""
+        )
+    finally:
+        context.close()
+    assert printed == "exact"
+
+
 # The « # » before the first tag of a page as drawn: colour and opacity over the link's
 # background.
 HASH_BEFORE_THE_FIRST_TAG = """() => {
