@@ -867,7 +867,28 @@ def _without_raw_text(html):
 # Words struck through (« ~~je vends~~ je donne », <del>; <s> written in HTML): the page
 # shows them crossed out, which plain text cannot, and kept they said the opposite of the
 # text (« je vends je donne »). A description says what the text says now.
-_STRUCK = re.compile(r"<(del|s)(?![^\s/>])[^>]*+>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_STRUCK_START = re.compile(r"<(del|s)(?![^\s/>])[^>]*+>", re.IGNORECASE)
+_STRUCK_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("del", "s")}
+
+
+def _without_struck(html):
+    """`html` without its <del>…</del> and <s>…</s> (each to the first end of its name),
+    in one pass: an element never closed stays, and so does every later one of its name,
+    as none has an end after it (looking for it from each took the square of the text:
+    20 000 « <s> » never closed, 7.6 s)."""
+    kept, position, unclosed = [], 0, set()
+    for start in _STRUCK_START.finditer(html):
+        name = start[1].lower()
+        if start.start() < position or name in unclosed:
+            continue
+        end = _STRUCK_END[name].search(html, start.end())
+        if end is None:
+            unclosed.add(name)
+            continue
+        kept.append(html[position : start.start()])
+        position = end.end()
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def plain_text(html):
@@ -876,7 +897,7 @@ def plain_text(html):
     struck through left out."""
     text = _without_raw_text(str(html))
     if "<del" in text or "<s" in text or "<S" in text or "<D" in text:
-        text = _STRUCK.sub("", text)
+        text = _without_struck(text)
     if "fnref" in text:
         text = _FOOTNOTE_REFERENCE.sub("", text)
     text = _TAG_OR_COMMENT.sub(_tag_in_plain_text, text)
