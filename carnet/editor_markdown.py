@@ -25,8 +25,8 @@ the coach had not seen in her editor:
 - a line ending with a backslash, CommonMark's line break, kept it: it ends the line, as
   two spaces do;
 - an Obsidian callout (« > [!note] Le titre », then its lines) showed « [!note] »: it is
-  a quote whose first line, in bold, is its title (or its kind, « Note », as Obsidian
-  shows one without a title).
+  a quote whose first line, in bold, is its title (or its kind, as Obsidian shows one
+  without a title, in French: « > [!warning] » is « Attention »).
 
 Each processor here does one line's or one element's work, nothing for a post without
 what it looks for.
@@ -191,6 +191,38 @@ class HeadingsWithASpace(HashHeaderProcessor):
 
 # The first line of an Obsidian callout: its kind, whether it folds (+ or -), its title.
 CALLOUT = re.compile(r"\[!([\w-]+)\][+-]?[ \t]*([^\n]*)(\n|$)")
+# The title of a callout that has none: its kind, as the site's readers read it (the
+# editors show Obsidian's and GitHub's kinds in English: « Warning » on a French page).
+# Another kind is shown as written, capitalised.
+KIND_TITLES = {
+    "note": "Note",
+    "info": "Info",
+    "tip": "Astuce",
+    "hint": "Astuce",
+    "important": "Important",
+    "warning": "Attention",
+    "attention": "Attention",
+    "caution": "Prudence",
+    "danger": "Danger",
+    "error": "Erreur",
+    "bug": "Bogue",
+    "example": "Exemple",
+    "quote": "Citation",
+    "cite": "Citation",
+    "abstract": "Résumé",
+    "summary": "Résumé",
+    "tldr": "Résumé",
+    "todo": "À faire",
+    "question": "Question",
+    "help": "Aide",
+    "faq": "Questions",
+    "success": "Réussite",
+    "check": "Réussite",
+    "done": "Fait",
+    "failure": "Échec",
+    "fail": "Échec",
+    "missing": "Manquant",
+}
 
 
 class Callouts(Treeprocessor):
@@ -228,7 +260,8 @@ class Callouts(Treeprocessor):
             return
         rest = first.text[found.end() :]
         strong = first.makeelement("strong", {})
-        strong.text = found[2].strip() or found[1].capitalize()
+        kind = found[1].casefold()
+        strong.text = found[2].strip() or KIND_TITLES.get(kind, kind.capitalize())
         first.text = ""
         first.insert(0, strong)
         if rest or len(first) > 1:

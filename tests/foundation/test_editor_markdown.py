@@ -70,9 +70,12 @@ AS_THE_EDITOR_SHOWS = {
         "ligne\\",
     ),
     "an Obsidian callout": (
-        "> [!note] Avant la séance\n> Relire ses notes.\n\n> [!warning]\n> Pas de conseil.",
+        "> [!note] Avant la séance\n> Relire ses notes.\n\n> [!warning]\n> Pas de conseil."
+        "\n\n> [!TIP]\n> Boire.\n\n> [!recette]\n> Du thé.",
         "<blockquote>\n<p><strong>Avant la séance</strong><br>\nRelire ses notes.</p>\n"
-        "</blockquote>\n<blockquote>\n<p><strong>Warning</strong><br>\nPas de conseil.</p>",
+        "</blockquote>\n<blockquote>\n<p><strong>Attention</strong><br>\nPas de conseil.</p>\n"
+        "</blockquote>\n<blockquote>\n<p><strong>Astuce</strong><br>\nBoire.</p>\n"
+        "</blockquote>\n<blockquote>\n<p><strong>Recette</strong><br>\nDu thé.</p>",
         "[!",
     ),
 }
