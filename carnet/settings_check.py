@@ -120,6 +120,9 @@ PELICAN_SETTINGS = {
     ),
     "IGNORE_FILES": Setting([".*"], "list of texts", "Names of files never read or copied."),
     "OUTPUT_RETENTION": Setting([".git"], "list of texts", "Names in output/ builds keep."),
+    "MENUITEMS": Setting([], "links", "Links in the main menu, after the pages."),
+    "SOCIAL": Setting([], "links", "The site's author elsewhere (Instagram…), in the footer."),
+    "LINKS": Setting([], "links", "Sites the site recommends, in the footer."),
 }
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*")  # fr, fr-CA, fr_CA
 
@@ -309,6 +312,29 @@ def _texts(spec, value):
     return None
 
 
+def _links(spec, value):
+    if value is None:  # Pelican's default: no such links
+        return None
+    if not isinstance(value, (list, tuple)):
+        return _is_a(value)
+    for item in value:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2 and all(map(_is_text, item))):
+            return _("holds {item}, which is not a (name, address) pair").format(item=_shown(item))
+        name, address = item
+        if not name.strip() or LINE_BREAK_OR_CONTROL.search(name):
+            return _("holds the name {name}, which is not a text on one line").format(
+                name=_shown(name)
+            )
+        # An address of the site is written from its root (« /a-propos/ »): SITEURL is put
+        # before it, as before every link of the theme.
+        on_the_site = address.startswith("/") and not address.startswith("//")
+        if not on_the_site and not address.startswith("mailto:") and _url_problem(address):
+            return _("holds the address {address}, which {problem}").format(
+                address=_shown(address), problem=_url_problem(address)
+            )
+    return None
+
+
 def _language(spec, value):
     problem = _text(spec, value)
     if problem is None and not LANGUAGE.fullmatch(value):
@@ -475,6 +501,7 @@ _KINDS = {
     "text": _text,
     "one-line text": _one_line_text,
     "list of texts": _texts,
+    "links": _links,
     "language": _language,
     "locale": _locale,
     "posts a page": _posts_a_page,
@@ -501,6 +528,10 @@ def _expected(spec, with_minimum=False):
         if not spec.default
         else _("a list of texts like {example}").format(example=_shown(spec.default)),
         "language": _('a language code like "fr" (or "fr-CA")'),
+        "links": _(
+            'a list of (name, address) pairs like [("Instagram", "https://instagram.com/…"), '
+            '("Ateliers", "/ateliers/")]'
+        ),
         "locale": _('a locale like "fr" (or "fr_CA")'),
         "posts a page": _("a whole number of at least 1 (or False: every post on one page)"),
         "day": _('a day like "2021-09-01" (or "")'),

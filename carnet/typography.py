@@ -922,10 +922,11 @@ def typeset_text_once(text):
 
 # The settings whose text readers see: the site's name and subtitle (every page's header,
 # titles, feeds, share images, the e-mail's sender), the site's author and default
-# category, the sender's name and postal address (every e-mail), the categories' and the
-# authors' names and each author's bio. The names are those the posts' are typeset to
-# (plugin french_typography), so that a post's « L'art de dire non » is still one of
-# CARNET_CATEGORIES, and an author still finds her bio.
+# category, the sender's name and postal address (every e-mail), the names of the links of
+# the menu and the footer, the categories' and the authors' names and each author's bio.
+# The names are those the posts' are typeset to (plugin french_typography), so that a
+# post's « L'art de dire non » is still one of CARNET_CATEGORIES, and an author still
+# finds her bio.
 READER_TEXT_SETTINGS = (
     "SITENAME",
     "SITESUBTITLE",
@@ -934,6 +935,7 @@ READER_TEXT_SETTINGS = (
     "CARNET_NEWSLETTER_FROM_NAME",
     "CARNET_NEWSLETTER_POSTAL_ADDRESS",
 )
+READER_LINK_SETTINGS = ("MENUITEMS", "SOCIAL", "LINKS")
 
 
 def typeset_settings(settings):
@@ -943,6 +945,10 @@ def typeset_settings(settings):
     for name in READER_TEXT_SETTINGS:
         if isinstance(settings.get(name), str):
             settings[name] = typeset_text_once(settings[name])
+    for name in READER_LINK_SETTINGS:  # (name, address) pairs: the name is read
+        links = settings.get(name)
+        if isinstance(links, (list, tuple)):
+            settings[name] = [(typeset_text_once(str(text)), address) for text, address in links]
     categories = settings.get("CARNET_CATEGORIES")
     if isinstance(categories, (list, tuple)):
         settings["CARNET_CATEGORIES"] = [typeset_text_once(str(name)) for name in categories]

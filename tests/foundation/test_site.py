@@ -287,6 +287,31 @@ def test_pages_about_and_newsletter(site):
     assert "Je suis coach" in text_of(site.read("a-propos/index.html"))
 
 
+@pytest.mark.parametrize("production", [True, False])
+def test_menuitems_social_and_links_are_shown(site, production):
+    """Pelican's settings for a site's own links: in the main menu and the footer (they
+    were set and shown nowhere), their names typeset, an address of the site written from
+    its root put after SITEURL, the author's profiles marked rel="me"."""
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8")
+        + 'MENUITEMS = [("Ateliers", "/ateliers/")]\n'
+        + 'SOCIAL = [("L\'Instagram", "https://instagram.com/claire.coach")]\n'
+        + 'LINKS = [("Un ami", "https://exemple.fr/")]\n',
+        encoding="utf-8",
+    )
+    site.add_post("a.md", title="Un titre")
+    site.build(production=production)
+    page = lxml.html.fromstring(site.read("un-titre/index.html"))
+    menu = page.xpath("//nav[@class='site-nav']//a[text()='Ateliers']/@href")
+    assert menu == (["https://carnet-de-coach.fr/ateliers/"] if production else ["../ateliers/"])
+    elsewhere = page.xpath("//nav[@aria-label='Ailleurs']//a")
+    assert [(a.text, a.get("href"), a.get("rel")) for a in elsewhere] == [
+        ("L’Instagram", "https://instagram.com/claire.coach", "me"),
+        ("Un ami", "https://exemple.fr/", None),
+    ]
+
+
 def test_sample_site_builds_without_errors_or_warnings(tmp_path):
     from carnet.build import build
 

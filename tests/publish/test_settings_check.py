@@ -301,6 +301,27 @@ CASES = [
         'OUTPUT_RETENTION = ".git"',
         'OUTPUT_RETENTION in publishconf.py: ".git" is text; a list of texts like [".git"]',
     ),
+    # A site's own links (MENUITEMS, SOCIAL, LINKS) were shown nowhere: now they are, so
+    # each is a (name, address) pair.
+    (
+        "pelicanconf.py",
+        'SOCIAL = "https://instagram.com/claire.coach"',
+        'SOCIAL in pelicanconf.py: "https://instagram.com/claire.coach" is text; a list of '
+        '(name, address) pairs like [("Instagram", "https://instagram.com/…"), ("Ateliers", '
+        '"/ateliers/")] is expected',
+    ),
+    (
+        "pelicanconf.py",
+        'MENUITEMS = [("Ateliers",)]',
+        'MENUITEMS in pelicanconf.py: [["Ateliers"]] holds ["Ateliers"], which is not a (name, '
+        "address) pair",
+    ),
+    (
+        "publishconf.py",
+        'LINKS = [("Un ami", "exemple.fr")]',
+        'LINKS in publishconf.py: [["Un ami", "exemple.fr"]] holds the address "exemple.fr", '
+        "which does not start with https:// (or http://)",
+    ),
     (
         "pelicanconf.py",
         'AUTHOR = ["Claire Dumas"]',
@@ -582,6 +603,7 @@ def test_the_readme_table_is_made_from_defaults():
         'DEFAULT_LANG = "fr-CA"',
         'CARNET_LOCALE = "fr_CA"',
         'SITESUBTITLE = ""',
+        'SOCIAL = (("Écrire", "mailto:claire@exemple.fr"),)\nLINKS = ()\nMENUITEMS = None',
         # Both changed, agreeing; an empty SAVE_AS writes no such page.
         'SEARCH_URL = "chercher/"\nSEARCH_SAVE_AS = "chercher/index.html"',
         'CARNET_NEWSLETTER_ARCHIVE_SAVE_AS = ""',
