@@ -4,12 +4,15 @@ One JSON file at the project root (CARNET_NEWSLETTER_LEDGER), committed by the a
 
     {"version": 1, "posts": {POST_ID: {"provider": "mailchimp", "campaign_id": "...",
      "sent_at": "2021-10-05T06:30:00+00:00", "title": "...", "url": "...",
-     "source": "posts/....md", "save_as": ".../index.html", "date": "2021-10-05T08:30:00+02:00"}}}
+     "source": "posts/....md", "save_as": ".../index.html", "slug": "...",
+     "date": "2021-10-05T08:30:00+02:00"}}}
 
 POST_ID is the post's slug when it was sent. `url` and `save_as` are the address that was
 emailed, kept as they were: when the post later gets another address, the build writes a
-redirect there (plugin kept_addresses). `source` follows the post's file when it moves.
-`save_as` and `date` are missing from entries written before Carnet recorded them. `provider` is "mailchimp" or "outbox", or "baseline" for a
+redirect there (plugin kept_addresses). `source`, `slug`, `title` and `date` follow the post
+as each newsletter run finds it: its file, slug, title and date at the last publish, by
+which the next one finds it. `save_as`, `date` and `slug` are missing from entries written
+before Carnet recorded them. `provider` is "mailchimp" or "outbox", or "baseline" for a
 post that already existed when the newsletter started: it is counted as sent, but Carnet
 did not email it (its campaign_id is null). An entry is written only after the provider
 confirmed the send, and the file is replaced atomically.
@@ -138,12 +141,26 @@ def entry(post, provider, campaign_id, sent_at):
         "provider": provider,
         "campaign_id": campaign_id,
         "sent_at": sent_at.isoformat(timespec="seconds"),
-        "title": post.title,
         "url": post.url,
-        "source": post.source,
         "save_as": post.save_as,
+        **identity(post),
+    }
+
+
+def identity(post):
+    """What a sent post's entry follows (pipeline): the post as the last publish saw it."""
+    return {
+        "source": post.source,
+        "slug": post.id,
+        "title": post.title,
         "date": post.date.isoformat(),
     }
+
+
+def _slug(key, entry):
+    """The slug an entry's post had at the last publish (its key: the slug it was sent
+    with, for an entry that never followed it)."""
+    return entry.get("slug") or key
 
 
 LOOKUPS = ("source", "slug", "title and date")
@@ -178,6 +195,7 @@ def match(entries, posts):
     # now dated 2021-10-01T01:30:00+02:00.
     posts = [(*post[:4], _moment(post[4])) for post in posts]
     by_source = {entry["source"]: entry for entry in entries.values()}
+    by_slug = {_slug(key, entry): entry for key, entry in entries.items()}
     by_title_and_date = {
         (entry["title"], _moment(entry["date"])): entry
         for entry in entries.values()
@@ -188,7 +206,7 @@ def match(entries, posts):
         shared = {}
         candidates = (
             by_source.get(source),
-            entries.get(slug),
+            entries.get(slug) or by_slug.get(slug),
             by_title_and_date.get((title, date)),
         )
         for how, entry in zip(LOOKUPS, candidates, strict=True):
@@ -220,6 +238,7 @@ def _match_moved(entries, posts, found, claimed):
         and entry.get("date")
         and entry["source"] not in sources  # else its file is another post's now
         and slug not in slugs  # else its address is
+        and _slug(slug, entry) not in slugs  # else the post of the last publish's is
     ]
     gone_by_date = {}
     for entry in gone:
@@ -299,7 +318,7 @@ def _entry_problem(item):
     for field in TEXT_FIELDS:
         if not isinstance(item.get(field), str) or not item[field]:
             return f'"{field}" is missing or not a text'
-    for field in ("save_as", "date"):  # recorded since Carnet keeps emailed addresses
+    for field in ("save_as", "date", "slug"):  # recorded since Carnet keeps emailed addresses
         if field in item and not isinstance(item[field], str):
             return f'"{field}" must be a text'
     if item.get("campaign_id") is not None and not isinstance(item["campaign_id"], str):

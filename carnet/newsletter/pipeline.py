@@ -203,12 +203,15 @@ def _plan(settings, ledger_path):
 
 
 def _follow_moved_posts(plan):
-    """Point the ledger at the current file of each sent post that was moved or renamed
-    (its emailed address stays recorded); True if any was."""
+    """Point the ledger at what each sent post is now: its file, slug, title and date (its
+    emailed address stays recorded); True if any changed. The next run finds the post by
+    any of these as this run saw them: a post retitled in one publish and renamed in the
+    next, or redated then renamed and retitled, is still the one that went out."""
     moved = False
     for post, entry in plan.sent:
-        if entry["source"] != post.source:
-            entry["source"] = post.source
+        now = ledger.identity(post)
+        if any(entry.get(field) != value for field, value in now.items()):
+            entry.update(now)
             moved = True
     return moved
 

@@ -176,6 +176,50 @@ def test_a_post_renamed_and_retitled_at_once_is_not_sent_again_and_keeps_its_add
     assert "http-equiv" in (target / "mon-premier-atleier" / "index.html").read_text()
 
 
+@pytest.mark.parametrize(
+    "first, then",
+    [
+        # Its date corrected, published; then renamed and retitled at once (close title).
+        (
+            lambda text: text.replace("Date: 2022-01-08", "Date: 2022-01-09"),
+            lambda text: text.replace("atleier", "atelier"),
+        ),
+        # Its title changed, published; then its file renamed (only the file: slug and
+        # title are those of the last publish).
+        (lambda text: text.replace("Mon premier atleier", "Ce que j’ai appris"), None),
+        # Its Slug: changed, published; then renamed and its date corrected at once.
+        (
+            lambda text: text.replace("Title:", "Slug: atelier-un\nTitle:"),
+            lambda text: text.replace("Date: 2022-01-08", "Date: 2022-01-09"),
+        ),
+    ],
+    ids=["date-then-rename-and-retitle", "retitle-then-rename", "slug-then-rename-and-redate"],
+)
+def test_a_post_edited_over_several_publishes_is_known_by_what_the_last_one_saw(
+    blog, served, first, then
+):
+    """Each publish sees one change the ledger can follow; the next is recognised from
+    what the post was at the last publish, not only from what it was when e-mailed."""
+    target, base = served
+    blog.start_ledger()
+    old = blog.post("2022-01-08-premier-atelier.md", title="Mon premier atleier", date="2022-01-08")
+    publish(blog, target)
+    emailed = blog.ledger()["mon-premier-atleier"]["url"]
+    old.write_text(first(old.read_text()))
+    publish(blog, target)
+    new = old.with_name("2022-01-08-mon-premier-atelier.md")
+    old.rename(new)
+    if then:
+        new.write_text(then(new.read_text()))
+    publish(blog, target)
+    assert len(blog.sent()) == 1 and emails(blog) == 1  # nothing sent again
+    old_page, new_page = follow(base, emailed)
+    assert "http-equiv" in old_page and "<article" in new_page
+    assert blog.ledger()["mon-premier-atleier"]["source"] == (
+        "posts/2022-01-08-mon-premier-atelier.md"
+    )
+
+
 def test_a_new_post_in_a_sent_posts_old_file_is_sent_and_the_moved_one_is_not(blog, served):
     target, base = served
     blog.start_ledger()
