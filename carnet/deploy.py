@@ -15,7 +15,10 @@ Where that link lives depends on whether the target's parent folder is writable:
 Every folder Carnet deploys to gets a marker file, MARKER: a folder that exists, is not
 empty and has no marker is somebody else's, and is never written to. Carnet removes only
 releases it made (the current one and the one before it are kept), renamed first and their
-marker last, so that a removal cut short by a kill is finished by the next deploy.
+marker last, so that a removal cut short by a kill is finished by the next deploy. Beside
+each release it records the files it put in it: a file the coach copied into the site
+online (TARGET/google1234.html) stops the next publish before it builds, instead of going
+offline with the old release and being deleted with it two publishes later.
 
 An rsync target (`[user@]host:path`) is given to rsync after `--`, with --protect-args, so
 that it is never read as an option; --delay-updates puts every changed file in place at
@@ -36,7 +39,9 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from carnet.files import write_atomically
 from carnet.i18n import N_, _
+from carnet.output_record import files_in
 from carnet.settings_check import QUOTES
 
 MARKER = ".carnet-deploy"
@@ -46,6 +51,9 @@ CURRENT = "current"
 # A release being removed is first renamed RELEASES/.carnet-removing-NAME (see _prune).
 BEING_REMOVED = ".carnet-removing-"
 KEEP_RELEASES = 2
+# RELEASES/NAME + FILES, beside each release: the files Carnet put in it (see
+# _check_release_online).
+FILES = ".carnet-files.json"
 # [user@]host:path; the host is a name or an address, never an option.
 REMOTE = re.compile(
     r"(?:(?P<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<path>.+)"
@@ -146,6 +154,7 @@ def _local_target(text, project):
                 ).format(target=text)
             )
         _check_releases(path + RELEASES, text)
+        _check_release_online(path, path + RELEASES, text)
         return Target(text, remote=False, path=path)
     if os.path.exists(path) and not os.path.isdir(path):
         raise DeployRefused(
@@ -190,7 +199,36 @@ def _local_target(text, project):
                 "again (the site will be served from {target}/current)"
             ).format(target=text, parent=os.path.dirname(path))
         )
+    if inside:
+        _check_release_online(
+            os.path.join(path, CURRENT), os.path.join(path, RELEASES), os.path.join(text, CURRENT)
+        )
     return Target(text, remote=False, path=path, inside=inside)
+
+
+def _check_release_online(link, releases, shown):
+    """Refused when the release `link` points to holds a file Carnet did not put there
+    (the coach copied it into the site online, `shown`): the new release would not have
+    it, and the old one is removed two publishes later, the file with it. A release
+    made before Carnet recorded its files is not checked."""
+    if not os.path.islink(link):
+        return
+    name = os.path.basename(os.readlink(link))
+    try:
+        with open(os.path.join(releases, name + FILES), encoding="utf-8") as handle:
+            put_there = set(json.load(handle))
+    except (OSError, ValueError, TypeError):
+        return
+    added = sorted(files_in(os.path.join(releases, name)) - put_there)
+    if added:
+        raise DeployRefused(
+            _(
+                "{path}: Carnet did not put this file online, and publishing would take it "
+                "off the site (and delete it two publishes later, with the release it is "
+                "in): move it into content/extra/, which every build puts online, then "
+                "publish again"
+            ).format(path=os.path.join(shown, added[0]))
+        )
 
 
 def _check_releases(releases, text):
@@ -350,6 +388,7 @@ def _release(output_path, target, move):
             _mark(target.path)
         os.makedirs(releases, exist_ok=True)
         _mark(releases)
+        write_atomically(release + FILES, json.dumps(sorted(files_in(output_path))), durable=False)
         _copy_or_move(output_path, release + ".partial", move)
         os.rename(release + ".partial", release)
         _switch(link, os.path.join(pointed_prefix, name))
@@ -521,6 +560,12 @@ def _prune(releases, keep):
             and _ours_or_empty(partial)
         ):
             _remove_release(releases, name)
+    # The records of the releases removed, or never finished (a failed or killed deploy).
+    for name in os.listdir(releases):
+        found = re.fullmatch(r"(\d{8}-\d{6}-\d+)" + re.escape(FILES), name)
+        if found and not os.path.lexists(os.path.join(releases, found[1])):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(releases, name))
 
 
 def _remove_release(releases, name):

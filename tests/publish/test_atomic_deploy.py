@@ -284,3 +284,37 @@ def test_publish_leaves_the_development_builds_cache_alone(site):
     for _publish in range(2):
         assert site.invoke("publish").returncode == 0
     assert sorted(path.name for path in caches.iterdir()) == before
+
+
+def test_a_file_the_coach_copied_into_the_site_online_stops_publish_and_is_kept(tmp_path):
+    """A search engine's verification file copied by hand into the target lands in the
+    release online: the next release would not have it, and the release is removed two
+    publishes later. Publish stops before building, naming it, until it is in content/extra/."""
+    site = make_site(tmp_path / "site")
+    site.speak("en")
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00")
+    www = tmp_path / "www"
+    env = {"CARNET_DEPLOY_TARGET": str(www)}
+    assert site.invoke("publish", env=env).returncode == 0
+    online = os.path.realpath(www)
+    verification = "google-site-verification: google1234abcd.html"
+    (www / "google1234abcd.html").write_text(verification)
+
+    for _ in range(3):  # enough publishes for the release it is in to be removed
+        done = site.invoke("publish", env=env)
+        assert done.returncode == 1
+        assert (
+            f"{www}/google1234abcd.html: Carnet did not put this file online, and publishing "
+            "would take it off the site"
+        ) in done.stderr
+        assert "Building" not in done.stdout
+        assert os.path.realpath(www) == online
+    assert (www / "google1234abcd.html").read_text() == verification
+
+    # Moved into content/extra/ as the line says: published with the site, at every publish.
+    (site.content / "extra").mkdir()
+    (www / "google1234abcd.html").rename(site.content / "extra" / "google1234abcd.html")
+    for _ in range(3):
+        done = site.invoke("publish", env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (www / "google1234abcd.html").read_text() == verification

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from carnet.deploy import MARKER, RELEASES
+from carnet.deploy import FILES, MARKER, RELEASES
 
 # The child: `invoke publish`, killed just before the first file operation that follows
 # the KILL_COUNT-th one matching KILL_AFTER ("EVENT (ARGUMENTS)", as the audit hook sees it).
@@ -74,13 +74,15 @@ def published(site, target):
 
 
 def assert_only_carnets_releases(releases, count=2):
-    """The releases folder holds its marker and `count` whole releases, nothing else."""
+    """The releases folder holds its marker and `count` whole releases, each with the
+    record of its files beside it, nothing else."""
     names = sorted(os.listdir(releases))
     assert names[0] == MARKER, names
-    assert len(names) == count + 1, names
-    for name in names[1:]:
+    assert len(names) == 2 * count + 1, names
+    for name in names[1::2]:
         assert re.fullmatch(r"\d{8}-\d{6}-\d+", name), names
         assert (releases / name / MARKER).is_file() and (releases / name / "index.html").exists()
+        assert (releases / (name + FILES)).is_file(), names
 
 
 @pytest.fixture
