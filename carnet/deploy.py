@@ -54,6 +54,9 @@ KEEP_RELEASES = 2
 # RELEASES/NAME + FILES, beside each release: the files Carnet put in it (see
 # _check_release_online).
 FILES = ".carnet-files.json"
+# In the project's .carnet/: the files the last publish put online at each rsync target (a
+# list of them online would show the addresses of hidden posts), see _check_remote_folder.
+REMOTE_FILES = "deployed-files.json"
 # [user@]host:path; the host is a name or an address, never an option.
 REMOTE = re.compile(
     r"(?:(?P<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?P<host>[A-Za-z0-9][A-Za-z0-9.-]*):(?P<path>.+)"
@@ -352,19 +355,24 @@ def _writable(folder):
 # --- the deploy ---------------------------------------------------------------------------
 
 
-def deploy(output_path, target, move=False):
+def deploy(output_path, target, move=False, carnet_folder=None):
     """Put output_path online at `target` (a Target); raise DeployFailed with a reason.
 
     move: output_path is the caller's to give away (publish's own build folder); a local
-    release is then that folder moved into place when it can be, not a copy of it."""
+    release is then that folder moved into place when it can be, not a copy of it.
+    carnet_folder: the project's .carnet/, where the files put online through rsync are
+    recorded (REMOTE_FILES)."""
     if not os.path.isdir(output_path) or not os.listdir(output_path):
         raise DeployFailed(
             _("nothing to deploy: {path} is empty or missing").format(path=output_path)
         )
     _mark(output_path)  # the marker goes online with the site
     if target.remote:
-        _check_remote_folder(target.text)
+        record = os.path.join(carnet_folder, REMOTE_FILES) if carnet_folder else None
+        _check_remote_folder(target.text, _put_online_before(record, target.text))
         _rsync(output_path, target.text)
+        if record:
+            _record_put_online(record, target.text, files_in(output_path))
     else:
         _release(output_path, target, move)
 
@@ -602,10 +610,59 @@ def _remove_marked_folder(folder):
         os.rmdir(folder)
 
 
-def _check_remote_folder(target):
+def _put_online_before(record, target):
+    """The files the last publish from this project put online at `target` through rsync,
+    or None when none is recorded (the first publish there, or from another computer)."""
+    try:
+        with open(record, encoding="utf-8") as handle:
+            files = json.load(handle)[target]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return set(files) if isinstance(files, list) else None
+
+
+def _record_put_online(record, target, files):
+    try:
+        with open(record, encoding="utf-8") as handle:
+            recorded = json.load(handle)
+    except (OSError, ValueError):
+        recorded = {}
+    if not isinstance(recorded, dict):
+        recorded = {}
+    recorded[target] = sorted(files)
+    os.makedirs(os.path.dirname(record), exist_ok=True)
+    write_atomically(record, json.dumps(recorded, ensure_ascii=False, indent=1), durable=False)
+
+
+# How rsync writes a byte it cannot show in the locale it runs in (« été » in the C
+# locale: « \#303\#251t\#303\#251 »).
+RSYNC_ESCAPED_BYTE = re.compile(rb"\\#([0-7]{3})")
+
+
+def _listed_files(listing):
+    """The files (and links) of `rsync --list-only -r`'s lines: « PERMISSIONS SIZE DATE TIME
+    NAME », a link's NAME followed by « -> » and where it points."""
+    files = set()
+    for line in listing.splitlines():
+        fields = line.split(None, 4)
+        if len(fields) < 5 or fields[0][0] not in "-l":
+            continue
+        name = fields[4].split(" -> ", 1)[0] if fields[0][0] == "l" else fields[4]
+        name = RSYNC_ESCAPED_BYTE.sub(
+            lambda escaped: bytes([int(escaped[1], 8)]), name.encode("utf-8", "surrogateescape")
+        ).decode("utf-8", "surrogateescape")
+        if ".~tmp~" not in name.split("/"):  # rsync's holding folders: see _rsync
+            files.add(name)
+    return files
+
+
+def _check_remote_folder(target, put_online=None):
     """Refuse a remote folder that is not empty and has no marker: rsync --delete would
-    empty it. A folder that does not exist yet is fine: rsync makes it."""
-    listing = _run_rsync(["--list-only", "--", target.rstrip("/") + "/"], target)
+    empty it. A folder that does not exist yet is fine: rsync makes it. With `put_online`,
+    the files the last publish put there, refuse a folder holding another file: the coach
+    put it there (a host's verification file), and --delete would delete it."""
+    arguments = ["--list-only", "-r"] if put_online is not None else ["--list-only"]
+    listing = _run_rsync([*arguments, "--", target.rstrip("/") + "/"], target)
     if listing.returncode != 0:
         if "No such file or directory" in listing.stderr:
             return
@@ -622,6 +679,15 @@ def _check_remote_folder(target):
                 "{target} is not empty and was not made by Carnet (it has no {marker} "
                 "file); nothing in it was touched. Choose an empty or new folder"
             ).format(target=target, marker=MARKER)
+        )
+    added = sorted(_listed_files(listing.stdout) - (put_online or set()))
+    if put_online is not None and added:
+        raise DeployFailed(
+            _(
+                "{path}: Carnet did not put this file online, and publishing would delete "
+                "it (rsync --delete); move it into content/extra/, which every build puts "
+                "online, then publish again"
+            ).format(path=target.rstrip("/") + "/" + added[0])
         )
 
 

@@ -190,7 +190,7 @@ def put_online(output_path, target, project, after_newsletter=False, retention=(
         return False
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:
-        deploy(output_path, target, move=True)
+        deploy(output_path, target, move=True, carnet_folder=os.path.join(project, ".carnet"))
     except DeployFailed as failure:
         if after_newsletter:
             message = _("Deploy failed, the letters page online is not up to date: {reason}")

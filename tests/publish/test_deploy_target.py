@@ -234,6 +234,38 @@ def test_rsync_removes_what_an_interrupted_transfer_left_in_its_holding_folders(
     assert (target / "un-billet" / "index.html").exists() and (target / MARKER).exists()
 
 
+def test_a_file_the_coach_put_on_the_server_stops_an_rsync_publish_and_is_kept(
+    blog, tmp_path, local_ssh
+):
+    """A file put online by hand beside the site (a host's verification file, a
+    .htaccess) was deleted by the next publish's rsync --delete. The files each publish
+    puts online are recorded in .carnet/ (not online: the list would show hidden posts'
+    addresses); another one stops the publish before anything is sent, naming it."""
+    target = tmp_path / "www"
+    # rsync lists « été » as « \\#303\\#251t\\#303\\#251 » in the C locale: still the file
+    # the last publish put online.
+    (blog.content / "extra").mkdir()
+    (blog.content / "extra" / "programme d’été.pdf").write_bytes(b"%PDF-1.4")
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{target}", LC_ALL="C")
+    assert blog.invoke("publish", env=env).returncode == 0
+    letters = sorted((blog.root / "outbox").iterdir())
+    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    blog.add_post("c.md", title="Un nouveau", date="2021-10-09 08:00", category="Journal intime")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    [line] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert f"localhost:{target}/google1234abcd.html: Carnet did not put this file online" in line
+    assert "no newsletter sent" in line
+    assert (target / "google1234abcd.html").exists()
+    assert not (target / "un-nouveau").exists()
+    assert sorted((blog.root / "outbox").iterdir()) == letters
+    # Moved into content/extra/, as the line says: the site has it, publish goes on.
+    (target / "google1234abcd.html").rename(blog.content / "extra" / "google1234abcd.html")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (target / "google1234abcd.html").exists() and (target / "un-nouveau").exists()
+
+
 def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ssh):
     foreign = tmp_path / "www"
     foreign.mkdir()
