@@ -205,11 +205,15 @@ class BareAddress(InlineProcessor):
             return None, None, None
         address = match[0]
         end = len(address)
-        while end and (
-            address[end - 1] in AFTER_AN_ADDRESS
-            # « (https://fr.wikipedia.org/wiki/Coaching_(sport)) »: one « ) » is its own.
-            or (address[end - 1] == ")" and address.count("(", 0, end) < address.count(")", 0, end))
-        ):
+        # « (https://fr.wikipedia.org/wiki/Coaching_(sport)) »: one « ) » is its own. The
+        # brackets counted once (counted again for each « ) » let go, an address ending
+        # with 20 000 took 0.13 s, 80 000 2 s).
+        opened, closed = address.count("("), address.count(")")
+        while end:
+            if address[end - 1] == ")" and opened < closed:
+                closed -= 1
+            elif address[end - 1] not in AFTER_AN_ADDRESS:
+                break
             end -= 1
         # Its class: paper shows each link's address after its text (the theme's print
         # rules), which this link's text is already.
