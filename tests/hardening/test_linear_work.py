@@ -335,3 +335,33 @@ def test_an_address_followed_by_brackets_is_cut_in_one_pass(after):
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
+
+
+class _ComparedAddress(str):
+    """An image's address that counts how often it is compared with another."""
+
+    compared = 0
+
+    def __eq__(self, other):
+        _ComparedAddress.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_images_without_a_description_are_told_with_work_in_proportion_to_them(monkeypatch, caplog):
+    """Each image with no description was looked for among those found before it (20 000
+    in a post: 2.7 s; 10 000: 0.67 s): a comparison with each."""
+    from content_checks import content_checks
+
+    from carnet import links
+
+    count = 2000
+    shown = [(_ComparedAddress(f"/images/photo-{n % (count // 2)}.jpg"), "") for n in range(count)]
+    monkeypatch.setattr(links, "images", lambda text: iter(shown if text else []))
+    monkeypatch.setattr(_ComparedAddress, "compared", 0)
+    content_checks._check_images("<img>", {}, "content/posts/photos.md")
+    assert _ComparedAddress.compared <= count
+    told = [record.getMessage() for record in caplog.records]
+    assert len(told) == count // 2
+    assert "photo-0.jpg" in told[0] and "photo-999.jpg" in told[-1]
