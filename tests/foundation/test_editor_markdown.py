@@ -78,6 +78,17 @@ AS_THE_EDITOR_SHOWS = {
         "</blockquote>\n<blockquote>\n<p><strong>Recette</strong><br>\nDu thé.</p>",
         "[!",
     ),
+    # The quote in the second callout was looked for in the quote it had left, and the
+    # build stopped (« is not in list »).
+    "a callout in a callout, each after a paragraph": (
+        "> Avant la séance.\n>\n> [!note] Pendant\n>\n> > Elle a dit :\n> >\n"
+        "> > [!tip] Écouter\n> > Longtemps.",
+        "<blockquote>\n<p>Avant la séance.</p>\n</blockquote>\n<blockquote>\n"
+        "<p><strong>Pendant</strong></p>\n<blockquote>\n<p>Elle a dit\u00a0:</p>\n"
+        "</blockquote>\n<blockquote>\n<p><strong>Écouter</strong><br>\nLongtemps.</p>\n"
+        "</blockquote>\n</blockquote>",
+        "[!",
+    ),
 }
 
 

@@ -365,3 +365,41 @@ def test_images_without_a_description_are_told_with_work_in_proportion_to_them(m
     told = [record.getMessage() for record in caplog.records]
     assert len(told) == count // 2
     assert "photo-0.jpg" in told[0] and "photo-999.jpg" in told[-1]
+
+
+def _callouts_work(count):
+    """The children of elements read to put the callouts of `count` quotes (side by side,
+    a paragraph between) each after its quote. Python's own ElementTree elements, which a
+    test can count, in place of the C ones Markdown makes."""
+    from xml.etree import ElementTree
+
+    from carnet.editor_markdown import Callouts
+
+    read = [0]
+
+    class Counted(ElementTree._Element_Py):
+        def __getitem__(self, index):
+            read[0] += 1
+            return super().__getitem__(index)
+
+    def element(tag, text=None):
+        made = Counted(tag)
+        made.text = text
+        return made
+
+    root = element("div")
+    for n in range(count):
+        quote = element("blockquote")
+        quote.extend([element("p", "Avant."), element("p", f"[!note] Note {n}")])
+        root.extend([quote, element("p", "Entre.")])
+    Callouts().run(root)
+    assert len(root) == 3 * count
+    assert [child.tag for child in root[:3]] == ["blockquote", "blockquote", "p"]
+    return read[0]
+
+
+def test_callouts_are_put_after_their_quotes_with_work_in_proportion_to_them():
+    # Each quote's place was looked for among its parent's children (16 000 quotes:
+    # 11 s; 8000: 2.6 s; 4000: 0.44 s).
+    one = _callouts_work(500)
+    assert _callouts_work(1000) <= 2.1 * one
