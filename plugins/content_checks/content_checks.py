@@ -385,8 +385,10 @@ def _check_yaml_value(key, name, value):
 
 def _raw_yaml_value(text, name):
     """The value of field `name` as written in the front matter `text`, for a message."""
-    found = re.search(rf"^{re.escape(name)}\s*:\s*(.*?)\s*$", text, re.M | re.I)
-    return found.group(1) if found else ""
+    # The spaces after the value taken off after the search: a lazy « (.*?)\s*$ » read
+    # the spaces to the line's end from each of them (20 000 before a « # comment »: 0.86 s).
+    found = re.search(rf"^{re.escape(name)}\s*:\s*(.*)$", text, re.M | re.I)
+    return found.group(1).rstrip() if found else ""
 
 
 def _check_dates(metadata, settings):
