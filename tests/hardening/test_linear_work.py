@@ -424,3 +424,34 @@ def test_a_yaml_value_as_written_is_read_in_one_scan_of_its_line():
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_links_that_run_a_script_are_taken_out_of_the_email_in_one_pass(monkeypatch):
+    """Each such link's tag was taken off by lxml's drop_tag, which looks for its place
+    among its parent's children (20 000 in a paragraph: 22 s; 10 000: 7.0 s; 5000: 1.3 s):
+    counted here, the children each look goes through."""
+    from types import SimpleNamespace
+
+    import lxml.html
+
+    from carnet.newsletter import render
+
+    looked_through = [0]
+    index = lxml.html.HtmlElement.index
+
+    def counted(self, child, *limits):
+        place = index(self, child, *limits)
+        looked_through[0] += place + 1
+        return place
+
+    monkeypatch.setattr(lxml.html.HtmlElement, "index", counted)
+    count = 2000
+    html = "<p>" + "<b>gras</b> <a href='javascript:envoyer()'>lien</a>" * count + "</p>"
+    post = SimpleNamespace(url="https://exemple.fr/a/", email_only=False, image_widths={})
+    warnings = []
+    email = render._email_ready(html, post, "content/posts/a.md", warnings)
+    assert looked_through[0] <= count
+    assert email == "<p>" + "<b>gras</b> lien" * count + "</p>"
+    assert warnings == [
+        "content/posts/a.md: e-mail programs block javascript:; the e-mail leaves them out"
+    ]
