@@ -12,6 +12,7 @@ serial number again): their blocks are blanked in place, at the same length, so 
 offsets the first picture keeps to them stay right.
 """
 
+import bisect
 import re
 import warnings
 
@@ -123,10 +124,23 @@ def is_a_photo(start):
     return start.startswith(START_OF_IMAGE) or bool(OTHER_PHOTO.match(start))
 
 
+# The GPS block's tag (GPS) as an EXIF's first list of fields writes it, in each byte order.
+GPS_TAG = {b"II": GPS.to_bytes(2, "little"), b"MM": GPS.to_bytes(2, "big")}
+FIELD_SIZE = 12  # each field of the list: its tag first
+
+
 def gps_position_outside_jpeg(data):
     """Whether `data`, an image file of another format than JPEG (PNG, WebP, HEIC, AVIF,
-    TIFF), holds an EXIF block with a GPS position: such a file is published as it is."""
+    TIFF), holds an EXIF block with a GPS position: such a file is published as it is.
+
+    Only a TIFF header whose first list of fields holds the GPS block's tag is read by
+    Pillow (the same ones: Pillow reads the list's fields one after the other, 12 bytes
+    each): Pillow read each header's list to the end of the file, and a file of many
+    headers took the square of its size (160 KB of them: 268 s)."""
+    tag_places = _places_by_field(data)
     for found in TIFF_HEADER.finditer(data):
+        if not _may_list_gps(data, found.start(), tag_places):
+            continue
         exif = Image.Exif()
         try:
             # Four bytes of a picture's data that happen to look like a TIFF header make
@@ -139,6 +153,32 @@ def gps_position_outside_jpeg(data):
         except Exception:
             continue  # not an EXIF block, only the same four bytes
     return False
+
+
+def _places_by_field(data):
+    """For each byte order, the places of the GPS block's tag in `data`, sorted, by their
+    place within a field (modulo FIELD_SIZE)."""
+    places = {}
+    for order, tag in GPS_TAG.items():
+        places[order] = [[] for _ in range(FIELD_SIZE)]
+        at = data.find(tag)
+        while at >= 0:
+            places[order][at % FIELD_SIZE].append(at)
+            at = data.find(tag, at + 1)
+    return places
+
+
+def _may_list_gps(data, header, tag_places):
+    """Whether the first list of fields of the TIFF header at `header` may hold the GPS
+    block's tag: one of its places is that of a field's start in the list."""
+    order = data[header : header + 2]
+    byte_order = "little" if order == b"II" else "big"
+    listed = header + int.from_bytes(data[header + 4 : header + 8], byte_order)
+    count = int.from_bytes(data[listed : listed + 2], byte_order)
+    first, end = listed + 2, listed + 2 + FIELD_SIZE * count
+    places = tag_places[order][first % FIELD_SIZE]
+    at = bisect.bisect_left(places, first)
+    return at < len(places) and places[at] < end
 
 
 # The orientations that turn the picture a quarter (EXIF): shown, its width is its height.
