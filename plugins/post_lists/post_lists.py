@@ -74,7 +74,10 @@ def name_what_has_no_page(generator):
     for article in generator.hidden_articles + generator.hidden_translations:
         names = [*getattr(article, "tags", []), *getattr(article, "authors", [])]
         names.append(getattr(article, "category", None))
-        article.without_page = [name for name in names if name and name not in with_page]
+        # A set: the theme asks, for each of the post's tags and authors, whether it is
+        # in it (a list, looked through for each, made the post's page take the square of
+        # its tags: 4000 took 1.8 s).
+        article.without_page = {name for name in names if name and name not in with_page}
 
 
 def register():
