@@ -146,11 +146,12 @@ BACKTRACE_LINES = ("stack backtrace:", "note: ")
 def one_line(said):
     """What Pagefind said, in one line: it says why over several, some twice, and adds a
     backtrace when it panics."""
-    lines = []
+    lines = {}  # each once, in the order said (a list looked through for each line took
+    # the square of the lines: 20 000 took 1.7 s)
     for line in said.splitlines():
         line = line.strip()
-        if line and line not in lines and not line.startswith(BACKTRACE_LINES):
-            lines.append(line)
+        if line and not line.startswith(BACKTRACE_LINES):
+            lines[line] = True
     return " ".join(lines)
 
 
