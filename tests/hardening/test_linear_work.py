@@ -541,3 +541,24 @@ def test_what_pagefind_said_is_put_in_one_line_in_one_pass():
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
+
+
+# A reader's reply (invoke reaction-add) holding a word of a million letters, or of « a. »
+# before a « @ » with no domain: the search for e-mail addresses read the rest of the word
+# from each of its letters (40 000: 5.4 s; 20 000: 1.4 s). A child with a deadline.
+@pytest.mark.parametrize("word", ["a", "a.", "a@b.fr+"])
+def test_addresses_in_a_reply_are_found_reading_each_word_once(word):
+    program = (
+        "from carnet.reactions import private_details\n"
+        f"text = 'Merci ' + {word!r} * (1_000_000 // {len(word)}) + '@ et a@b.fr+c@d.fr'\n"
+        "found = private_details(text)\n"
+        "assert found[-2:] == ['a@b.fr', '+c@d.fr'], found[-2:]\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
