@@ -47,7 +47,9 @@ REACTIONS_FOLDER = "reactions"
 MAX_EMAIL_BYTES = 5_000_000
 # A reaction longer than this is not a comment any more.
 MAX_REACTION_CHARACTERS = 10_000
-REPLY_PREFIX = re.compile(r"^\s*((re|ré|réf|aw|sv|antw|tr|fwd?)\s*(\[\d+\])?\s*:\s*)+", re.I)
+# (One run of spaces before the « : » when there is no « [2] »: two in a row, « \s*\s* »,
+# shared a subject's run of spaces in every way, the square of it: 40 000 took 2.4 s.)
+REPLY_PREFIX = re.compile(r"^\s*((re|ré|réf|aw|sv|antw|tr|fwd?)\s*(\[\d+\]\s*)?:\s*)+", re.I)
 FORWARD_PREFIX = re.compile(r"^\s*(tr|fwd?)\s*:", re.I)
 QUOTED_LINE = re.compile(r"^\s*>")
 # What a client writes above the history it quotes, when the parser leaves it: Gmail and

@@ -562,3 +562,22 @@ def test_addresses_in_a_reply_are_found_reading_each_word_once(word):
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
+
+
+# A reply's subject « Re » then a million spaces: the two runs of spaces of the reply
+# prefix's pattern (« \s*(\[\d+\])?\s*: ») shared them in every way (40 000: 2.4 s;
+# 20 000: 0.62 s). A child with a deadline.
+def test_a_reply_prefix_is_read_in_one_scan_of_the_subject():
+    program = (
+        "from carnet.reactions import REPLY_PREFIX\n"
+        "assert REPLY_PREFIX.match('Re' + ' ' * 1_000_000 + 'x') is None\n"
+        "assert REPLY_PREFIX.sub('', 'RE [2] :  Re:Fwd :Le billet') == 'Le billet'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
