@@ -369,10 +369,19 @@ def deploy(output_path, target, move=False, carnet_folder=None):
     _mark(output_path)  # the marker goes online with the site
     if target.remote:
         record = os.path.join(carnet_folder, REMOTE_FILES) if carnet_folder else None
-        _check_remote_folder(target.text, _put_online_before(record, target.text))
+        put_online = _put_online_before(record, target.text)
+        _check_remote_folder(target.text, put_online)
+        files = files_in(output_path)
+        if record and put_online is not None:
+            # Recorded before rsync too, with the last publish's: a publish killed once
+            # rsync is done, before the record below, must not leave the next one taking
+            # the files it put online for the coach's. Without a record of the last
+            # publish's, nothing is: what is online then is unknown, and stays unchecked
+            # until a transfer is done.
+            _record_put_online(record, target.text, files | put_online)
         _rsync(output_path, target.text)
         if record:
-            _record_put_online(record, target.text, files_in(output_path))
+            _record_put_online(record, target.text, files)
     else:
         _release(output_path, target, move)
 

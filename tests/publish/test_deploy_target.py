@@ -266,6 +266,61 @@ def test_a_file_the_coach_put_on_the_server_stops_an_rsync_publish_and_is_kept(
     assert (target / "google1234abcd.html").exists() and (target / "un-nouveau").exists()
 
 
+def test_a_publish_killed_after_rsync_leaves_no_file_of_carnet_taken_for_the_coachs(
+    blog, tmp_path, local_ssh
+):
+    """A publish killed once rsync had put the site online, before it recorded the files
+    it put there: the next publish stopped, naming a file Carnet had put online (the new
+    post's page, a search index fragment) as one the coach did, and said to move it into
+    content/extra/. The files a publish puts online are recorded before rsync runs too."""
+    target = tmp_path / "www"
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{target}")
+    assert blog.invoke("publish", env=env).returncode == 0
+    # The remote shell kills publish (the rsync client's parent) once the transfer is done.
+    killer = _remote_shell(
+        tmp_path / "killing-ssh",
+        '#!/bin/sh\nwhile [ "$1" != rsync ]; do shift; done\n'
+        'case "$*" in *--sender*) exec "$@" ;; esac\n'
+        '"$@"\nkill -9 $(ps -o ppid= -p $PPID)\n',
+    )
+    blog.add_post("c.md", title="Un nouveau", date="2021-10-09 08:00", category="Journal intime")
+    killed = blog.invoke("publish", env=dict(env, RSYNC_RSH=killer))
+    assert killed.returncode == -9, killed.stdout + killed.stderr
+    assert (target / "un-nouveau" / "index.html").exists()
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (target / "un-nouveau" / "index.html").exists()
+    # The record is still exact: a file put there by hand stops the next one.
+    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
+
+
+def test_a_failed_rsync_without_a_record_leaves_the_next_publish_unchecked(
+    blog, tmp_path, local_ssh
+):
+    """Without a record of what the last publish put online (the first publish after the
+    update, or from another computer), one whose transfer fails records nothing: the site
+    online is then the old one and some new files, and the next publish must not take the
+    old pages for files the coach put there."""
+    target = tmp_path / "www"
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{target}")
+    assert blog.invoke("publish", env=env).returncode == 0
+    (blog.root / ".carnet" / "deployed-files.json").unlink()  # as a Carnet before left it
+    (blog.content / "posts" / "b.md").unlink()  # its page stays online until rsync --delete
+    failing = _remote_shell(
+        tmp_path / "failing-ssh",
+        '#!/bin/sh\nwhile [ "$1" != rsync ]; do shift; done\n'
+        'case "$*" in *--sender*) exec "$@" ;; esac\necho "connection lost" >&2\nexit 12\n',
+    )
+    assert blog.invoke("publish", env=dict(env, RSYNC_RSH=failing)).returncode == 1
+    assert (target / "un-autre" / "index.html").exists()
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert not (target / "un-autre").exists()
+
+
 def test_rsync_leaves_a_foreign_remote_folder_untouched(blog, tmp_path, local_ssh):
     foreign = tmp_path / "www"
     foreign.mkdir()
