@@ -217,10 +217,8 @@ def _check_release_online(link, releases, shown):
     if not os.path.islink(link):
         return
     name = os.path.basename(os.readlink(link))
-    try:
-        with open(os.path.join(releases, name + FILES), encoding="utf-8") as handle:
-            put_there = set(json.load(handle))
-    except (OSError, ValueError, TypeError):
+    put_there = _recorded_files(releases, name)
+    if put_there is None:
         return
     added = sorted(files_in(os.path.join(releases, name)) - put_there)
     if added:
@@ -232,6 +230,16 @@ def _check_release_online(link, releases, shown):
                 "publish again"
             ).format(path=os.path.join(shown, added[0]))
         )
+
+
+def _recorded_files(releases, name):
+    """The files deploy put in releases/NAME, as recorded beside it (FILES), or None: a
+    release made before Carnet recorded them, or a record that cannot be read."""
+    try:
+        with open(os.path.join(releases, name + FILES), encoding="utf-8") as handle:
+            return set(json.load(handle))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def _check_releases(releases, text):
@@ -563,7 +571,7 @@ def _prune(releases, keep):
         and _has_marker(os.path.join(releases, name))
     )
     for name in finished[:-KEEP_RELEASES]:
-        if name != keep:
+        if name != keep and _only_files_put_there(releases, name):
             _remove_release(releases, name)
     # A deploy interrupted (Ctrl-C, kill) before its release was renamed into place left
     # it as NAME.partial, a whole site that no later deploy would otherwise remove (it
@@ -583,6 +591,14 @@ def _prune(releases, keep):
         if found and not os.path.lexists(os.path.join(releases, found[1])):
             with contextlib.suppress(OSError):
                 os.remove(os.path.join(releases, name))
+
+
+def _only_files_put_there(releases, name):
+    """True when releases/NAME holds only files its record says deploy put there. A
+    release made before Carnet recorded them (or holding a file copied into it by hand)
+    may hold a file of the coach's, copied into the site online then: it is kept."""
+    put_there = _recorded_files(releases, name)
+    return put_there is not None and files_in(os.path.join(releases, name)) <= put_there
 
 
 def _remove_release(releases, name):

@@ -318,3 +318,30 @@ def test_a_file_the_coach_copied_into_the_site_online_stops_publish_and_is_kept(
         done = site.invoke("publish", env=env)
         assert done.returncode == 0, done.stdout + done.stderr
     assert (www / "google1234abcd.html").read_text() == verification
+
+
+def test_a_release_made_before_carnet_recorded_its_files_is_never_deleted(tmp_path):
+    """A release the version before this one made has no record of the files put in it
+    (RELEASE.carnet-files.json): a file the coach had copied into the site online then was
+    not seen by the first publish after the update, and was deleted with its release two
+    publishes later. A release is removed only when its record holds every file in it."""
+    site = make_site(tmp_path / "site")
+    site.speak("en")
+    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00")
+    www = tmp_path / "www"
+    env = {"CARNET_DEPLOY_TARGET": str(www)}
+    assert site.invoke("publish", env=env).returncode == 0
+    # The release online as the version before this one left it: no record beside it.
+    old_release = Path(os.path.realpath(www))
+    Path(str(old_release) + ".carnet-files.json").unlink()
+    verification = "google-site-verification: google1234abcd.html"
+    (www / "google1234abcd.html").write_text(verification)
+
+    for _ in range(4):
+        done = site.invoke("publish", env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (old_release / "google1234abcd.html").read_text() == verification
+    # The releases this version made, each with its record, are removed as before.
+    releases = {path for path in old_release.parent.iterdir() if (path / MARKER).is_file()}
+    assert old_release in releases and Path(os.path.realpath(www)) in releases
+    assert len(releases) == 3  # that one, the release online and the one before it
