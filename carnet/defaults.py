@@ -35,7 +35,7 @@ SETTINGS = {
         [],
         "list of texts",
         "The categories of the site, as shown. A post's category is matched against them "
-        "without case or accents, so « journal INTIME » files under « Journal intime »; any "
+        "without case, accents or typography, so « journal INTIME » files under « Journal intime »; any "
         "other category stops the build (with the close match). Empty: any category, spelled "
         "as its oldest post writes it.",
     ),

@@ -34,6 +34,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import SETTINGS, Setting
 from carnet.i18n import _
+from carnet.typography import typeset_text_once
 
 API_KEY = re.compile(r"[0-9a-f]{32}-[a-z]+[0-9]+")
 LIST_ID = re.compile(r"[0-9A-Za-z]{1,32}")
@@ -196,24 +197,27 @@ def name_problem(name, value, given):
 
 
 def category_key(name):
-    """The name without case, accents or extra spaces: « Éloge » and « eloge » match."""
-    decomposed = unicodedata.normalize("NFD", str(name))
+    """The name as typeset, without case, accents or extra spaces: « Éloge » and « eloge »
+    match, and so do « L'art » and « L’art », « Oser! » and « Oser ! »: the site shows
+    each pair as one name (plugin french_typography), at one address."""
+    decomposed = unicodedata.normalize("NFD", typeset_text_once(str(name)))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 
 
 def same_name_problem(names):
-    """Two names that are one but for case, accents or spaces: a post's category or author
-    is matched against them that way (category_key), so only one of the two could be used,
-    and which one depended on their order."""
+    """Two names that are one but for case, accents, spaces or typography: a post's
+    category or author is matched against them that way (category_key), so only one of the
+    two could be used, and which one depended on their order; typeset, the second replaced
+    the first (an author's bio lost)."""
     seen = {}
     for name in names:
         first = seen.get(category_key(name))
         seen.setdefault(category_key(name), name)
         if first is not None:
             return _(
-                "holds « {first} » and « {name} », one name but for case, accents or spaces: "
-                "keep one of them"
+                "holds « {first} » and « {name} », one name but for case, accents, spaces or "
+                "typography: keep one of them"
             ).format(first=first, name=name)
     return None
 

@@ -1,4 +1,5 @@
-"""A post's category is one of CARNET_CATEGORIES, matched without case or accents.
+"""A post's category is one of CARNET_CATEGORIES, matched without case, accents
+or typography (« L'art » and « L’art » are one).
 
 « Journal Intime » in one post and « journal intime » in another are one category, named
 as CARNET_CATEGORIES spells it. Anything else stops the build naming the post and, when
@@ -83,7 +84,7 @@ def use_configured_spelling(content):
 
 def use_configured_author_spelling(content):
     """Each author of a post or page (the site's AUTHOR for one without Author:) that is a
-    CARNET_AUTHORS name but for case, accents or spaces is given that name."""
+    CARNET_AUTHORS name but for case, accents, spaces or typography is given that name."""
     authors = getattr(content, "authors", None)
     if not authors or not _author_spellings:
         return

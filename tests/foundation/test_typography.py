@@ -458,3 +458,21 @@ def test_tag_category_and_author_names_are_typeset_at_the_same_addresses(site):
     everything = site.all_text()
     assert "l'estime" not in everything and "L'art" not in everything
     assert "d'Arvor" not in everything
+
+
+def test_names_typed_with_either_apostrophe_match_without_typography(site):
+    """CARNET_TYPOGRAPHY = False: a post's « L'art de dire non » and « Anne d'Arvor » are
+    still CARNET_CATEGORIES' « L’art de dire non » and CARNET_AUTHORS' « Anne d’Arvor »
+    (one address each): the build stopped at the category, and the author had no bio."""
+    conf = site.root / "pelicanconf.py"
+    text = conf.read_text(encoding="utf-8")
+    text = text.replace("CARNET_CATEGORIES = [", 'CARNET_CATEGORIES = ["L’art de dire non", ')
+    text += (
+        'CARNET_AUTHORS["Anne d’Arvor"] = {"bio": "Coach à Brest."}\nCARNET_TYPOGRAPHY = False\n'
+    )
+    conf.write_text(text, encoding="utf-8")
+    site.add_post("a.md", title="Un titre", category="L'art de dire non", author="Anne d'Arvor")
+    site.build()
+    post = site.read("un-titre/index.html")
+    assert "L’art de dire non</a>" in post and "Coach à Brest." in post
+    assert "Coach à Brest." in site.read("auteur/anne-d-arvor/index.html")

@@ -177,24 +177,37 @@ CASES = [
         '"fr" (or "fr_CA") is expected',
     ),
     ("publishconf.py", 'CARNET_LOCALE = "fr-CA"', '"fr-CA" is not a locale Babel knows'),
-    # A post's category is matched without case, accents or spaces: only one of the two
-    # could be used, the last listed in the menu, the other never.
+    # A post's category is matched without case, accents, spaces or typography: only one of
+    # the two could be used, the last listed in the menu, the other never.
     (
         "pelicanconf.py",
         'CARNET_CATEGORIES = ["Journal intime", "Lancer son business", "journal  intime"]',
         'CARNET_CATEGORIES in pelicanconf.py: ["Journal intime", "Lancer son business", '
         '"journal  intime"] holds « Journal intime » and « journal  intime », one name but for '
-        "case, accents or spaces: keep one of them",
+        "case, accents, spaces or typography: keep one of them",
     ),
     (
         "pelicanconf.py",
         'CARNET_CATEGORIES = ["Été", "Journal intime", "ete"]',
-        "holds « Été » and « ete », one name but for case, accents or spaces",
+        "holds « Été » and « ete », one name but for case, accents, spaces or typography",
     ),
     (
         "pelicanconf.py",
         'CARNET_AUTHORS = {"Claire Dumas": {}, "claire dumas": {"bio": "Coach."}}',
         "holds « Claire Dumas » and « claire dumas », one name but for case",
+    ),
+    # Typeset as the site shows them (plugin french_typography), the two were one name: the
+    # second's bio replaced the first's without a word, and « Oser ! » was listed twice.
+    (
+        "pelicanconf.py",
+        'CARNET_AUTHORS = {"Anne d\'Arvor": {"bio": "Coach."}, "Anne d’Arvor": {"bio": "À Brest."}}',
+        "holds « Anne d'Arvor » and « Anne d’Arvor », one name but for case, accents, spaces or "
+        "typography",
+    ),
+    (
+        "pelicanconf.py",
+        'CARNET_CATEGORIES = ["Oser!", "Journal intime", "Oser !"]',
+        "holds « Oser! » and « Oser ! », one name but for",
     ),
     # Written « Bio » or « image », a detail went unseen: no bio under any post.
     (
