@@ -160,3 +160,19 @@ def test_a_subject_and_a_name_that_look_encoded_read_back_as_written(blog):
     [sender] = message["From"].addresses
     assert (sender.display_name, sender.addr_spec) == (name, "bonjour@carnet-de-coach.fr")
     assert all(len(line) <= 998 for line in raw.splitlines())
+
+
+def test_a_test_emails_postal_address_is_typeset_as_a_sent_ones(blog):
+    """`invoke newsletter-test` reads the settings without building: the postal address
+    its .eml shows was as typed (« 12 rue de l'Église »), where publish's was typeset."""
+    from carnet import newsletter
+    from carnet.build import load_settings
+
+    blog.post("a.md", title="Le premier billet", date="2021-10-05 08:30")
+    blog.build(CARNET_NEWSLETTER_POSTAL_ADDRESS="Claire d'Arvor\n12 rue de l'Église")
+    settings = load_settings(blog.site.settings_file(), blog.site.output, blog.overrides)
+    eml = newsletter.send_test(settings, "claire@example.org")
+    message = email.message_from_bytes(Path(eml).read_bytes(), policy=email.policy.strict)
+    text, html = (part.get_content() for part in message.iter_parts())
+    assert "Claire d’Arvor · 12 rue de l’Église" in text
+    assert "Claire d’Arvor<br>12 rue de l’Église" in html

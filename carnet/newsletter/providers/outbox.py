@@ -26,6 +26,7 @@ from carnet.i18n import N_, _
 from carnet.newsletter.errors import NewsletterError
 from carnet.newsletter.paths import project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
+from carnet.typography import typeset_text_once
 
 MERGE_TAG = re.compile(r"\*\|[A-Z_:]+\|\*")
 # A header line's longest (RFC 5322), which the .eml keeps each header within.
@@ -131,6 +132,10 @@ class OutboxProvider:
     def _filled(self, text, to, as_html):
         """`text` with Mailchimp's merge tags filled as they would be for `to`."""
         postal = setting(self.settings, "CARNET_NEWSLETTER_POSTAL_ADDRESS").strip()
+        if setting(self.settings, "CARNET_TYPOGRAPHY"):
+            # As the sender's name (from_name): `invoke newsletter-test` reads the settings
+            # without a build, which typesets them.
+            postal = typeset_text_once(postal)
         postal_lines = [line.strip() for line in postal.splitlines() if line.strip()]
         escape = html.escape if as_html else str
         values = {
