@@ -30,6 +30,12 @@ def cut_slug(slug):
     return (cut if cut else slug[:MAX_SLUG_LENGTH]).strip("-")
 
 
+def as_typed(name):
+    """A post's tag, category or author (Pelican's Tag, Category, Author) as the post writes
+    it: plugin french_typography typesets the name (« l’estime ») and keeps this one."""
+    return getattr(name, "as_typed", name.name)
+
+
 def image_in_content(value):
     """The path inside content/ that an `Image:` field names, written as a link to it is or
     not: « {static}/images/x.jpg », « /images/x.jpg » and « images/x.jpg?v=2 » all name

@@ -58,6 +58,7 @@ from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.posts import (
     MAX_SLUG_LENGTH,
     NOT_IN_AN_ADDRESS,
+    as_typed,
     cut_slug,
     image_in_content,
     switch_of,
@@ -593,7 +594,7 @@ def check_address_of(content):
         # Pelican would write the page of a tag « 😀 » at etiquette//, and warn naming no
         # post; that of a 300-character name in a folder no disk takes.
         if not _slug_without_warning(name):
-            raise ValueError(_(NO_LETTER[type(name)]).format(name=name))
+            raise ValueError(_(NO_LETTER[type(name)]).format(name=as_typed(name)))
         if len(name.slug) > MAX_SLUG_LENGTH:
             name.slug = cut_slug(name.slug)
     _one_per_address(content, "tags")

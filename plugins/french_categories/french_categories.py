@@ -25,6 +25,7 @@ from pelican.urlwrappers import Author, Category
 
 from carnet.defaults import setting
 from carnet.i18n import _
+from carnet.posts import as_typed
 from carnet.settings_check import category_key
 
 # Spelling for each category key in this build: the configured ones.
@@ -75,7 +76,7 @@ def use_configured_spelling(content):
         )
         raise ValueError(
             _("the category « {name} » is not in CARNET_CATEGORIES{hint}").format(
-                name=category.name, hint=hint
+                name=as_typed(category), hint=hint
             )
         )
     if key in _spellings and _spellings[key] != category.name:

@@ -50,7 +50,7 @@ def _typeset(content, metadata, locale):
 def _typeset_names(metadata):
     """The post's tags', category's and authors' names, as every page, feed and e-mail
     shows them (« l’estime de soi »); each keeps the address its name as typed gives, so
-    that no page moves. CARNET_CATEGORIES and CARNET_AUTHORS are typeset alike
+    that no page moves, and that name (as_typed), which the checks of the post quote. CARNET_CATEGORIES and CARNET_AUTHORS are typeset alike
     (carnet.typography.typeset_settings)."""
     for key in NAME_FIELDS:
         value = metadata.get(key)
@@ -59,6 +59,8 @@ def _typeset_names(metadata):
                 typeset = typeset_text_once(name.name)
                 if typeset != name.name:
                     slug = name.slug
+                    # What a check of the post quotes: the coach looks for it in the post.
+                    name.as_typed = name.name
                     name.name = typeset
                     name.slug = slug
 

@@ -213,6 +213,17 @@ def category_typo(site):
     return ERROR, BAD, ["« Journal intme »", "CARNET_CATEGORIES", "« Journal intime »"]
 
 
+def category_typo_with_an_apostrophe(site):
+    # Quoted as the post writes it, not as the site would show it (« L’art de dire nn »,
+    # which a search of the post does not find).
+    conf = site.root / "pelicanconf.py"
+    conf.write_text(
+        conf.read_text() + '\nCARNET_CATEGORIES = ["L\'art de dire non", "Journal intime"]\n'
+    )
+    site.add_post("bad.md", post_text(category="L'art de dire nn"))
+    return ERROR, BAD, ["« L'art de dire nn »", "CARNET_CATEGORIES"]
+
+
 def category_far_from_any(site):
     site.add_post("bad.md", post_text(category="Recettes"))
     return ERROR, BAD, ["« Recettes »", "« Journal intime »", "« Lancer son business »"]
@@ -354,6 +365,12 @@ def tag_without_letters(site):
     return ERROR, BAD, ["the tag « 😀 » has no letter or digit"]
 
 
+def tag_of_quoted_dots_without_letters(site):
+    # As typed: typeset, it was « "…" ».
+    site.add_post("bad.md", post_text(tags='écoute, "..."'))
+    return ERROR, BAD, ['the tag « "..." » has no letter or digit']
+
+
 def author_without_letters(site):
     site.add_post("bad.md", post_text(author="🌱"))
     return ERROR, BAD, ["the author « 🌱 » has no letter or digit"]
@@ -446,6 +463,7 @@ CASES = [
     image_without_alt,
     settings_typo,
     category_typo,
+    category_typo_with_an_apostrophe,
     category_far_from_any,
     no_category,
     template_typo,
@@ -470,6 +488,7 @@ CASES = [
     extra_file_in_the_theme_folder,
     title_without_letters,
     tag_without_letters,
+    tag_of_quoted_dots_without_letters,
     author_without_letters,
     nul_character,
     control_character_in_title,
