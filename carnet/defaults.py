@@ -35,9 +35,9 @@ SETTINGS = {
         [],
         "list of texts",
         "The categories of the site, as shown. A post's category is matched against them "
-        "without case, accents or typography, so « journal INTIME » files under « Journal intime »; any "
-        "other category stops the build (with the close match). Empty: any category, spelled "
-        "as its oldest post writes it.",
+        "without case, accents or typography, so « journal INTIME » files under "
+        "« Journal intime »; any other category stops the build (with the close match). "
+        "Empty: any category, spelled as its oldest post writes it.",
     ),
     "CARNET_DEFAULT_CATEGORY": Setting(
         "",

@@ -50,8 +50,8 @@ def _typeset(content, metadata, locale):
 def _typeset_names(metadata):
     """The post's tags', category's and authors' names, as every page, feed and e-mail
     shows them (« l’estime de soi »); each keeps the address its name as typed gives, so
-    that no page moves, and that name (as_typed), which the checks of the post quote. CARNET_CATEGORIES and CARNET_AUTHORS are typeset alike
-    (carnet.typography.typeset_settings)."""
+    that no page moves, and that name (as_typed), which the checks of the post quote.
+    CARNET_CATEGORIES and CARNET_AUTHORS are typeset alike (carnet.typography.typeset_settings)."""
     for key in NAME_FIELDS:
         value = metadata.get(key)
         for name in value if isinstance(value, list) else [value]:
