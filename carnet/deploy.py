@@ -377,7 +377,10 @@ def deploy(output_path, target, move=False, carnet_folder=None):
     _mark(output_path)  # the marker goes online with the site
     if target.remote:
         record = os.path.join(carnet_folder, REMOTE_FILES) if carnet_folder else None
-        put_online = _put_online_before(record, target.text)
+        recorded = _records_of_targets(record) if record else {}
+        # None: no record of the last publish there (the first, or from another computer).
+        last = recorded.get(target.text)
+        put_online = set(last) if isinstance(last, list) else None
         _check_remote_folder(target.text, put_online)
         files = files_in(output_path)
         if record and put_online is not None:
@@ -386,10 +389,10 @@ def deploy(output_path, target, move=False, carnet_folder=None):
             # the files it put online for the coach's. Without a record of the last
             # publish's, nothing is: what is online then is unknown, and stays unchecked
             # until a transfer is done.
-            _record_put_online(record, target.text, files | put_online)
+            _record_put_online(record, recorded, target.text, files | put_online)
         _rsync(output_path, target.text)
         if record:
-            _record_put_online(record, target.text, files)
+            _record_put_online(record, recorded, target.text, files)
     else:
         _release(output_path, target, move)
 
@@ -635,27 +638,21 @@ def _remove_marked_folder(folder):
         os.rmdir(folder)
 
 
-def _put_online_before(record, target):
-    """The files the last publish from this project put online at `target` through rsync,
-    or None when none is recorded (the first publish there, or from another computer)."""
-    try:
-        with open(record, encoding="utf-8") as handle:
-            files = json.load(handle)[target]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return set(files) if isinstance(files, list) else None
-
-
-def _record_put_online(record, target, files):
+def _records_of_targets(record):
+    """{rsync target: the files the last publish from this project put online there}, as
+    .carnet/REMOTE_FILES holds it ({} when it cannot be read)."""
     try:
         with open(record, encoding="utf-8") as handle:
             recorded = json.load(handle)
     except (OSError, ValueError):
-        recorded = {}
-    if not isinstance(recorded, dict):
-        recorded = {}
-    recorded[target] = sorted(files)
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _record_put_online(record, recorded, target, files):
+    """Write `recorded` (_records_of_targets) with `files` as what is online at `target`."""
     os.makedirs(os.path.dirname(record), exist_ok=True)
+    recorded = {**recorded, target: sorted(files)}
     write_atomically(record, json.dumps(recorded, ensure_ascii=False, indent=1), durable=False)
 
 
