@@ -286,16 +286,22 @@ def test_publish_leaves_the_development_builds_cache_alone(site):
     assert sorted(path.name for path in caches.iterdir()) == before
 
 
-def test_a_file_the_coach_copied_into_the_site_online_stops_publish_and_is_kept(tmp_path):
-    """A search engine's verification file copied by hand into the target lands in the
-    release online: the next release would not have it, and the release is removed two
-    publishes later. Publish stops before building, naming it, until it is in content/extra/."""
+def published_once(tmp_path):
+    """(site, its target, the environment naming it): a site of one post, published once."""
     site = make_site(tmp_path / "site")
     site.speak("en")
     site.add_post("a.md", title="Un billet", date="2021-10-01 08:00")
     www = tmp_path / "www"
     env = {"CARNET_DEPLOY_TARGET": str(www)}
     assert site.invoke("publish", env=env).returncode == 0
+    return site, www, env
+
+
+def test_a_file_the_coach_copied_into_the_site_online_stops_publish_and_is_kept(tmp_path):
+    """A search engine's verification file copied by hand into the target lands in the
+    release online: the next release would not have it, and the release is removed two
+    publishes later. Publish stops before building, naming it, until it is in content/extra/."""
+    site, www, env = published_once(tmp_path)
     online = os.path.realpath(www)
     verification = "google-site-verification: google1234abcd.html"
     (www / "google1234abcd.html").write_text(verification)
@@ -325,12 +331,7 @@ def test_a_release_made_before_carnet_recorded_its_files_is_never_deleted(tmp_pa
     (RELEASE.carnet-files.json): a file the coach had copied into the site online then was
     not seen by the first publish after the update, and was deleted with its release two
     publishes later. A release is removed only when its record holds every file in it."""
-    site = make_site(tmp_path / "site")
-    site.speak("en")
-    site.add_post("a.md", title="Un billet", date="2021-10-01 08:00")
-    www = tmp_path / "www"
-    env = {"CARNET_DEPLOY_TARGET": str(www)}
-    assert site.invoke("publish", env=env).returncode == 0
+    site, www, env = published_once(tmp_path)
     # The release online as the version before this one left it: no record beside it.
     old_release = Path(os.path.realpath(www))
     Path(str(old_release) + ".carnet-files.json").unlink()
