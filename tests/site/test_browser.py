@@ -486,6 +486,20 @@ def test_a_printed_post_keeps_its_long_code_lines_and_wide_tables_whole(browser,
     assert not cut, f"cut on paper: {cut}"
 
 
+def evaluated_on_post(browser, site, folder, script, print_media=False, **context_options):
+    """`script` evaluated in Chromium on the page output/FOLDER/ of a development build
+    (relative addresses: the page finds its stylesheet), as printed if `print_media`."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.goto((site.output / folder / "index.html").as_uri(), wait_until="load")
+        if print_media:
+            page.emulate_media(media="print")
+        return page.evaluate(script)
+    finally:
+        context.close()
+
+
 def test_a_printed_address_typed_as_it_is_is_printed_once(browser, site):
     # Paper shows each link's address after its text: an address typed as it is, its own
     # text, was printed twice, « https://exemple.fr/atelier (https://exemple.fr/atelier) ».
@@ -494,18 +508,15 @@ def test_a_printed_address_typed_as_it_is_is_printed_once(browser, site):
         title="Un billet imprimé",
         body="Voir https://exemple.fr/atelier et [l’atelier](https://exemple.fr/atelier).",
     )
-    site.build(production=False)  # relative addresses: the page finds its stylesheet
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto((site.output / "un-billet-imprime" / "index.html").as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        after = page.evaluate(
-            """() => [...document.querySelectorAll('.post__body a')]
-                .map(a => [a.textContent, getComputedStyle(a, '::after').content])"""
-        )
-    finally:
-        context.close()
+    site.build(production=False)
+    after = evaluated_on_post(
+        browser,
+        site,
+        "un-billet-imprime",
+        """() => [...document.querySelectorAll('.post__body a')]
+            .map(a => [a.textContent, getComputedStyle(a, '::after').content])""",
+        print_media=True,
+    )
     assert after == [
         ["https://exemple.fr/atelier", "none"],
         ["l’atelier", '" (https://exemple.fr/atelier)"'],
@@ -518,20 +529,18 @@ def test_a_link_in_words_highlighted_is_readable(browser, site, scheme):
     # links were at 1.7:1 on it.
     site.add_post("a.md", title="Un billet", body="Un ==mot et [un lien](https://exemple.fr)==.")
     site.build(production=False)
-    context = browser.new_context(color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto((site.output / "un-billet" / "index.html").as_uri(), wait_until="load")
-        colours = page.evaluate(
-            """() => {
-              const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
-              const mark = document.querySelector('.post__body mark');
-              return [rgb(getComputedStyle(mark.querySelector('a')).color),
-                      rgb(getComputedStyle(mark).backgroundColor)];
-            }"""
-        )
-    finally:
-        context.close()
+    colours = evaluated_on_post(
+        browser,
+        site,
+        "un-billet",
+        """() => {
+          const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+          const mark = document.querySelector('.post__body mark');
+          return [rgb(getComputedStyle(mark.querySelector('a')).color),
+                  rgb(getComputedStyle(mark).backgroundColor)];
+        }""",
+        color_scheme=scheme,
+    )
     assert contrast(*colours) >= 4.5, colours
 
 
@@ -540,17 +549,13 @@ def test_words_highlighted_are_highlighted_on_paper(browser, site):
     # any other words.
     site.add_post("a.md", title="Un billet", body="Et ==apportez une gourde==.")
     site.build(production=False)
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto((site.output / "un-billet" / "index.html").as_uri(), wait_until="load")
-        page.emulate_media(media="print")
-        printed = page.evaluate(
-            """() => getComputedStyle(document.querySelector('.post__body mark'))
-                       .printColorAdjust"""
-        )
-    finally:
-        context.close()
+    printed = evaluated_on_post(
+        browser,
+        site,
+        "un-billet",
+        "() => getComputedStyle(document.querySelector('.post__body mark')).printColorAdjust",
+        print_media=True,
+    )
     assert printed == "exact"
 
 
