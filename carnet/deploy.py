@@ -381,8 +381,8 @@ def deploy(output_path, target, move=False, carnet_folder=None):
         # None: no record of the last publish there (the first, or from another computer).
         last = recorded.get(target.text)
         put_online = set(last) if isinstance(last, list) else None
-        _check_remote_folder(target.text, put_online)
         files = files_in(output_path)
+        _check_remote_folder(target.text, put_online, files)
         if record and put_online is not None:
             # Recorded before rsync too, with the last publish's: a publish killed once
             # rsync is done, before the record below, must not leave the next one taking
@@ -678,11 +678,14 @@ def _listed_files(listing):
     return files
 
 
-def _check_remote_folder(target, put_online=None):
+def _check_remote_folder(target, put_online=None, putting=frozenset()):
     """Refuse a remote folder that is not empty and has no marker: rsync --delete would
     empty it. A folder that does not exist yet is fine: rsync makes it. With `put_online`,
-    the files the last publish put there, refuse a folder holding another file: the coach
-    put it there (a host's verification file), and --delete would delete it."""
+    the files the last publish put there, refuse a folder holding another file that this
+    publish does not put there (`putting`): the coach put it there (a host's verification
+    file), and --delete would delete it. A file this publish puts online is Carnet's,
+    whoever put it there first: a publish from the coach's other computer, whose record
+    this one does not have."""
     arguments = ["--list-only", "-r"] if put_online is not None else ["--list-only"]
     listing = _run_rsync([*arguments, "--", target.rstrip("/") + "/"], target)
     if listing.returncode != 0:
@@ -702,7 +705,7 @@ def _check_remote_folder(target, put_online=None):
                 "file); nothing in it was touched. Choose an empty or new folder"
             ).format(target=target, marker=MARKER)
         )
-    added = sorted(_listed_files(listing.stdout) - (put_online or set()))
+    added = sorted(_listed_files(listing.stdout) - (put_online or set()) - putting)
     if put_online is not None and added:
         raise DeployFailed(
             _(

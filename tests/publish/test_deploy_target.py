@@ -297,6 +297,31 @@ def test_a_publish_killed_after_rsync_leaves_no_file_of_carnet_taken_for_the_coa
     assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
 
 
+def test_a_publish_from_a_second_computer_does_not_stop_the_first_ones(blog, tmp_path, local_ssh):
+    """The coach publishes from two computers, each with its own record of what it put
+    online. A post published from the laptop is, for the desktop's record, a file it did
+    not put there: the desktop's next publish (the post pulled, its page built again)
+    stopped, calling the post's page a file the coach put online by hand. A file this
+    build puts online is Carnet's, whoever put it there first."""
+    target = tmp_path / "www"
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"localhost:{target}")
+    assert blog.invoke("publish", env=env).returncode == 0
+    record = blog.root / ".carnet" / "deployed-files.json"
+    desktops = record.read_bytes()
+    record.unlink()  # the laptop: the same project, no record of the desktop's publishes
+    blog.add_post("c.md", title="Un nouveau", date="2021-10-09 08:00", category="Journal intime")
+    assert blog.invoke("publish", env=env).returncode == 0
+    record.write_bytes(desktops)  # back on the desktop, the new post pulled
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (target / "un-nouveau" / "index.html").exists()
+    # Its record is exact again: a file put there by hand still stops the next publish.
+    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
+
+
 def test_a_failed_rsync_without_a_record_leaves_the_next_publish_unchecked(
     blog, tmp_path, local_ssh
 ):
