@@ -185,6 +185,9 @@ MARKDOWN = {
         "carnet.html_comments": {},
         # Markdown as the coach's editor (Obsidian, Typora, iA Writer, Notion) shows it.
         "carnet.editor_markdown": {},
+        # The same pages, in time proportional to the text: « [ » or « <a » never closed
+        # made Python-Markdown read the rest of the text again for each one (hours for 2 MB).
+        "carnet.linear_markdown": {},
     },
     "output_format": "html5",
 }

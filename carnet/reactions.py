@@ -41,6 +41,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from carnet.files import unwritable_folder_problem
 from carnet.i18n import _, decimal
+from carnet.linear_markdown import LinearMarkdownExtension
 
 REACTIONS_FOLDER = "reactions"
 # An e-mail larger than this is not a reply someone typed (attachments, a forwarded thread).
@@ -593,4 +594,4 @@ def plain_text(text):
 
 def render_markdown(text):
     """HTML of a reaction's Markdown: raw HTML escaped, links rel="nofollow ugc"."""
-    return markdown.markdown(text, extensions=[_NoRawHtml()])
+    return markdown.markdown(text, extensions=[_NoRawHtml(), LinearMarkdownExtension()])

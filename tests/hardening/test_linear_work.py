@@ -308,6 +308,34 @@ def test_markdown_reads_two_megabytes_of_marks_never_closed_in_one_scan(unit):
     runs_within_a_deadline(program)
 
 
+# « [ » never closed (a link's, an image's or a reference's text, maybe) and « <a » never
+# closed (a tag), as a post of 2 MB with Carnet's Markdown settings, in a child with a
+# deadline (it takes 1 to 2 s): Python-Markdown read the rest of the text for each, and
+# 64 KB of « <![CDATA[ » lines took 47 s, 2 MB hours.
+@pytest.mark.parametrize("unit", ["mot [ x\n", "mot ![ x\n", "mot <![CDATA[ x\n", "mot <a x\n"])
+def test_markdown_reads_two_megabytes_of_brackets_and_tags_never_closed_in_one_scan(unit):
+    program = (
+        "import runpy, markdown\n"
+        "configs = runpy.run_path('pelicanconf.py')['MARKDOWN']['extension_configs']\n"
+        f"text = {unit!r} * (2_000_000 // {len(unit)})\n"
+        "html = markdown.markdown(text, extensions=list(configs), extension_configs=configs)\n"
+        f"assert html.count('[') + html.count('&lt;a') >= len(text) // {len(unit)}\n"
+    )
+    runs_within_a_deadline(program)
+
+
+# A reader's reaction is Markdown too, up to MAX_REACTION_CHARACTERS: three of « [ » made
+# the build 20 s longer each (a reader could send many), some 0.1 s now.
+def test_a_readers_reactions_of_brackets_never_closed_are_read_in_one_scan():
+    program = (
+        "from carnet.reactions import MAX_REACTION_CHARACTERS, plain_text, render_markdown\n"
+        "for _ in range(3):\n"
+        "    text = '[' * MAX_REACTION_CHARACTERS\n"
+        "    assert render_markdown(text).count('[') == plain_text(text).count('[') == len(text)\n"
+    )
+    runs_within_a_deadline(program)
+
+
 # An address typed as it is, followed by a million « ) » (or « ). »): each « ) » let go
 # counted the address's brackets again (80 000: 3.6 s; 40 000: 0.96 s; 20 000: 0.29 s).
 # Str.count counts nothing for a test: a child with a deadline, as above (it takes 0.5 s).
