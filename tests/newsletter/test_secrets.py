@@ -81,3 +81,19 @@ def test_log_records_and_exceptions_do_not_carry_the_key(blog, mailchimp, caplog
     assert caplog.records  # urllib3 logged its requests
     for record in caplog.records:
         assert leaks(record.getMessage()) == []
+
+
+def test_an_answer_quoting_the_request_is_said_without_the_key(blog, mailchimp):
+    """A server that quotes the request in its error (a proxy, a MAILCHIMP_API_URL leading
+    elsewhere) gives the key as its digits or the Authorization header, in any case: not
+    only whole. Mailchimp's refusal is said, without them."""
+    blog.post("2021-01-05-a.md", title="Premier", date="2021-01-05 08:30")
+    blog.start_ledger()
+    blog.build()
+    header, digits = FORMS[2], FORMS[1]
+    mailchimp.send_refusal = f"Authorization: Basic {header}; key {digits.upper()}."
+    with pytest.raises(NewsletterError) as failed:
+        blog.run()
+    said = str(failed.value)
+    assert "Authorization: Basic [MAILCHIMP_API_KEY]; key [MAILCHIMP_API_KEY]." in said
+    assert leaks(said) == [] and leaks(said.lower()) == [], said

@@ -18,6 +18,7 @@ ApiClientError.text; a connection failure or a timeout is an ApiClientError with
 status_code None.
 """
 
+import base64
 import json
 import re
 import time
@@ -122,7 +123,11 @@ class MailchimpProvider:
             next_quarter_hour_at(
                 self.schedule, settings.get("TIMEZONE") or "UTC", datetime.now(UTC)
             )
-        self._key = api_key
+        # What an answer may echo of the key (an error body, a proxy's page quoting the
+        # request): the key, its 32 digits without the data centre, and the Authorization
+        # header the client sends it in (Basic, user "user", in Latin-1 as requests does).
+        basic = base64.b64encode(f"user:{api_key}".encode("latin-1", "replace")).decode()
+        self._key_forms = [api_key, api_key.split("-")[0], basic] if api_key else []
         self.client = client or mailchimp_marketing.Client()
         self.client.set_config({"api_key": api_key, "timeout": self.timeout})
         if api_url:
@@ -467,7 +472,10 @@ class MailchimpProvider:
         return (proxy.hostname or "?") + (f":{proxy.port}" if proxy.port else "")
 
     def _redact(self, text):
-        return text.replace(self._key, "[MAILCHIMP_API_KEY]") if self._key else text
+        """`text` without the key in any of its forms, whatever their case."""
+        for form in self._key_forms:
+            text = re.sub(re.escape(form), "[MAILCHIMP_API_KEY]", text, flags=re.IGNORECASE)
+        return text
 
 
 def _problem(text):
