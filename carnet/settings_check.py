@@ -176,6 +176,18 @@ def name_problem(name, value, given):
     if not isinstance(value, SETTING_VALUE):
         return None
     meant = name.upper()
+    if (meant == "MAILCHIMP_API_KEY" and value) or (
+        not name.startswith("__") and API_KEY.search(repr(value))
+    ):
+        # Carnet reads the key from the environment only: a settings file is shared with
+        # the site's code (a Git repository, a copy sent for help), and Pelican keeps every
+        # setting in the build's cache (.carnet/cache/). The value is never shown.
+        return _(
+            "holds a Mailchimp API key, which must not be in a settings file (it is shared "
+            "with the site's code and kept in the build's cache): delete it there and set "
+            "MAILCHIMP_API_KEY in the environment; if the file was shared, make a new key in "
+            "Mailchimp (Profile → Extras → API keys)"
+        )
     if name != meant and meant in KNOWN_NAMES and (meant not in given or given[meant] != value):
         # Pelican reads only the names in capitals: the site would go on without this
         # value (a helper variable of the same name holds the setting's own value).

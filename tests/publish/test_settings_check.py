@@ -526,6 +526,35 @@ def test_newsletter_test_checks_the_mailchimp_environment_as_publish_does(blog, 
     assert API_KEY[:32] not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(
+    "file, line, task",
+    [
+        ("pelicanconf.py", f'MAILCHIMP_API_KEY = "{API_KEY}"', "build"),
+        ("publishconf.py", f'mailchimp_api_key = "{API_KEY.upper()}"', "publish"),
+        ("pelicanconf.py", f'CARNET_NEWSLETTER_REPLY_TO = "{API_KEY}"', "publish"),
+        ("pelicanconf.py", f'_keys = {{"mailchimp": "{API_KEY}"}}', "build"),
+    ],
+    ids=["its name", "its name in small letters", "another setting", "a variable of the file"],
+)
+def test_a_mailchimp_key_in_a_settings_file_is_refused_without_showing_it(
+    blog, standin, tmp_path, file, line, task
+):
+    """Pasted in a settings file, the key was not read (Carnet reads it from the
+    environment only), and Pelican kept it in the build's cache, .carnet/cache/: a
+    settings file is shared with the site's code. One line, without the key."""
+    set_in(blog, file, line)
+    done = blog.invoke(task, env=mailchimp(standin, CARNET_DEPLOY_TARGET=str(tmp_path / "www")))
+    said = stopped_before_the_build(blog, done, standin, tmp_path)
+    assert said.endswith(
+        f"in {file} holds a Mailchimp API key, which must not be in a settings file (it is "
+        "shared with the site's code and kept in the build's cache): delete it there and set "
+        "MAILCHIMP_API_KEY in the environment; if the file was shared, make a new key in "
+        "Mailchimp (Profile → Extras → API keys)"
+    )
+    assert API_KEY[:32] not in (done.stdout + done.stderr).lower()
+    assert not (blog.root / ".carnet" / "cache").exists()
+
+
 @pytest.mark.parametrize("task", ["build", "preview", "publish"])
 def test_an_output_folder_that_is_a_link_is_refused_before_the_build(blog, tmp_path, task):
     victim = tmp_path / "victim"
