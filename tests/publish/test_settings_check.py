@@ -493,6 +493,16 @@ def test_a_publishconf_without_pelicanconfs_settings_stops_before_the_build(
             "MAILCHIMP_API_URL in the environment is not the",
         ),
         ({"MAILCHIMP_API_URL": "127.0.0.1:80"}, "MAILCHIMP_API_URL in the environment"),
+        # Its 32 digits alone, in the host or the path: a failed connection names the host,
+        # and urllib3 logs the whole address (invoke --debug).
+        (
+            {"MAILCHIMP_API_URL": f"https://{API_KEY[:32]}.api.mailchimp.com/3.0"},
+            "MAILCHIMP_API_URL in the environment is not the",
+        ),
+        (
+            {"MAILCHIMP_API_URL": f"https://us21.api.mailchimp.com/3.0/{API_KEY[:32].upper()}"},
+            "MAILCHIMP_API_URL in the environment is not the",
+        ),
         # Kept with its quotes by a .env file: « not a Mailchimp API key » said not why.
         (
             {"MAILCHIMP_API_KEY": f'"{API_KEY}"'},
