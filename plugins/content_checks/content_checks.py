@@ -63,6 +63,7 @@ from carnet.posts import (
     image_in_content,
     switch_of,
 )
+from carnet.settings_check import API_KEY
 from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,27 @@ def _check_control_characters(text):
                 "from another program: delete it"
             ).format(line=_line_of(text, found.start()), code=ord(found.group()))
         )
+
+
+# Where a Mailchimp API key's data centre starts (-us21), rare in prose: a regex starting
+# with a fixed character is searched some 30 times faster than API_KEY, which is tried
+# only there.
+DATA_CENTRE_START = re.compile(r"-[a-z]+[0-9]")
+
+
+def _check_api_key(text):
+    """A Mailchimp API key pasted in a post would be on the site, in its feeds and in the
+    e-mails: said by its line, never shown."""
+    for centre in DATA_CENTRE_START.finditer(text):
+        start = centre.start() - 32  # the key's 32 digits end at the dash
+        if start >= 0 and API_KEY.match(text, start):
+            raise ValueError(
+                _(
+                    "line {line}: a Mailchimp API key, which the site and the e-mails would "
+                    "show to everyone: delete it (and make a new key in Mailchimp, Profile → "
+                    "Extras → API keys, if this file was shared)"
+                ).format(line=_line_of(text, start))
+            )
 
 
 def _metadata_key(line):
@@ -466,6 +488,7 @@ def checked_reader(reader_class):
                         _("the file is empty (a post needs at least Title: and Date:)")
                     )
                 _check_control_characters(text)
+                _check_api_key(text)
                 _check_metadata_style(text)
             self._checked_text = text
             content, metadata = super().read(source_path)

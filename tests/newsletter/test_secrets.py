@@ -6,7 +6,9 @@ import logging
 import traceback
 
 import pytest
+from conftest import post_text
 
+from carnet.build import BuildFailed
 from carnet.newsletter import NewsletterError
 from newsletter.conftest import API_KEY, mailchimp_environment
 
@@ -97,3 +99,16 @@ def test_an_answer_quoting_the_request_is_said_without_the_key(blog, mailchimp):
     said = str(failed.value)
     assert "Authorization: Basic [MAILCHIMP_API_KEY]; key [MAILCHIMP_API_KEY]." in said
     assert leaks(said) == [] and leaks(said.lower()) == [], said
+
+
+def test_a_key_pasted_in_a_post_stops_the_build_without_showing_it(site):
+    """Pasted in a post, the key was on the site, in its feeds and in the e-mails."""
+    site.add_post("good.md", post_text(title="Bon billet"))
+    site.add_post("bad.md", post_text(title="Mailchimp", body=f"Ma clé :\n\n{API_KEY}"))
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [line] = failure.value.problems
+    assert line.startswith("content/posts/bad.md: line 6: a Mailchimp API key"), line
+    assert leaks(line) == []
+    for path, text in files_text(site.output, site.root / ".carnet"):
+        assert leaks(text) == [], path
