@@ -21,7 +21,12 @@ from carnet.i18n import _, decimal, ngettext, site_language, use_language
 from carnet.newsletter import ledger, manifest
 from carnet.newsletter.paths import project_path
 from carnet.search import SearchIndexFailed, build_index
-from carnet.settings_check import SettingError, check_output_folder, check_settings
+from carnet.settings_check import (
+    API_KEY_DIGITS,
+    SettingError,
+    check_output_folder,
+    check_settings,
+)
 from carnet.sources import source_name
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -75,6 +80,14 @@ def _loaded_settings(settings_file, **options):
             for frame, number in traceback.walk_tb(error.__traceback__):
                 if os.path.abspath(frame.f_code.co_filename) in (DEV_SETTINGS, PROD_SETTINGS):
                     file, line = frame.f_code.co_filename, number  # the innermost line of theirs
+        if API_KEY_DIGITS.search(problem):
+            # A Mailchimp key pasted without quotes: Python names its digits (NameError:
+            # name '3f…' is not defined). Said, never shown.
+            problem = _(
+                "a Mailchimp API key is on this line, and a key must not be in a settings file "
+                "at all: delete it and set MAILCHIMP_API_KEY in the environment; if the file "
+                "was shared, make a new key in Mailchimp (Profile → Extras → API keys)"
+            )
         where = os.path.relpath(file, ROOT)
         if line:
             where = _("{file}, line {line}").format(file=where, line=line)

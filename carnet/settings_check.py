@@ -37,6 +37,7 @@ from carnet.i18n import _
 from carnet.typography import typeset_text_once
 
 API_KEY = re.compile(r"[0-9a-f]{32}-[a-z]+[0-9]+")
+API_KEY_DIGITS = re.compile(r"[0-9a-f]{32}", re.IGNORECASE)  # a key's secret part
 LIST_ID = re.compile(r"[0-9A-Za-z]{1,32}")
 # An address as mail programs and Mailchimp take it in a From:, Reply-To: or To: header and
 # a mailto: link: ASCII, words of letters, digits, _ + - joined by dots, and a domain

@@ -114,3 +114,22 @@ def test_a_settings_file_python_cannot_run_is_one_line_naming_it(site):
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"✗ pelicanconf.py, line {lines + 1}: ")
+
+
+@pytest.mark.parametrize("paste", ["MAILCHIMP_API_KEY = {key}", "MAILCHIMP_API_KEY: {key}"])
+def test_a_mailchimp_key_pasted_without_quotes_is_said_not_shown(site, paste):
+    """Python's NameError named the key's 32 digits (its start a letter: an unknown name)."""
+    key = "f9a7c21e4b05d86a1c2e3f4a5b6c7d8a-us21"
+    settings = site.root / "pelicanconf.py"
+    lines = settings.read_text(encoding="utf-8").count("\n")
+    text = settings.read_text(encoding="utf-8") + paste.format(key=key) + "\n"
+    settings.write_text(text, encoding="utf-8")
+    done = site.invoke("build")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(
+        f"✗ pelicanconf.py, ligne {lines + 1}\u00a0: Python ne peut pas exécuter ce fichier de "
+        "réglages (une clé d’API Mailchimp est sur cette ligne, et une clé ne doit pas du tout "
+        "être dans un fichier de réglages\u00a0: supprimez-la"
+    ), line
+    assert key[:32] not in (done.stdout + done.stderr).lower()
