@@ -264,6 +264,13 @@ def test_a_key_of_another_data_centre_is_named_without_an_api_url():
     assert "0" * 32 not in str(failure)
 
 
+def test_a_key_without_digits_leaves_mailchimps_answer_as_it_is():
+    """Its digits, hidden from Mailchimp's answers, are empty: hiding them hid nothing."""
+    provider = MailchimpProvider({"CARNET_NEWSLETTER_SCHEDULE": ""}, "-us9", LIST_ID)
+    failure = provider._failure("checking the audience", 400, '{"title": "Bad Request"}')
+    assert str(failure) == "checking the audience: Mailchimp answered 400 Bad Request"
+
+
 def test_an_unknown_audience_stops_before_anything_naming_the_setting(
     one_post, mailchimp, monkeypatch
 ):

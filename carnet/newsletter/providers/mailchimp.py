@@ -126,8 +126,11 @@ class MailchimpProvider:
         # What an answer may echo of the key (an error body, a proxy's page quoting the
         # request): the key, its 32 digits without the data centre, and the Authorization
         # header the client sends it in (Basic, user "user", in Latin-1 as requests does).
-        basic = base64.b64encode(f"user:{api_key}".encode("latin-1", "replace")).decode()
-        self._key_forms = [api_key, api_key.split("-")[0], basic] if api_key else []
+        self._key_forms = []
+        if api_key:
+            basic = base64.b64encode(f"user:{api_key}".encode("latin-1", "replace")).decode()
+            # Never an empty form (a key starting with its dash): it would match everywhere.
+            self._key_forms = [form for form in (api_key, api_key.split("-")[0], basic) if form]
         self.client = client or mailchimp_marketing.Client()
         self.client.set_config({"api_key": api_key, "timeout": self.timeout})
         if api_url:
