@@ -35,6 +35,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -375,6 +376,7 @@ def deploy(output_path, target, move=False, carnet_folder=None):
             _("nothing to deploy: {path} is empty or missing").format(path=output_path)
         )
     _mark(output_path)  # the marker goes online with the site
+    _readable_by_everyone(output_path)
     if target.remote:
         record = os.path.join(carnet_folder, REMOTE_FILES) if carnet_folder else None
         recorded = _records_of_targets(record) if record else {}
@@ -415,6 +417,9 @@ def _release(output_path, target, move):
         if target.inside:
             _mark(target.path)
         os.makedirs(releases, exist_ok=True)
+        # The web server follows the link through it: made under a umask of 077, it was
+        # closed to it. Opened only, not listed.
+        os.chmod(releases, stat.S_IMODE(os.stat(releases).st_mode) | 0o011)
         _mark(releases)
         write_atomically(release + FILES, json.dumps(sorted(files_in(output_path))), durable=False)
         _copy_or_move(output_path, release + ".partial", move)
@@ -430,6 +435,28 @@ def _release(output_path, target, move):
             )
         ) from None
     _prune(releases, keep=name)
+
+
+def _readable_by_everyone(folder):
+    """Let everyone read the site's files and open its folders: the web server is another
+    user, and a coach whose umask is 077 built a site only she could read (every page
+    answered « 403 Forbidden »; rsync copies the modes too). Bits are only added, and only
+    where missing: with the usual umask, one lstat a file."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        _add_mode(current, os.stat(current).st_mode, 0o055)
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif not entry.is_symlink():
+                    _add_mode(entry.path, entry.stat(follow_symlinks=False).st_mode, 0o044)
+
+
+def _add_mode(path, mode, bits):
+    if mode & bits != bits:
+        os.chmod(path, stat.S_IMODE(mode) | bits)
 
 
 def _first_problem(error):

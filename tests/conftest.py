@@ -162,15 +162,22 @@ class Site:
             os.killpg(livereload.pid, signal.SIGINT)
             livereload.wait(30)
 
-    def invoke(self, *args, env=None, timeout=300):
-        """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess."""
+    def invoke(self, *args, env=None, timeout=300, umask=-1):
+        """Run `invoke ARGS` in this site, as the author would; returns CompletedProcess.
+        umask: the author's, when not this process's."""
         full_env = {
             k: v for k, v in os.environ.items() if not k.startswith(("CARNET_", "MAILCHIMP_"))
         }
         full_env.update(env or {})
         command = [sys.executable, "-m", "invoke", *args]
         return subprocess.run(
-            command, cwd=self.root, env=full_env, capture_output=True, text=True, timeout=timeout
+            command,
+            cwd=self.root,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            umask=umask,
         )
 
 

@@ -427,3 +427,37 @@ def test_only_releases_carnet_made_are_removed(blog, tmp_path):
     assert (tmp_path / "victim" / "thesis.txt").read_text() == "important"
     carnets = [p for p in releases.iterdir() if (p / MARKER).is_file() and not p.is_symlink()]
     assert len(carnets) == 2  # the current release and the one before
+
+
+def closed_to_others(top):
+    """The folders under `top` (itself included) others may not open, and the files they
+    may not read: what a web server, another user, answers « 403 Forbidden » for."""
+    top = Path(top)
+    closed = []
+    for path in [top, *top.rglob("*")]:
+        mode = path.lstat().st_mode
+        if stat.S_ISDIR(mode) and mode & 0o005 != 0o005 or stat.S_ISREG(mode) and not mode & 0o004:
+            closed.append(str(path.relative_to(top)))
+    return closed
+
+
+def test_a_site_published_under_a_umask_of_077_is_readable_by_the_web_server(blog, tmp_path):
+    # A coach whose umask is 077: every page and folder online was hers alone, and the
+    # web server answered « 403 Forbidden » for the whole site.
+    target = tmp_path / "www"
+    done = blog.invoke("publish", env={"CARNET_DEPLOY_TARGET": str(target)}, umask=0o077)
+    assert done.returncode == 0, done.stderr
+    release = target.resolve()
+    assert (release / "un-billet" / "index.html").exists()
+    assert closed_to_others(release) == []
+    assert release.parent.stat().st_mode & 0o001  # the releases folder, to go through
+
+
+def test_a_site_published_through_rsync_under_a_umask_of_077_is_readable(blog, tmp_path, local_ssh):
+    # rsync copies each file's mode: the site online was the coach's alone there too.
+    target = tmp_path / "www"
+    env = dict(local_ssh, CARNET_DEPLOY_TARGET=f"claire@localhost:{target}")
+    done = blog.invoke("publish", env=env, umask=0o077)
+    assert done.returncode == 0, done.stderr
+    assert (target / "un-billet" / "index.html").exists()
+    assert closed_to_others(target) == []
