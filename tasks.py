@@ -279,6 +279,10 @@ def clean(c):
     """Delete output/ and Carnet's build cache."""
     # Everything in output/ goes, what OUTPUT_RETENTION keeps from builds included.
     _refuse_files_not_written_by_carnet(retention=())
+    # output/'s record in .carnet/ goes with it: a .carnet/ it may not write in stopped
+    # clean with a traceback, once output/ was deleted.
+    if os.path.isdir(CARNET_FOLDER):
+        _check_writable(CARNET_FOLDER)
     folders = (OUTPUT, os.path.join(CARNET_FOLDER, "cache"))
     for path in folders:
         shutil.rmtree(path, ignore_errors=True)

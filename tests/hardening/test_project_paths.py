@@ -207,6 +207,16 @@ def test_clean_says_when_it_could_not_remove_output(nobodys_site):
     )
 
 
+def test_clean_with_a_carnet_folder_of_roots_stops_before_deleting_anything(nobodys_site):
+    # It deleted output/, then stopped with a traceback removing .carnet/output-record.json.
+    assert as_nobody(nobodys_site, "build").returncode == 0
+    os.chown(nobodys_site.root / ".carnet", 0, 0)
+    done = as_nobody(nobodys_site, "clean")
+    assert done.returncode == 1
+    assert done.stderr == f"✗ {CANNOT_WRITE.format(folder='.carnet')}\n"
+    assert (nobodys_site.output / "qu-est-ce-que-l-ecoute" / "index.html").exists()
+
+
 def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
     # Pagefind said « the directory passed to Pagefind was empty or did not contain any
     # html files », on four lines.
