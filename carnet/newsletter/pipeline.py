@@ -26,7 +26,7 @@ from carnet.defaults import setting
 from carnet.i18n import _, ngettext
 from carnet.newsletter import ledger, lock, manifest, providers, select
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.paths import lock_path, project_path, sending_path
+from carnet.newsletter.paths import lock_path, project_folder, project_path, sending_path
 from carnet.posts import Post
 from carnet.sources import source_name
 
@@ -132,6 +132,10 @@ def preview(settings, slug=None):
     post = _pick(settings, slug)
     email = _rendered(post, settings)
     folder = os.path.join(os.path.dirname(manifest.path(settings)), "newsletter-preview")
+    # A folder made with sudo (or a read-only project) stopped it with a traceback.
+    problem = files.unwritable_folder_problem(folder, project_folder(settings))
+    if problem:
+        raise NewsletterError(problem)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, post.id + ".html")
     with open(path, "w", encoding="utf-8") as handle:

@@ -217,6 +217,17 @@ def test_clean_with_a_carnet_folder_of_roots_stops_before_deleting_anything(nobo
     assert (nobodys_site.output / "qu-est-ce-que-l-ecoute" / "index.html").exists()
 
 
+def test_newsletter_preview_into_a_folder_of_roots_is_one_line(nobodys_site):
+    # It stopped with a traceback making .carnet/newsletter-preview/.
+    assert as_nobody(nobodys_site, "preview").returncode == 0
+    roots(nobodys_site.root / ".carnet" / "newsletter-preview")
+    done = as_nobody(nobodys_site, "newsletter-preview")
+    assert done.returncode == 1
+    folder = os.path.join(".carnet", "newsletter-preview")
+    assert done.stderr == f"✗ Newsletter: {CANNOT_WRITE.format(folder=folder)}\n"
+    assert list((nobodys_site.root / ".carnet" / "newsletter-preview").iterdir()) == []
+
+
 def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
     # Pagefind said « the directory passed to Pagefind was empty or did not contain any
     # html files », on four lines.
