@@ -228,6 +228,23 @@ def test_newsletter_preview_into_a_folder_of_roots_is_one_line(nobodys_site):
     assert list((nobodys_site.root / ".carnet" / "newsletter-preview").iterdir()) == []
 
 
+def test_publish_with_an_outbox_of_roots_stops_before_the_deploy(nobodys_site):
+    # The site went online, then the newsletter stopped on the outbox it could not write.
+    target = nobodys_site.root.parent / "www"
+    with open(nobodys_site.root / "publishconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"\nCARNET_DEPLOY_TARGET = {str(target)!r}\n")
+    nobodys_site.add_post("new.md", title="Un billet à envoyer", date="2021-10-01 08:00")
+    os.chown(nobodys_site.content / "posts" / "new.md", NOBODY, NOBODY)
+    roots(nobodys_site.root / "outbox")
+    done = as_nobody(nobodys_site, "publish")
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        f"✗ Newsletter: {CANNOT_WRITE.format(folder='outbox')}; nothing was deployed or sent\n"
+    )
+    assert not target.exists()
+    assert not (nobodys_site.root / "newsletter-ledger.json").exists()
+
+
 def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
     # Pagefind said « the directory passed to Pagefind was empty or did not contain any
     # html files », on four lines.

@@ -24,7 +24,7 @@ from carnet import console, files
 from carnet.defaults import setting
 from carnet.i18n import N_, _
 from carnet.newsletter.errors import NewsletterError
-from carnet.newsletter.paths import project_path
+from carnet.newsletter.paths import project_folder, project_path
 from carnet.newsletter.providers import Delivery, from_name, reply_to
 from carnet.typography import typeset_text_once
 
@@ -55,7 +55,11 @@ class OutboxProvider:
         self.unsubscribe = site_url(settings, "CARNET_NEWSLETTER_UNSUBSCRIBE_URL")
 
     def check_account(self):
-        """No account: nothing to check before the site goes online."""
+        """No account; before the site goes online, only that the outbox can be written:
+        one made with sudo stopped the newsletter once the site was online."""
+        problem = files.unwritable_folder_problem(self.folder, project_folder(self.settings))
+        if problem:
+            raise NewsletterError(problem)
 
     def check(self):
         """The outbox can always write; it says when the postal address is missing."""
