@@ -16,13 +16,25 @@ cannot be written only means the templates are compiled as before.
 
 import hashlib
 import os
+import pwd
 
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
 
 
 def folder():
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """$XDG_CACHE_HOME/carnet/templates, else ~/.cache/carnet/templates; None when this user
+    has no home. A variable that is empty or relative names no folder (as XDG says): an
+    empty HOME (a cron job's, a service's) made ~ the root folder, and the cache /.cache."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        home = os.environ.get("HOME", "")
+        if not os.path.isabs(home):
+            try:
+                home = pwd.getpwuid(os.getuid()).pw_dir
+            except KeyError:  # a user the system does not list (a container's)
+                return None
+        base = os.path.join(home, ".cache")
     return os.path.join(base, "carnet", "templates")
 
 
@@ -68,5 +80,7 @@ def _options(environment):
 
 
 def use_compiled_templates(environment):
-    """Make `environment` keep its compiled templates in the user's cache folder."""
-    environment.bytecode_cache = CompiledTemplates(folder())
+    """Make `environment` keep its compiled templates in the user's cache folder (if any)."""
+    cache_folder = folder()
+    if cache_folder:
+        environment.bytecode_cache = CompiledTemplates(cache_folder)

@@ -1,6 +1,9 @@
 """carnet/template_cache.py: a template is compiled once, then loaded from the user's cache
 folder, unless its source, the environment's options or Jinja changed."""
 
+import os
+import pwd
+
 import jinja2
 import pytest
 
@@ -78,3 +81,15 @@ def test_a_build_keeps_the_themes_compiled_templates(site, tmp_path, monkeypatch
     site.build()
     kept = list((tmp_path / "cache" / "carnet" / "templates").iterdir())
     assert len(kept) >= 10  # the theme's pages and partials, compiled by this build
+
+
+def test_an_empty_home_or_a_relative_cache_variable_names_no_folder(tmp_path, monkeypatch):
+    # HOME="" (a cron job's) made ~ the root folder: the templates went to /.cache/carnet.
+    # XDG says to ignore an empty or relative XDG_CACHE_HOME too.
+    users = os.path.join(pwd.getpwuid(os.getuid()).pw_dir, ".cache", "carnet", "templates")
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", "")
+    assert template_cache.folder() == users
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    assert template_cache.folder() == str(tmp_path / ".cache" / "carnet" / "templates")
