@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -40,6 +41,20 @@ PORT = os.environ.get("CARNET_PORT", "8000")  # checked by `serve`, which uses i
 
 # Carnet speaks the site's language from the first line it prints.
 use_language(site_language(DEV_SETTINGS))
+
+
+def _stop_as_on_ctrl_c(signal_number, frame):
+    raise KeyboardInterrupt
+
+
+# A task stopped by `kill`, a closed terminal or a service manager stops as on Ctrl-C, its
+# clean-ups done: it died at once, and left for ever a copy of the whole site that
+# Pagefind was indexing in the system's temporary folder, Pagefind still writing. A signal
+# ignored from the start stays ignored: `nohup invoke publish &` goes on once the terminal
+# is closed.
+for _signal in (signal.SIGTERM, signal.SIGHUP):
+    if signal.getsignal(_signal) == signal.SIG_DFL:
+        signal.signal(_signal, _stop_as_on_ctrl_c)
 
 
 STRICT_HELP = {"strict": "stop on any warning too, as on an error"}
