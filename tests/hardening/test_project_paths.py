@@ -245,6 +245,18 @@ def test_publish_with_an_outbox_of_roots_stops_before_the_deploy(nobodys_site):
     assert not (nobodys_site.root / "newsletter-ledger.json").exists()
 
 
+def test_an_outbox_of_roots_is_named_with_what_to_do_without_a_deploy_target(nobodys_site):
+    # Without a target (the site stays in output/), the newsletter said the outbox's first
+    # file by its full path, with the system's English « Permission denied ».
+    nobodys_site.add_post("new.md", title="Un billet à envoyer", date="2021-10-01 08:00")
+    os.chown(nobodys_site.content / "posts" / "new.md", NOBODY, NOBODY)
+    roots(nobodys_site.root / "outbox")
+    done = as_nobody(nobodys_site, "publish")
+    assert done.returncode == 1
+    assert done.stderr.endswith(f"✗ Newsletter: {CANNOT_WRITE.format(folder='outbox')}\n")
+    assert list((nobodys_site.root / "outbox").iterdir()) == []
+
+
 def test_serve_says_when_it_cannot_write_the_search_index(nobodys_site):
     # Pagefind said « the directory passed to Pagefind was empty or did not contain any
     # html files », on four lines.

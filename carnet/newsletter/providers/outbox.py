@@ -57,9 +57,12 @@ class OutboxProvider:
     def check_account(self):
         """No account; before the site goes online, only that the outbox can be written:
         one made with sudo stopped the newsletter once the site was online."""
-        problem = files.unwritable_folder_problem(self.folder, project_folder(self.settings))
+        problem = self._folder_problem()
         if problem:
             raise NewsletterError(problem)
+
+    def _folder_problem(self):
+        return files.unwritable_folder_problem(self.folder, project_folder(self.settings))
 
     def check(self):
         """The outbox can always write; it says when the postal address is missing."""
@@ -106,8 +109,11 @@ class OutboxProvider:
             try:
                 files.write_atomically(path, text)
             except OSError as error:
+                # A folder it may not write in is said as publish says it before deploying,
+                # with what to do (not the system's English words).
                 raise NewsletterError(
-                    _("{path}: cannot be written ({reason})").format(
+                    self._folder_problem()
+                    or _("{path}: cannot be written ({reason})").format(
                         path=path, reason=error.strerror
                     )
                 ) from None
