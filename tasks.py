@@ -469,6 +469,16 @@ def publish(c, strict=False):
                 _newsletter(newsletter.run, result.settings, deployed=deployed, provider=provider)
     except publishing.Stopped:
         raise Exit(code=1) from None
+    except KeyboardInterrupt:
+        # Said once its clean-ups are done: it stopped without a word, and the coach could
+        # not tell whether the site went online or the letters out.
+        console.fail(
+            _(
+                "Publish stopped before its end (Ctrl-C, or a signal): publish again to finish; "
+                "a post already sent is not sent again"
+            )
+        )
+        raise Exit(code=1) from None
 
 
 @contextlib.contextmanager
