@@ -40,7 +40,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from carnet.files import write_atomically
+from carnet.files import expand_home, write_atomically
 from carnet.i18n import N_, _
 from carnet.output_record import files_in
 from carnet.settings_check import QUOTES
@@ -142,7 +142,7 @@ def _remote_target(text):
 
 
 def _local_target(text, project):
-    path = os.path.abspath(os.path.join(project, os.path.expanduser(text)))
+    path = os.path.abspath(os.path.join(project, expand_home(text)))
     # Folders above it may be links (to the project, to home): judge where it really is.
     # Its own last part may be Carnet's link to a release, judged as itself below.
     real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
@@ -272,7 +272,7 @@ def _forbidden(path, project, text):
     """Why `path` may never be a deploy target, naming it as the coach wrote it (`text`),
     or None. Each line is filled in once: a name with braces (« public {v2} ») is not read
     as a field of the line."""
-    home = os.path.realpath(os.path.expanduser("~"))
+    home = os.path.realpath(expand_home("~"))
     if path == os.sep:
         return _("{target} is the root folder /; choose a folder of its own for the site").format(
             target=text

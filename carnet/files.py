@@ -3,6 +3,7 @@ never half of it (the ledger, the manifest, the outbox, the caches). And the one
 saying which folder it may not write in, before it starts."""
 
 import os
+import pwd
 import tempfile
 
 from carnet.i18n import _
@@ -117,3 +118,24 @@ def project_folder_problem(project):
             "with a shorter path, then run this again"
         ).format(length=len(project), limit=limit)
     return None
+
+
+def home_folder():
+    """This user's home folder: HOME, else the system's record of the user; None without
+    one. An empty or relative HOME (a cron job's, a service's) is none: ~ read through it
+    was the root folder (a deploy target ~/www was /www)."""
+    home = os.environ.get("HOME", "")
+    if os.path.isabs(home):
+        return home
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:  # a user the system does not list (a container's)
+        return None
+
+
+def expand_home(path):
+    """os.path.expanduser, with the home folder of home_folder()."""
+    home = home_folder()
+    if home and (path == "~" or path.startswith("~" + os.sep)):
+        return home + path[1:]
+    return os.path.expanduser(path)

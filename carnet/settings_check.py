@@ -33,6 +33,7 @@ from babel import Locale, UnknownLocaleError
 from pelican.settings import DEFAULT_CONFIG
 
 from carnet.defaults import SETTINGS, Setting
+from carnet.files import expand_home
 from carnet.i18n import _
 from carnet.typography import typeset_text_once
 
@@ -751,7 +752,7 @@ def path_problem(project, value, folder):
     """Why `value` may not be the file (or folder) Carnet writes, with what is expected;
     None when it may. Judged where it really is (links followed)."""
     project = os.path.realpath(project)
-    path = os.path.realpath(os.path.join(project, os.path.expanduser(value)))
+    path = os.path.realpath(os.path.join(project, expand_home(value)))
     inside = os.path.relpath(path, project)
     first = inside.split(os.sep, 1)[0]
     if path == project:

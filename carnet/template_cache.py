@@ -16,10 +16,11 @@ cannot be written only means the templates are compiled as before.
 
 import hashlib
 import os
-import pwd
 
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
+
+from carnet.files import home_folder
 
 
 def folder():
@@ -28,12 +29,9 @@ def folder():
     empty HOME (a cron job's, a service's) made ~ the root folder, and the cache /.cache."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
-        home = os.environ.get("HOME", "")
-        if not os.path.isabs(home):
-            try:
-                home = pwd.getpwuid(os.getuid()).pw_dir
-            except KeyError:  # a user the system does not list (a container's)
-                return None
+        home = home_folder()
+        if home is None:
+            return None
         base = os.path.join(home, ".cache")
     return os.path.join(base, "carnet", "templates")
 

@@ -6,6 +6,7 @@ nothing built, deployed or sent, and every file where it was.
 
 import json
 import os
+import pwd
 import stat
 import subprocess
 from pathlib import Path
@@ -461,3 +462,10 @@ def test_a_site_published_through_rsync_under_a_umask_of_077_is_readable(blog, t
     assert done.returncode == 0, done.stderr
     assert (target / "un-billet" / "index.html").exists()
     assert closed_to_others(target) == []
+
+
+def test_a_target_under_home_with_an_empty_home_is_under_the_users_home(tmp_path, monkeypatch):
+    # HOME="" (a cron job's, a service's) made ~ the root folder: ~/www was /www.
+    monkeypatch.setenv("HOME", "")
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    assert check_target("~/www", str(tmp_path)).path == os.path.join(home, "www")
