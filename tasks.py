@@ -205,9 +205,9 @@ def _failure_headline(failure, what, output_path):
     # A development build publishes nothing, ever: what matters is its folder, which it
     # writes in place as it goes (plugin page_reuse removes the pages it did not write at
     # the end, instead of emptying the folder first). Warnings stop nothing, so a strict
-    # build failed once the whole site was built; an error in a post leaves that post out
-    # and the build goes on, a crash in the theme or a plugin stops it midway, and an
-    # error found once every post is read stops it before it writes anything.
+    # build failed once the whole site was built; an error in a post, or one found once
+    # every post is read, stops it before it writes anything (carnet/build.py), and a
+    # crash in the theme or a plugin stops it midway.
     folder = _shown_folder(output_path)
     if failure.strict:
         return _(

@@ -40,6 +40,10 @@ class BuildFailed(Exception):
         super().__init__("\n".join(problems))
 
 
+class _StoppedBeforeWriting(Exception):
+    """The build's errors are logged already: raised to stop it before it writes."""
+
+
 @dataclass
 class BuildResult:
     settings: dict
@@ -263,6 +267,17 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         counts.update(_counted(generators))
 
     signals.all_generators_finalized.connect(count)
+
+    def stop_before_writing(_pelican):
+        # Every post is read and checked, nothing is written yet (Pelican asks for its
+        # writer next): a post that could not be read would be left out of a site written
+        # now, its page removed and every list rewritten without it. Stopped here, output/
+        # stays the last site built, which `invoke serve` goes on serving while the coach
+        # fixes the post (`invoke livereload`); a published build would fail all the same.
+        if collector.errors:
+            raise _StoppedBeforeWriting()
+
+    signals.get_writer.connect(stop_before_writing)
     # Pelican ends with a line of its own, in English (« Done: Processed 14 articles… »);
     # the tasks say what was built in the site's language, from `counts`.
     pelican_console.quiet = True
@@ -282,6 +297,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         gc.unfreeze()
         pelican_console.quiet = False
         signals.all_generators_finalized.disconnect(count)
+        signals.get_writer.disconnect(stop_before_writing)
         root_logger.removeHandler(collector)
     if collector.errors:
         raise BuildFailed(collector.errors, warnings=collector.warnings_beside_errors())

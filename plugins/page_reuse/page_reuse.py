@@ -48,6 +48,7 @@ feeds list every post: a production build's job). Files are written by Carnet's 
 carnet.writer.CarnetWriter, which asks this plugin's PageReuse which pages to keep.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -67,7 +68,7 @@ from carnet import files
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import _
-from carnet.pelican_private import html_before_links, site_context
+from carnet.pelican_private import around_generate_output, html_before_links, site_context
 from carnet.writer import CarnetWriter
 
 logger = logging.getLogger(__name__)
@@ -569,18 +570,29 @@ def _remove_untouched(output_path, started_ns, retention, kept_paths):
             folder = os.path.dirname(folder)
 
 
-def empty_static_places(generators):
-    """Remove the output's copies of this build's static files, which Pelican copies next
-    (as into an emptied folder), once every generator has its list of them."""
+def empty_static_places_when_copying(generators):
+    """Remove the output's copies of a generator's static files right before it copies
+    them (as into an emptied folder), once it has its list of them. Not sooner: a build
+    stopped before it writes (a post it could not read, two posts at one address) leaves
+    the output as it was, its images with it."""
     if _build is None or _build.started_ns is None:
         return
     for generator in generators:
-        for static in getattr(generator, "staticfiles", ()):
-            # Not `static.save_as`: Pelican then takes the file's place as used by a link,
-            # and an {attach} link no longer moves it.
-            path = sanitised_join(_build.output_path, static.get_url_setting("save_as"))
-            if os.path.lexists(path) and not os.path.isdir(path):
-                os.remove(path)
+        if getattr(generator, "staticfiles", ()):
+            around_generate_output(
+                [generator], functools.partial(_static_places_emptied, generator, _build)
+            )
+
+
+@contextlib.contextmanager
+def _static_places_emptied(generator, build, _writer):
+    for static in generator.staticfiles:
+        # Not `static.save_as`: Pelican then takes the file's place as used by a link,
+        # and an {attach} link no longer moves it.
+        path = sanitised_join(build.output_path, static.get_url_setting("save_as"))
+        if os.path.lexists(path) and not os.path.isdir(path):
+            os.remove(path)
+    yield
 
 
 def finish(pelican_object):
@@ -607,5 +619,5 @@ def finish(pelican_object):
 
 def register():
     signals.initialized.connect(start)
-    signals.all_generators_finalized.connect(empty_static_places)
+    signals.all_generators_finalized.connect(empty_static_places_when_copying)
     signals.finalized.connect(finish)

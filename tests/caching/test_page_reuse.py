@@ -11,7 +11,7 @@ import shutil
 import jinja2
 import pytest
 
-from carnet.build import build
+from carnet.build import BuildFailed, build
 
 CATEGORIES = ["Journal intime", "Lancer son business", "Outils du coach"]
 TAGS = ["écoute", "tarifs", "doute", "confiance", "silence"]
@@ -308,3 +308,30 @@ def test_a_build_into_a_folder_holding_the_content_deletes_nothing(site):
         build(site.settings_file(production=False), output_path=site.root)
         assert [path for path in kept if not path.exists()] == []
     assert "Un billet" in (site.root / "un-billet" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_post_made_unreadable_leaves_the_last_site_as_it_was(blog):
+    """`invoke livereload` while `invoke serve` runs: a post saved without its title (or
+    with an impossible date) is left out, and the build went on: its page was removed from
+    the output and from every list, and the images were removed too when the build was
+    stopped before Pelican copied them. The coach's open page answered « page introuvable »
+    until the post was fixed. The build now stops before it writes anything: the site
+    served stays the last one built, the post in it, until the post is fixed."""
+    (blog.content / "images" / "bureau.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', encoding="utf-8"
+    )
+    write_post(blog, 4, extra="![Mon bureau]({static}/images/bureau.svg)")
+    blog.build(production=False)
+    before = {path: path.read_bytes() for path in sorted(blog.output.rglob("*")) if path.is_file()}
+    blog.add_post("p4.md", "Date: 2021-05-05 08:30\n\nPlus de titre.\n")
+    with pytest.raises(BuildFailed) as failed:
+        blog.build(production=False)
+    assert failed.value.problems[0].startswith("content/posts/p4.md: ")
+    after = {path: path.read_bytes() for path in sorted(blog.output.rglob("*")) if path.is_file()}
+    assert after == before
+    # A link left broken by the new post's typing stops it before writing too.
+    write_post(blog, 4, extra="[voir]({filename}/posts/p40.md)")
+    with pytest.raises(BuildFailed):
+        blog.build(production=False)
+    assert {p: p.read_bytes() for p in sorted(blog.output.rglob("*")) if p.is_file()} == before
+

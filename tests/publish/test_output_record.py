@@ -43,11 +43,23 @@ def test_a_file_of_the_coach_in_output_stops_every_command_that_would_delete_it(
 
 def test_a_build_stopped_half_way_leaves_its_pages_trusted(blog):
     assert blog.invoke("build").returncode == 0
+    # A post in error stops the build before it writes: a crash of the theme while it
+    # writes the pages (an older post's, after b's) stops it half-way.
+    overrides = blog.root / "overrides"
+    overrides.mkdir()
+    (overrides / "broken.html").write_text(
+        '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    set_in(blog, "pelicanconf.py", f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]")
     blog.add_post("b.md", title="Nouveau", date="2021-10-02 08:00", category="Journal intime")
-    blog.add_post("c.md", title="Cassé", date="2021-10-03 08:00", category="Journal intme")
+    blog.add_post(
+        "c.md", title="Cassé", date="2021-09-30 08:00", category="Journal intime", template="broken"
+    )
     assert blog.invoke("build").returncode == 1  # written all the same: b's page
     assert (blog.output / "nouveau" / "index.html").exists()
-    blog.add_post("c.md", title="Réparé", date="2021-10-03 08:00", category="Journal intime")
+    blog.add_post("c.md", title="Réparé", date="2021-09-30 08:00", category="Journal intime")
     done = blog.invoke("build")
     assert done.returncode == 0, done.stdout + done.stderr
 
