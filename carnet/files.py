@@ -2,6 +2,7 @@
 never half of it (the ledger, the manifest, the outbox, the caches). And the one line
 saying which folder it may not write in, before it starts."""
 
+import contextlib
 import os
 import pwd
 import tempfile
@@ -50,6 +51,24 @@ def write_atomically(path, data, durable=True):
             os.fsync(folder_descriptor)
         finally:
             os.close(folder_descriptor)
+
+
+@contextlib.contextmanager
+def replaced_when_written(path, encoding):
+    """open(path, "w") for a `with` block, except that `path` is replaced only once the
+    block has written it all (a temporary file beside it, then os.replace): a reader of
+    `path` meanwhile (`invoke serve`, while a development build rewrites the site it
+    serves) gets the old file or the new one, never an empty or half-written one."""
+    name = os.path.basename(path).encode("utf-8")[:NAME_KEPT_BYTES].decode("utf-8", "ignore")
+    temporary = os.path.join(os.path.dirname(path), "." + name + TEMPORARY_SUFFIX)
+    try:
+        with open(temporary, "w", encoding=encoding) as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
 
 
 def unwritable_folder_problem(path, project):

@@ -29,7 +29,7 @@ import contextlib
 import logging
 import os
 
-from carnet import feeds, forked
+from carnet import feeds, files, forked
 from carnet.pelican_private import WriterKeepingFiles, claim_output_file
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,13 @@ class CarnetWriter(WriterKeepingFiles):
 
     def _open_w(self, filename, encoding, override=False):
         asked, self.asked_page = self.asked_page, None
+        if asked is None and self.pages is not None and not self.keeps(filename):
+            # A build reusing pages writes on top of the site `invoke serve` may be
+            # serving: each page is replaced once written, never served half-written.
+            path = claim_output_file(self, filename, override)
+            if path == os.devnull:  # a page that loses to an overriding one
+                return open(path, "w", encoding=encoding)
+            return files.replaced_when_written(path, encoding)
         if asked is None:
             return super()._open_w(filename, encoding, override)
         asked.path = claim_output_file(self, filename, override)

@@ -335,3 +335,19 @@ def test_a_post_made_unreadable_leaves_the_last_site_as_it_was(blog):
         blog.build(production=False)
     assert {p: p.read_bytes() for p in sorted(blog.output.rglob("*")) if p.is_file()} == before
 
+
+def test_a_page_rewritten_while_it_is_being_served_is_never_sent_half_written(blog):
+    """`invoke serve` reading a page while `invoke livereload` rebuilt it: the page was
+    rewritten in place, emptied first, and the coach's browser got an empty or cut page
+    (2 of 11 000 requests during 15 rebuilds). A reader that opened the page before the
+    rebuild (the server sending it) now reads the old page whole, and the next one reads
+    the new page whole."""
+    blog.build(production=False)
+    page = blog.output / "billet-4" / "index.html"
+    old = page.read_bytes()
+    with open(page, "rb") as being_served:
+        write_post(blog, 4, extra="Une phrase de plus.")
+        blog.build(production=False)
+        assert being_served.read() == old
+    assert "Une phrase de plus." in page.read_text(encoding="utf-8")
+    assert list(blog.output.rglob("*.carnet-tmp")) == []
