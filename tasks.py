@@ -209,6 +209,10 @@ def _failure_headline(failure, what, output_path):
     # every post is read, stops it before it writes anything (carnet/build.py), and a
     # crash in the theme or a plugin stops it midway.
     folder = _shown_folder(output_path)
+    if failure.output_untouched:
+        return _("The build failed; {folder}/ was left as it was (the last site built):").format(
+            folder=folder
+        )
     if failure.strict:
         return _(
             "The build has warnings and --strict makes them errors; {folder}/ was built all "

@@ -33,9 +33,11 @@ class BuildFailed(Exception):
     """The build logged errors; `problems` has one line per error. strict: the problems
     are warnings, made errors by a strict build."""
 
-    def __init__(self, problems, strict=False, warnings=()):
+    def __init__(self, problems, strict=False, warnings=(), output_untouched=False):
         self.problems = problems
         self.strict = strict
+        # Stopped before it wrote or removed anything: the output holds the last site built.
+        self.output_untouched = output_untouched
         self.warnings = list(warnings)
         super().__init__("\n".join(problems))
 
@@ -267,6 +269,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         counts.update(_counted(generators))
 
     signals.all_generators_finalized.connect(count)
+    writing = {"started": False}
 
     def stop_before_writing(_pelican):
         # Every post is read and checked, nothing is written yet (Pelican asks for its
@@ -276,13 +279,18 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         # fixes the post (`invoke livereload`); a published build would fail all the same.
         if collector.errors:
             raise _StoppedBeforeWriting()
+        writing["started"] = True
 
     signals.get_writer.connect(stop_before_writing)
     # Pelican ends with a line of its own, in English (« Done: Processed 14 articles… »);
     # the tasks say what was built in the site's language, from `counts`.
     pelican_console.quiet = True
     try:
-        Pelican(settings).run()
+        pelican = Pelican(settings)
+        # Pelican empties the output folder as it starts, unless told not to (plugin
+        # page_reuse, in a development build, removes at the end what it did not write).
+        writing["started"] = pelican.delete_outputdir
+        pelican.run()
     except Exception as exc:  # a crash in Pelican or a plugin
         # After a reported problem, a crash is most often its consequence (Pelican copying
         # a missing image a post links to): the problem itself is the useful line.
@@ -300,7 +308,11 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         signals.get_writer.disconnect(stop_before_writing)
         root_logger.removeHandler(collector)
     if collector.errors:
-        raise BuildFailed(collector.errors, warnings=collector.warnings_beside_errors())
+        raise BuildFailed(
+            collector.errors,
+            warnings=collector.warnings_beside_errors(),
+            output_untouched=not writing["started"],
+        )
     if strict and collector.warnings:
         raise BuildFailed(collector.warnings, strict=True)
     return BuildResult(settings, settings["OUTPUT_PATH"], collector.warnings, counts)

@@ -97,8 +97,8 @@ def test_a_french_site_hears_no_english_from_carnet(site):
     failed = site.invoke("build")
     assert failed.returncode == 1
     assert (
-        "La construction a échoué\u202f; output/ a pu être réécrit malgré tout, en partie "
-        "ou en entier\u00a0:" in failed.stderr
+        "La construction a échoué\u202f; output/ est resté tel quel (le dernier site "
+        "construit)\u00a0:" in failed.stderr
     )
     assert "n’est pas un texte UTF-8 valide" in failed.stderr
     assert [piece for piece in english_fragments() if piece in failed.stderr] == []

@@ -36,12 +36,26 @@ def test_a_failed_development_build_says_what_became_of_output(site):
     site.add_post("b.md", title=None)  # no Title: line, an error
     done = site.invoke("build")
     assert done.returncode == 1
+    assert "The build failed; output/ was left as it was (the last site built):" in done.stderr
+    assert "published" not in done.stderr
+    assert not (site.output / "a-post" / "index.html").exists()
+    # A crash in the theme, once pages are being written, may leave output/ in part.
+    overrides = site.root / "overrides"
+    overrides.mkdir()
+    (overrides / "broken.html").write_text(
+        '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write(f"\nTHEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n")
+    site.add_post("b.md", title="Another post", template="broken")
+    done = site.invoke("build")
+    assert done.returncode == 1
     assert (
         "The build failed; output/ may have been rewritten all the same, in part or in full:"
         in done.stderr
     )
-    assert "published" not in done.stderr
-    assert not (site.output / "a-post" / "index.html").exists()
 
     site.add_post("b.md", title="Another post", colour="blue")  # unknown metadata, a warning
     done = site.invoke("build", "--strict")
