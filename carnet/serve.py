@@ -45,9 +45,16 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
         index_when_stale = getattr(self.server, "index_when_stale", None)
         if index_when_stale and self.path.startswith(SEARCH_INDEX):
             index_when_stale()
-        found = self.get_path_that_exists(self.path.split("?", 1)[0])
+        asked = self.path.split("?", 1)[0]
+        found = self.get_path_that_exists(asked)
         # A folder is found only when it has no index.html (tried first): no page there.
-        if not found or os.path.isdir(self.translate_path(found)):
+        # A file asked for as a folder (/index.html/) is not found either, as on a web
+        # host: served, the page read its stylesheet from under itself.
+        if (
+            not found
+            or os.path.isdir(self.translate_path(found))
+            or (asked.endswith("/") and found == asked.rstrip("/"))
+        ):
             self._not_found(head)
             return
         self.path = found

@@ -93,6 +93,27 @@ def test_serve_answers_a_folder_without_a_page_with_the_site_404_page(site):
         server.server_close()
 
 
+def test_serve_answers_a_file_asked_for_as_a_folder_with_the_site_404_page(site):
+    """/index.html/ or /un-billet/index.html/ (a slash typed after a page's file): serve
+    answered with the page, which then read its stylesheet and images from under the file
+    (./theme/ as /index.html/theme/), so the coach saw an unstyled page with no images,
+    where a web host answers « page introuvable »."""
+    site.add_post("a.md", post_text(title="Un billet"))
+    site.build(production=False)
+    server = site_server(str(site.output), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    not_found = site.read("404.html").replace("<head>", '<head>\n<base href="/">', 1)
+    try:
+        for address in ("/index.html/", "/un-billet/index.html/", "/robots.txt/"):
+            assert _get(base + address) == (404, not_found), address
+        for address in ("/index.html", "/un-billet/index.html", "/un-billet/", "/robots.txt"):
+            assert _get(base + address)[0] == 200, address
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_serve_on_a_port_in_use_says_so_in_one_line(site):
     site.add_post("a.md", post_text(title="Un billet"))
     assert site.invoke("build").returncode == 0
