@@ -116,6 +116,9 @@ def attach_reactions(generator):
         post.reactions = []
     if not os.path.isdir(root):
         return
+    # A post Pelican could not read (no title, an impossible date: its own line says so) has
+    # no slug yet, and may be the one a folder is for: told once it reads, if still alone.
+    unread_posts = None in generator.context["generated_content"].values()
     for slug in sorted(os.listdir(root)):
         folder = os.path.join(root, slug)
         relative = source_name(settings, folder)  # content/reactions/S: the coach's path
@@ -129,6 +132,8 @@ def attach_reactions(generator):
                     "no page to show reactions under: move or delete this folder"
                 ).format(path=relative, slug=slug)
             )
+            continue
+        if post is None and unread_posts:
             continue
         if post is None:
             renamed = _renamed_post(slug, every_post, set(by_slug) - set(os.listdir(root)))

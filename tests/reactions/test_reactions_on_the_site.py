@@ -120,6 +120,20 @@ def test_a_reaction_for_a_post_that_does_not_exist_stops_the_build(blog):
     ), failure.value.problems
 
 
+def test_a_post_that_cannot_be_read_is_one_line_not_two(blog):
+    """A commented post saved without its title (while `invoke livereload` ran): the
+    post's line came with a second one, its reactions folder's « no post has the slug …
+    (a renamed post? move its reactions) », which sent the coach to move a folder that
+    was right. The post's own line is the one to fix; once it reads, the folder is its."""
+    blog.add_post("a.md", "Date: 2020-09-09 08:30\n\nLe texte du billet.\n")
+    with pytest.raises(BuildFailed) as failure:
+        blog.build()
+    assert [line.split(":")[0] for line in failure.value.problems] == ["content/posts/a.md"]
+    blog.add_post("a.md", title="Le billet commenté", body="Le texte du billet.")
+    blog.build()
+    assert "Première réaction" in blog.read("le-billet-commente/index.html")
+
+
 def test_a_retitled_post_s_reactions_folder_is_told_where_to_go(blog):
     """The guide: a post whose title changed must have its reactions folder moved; the line
     said « (un billet renommé ? déplacez ses réactions) » and not where, while the build it
