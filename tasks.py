@@ -406,10 +406,20 @@ def livereload(c):
     """Rebuild whenever content/, theme/, plugins/ or a settings file changes."""
     from carnet.watching import Watcher
 
+    folders = [os.path.join(ROOT, p) for p in ("content", "theme", "plugins")]
+    # A folder that is not there cannot be watched (the watch stopped with a traceback,
+    # after the build's own line about it).
+    for folder in folders:
+        if not os.path.isdir(folder):
+            console.fail(
+                _(
+                    "{folder}/ does not exist, and livereload watches it: put it back (or run "
+                    "the task from the project folder), then run livereload again"
+                ).format(folder=os.path.relpath(folder, ROOT))
+            )
+            raise Exit(code=1)
     # Watching from before the first build: a save during it builds again.
-    watcher = Watcher(
-        [os.path.join(ROOT, p) for p in ("content", "theme", "plugins")], [DEV_SETTINGS]
-    )
+    watcher = Watcher(folders, [DEV_SETTINGS])
     try:
         # The first build too: a post left half-written when livereload last stopped is
         # the coach's to fix while it watches, not a reason to stop.

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import socket
 import threading
 import time
@@ -295,6 +296,19 @@ def test_livereload_started_on_a_broken_post_watches_until_it_is_fixed(site):
     with site.livereloading():
         site.add_post("a.md", title="Un billet réparé")
         wait_for(lambda: home.exists() and "Un billet réparé" in home.read_text(), 30)
+
+
+def test_livereload_without_its_content_folder_says_so_in_one_line(site):
+    """content/ missing (renamed, or the task run from elsewhere): the build said so, then
+    livereload stopped with a traceback of watchfiles' « No path was found »."""
+    shutil.rmtree(site.content)
+    done = site.invoke("livereload", timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "✗ content/ n’existe pas, et livereload le surveille\u00a0: remettez-le (ou lancez la "
+        "tâche depuis le dossier du projet), puis relancez livereload"
+    )
 
 
 def test_the_tasks_the_readme_names_exist(site):
