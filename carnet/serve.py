@@ -8,6 +8,9 @@ files. Here both get the theme's « page introuvable » (output/404.html) with t
 A rebuild while the server runs removes the search index (a development build leaves
 none): the first request for it indexes the site again.
 
+A Range header asking for one part of a file gets that part (206): Safari plays a video
+only that way.
+
 Each connection is answered in a thread of its own, as Python's `python -m http.server`
 does: a browser opens connections before it needs them (Chrome's preconnect) and may send
 nothing on one for minutes; a server answering one connection at a time waited on that
@@ -16,6 +19,7 @@ one, and every page the coach asked for meanwhile stayed blank.
 
 import logging
 import os
+import re
 import socketserver
 import threading
 from http import HTTPStatus
@@ -32,6 +36,9 @@ ROOT_BASE = b'<head>\n<base href="/">'
 logging.getLogger("pelican.server").setLevel(logging.ERROR)
 
 SEARCH_INDEX = "/pagefind/"
+# One range of bytes (bytes=0-1, bytes=100-, bytes=-500): what Safari asks a video in.
+# Several ranges at once, which no browser needs for a video, get the whole file.
+ONE_BYTE_RANGE = re.compile(r"bytes=(?P<first>\d*)-(?P<last>\d*)")
 
 
 class SiteRequestHandler(ComplexHTTPRequestHandler):
@@ -58,10 +65,50 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
             self._not_found(head)
             return
         self.path = found
+        part = None if head else self._part_asked(self.translate_path(found))
+        if part is not None:
+            self._send_part(self.translate_path(found), *part)
+            return
         if head:
             super(ComplexHTTPRequestHandler, self).do_HEAD()
         else:
             super(ComplexHTTPRequestHandler, self).do_GET()
+
+    def _part_asked(self, path):
+        """(first byte, last byte, size) of the one range of `path` a Range header asks
+        for; None for the whole file (no Range, or one this server does not read)."""
+        asked = ONE_BYTE_RANGE.fullmatch(self.headers.get("Range", "").strip())
+        if not asked or asked["first"] == asked["last"] == "":
+            return None
+        if asked["first"] and asked["last"] and int(asked["first"]) > int(asked["last"]):
+            return None  # not a range (RFC 9110): the whole file
+        size = os.path.getsize(path)
+        if asked["first"] == "":  # the last N bytes
+            return max(0, size - int(asked["last"])), size - 1, size
+        last = min(int(asked["last"]), size - 1) if asked["last"] else size - 1
+        return int(asked["first"]), last, size
+
+    def _send_part(self, path, first, last, size):
+        if first > last:  # nothing of the file: Range Not Satisfiable
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(HTTPStatus.PARTIAL_CONTENT)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Content-Length", str(last - first + 1))
+        self.end_headers()
+        with open(path, "rb") as file:
+            file.seek(first)
+            left = last - first + 1
+            while left > 0:  # a video may be large: sent a piece at a time
+                piece = file.read(min(left, 1 << 20))
+                if not piece:
+                    break
+                self.wfile.write(piece)
+                left -= len(piece)
 
     def _not_found(self, head):
         page = os.path.join(self.base_path, NOT_FOUND_PAGE)

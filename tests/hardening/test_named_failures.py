@@ -114,6 +114,46 @@ def test_serve_answers_a_file_asked_for_as_a_folder_with_the_site_404_page(site)
         server.server_close()
 
 
+def test_serve_sends_the_part_of_a_video_asked_for(tmp_path):
+    """Safari plays a <video> only from the parts of the file it asks for (Range:
+    bytes=0-1 first): serve sent the whole file with 200 OK, and a post's video did not
+    play in Safari on the coach's computer, though it does once published."""
+    video = bytes(range(256)) * 4  # 1024 bytes
+    (tmp_path / "film.mp4").write_bytes(video)
+    server = site_server(str(tmp_path), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/film.mp4"
+
+    def get(byte_range):
+        request = urllib.request.Request(url, headers={"Range": byte_range})
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    try:
+        status, headers, body = get("bytes=0-1")
+        assert (status, body) == (206, video[:2])
+        assert headers["Content-Range"] == "bytes 0-1/1024"
+        assert headers["Content-Type"] == "video/mp4"
+        assert headers["Content-Length"] == "2"
+        assert get("bytes=1000-")[::2] == (206, video[1000:])
+        assert get("bytes=1000-5000")[::2] == (206, video[1000:])
+        assert get("bytes=-10")[::2] == (206, video[-10:])
+        status, headers, _body = get("bytes=2000-")
+        assert (status, headers["Content-Range"]) == (416, "bytes */1024")
+        # A range serve does not read (several at once, another unit): the whole file.
+        assert get("bytes=0-1,5-6")[::2] == (200, video)
+        assert get("pages=1")[::2] == (200, video)
+        assert get("bytes=5-2")[::2] == (200, video)
+        with urllib.request.urlopen(url) as answer:
+            assert (answer.status, answer.read()) == (200, video)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_serve_on_a_port_in_use_says_so_in_one_line(site):
     site.add_post("a.md", post_text(title="Un billet"))
     assert site.invoke("build").returncode == 0
