@@ -18,6 +18,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
+from carnet import forked
 from carnet.i18n import _
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
@@ -261,6 +262,8 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     # rebuild of 100 posts, without end). A build in a fresh process has none to collect.
     if _builds_in_this_process["count"]:
         gc.collect()
+    else:
+        forked.give_big_blocks_back()
     _builds_in_this_process["count"] += 1
     gc.freeze()
     counts = {}

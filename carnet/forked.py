@@ -109,6 +109,25 @@ def _free_pages_back():
         trim(0)
 
 
+# glibc's malloc.h: mallopt's parameters.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+BIG_BLOCK = 128 * 1024
+
+
+def give_big_blocks_back():
+    """Have glibc's malloc give a freed block of BIG_BLOCK or more back to the system at
+    once, and the top of its heap once that much is free there. By default it raises both
+    limits to the largest block freed so far (up to 32 MB): once a share image (a 3 MB
+    picture) was drawn and freed, each process kept that memory for good, and the build's
+    peak is the sum of its processes' (at 100 posts, 85 MB while the images are drawn; 82
+    with this). Set once, in the build process; its children inherit it. Not every C
+    library has mallopt: then nothing is done."""
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(M_MMAP_THRESHOLD, BIG_BLOCK)
+        mallopt(M_TRIM_THRESHOLD, BIG_BLOCK)
+
+
 class Child:
     """`work(*args)` running in a forked child; `result()` waits for it and returns what
     it returned, after logging again what it logged."""

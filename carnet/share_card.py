@@ -496,7 +496,9 @@ class _EncodedFrame:
 
 @functools.lru_cache(maxsize=64)  # some 20 KB each
 def _encoded_frame(category, author, site, colours, fonts):
-    return _EncodedFrame(encode(_frame(category, author, site, colours, fonts)))
+    # The frame drawn afresh, not kept by _frame's cache: a 3 MB picture (4 bytes a pixel)
+    # held while every card is drawn, which render_card alone needs again.
+    return _EncodedFrame(encode(_frame.__wrapped__(category, author, site, colours, fonts)))
 
 
 @contextlib.contextmanager

@@ -386,6 +386,16 @@ def test_the_frame_drawn_once_follows_the_colours_and_the_author():
     assert share_card.draw_card(card_spec(title)) == first
 
 
+def test_cards_drawn_by_pieces_keep_no_frame_picture():
+    """Cards drawn by pieces need the frame's encoded pieces only: its picture (3 MB, 4
+    bytes a pixel) was kept while every card was drawn, in each process that draws."""
+    share_card.forget()
+    for category in ("Journal intime", "Lancer son business"):
+        share_card.draw_card(card_spec("Une semaine avec mes tarifs", category=category))
+    assert share_card._encoded_frame.cache_info().currsize == 2
+    assert share_card._frame.cache_info().currsize == 0
+
+
 # --- Drawn by a second process once the posts are read ---------------------------------
 
 
