@@ -8,12 +8,11 @@ the text, on two kinds of text it took the square of.
   Here, the first « [ » found never closed (or closing far away) has the rest of the text
   read once: where each « [ » after it closes is kept, for the calls that follow on the
   same text (LinkInlineProcessor.getText, replaced on each of Markdown's link patterns).
-- « < » and a letter (a tag's name) with no « > » after it. Python's HTML parser (Python-Markdown's
-  raw HTML reader) read each such tag to the end of the text to find out that it never
-  ends, then took its « < » for a character: 36 KB of lines « mot <a x » took 2.5 s. Such
-  a « < » can start no tag, comment or declaration (each ends with « > »): it is hidden
-  from the parser (UNCLOSED_MARK for the time the raw HTML is read), and the page is the
-  same.
+- « < » and a letter (a tag's name) with no « > » after it. Python's HTML parser
+  (Python-Markdown's raw HTML reader) read each such tag to the end of the text to find
+  out that it never ends, then took its « < » for a character: 36 KB of lines « mot <a x »
+  took 2.5 s. Such a « < » can start no tag (each ends with « > »): it is hidden from the
+  parser (UNCLOSED_MARK for the time the raw HTML is read), and the page is the same.
 
 The pages are those Python-Markdown makes (a test compares both on texts made of every
 piece these two touch).

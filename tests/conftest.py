@@ -111,6 +111,19 @@ class Site:
             encoding="utf-8",
         )
 
+    def use_a_broken_template(self):
+        """Posts with `Template: broken` get a template that reads a field no post has: the
+        theme crashes as their pages are written."""
+        overrides = self.root / "overrides"
+        overrides.mkdir(exist_ok=True)
+        (overrides / "broken.html").write_text(
+            '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
+            "{% endblock %}",
+            encoding="utf-8",
+        )
+        with open(self.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+            conf.write(f"\nTHEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n")
+
     @contextlib.contextmanager
     def serving(self, wait=30):
         """Run `invoke serve` on a free port; yield its base URL once it answers."""

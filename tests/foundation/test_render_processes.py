@@ -128,15 +128,7 @@ def test_a_development_build_with_page_reuse_renders_in_one_process(blog, tmp_pa
 
 def _broken_template(site, *broken_titles):
     """Posts titled `broken_titles` use a template that reads a field no post has."""
-    overrides = site.root / "overrides"
-    overrides.mkdir(exist_ok=True)
-    (overrides / "broken.html").write_text(
-        '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
-        "{% endblock %}",
-        encoding="utf-8",
-    )
-    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
-        conf.write(f"\nTHEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n")
+    site.use_a_broken_template()
     for number, title in enumerate(broken_titles):
         site.add_post(
             f"casse-{number}.md",

@@ -41,15 +41,7 @@ def test_a_failed_development_build_says_what_became_of_output(site):
     assert "published" not in done.stderr
     assert not (site.output / "a-post" / "index.html").exists()
     # A crash in the theme, once pages are being written, may leave output/ in part.
-    overrides = site.root / "overrides"
-    overrides.mkdir()
-    (overrides / "broken.html").write_text(
-        '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
-        "{% endblock %}",
-        encoding="utf-8",
-    )
-    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
-        conf.write(f"\nTHEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]\n")
+    site.use_a_broken_template()
     site.add_post("b.md", title="Another post", template="broken")
     done = site.invoke("build")
     assert done.returncode == 1

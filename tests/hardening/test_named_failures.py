@@ -1,6 +1,7 @@
 """Whatever fails deep in a build names the post; `invoke serve` answers a missing page
 with the site's own 404 page."""
 
+import contextlib
 import threading
 import urllib.error
 import urllib.request
@@ -58,6 +59,18 @@ def _get(url):
         return error.code, error.read().decode()
 
 
+@contextlib.contextmanager
+def _served(folder):
+    """carnet.serve's server on `folder`, in this process, on a free port: its base URL."""
+    server = site_server(str(folder), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_serve_answers_a_missing_page_with_the_site_404_page(site):
     site.add_post("a.md", post_text(title="Un billet"))
     assert site.invoke("build").returncode == 0
@@ -79,18 +92,12 @@ def test_serve_answers_a_folder_without_a_page_with_the_site_404_page(site):
     serve answered it with Python's English list of the folder's files."""
     site.add_post("a.md", post_text(title="Un billet", tags="écoute"))
     site.build(production=False)
-    server = site_server(str(site.output), 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     not_found = site.read("404.html").replace("<head>", '<head>\n<base href="/">', 1)
-    try:
+    with _served(site.output) as base:
         for folder in ("/etiquette/", "/etiquette", "/theme/", "/categorie/"):
             assert _get(base + folder) == (404, not_found), folder
         assert _get(base + "/etiquette/ecoute/")[0] == 200
         assert _get(base + "/un-billet")[0] == 200
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_serve_answers_a_file_asked_for_as_a_folder_with_the_site_404_page(site):
@@ -100,18 +107,12 @@ def test_serve_answers_a_file_asked_for_as_a_folder_with_the_site_404_page(site)
     where a web host answers « page introuvable »."""
     site.add_post("a.md", post_text(title="Un billet"))
     site.build(production=False)
-    server = site_server(str(site.output), 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     not_found = site.read("404.html").replace("<head>", '<head>\n<base href="/">', 1)
-    try:
+    with _served(site.output) as base:
         for address in ("/index.html/", "/un-billet/index.html/", "/robots.txt/"):
             assert _get(base + address) == (404, not_found), address
         for address in ("/index.html", "/un-billet/index.html", "/un-billet/", "/robots.txt"):
             assert _get(base + address)[0] == 200, address
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_serve_sends_the_part_of_a_video_asked_for(tmp_path):
@@ -120,9 +121,6 @@ def test_serve_sends_the_part_of_a_video_asked_for(tmp_path):
     play in Safari on the coach's computer, though it does once published."""
     video = bytes(range(256)) * 4  # 1024 bytes
     (tmp_path / "film.mp4").write_bytes(video)
-    server = site_server(str(tmp_path), 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/film.mp4"
 
     def get(byte_range):
         request = urllib.request.Request(url, headers={"Range": byte_range})
@@ -132,7 +130,8 @@ def test_serve_sends_the_part_of_a_video_asked_for(tmp_path):
         except urllib.error.HTTPError as error:
             return error.code, error.headers, error.read()
 
-    try:
+    with _served(tmp_path) as base:
+        url = base + "/film.mp4"
         status, headers, body = get("bytes=0-1")
         assert (status, body) == (206, video[:2])
         assert headers["Content-Range"] == "bytes 0-1/1024"
@@ -149,9 +148,6 @@ def test_serve_sends_the_part_of_a_video_asked_for(tmp_path):
         assert get("bytes=5-2")[::2] == (200, video)
         with urllib.request.urlopen(url) as answer:
             assert (answer.status, answer.read()) == (200, video)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(site):

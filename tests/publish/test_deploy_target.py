@@ -267,6 +267,13 @@ def test_a_file_the_coach_put_on_the_server_stops_an_rsync_publish_and_is_kept(
     assert (target / "google1234abcd.html").exists() and (target / "un-nouveau").exists()
 
 
+def _a_file_put_there_by_hand_stops_the_next_publish(blog, target, env):
+    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    done = blog.invoke("publish", env=env)
+    assert done.returncode == 1
+    assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
+
+
 def test_a_publish_killed_after_rsync_leaves_no_file_of_carnet_taken_for_the_coachs(
     blog, tmp_path, local_ssh
 ):
@@ -292,10 +299,7 @@ def test_a_publish_killed_after_rsync_leaves_no_file_of_carnet_taken_for_the_coa
     assert done.returncode == 0, done.stderr
     assert (target / "un-nouveau" / "index.html").exists()
     # The record is still exact: a file put there by hand stops the next one.
-    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
-    done = blog.invoke("publish", env=env)
-    assert done.returncode == 1
-    assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
+    _a_file_put_there_by_hand_stops_the_next_publish(blog, target, env)
 
 
 def test_a_publish_from_a_second_computer_does_not_stop_the_first_ones(blog, tmp_path, local_ssh):
@@ -317,10 +321,7 @@ def test_a_publish_from_a_second_computer_does_not_stop_the_first_ones(blog, tmp
     assert done.returncode == 0, done.stderr
     assert (target / "un-nouveau" / "index.html").exists()
     # Its record is exact again: a file put there by hand still stops the next publish.
-    (target / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
-    done = blog.invoke("publish", env=env)
-    assert done.returncode == 1
-    assert f"localhost:{target}/google1234abcd.html: Carnet did not put" in done.stderr
+    _a_file_put_there_by_hand_stops_the_next_publish(blog, target, env)
 
 
 def test_a_failed_rsync_without_a_record_leaves_the_next_publish_unchecked(

@@ -45,14 +45,7 @@ def test_a_build_stopped_half_way_leaves_its_pages_trusted(blog):
     assert blog.invoke("build").returncode == 0
     # A post in error stops the build before it writes: a crash of the theme while it
     # writes the pages (an older post's, after b's) stops it half-way.
-    overrides = blog.root / "overrides"
-    overrides.mkdir()
-    (overrides / "broken.html").write_text(
-        '{% extends "article.html" %}{% block content %}{{ article.no_such_field.name }}'
-        "{% endblock %}",
-        encoding="utf-8",
-    )
-    set_in(blog, "pelicanconf.py", f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]")
+    blog.use_a_broken_template()
     blog.add_post("b.md", title="Nouveau", date="2021-10-02 08:00", category="Journal intime")
     blog.add_post(
         "c.md", title="Cassé", date="2021-09-30 08:00", category="Journal intime", template="broken"
