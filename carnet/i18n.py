@@ -10,6 +10,7 @@ import ast
 import functools
 import io
 import os
+import re
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -63,15 +64,25 @@ def ngettext(singular, plural, count):
     return _active.ngettext(singular, plural, count)
 
 
+# A line `DEFAULT_LANG = "fr"`, for a settings file Python cannot read.
+_LANGUAGE_LINE = re.compile(r"""^DEFAULT_LANG\s*=\s*["']([^"']*)["']""", re.M)
+
+
 def site_language(settings_file):
     """DEFAULT_LANG as the settings file (or a settings file it star-imports) sets it,
     read without running it, so the first line a task prints is already in that language;
     "en" when none sets it or the file cannot be read."""
     try:
         with open(settings_file, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, UnicodeDecodeError):
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
         return "en"
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        # A typo elsewhere in the file: the task says so, in the language the file sets.
+        found = _LANGUAGE_LINE.findall(text)
+        return found[-1] if found else "en"
     language = "en"
     for node in tree.body:
         if (

@@ -104,6 +104,16 @@ def test_a_french_site_hears_no_english_from_carnet(site):
     assert [piece for piece in english_fragments() if piece in failed.stderr] == []
 
 
+def test_a_settings_file_python_cannot_read_still_speaks_its_language(site):
+    # A typo in pelicanconf.py hid its DEFAULT_LANG: the one line saying so was English.
+    with open(site.root / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write("\nSITENAME = \n")
+    failed = site.invoke("build")
+    assert failed.returncode == 1
+    assert "Python ne peut pas exécuter ce fichier de réglages (invalid syntax)" in failed.stderr
+    assert [piece for piece in english_fragments() if piece in failed.stderr] == []
+
+
 def test_another_language_hears_english(site):
     settings = site.root / "pelicanconf.py"
     settings.write_text(settings.read_text().replace('DEFAULT_LANG = "fr"', 'DEFAULT_LANG = "en"'))

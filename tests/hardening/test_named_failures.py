@@ -170,7 +170,7 @@ def test_a_settings_file_python_cannot_run_is_one_line_naming_it(site):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
-    assert line.startswith(f"✗ pelicanconf.py, line {lines + 1}: ")
+    assert line.startswith(f"✗ pelicanconf.py, ligne {lines + 1}\u00a0: ")  # the site speaks French
 
 
 @pytest.mark.parametrize("paste", ["MAILCHIMP_API_KEY = {key}", "MAILCHIMP_API_KEY: {key}"])

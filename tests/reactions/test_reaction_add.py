@@ -430,6 +430,9 @@ def test_a_settings_file_python_cannot_run_is_one_line(blog):
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("✗ pelicanconf.py, line ")
-    assert lines[0].endswith(": Python cannot run this settings file ('{' was never closed)")
+    # In the site's language (French), though Python cannot read the file to find it.
+    assert lines[0].startswith("✗ pelicanconf.py, ligne ")
+    assert lines[0].endswith(
+        "\u00a0: Python ne peut pas exécuter ce fichier de réglages ('{' was never closed)"
+    )
     assert reactions_of(blog, "qu-est-ce-que-l-ecoute") == []
