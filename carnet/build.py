@@ -8,10 +8,13 @@ collects those errors, names the file in each, and raises BuildFailed at the end
 import gc
 import logging
 import os
+import re
 import sys
+import traceback
 from dataclasses import dataclass, field
 
 import blinker
+import jinja2
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -19,7 +22,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
 from carnet import forked
-from carnet.i18n import _
+from carnet.i18n import N_, _
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
     SAID_BY_CARNET,
@@ -74,6 +77,55 @@ def _file_first(message, settings):
             fields["path"] = source_name(settings, fields["path"])
             return _(known.carnet_wording).format(**fields)
     return message
+
+
+# Jinja's commonest messages about a template (English), in Carnet's words; others are
+# shown as Jinja says them.
+JINJA_MESSAGES = (
+    (
+        re.compile(
+            r"^Encountered unknown tag '(?P<name>[^']*)'\. Jinja was looking for the following"
+            r" tags: (?P<expected>.*?)\. "
+        ),
+        N_("unknown tag « {name} », where {expected} was expected"),
+    ),
+    (re.compile(r"^Encountered unknown tag '(?P<name>[^']*)'"), N_("unknown tag « {name} »")),
+    (re.compile(r"^No filter named '(?P<name>[^']*)'"), N_("no filter named « {name} »")),
+    (re.compile(r"^No test named '(?P<name>[^']*)'"), N_("no test named « {name} »")),
+    (re.compile(r"^'(?P<name>[^']*)' is undefined$"), N_("« {name} » is not defined")),
+    (
+        re.compile(r"^'(?P<owner>.*)' has no attribute '(?P<name>[^']*)'$"),
+        N_("{owner} has no « {name} »"),
+    ),
+)
+
+
+def _template_problem(exc, settings):
+    """For a crash in a template of the site: (the template and its line, the problem in
+    Carnet's words); None for any other crash. (Jinja's English was shown, after the post
+    being written, when the typo was in the template.)"""
+    if not isinstance(exc, jinja2.TemplateError):
+        return None
+    template, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not template:  # a template that ran: its innermost frame says where
+        extensions = tuple(settings["TEMPLATE_EXTENSIONS"])
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(extensions) and os.path.isfile(frame.filename):
+                template, line = frame.filename, frame.lineno
+                break
+    if not template:
+        return None
+    message = exc.message or str(exc)
+    problem = message
+    for pattern, wording in JINJA_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            problem = _(wording).format(**match.groupdict())
+            break
+    where = os.path.relpath(template, project_folder(settings)).replace(os.sep, "/")
+    if line:
+        where = _("{file}, line {line}").format(file=where, line=line)
+    return where, problem
 
 
 def _source_of_failure(exc, settings):
@@ -300,7 +352,22 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         if not collector.errors:
             where = _source_of_failure(exc, settings)
             problem = _describe_exception(exc).replace(collector.project + os.sep, "")
-            if where:
+            in_template = _template_problem(exc, settings)
+            # A template that cannot be read is wrong for every page; one that fails as
+            # it shows a post may be wrong for that post only (a field it lacks).
+            if in_template and (not where or isinstance(exc, jinja2.TemplateSyntaxError)):
+                collector.errors.append(
+                    _(
+                        "{where}: the template cannot be used ({problem}); fix it and build again"
+                    ).format(where=in_template[0], problem=in_template[1])
+                )
+            elif in_template:
+                collector.errors.append(
+                    _("{path}: the template {template} cannot show this post ({problem})").format(
+                        path=where, template=in_template[0], problem=in_template[1]
+                    )
+                )
+            elif where:
                 collector.errors.append(_("{path}: {problem}").format(path=where, problem=problem))
             else:
                 collector.errors.append(_("the build stopped: {problem}").format(problem=problem))

@@ -349,11 +349,12 @@ class TemplateInputs:
 
     def _file(self, name):
         if name not in self._files:
-            source = self.env.loader.get_source(self.env, name)[0]
+            source, filename, _uptodate = self.env.loader.get_source(self.env, name)
             source_hash = _hash(source)
             known = self.known.get(name)
             if not known or known[0] != source_hash or len(known) != 6:
-                tree = self.env.parse(source)
+                # Named, so that a syntax error says which template it is in.
+                tree = self.env.parse(source, name, filename)
                 used = list(meta.find_referenced_templates(tree))
                 if None in used:  # a template chosen at render time: its inputs cannot be known
                     raise UnstableValue(f"{name} uses a template chosen at render time")

@@ -2,6 +2,7 @@
 French site, English for any other."""
 
 import re
+import shutil
 import string
 
 from babel.messages.extract import extract_from_dir, extract_from_file
@@ -121,3 +122,45 @@ def test_another_language_hears_english(site):
     done = site.invoke("build")
     assert "Building the development site…" in done.stdout
     assert "Site built in output/: 1 post and 0 pages" in done.stdout
+
+
+def _own_theme(site, template, old, new):
+    (site.root / "theme").unlink()
+    shutil.copytree(ROOT / "theme", site.root / "theme")
+    path = site.root / "theme" / "templates" / template
+    source = path.read_text(encoding="utf-8")
+    assert old in source
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+
+
+def _problem_lines(site):
+    failed = site.invoke("build")
+    assert failed.returncode == 1
+    assert [piece for piece in english_fragments() if piece in failed.stderr] == []
+    return [
+        line.removeprefix("  - ") for line in failed.stderr.splitlines() if line.startswith("  - ")
+    ]
+
+
+def test_a_typo_in_a_template_names_the_template_in_french(site):
+    # The post being written was named, with Jinja's English: « content/posts/a.md :
+    # Encountered unknown tag 'endblok'. Jinja was looking for… ».
+    _own_theme(site, "base.html", "{% endblock %}", "{% endblok %}")
+    site.add_post("a.md", title="Un billet")
+    (line,) = _problem_lines(site)
+    assert line.startswith("theme/templates/base.html, ligne ")
+    assert line.endswith(
+        "\u00a0: le gabarit ne peut pas servir (balise inconnue «\u00a0endblok\u00a0», là où "
+        "'endblock' était attendu)\u202f; corrigez-le et relancez la construction"
+    )
+
+
+def test_a_template_that_fails_on_a_post_names_both_in_french(site):
+    # « content/posts/a.md : 'titre' is undefined »: Jinja's English, and no template.
+    _own_theme(site, "article.html", "{{ article.title", "{{ titre.title")
+    site.add_post("a.md", title="Un billet")
+    (line,) = _problem_lines(site)
+    assert line.startswith(
+        "content/posts/a.md\u00a0: le gabarit theme/templates/article.html, ligne "
+    )
+    assert line.endswith(" ne peut pas afficher ce billet («\u00a0titre\u00a0» n’est pas défini)")
