@@ -587,8 +587,12 @@ def newsletter_preview(c, slug=""):
         "slug": "the post (default: as newsletter-preview)",
     }
 )
-def newsletter_test(c, to, slug=""):
+def newsletter_test(c, to="", slug=""):
     """Send a post's email to one address only, subject prefixed « [TEST] »."""
+    # Not a required argument: invoke would say it is missing in English.
+    if not to:
+        console.fail(_("newsletter-test needs the address to send to: --to ADDRESS"))
+        raise Exit(code=1)
     settings, _changed = _production_settings(sends=True)
     where = _newsletter(newsletter.send_test, settings, to, slug)
     console.done(_("Test e-mail sent: {where}").format(where=where))

@@ -164,3 +164,13 @@ def test_a_template_that_fails_on_a_post_names_both_in_french(site):
         "content/posts/a.md\u00a0: le gabarit theme/templates/article.html, ligne "
     )
     assert line.endswith(" ne peut pas afficher ce billet («\u00a0titre\u00a0» n’est pas défini)")
+
+
+def test_newsletter_test_without_an_address_says_so_in_french(site):
+    # Invoke said « 'newsletter-test' did not receive required positional arguments: 'to' ».
+    failed = site.invoke("newsletter-test")
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert failed.stderr.splitlines() == [
+        "✗ newsletter-test a besoin de l’adresse où envoyer\u00a0: --to ADRESSE"
+    ]
