@@ -68,6 +68,17 @@ from carnet.sources import source_name
 
 logger = logging.getLogger(__name__)
 
+# PyYAML's commonest problems in a front matter (English), in Carnet's words; others are
+# shown as PyYAML says them.
+YAML_PROBLEMS = (
+    ("mapping values are not allowed here", N_("a « : » inside a value")),
+    ("expected ',' or ']'", N_("a « [ » is not closed by « ] »")),
+    ("found character '\\t'", N_("a tab: indent with spaces")),
+    ("found unexpected end of stream", N_("a quote is not closed")),
+    ("found undefined alias", N_("a value starts with « * »")),
+    ("expected <block end>", N_("a line is not indented like the others")),
+)
+
 KNOWN_METADATA = {
     # Pelican's
     "title",
@@ -557,6 +568,10 @@ def checked_reader(reader_class):
                 mark = getattr(error, "problem_mark", None)
                 line = first_line + mark.line if mark else first_line
                 problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
+                problem = next(
+                    (_(said) for start, said in YAML_PROBLEMS if problem.startswith(start)),
+                    problem,
+                )
                 raise ValueError(
                     _(
                         "line {line}: the front matter (--- … ---) is not valid YAML: {problem} "

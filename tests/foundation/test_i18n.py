@@ -5,6 +5,7 @@ import re
 import shutil
 import string
 
+import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 from conftest import ROOT
@@ -174,3 +175,20 @@ def test_newsletter_test_without_an_address_says_so_in_french(site):
     assert failed.stderr.splitlines() == [
         "✗ newsletter-test a besoin de l’adresse où envoyer\u00a0: --to ADRESSE"
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("title: Mon titre: la suite", "un «\u00a0:\u00a0» dans une valeur"),
+        ("tags: [écoute, doutes", "un «\u00a0[\u00a0» n’est pas refermé par «\u00a0]\u00a0»"),
+        ('title: "Mon titre', "un guillemet n’est pas refermé"),
+    ],
+)
+def test_a_front_matter_yaml_cannot_read_is_said_in_french(site, line, said):
+    # PyYAML's English was shown: « … n’est pas du YAML valide : mapping values are not
+    # allowed here ».
+    site.add_post("a.md", text=f"---\ndate: 2021-01-01\n{line}\n---\n\nTexte.\n")
+    (problem,) = _problem_lines(site)
+    assert problem.startswith("content/posts/a.md\u00a0: ligne ")
+    assert f"n’est pas du YAML valide\u00a0: {said} (" in problem
