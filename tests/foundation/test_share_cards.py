@@ -262,8 +262,10 @@ def test_a_post_image_cut_short_stops_the_build_with_one_line_naming_it(site, pr
         with pytest.raises(BuildFailed) as failure:
             site.build(CARNET_BUILD_PROCESSES=processes)
         assert failure.value.problems == [
-            "content/images/seance.jpg: the image cannot be read (image file is truncated (5 "
-            "bytes not processed)): it may be cut short or damaged; copy it again from the original"
+            # In Carnet's words, not Pillow's (« image file is truncated (5 bytes not
+            # processed) »), so the site's language has them.
+            "content/images/seance.jpg: the image cannot be read (the file ends too soon): "
+            "it may be cut short or damaged; copy it again from the original"
         ]
 
 
