@@ -160,10 +160,16 @@ def _check_writable(*folders):
 
 
 def _build(settings_file, what, strict=False, output_path=OUTPUT, overrides=None, checked=False):
-    if not checked:
-        settings = _checked_settings(settings_file)
+    settings = None if checked else _checked_settings(settings_file)
     _check_writable(output_path, CARNET_FOLDER)
-    into_output = output_path == OUTPUT  # else publish's own folder, under .carnet/publish/
+    if output_path != OUTPUT:  # publish's own folder, under .carnet/publish/
+        return _build_into(settings, settings_file, what, strict, output_path, overrides)
+    with output_record.only_writer(CARNET_FOLDER):
+        return _build_into(settings, settings_file, what, strict, output_path, overrides)
+
+
+def _build_into(settings, settings_file, what, strict, output_path, overrides):
+    into_output = output_path == OUTPUT
     if into_output:
         _refuse_files_not_written_by_carnet(settings.get("OUTPUT_RETENTION"))
         output_record.writing(CARNET_FOLDER)
@@ -300,12 +306,16 @@ def clean(c):
     _refuse_files_not_written_by_carnet(retention=())
     # output/'s record in .carnet/ goes with it: a .carnet/ it may not write in stopped
     # clean with a traceback, once output/ was deleted.
+    # Not while a build writes output/ (a build makes .carnet/ first, where the lock is).
+    only_writer = contextlib.nullcontext()
     if os.path.isdir(CARNET_FOLDER):
         _check_writable(CARNET_FOLDER)
+        only_writer = output_record.only_writer(CARNET_FOLDER)
     folders = (OUTPUT, os.path.join(CARNET_FOLDER, "cache"))
-    for path in folders:
-        shutil.rmtree(path, ignore_errors=True)
-    output_record.forget(CARNET_FOLDER)
+    with only_writer:
+        for path in folders:
+            shutil.rmtree(path, ignore_errors=True)
+        output_record.forget(CARNET_FOLDER)
     # A folder of root's in it (a `sudo invoke serve` indexed output/) is left: said, not
     # « Removed ».
     for path in folders:

@@ -18,11 +18,18 @@ record.
 """
 
 import json
+import math
 import os
+from contextlib import contextmanager
 
 from carnet.files import write_atomically
+from carnet.i18n import N_
+from carnet.newsletter import lock
 
 RECORD = "output-record.json"
+# Held by whichever task writes output/ (a build, `clean`, publish moving its site there).
+LOCK = "output.lock"
+WAITING = N_("Another task ({holder}) is writing output/; waiting for it to finish…")
 SEARCH_INDEX = "pagefind"
 
 
@@ -76,6 +83,16 @@ def not_written_by_carnet(output, carnet_folder, retention=()):
 def _under(path, names):
     """Whether `path` is one of `names` (directly in output/) or inside one."""
     return path.split("/", 1)[0] in names
+
+
+@contextmanager
+def only_writer(carnet_folder):
+    """Hold output/'s lock for the `with` block, waiting (said once) for as long as another
+    task holds it: two tasks writing output/ at once (`invoke preview` while livereload
+    built) left it a mix of both sites, production pages beside development ones. A
+    build takes seconds, so a task waits for it rather than stopping."""
+    with lock.hold(os.path.join(carnet_folder, LOCK), math.inf, waiting=WAITING, busy=WAITING):
+        yield
 
 
 def writing(carnet_folder):

@@ -165,29 +165,9 @@ def put_online(output_path, target, project, after_newsletter=False, retention=(
                     "publishconf.py overrides), or in the environment"
                 )
             )
-        output = os.path.join(project, "output")
         carnet_folder = os.path.join(project, ".carnet")
-        output_record.writing(carnet_folder)
-        for name in retention or ():
-            kept = os.path.join(output, name)
-            if os.path.lexists(kept) and not os.path.lexists(os.path.join(output_path, name)):
-                os.rename(kept, os.path.join(output_path, name))
-        shutil.rmtree(output, ignore_errors=True)
-        try:
-            os.rename(output_path, output)
-        except OSError:
-            # Something deep in output/ it may not remove (publish checked output/ and the
-            # folders in it before building).
-            console.fail(
-                _(
-                    "output/ could not be emptied to receive the site just built: give "
-                    "yourself the right to write in every folder of it (for folders made "
-                    "with sudo: sudo chown -R $USER output), then publish again"
-                )
-            )
-            raise Stopped from None
-        output_record.written(output, carnet_folder, retention)
-        return False
+        with output_record.only_writer(carnet_folder):  # not while a build writes it
+            return _moved_to_output(output_path, project, carnet_folder, retention)
     console.step(_("Deploying to {target}…").format(target=target.text))
     try:
         deploy(output_path, target, move=True, carnet_folder=os.path.join(project, ".carnet"))
@@ -207,3 +187,29 @@ def put_online(output_path, target, project, after_newsletter=False, retention=(
             ).format(served=target.served)
         )
     return True
+
+
+def _moved_to_output(output_path, project, carnet_folder, retention):
+    """put_online without a target: the site built replaces output/, under its lock."""
+    output = os.path.join(project, "output")
+    output_record.writing(carnet_folder)
+    for name in retention or ():
+        kept = os.path.join(output, name)
+        if os.path.lexists(kept) and not os.path.lexists(os.path.join(output_path, name)):
+            os.rename(kept, os.path.join(output_path, name))
+    shutil.rmtree(output, ignore_errors=True)
+    try:
+        os.rename(output_path, output)
+    except OSError:
+        # Something deep in output/ it may not remove (publish checked output/ and the
+        # folders in it before building).
+        console.fail(
+            _(
+                "output/ could not be emptied to receive the site just built: give "
+                "yourself the right to write in every folder of it (for folders made "
+                "with sudo: sudo chown -R $USER output), then publish again"
+            )
+        )
+        raise Stopped from None
+    output_record.written(output, carnet_folder, retention)
+    return False
