@@ -44,6 +44,9 @@ use_language(site_language(DEV_SETTINGS))
 
 
 def _stop_as_on_ctrl_c(signal_number, frame):
+    # Once: the same signal again ends the task at once, as it did before (a second one
+    # arriving while Python shut down after the first printed a traceback).
+    signal.signal(signal_number, signal.SIG_DFL)
     raise KeyboardInterrupt
 
 

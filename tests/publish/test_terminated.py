@@ -76,3 +76,27 @@ def test_a_signal_ignored_from_the_start_stays_ignored(site):
     )
     assert said.returncode == 0, said.stderr
     assert said.stdout.strip() == str(signal.SIG_IGN)
+
+
+def test_the_same_signal_again_ends_the_task_at_once(site):
+    # The first stops the task as Ctrl-C does; a second one (a service manager's, or
+    # `timeout` and `kill` both) came as Python shut down after the first, and printed
+    # « Exception ignored … Traceback »: it now ends the task at once, as before.
+    program = (
+        "import os, signal, tasks\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    signal.pause()\n"
+        "except KeyboardInterrupt:\n"
+        "    print(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)\n"
+    )
+    said = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=site.root,
+        env=dict(os.environ, PYTHONPATH=str(site.root)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.strip() == "True"
