@@ -194,6 +194,26 @@ class Site:
         )
 
 
+def started_and_waiting(site, log, said, *task, env=None):
+    """`invoke TASK…` started in `site` (its output in the file `log`), once it says `said`:
+    it waits for a lock the test holds. Without CARNET_* variables but those of `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "invoke", *task],
+            cwd=site.root,
+            env=dict(clean, **(env or {})),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    deadline = time.monotonic() + 60
+    while said not in log.read_text() and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        time.sleep(0.1)
+    return process
+
+
 def make_site(root):
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from conftest import post_text
+from conftest import post_text, started_and_waiting
 
 ROUNDS = 20
 
@@ -82,20 +82,9 @@ def test_a_second_publish_builds_nothing_until_the_first_is_done(site, tmp_path)
     target = tmp_path / "www"
     log = tmp_path / "publish.log"
     with lock.hold(str(site.root / ".carnet" / "publish.lock"), 0):
-        with open(log, "w") as output:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
-            waiting = subprocess.Popen(
-                [sys.executable, "-m", "invoke", "publish"],
-                cwd=site.root,
-                env=dict(env, CARNET_DEPLOY_TARGET=str(target)),
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-        deadline = time.monotonic() + 60
-        while "waiting for it" not in log.read_text() and time.monotonic() < deadline:
-            assert waiting.poll() is None, log.read_text()
-            time.sleep(0.1)
+        waiting = started_and_waiting(
+            site, log, "waiting for it", "publish", env={"CARNET_DEPLOY_TARGET": str(target)}
+        )
         time.sleep(1)
         assert waiting.poll() is None
         assert "Building" not in log.read_text()

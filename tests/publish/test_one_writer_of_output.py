@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+from conftest import started_and_waiting
 
 from carnet import output_record
 
@@ -18,20 +19,7 @@ def _started_while_output_is_held(site, tmp_path, *task):
 
     log = tmp_path / "task.log"
     with lock.hold(str(site.root / ".carnet" / "output.lock"), 0):
-        with open(log, "w") as output:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
-            waiting = subprocess.Popen(
-                [sys.executable, "-m", "invoke", *task],
-                cwd=site.root,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-        deadline = time.monotonic() + 60
-        while "waiting for it to finish" not in log.read_text() and time.monotonic() < deadline:
-            assert waiting.poll() is None, log.read_text()
-            time.sleep(0.1)
+        waiting = started_and_waiting(site, log, "waiting for it to finish", *task)
         text = log.read_text()
         assert f"Another task (process {os.getpid()}) is writing output/" in text, text
         time.sleep(1)
