@@ -22,7 +22,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
 from carnet import forked
-from carnet.i18n import N_, _
+from carnet.i18n import N_, _, reworded
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
     SAID_BY_CARNET,
@@ -115,13 +115,7 @@ def _template_problem(exc, settings):
                 break
     if not template:
         return None
-    message = exc.message or str(exc)
-    problem = message
-    for pattern, wording in JINJA_MESSAGES:
-        match = pattern.match(message)
-        if match:
-            problem = _(wording).format(**match.groupdict())
-            break
+    problem = reworded(exc.message or str(exc), JINJA_MESSAGES)
     where = os.path.relpath(template, project_folder(settings)).replace(os.sep, "/")
     if line:
         where = _("{file}, line {line}").format(file=where, line=line)

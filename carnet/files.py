@@ -18,6 +18,14 @@ PATH_ROOM = 512
 NAME_KEPT_BYTES = 200
 
 
+def _temporary_name(path):
+    """The start of the name of `path`'s temporary file, beside it: hidden, ending (with
+    TEMPORARY_SUFFIX) so that git ignores one a killed process leaves (.gitignore:
+    *.carnet-tmp), and no longer than a file name may be: a photo named with 240
+    characters stopped the build."""
+    return "." + os.path.basename(path).encode("utf-8")[:NAME_KEPT_BYTES].decode("utf-8", "ignore")
+
+
 def write_atomically(path, data, durable=True):
     """Write `data` to `path`: str, bytes, or an iterable of either written one after the
     other (str as UTF-8). A temporary file beside it, then os.replace. durable: also fsync
@@ -26,11 +34,8 @@ def write_atomically(path, data, durable=True):
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     pieces = [data] if isinstance(data, (str, bytes)) else data
-    # Named so that git ignores one a killed process leaves (.gitignore: *.carnet-tmp), and
-    # no longer than a file name may be: a photo named with 240 characters stopped the build.
-    name = os.path.basename(path).encode("utf-8")[:NAME_KEPT_BYTES].decode("utf-8", "ignore")
     descriptor, temporary = tempfile.mkstemp(
-        dir=folder, prefix="." + name + ".", suffix=TEMPORARY_SUFFIX
+        dir=folder, prefix=_temporary_name(path) + ".", suffix=TEMPORARY_SUFFIX
     )
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -59,8 +64,7 @@ def replaced_when_written(path, encoding):
     block has written it all (a temporary file beside it, then os.replace): a reader of
     `path` meanwhile (`invoke serve`, while a development build rewrites the site it
     serves) gets the old file or the new one, never an empty or half-written one."""
-    name = os.path.basename(path).encode("utf-8")[:NAME_KEPT_BYTES].decode("utf-8", "ignore")
-    temporary = os.path.join(os.path.dirname(path), "." + name + TEMPORARY_SUFFIX)
+    temporary = os.path.join(os.path.dirname(path), _temporary_name(path) + TEMPORARY_SUFFIX)
     try:
         with open(temporary, "w", encoding=encoding) as handle:
             yield handle

@@ -60,6 +60,20 @@ def N_(message):
     return message
 
 
+def reworded(said, known):
+    """`said`, a library's message (in English), in Carnet's words: the wording of the
+    first of `known`, (start, wording marked with N_) pairs, whose start begins it — a text,
+    or a compiled pattern whose named groups fill the wording; `said` when none does."""
+    for start, wording in known:
+        if isinstance(start, re.Pattern):
+            found = start.match(said)
+            if found:
+                return _(wording).format(**found.groupdict())
+        elif said.startswith(start):
+            return _(wording)
+    return said
+
+
 def ngettext(singular, plural, count):
     return _active.ngettext(singular, plural, count)
 

@@ -53,7 +53,7 @@ from carnet.addresses import address, clashes, leads_to, planned_files
 from carnet.dates import in_site_time, long_moment
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
-from carnet.i18n import N_, _, decimal
+from carnet.i18n import N_, _, decimal, reworded
 from carnet.pelican_private import html_before_links, intrasite_link_regex
 from carnet.posts import (
     MAX_SLUG_LENGTH,
@@ -568,10 +568,7 @@ def checked_reader(reader_class):
                 mark = getattr(error, "problem_mark", None)
                 line = first_line + mark.line if mark else first_line
                 problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]
-                problem = next(
-                    (_(said) for start, said in YAML_PROBLEMS if problem.startswith(start)),
-                    problem,
-                )
+                problem = reworded(problem, YAML_PROBLEMS)
                 raise ValueError(
                     _(
                         "line {line}: the front matter (--- … ---) is not valid YAML: {problem} "

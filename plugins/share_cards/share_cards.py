@@ -57,7 +57,7 @@ from pelican.contents import Article
 from PIL import Image
 
 from carnet import forked, links, share_card
-from carnet.i18n import N_, _
+from carnet.i18n import N_, _, reworded
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
 from carnet.posts import image_in_content
@@ -563,17 +563,14 @@ def _draw_all(jobs, cache, feed=None):
 
 
 # Pillow's commonest words for a picture it cannot read (English), in Carnet's.
-PILLOW_PROBLEMS = {
-    "image file is truncated": N_("the file ends too soon"),
-    "broken data stream when reading image file": N_("its data is broken"),
-}
+PILLOW_PROBLEMS = (
+    ("image file is truncated", N_("the file ends too soon")),
+    ("broken data stream when reading image file", N_("its data is broken")),
+)
 
 
 def _cannot_crop(job, error):
-    said = str(error) or error.__class__.__name__
-    problem = next(
-        (_(ours) for theirs, ours in PILLOW_PROBLEMS.items() if said.startswith(theirs)), said
-    )
+    problem = reworded(str(error) or error.__class__.__name__, PILLOW_PROBLEMS)
     return _(
         "{image}: the image cannot be read ({error}): it may be cut short or damaged; "
         "copy it again from the original"
