@@ -139,8 +139,9 @@ CARNET_PLUGINS = [
     # Reader reactions (content/reactions/, not an ARTICLE_PATHS/PAGE_PATHS folder), read
     # once the posts are read; typeset with carnet/typography.py.
     ("reactions", {}),
-    # Share images: known as each post is read, drawn by a second process once every post
-    # is read, while the build goes on alone to its pages; put in the output at finalized.
+    # Share images: known as each post is read, drawn by a fresh Python (carnet/card_drawer.py)
+    # as the posts are read, while the build goes on alone to its pages; put in the output
+    # at finalized.
     ("share_cards", {}),
     # Development builds: pages whose key is unchanged are neither rendered nor written.
     (

@@ -21,7 +21,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
-from carnet import forked
+from carnet import memory
 from carnet.i18n import N_, _, reworded
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
@@ -285,6 +285,14 @@ def plugins_connected_afresh(settings):
 _builds_in_this_process = {"count": 0}
 
 
+def _freeze_the_posts(_generator):
+    """Every post is read: the posts and what was made with them live until the build
+    ends. Out of the garbage collector's reach, its full collections no longer scan them
+    (1.2 s of CPU at 1000 posts, where nothing froze them while the share images were
+    drawn; carnet/forked.py freezes at each fork too, and unfreezes once no child lives)."""
+    gc.freeze()
+
+
 def build(settings_file, output_path=None, overrides=None, strict=False):
     """Build the site; raise BuildFailed naming each bad file, else return a BuildResult.
 
@@ -309,7 +317,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     if _builds_in_this_process["count"]:
         gc.collect()
     else:
-        forked.give_big_blocks_back()
+        memory.give_big_blocks_back()
     _builds_in_this_process["count"] += 1
     gc.freeze()
     counts = {}
@@ -318,6 +326,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         counts.update(_counted(generators))
 
     signals.all_generators_finalized.connect(count)
+    signals.article_generator_pretaxonomy.connect(_freeze_the_posts)
     writing = {"started": False}
 
     def stop_before_writing(_pelican):
@@ -369,6 +378,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
         gc.unfreeze()
         pelican_console.quiet = False
         signals.all_generators_finalized.disconnect(count)
+        signals.article_generator_pretaxonomy.disconnect(_freeze_the_posts)
         signals.get_writer.disconnect(stop_before_writing)
         root_logger.removeHandler(collector)
     if collector.errors:

@@ -2,8 +2,9 @@
 log lines come back to the build process.
 
 A cold build spreads its heavy parts over two CPUs this way: reading the posts (plugin
-parallel_reading), drawing the share images while the build goes on alone from the posts
-to the pages (plugin share_cards), and rendering the pages (carnet/writer.py). The child starts as
+parallel_reading) and rendering the pages (carnet/writer.py); the share images are drawn
+by a fresh Python instead (carnet/card_drawer.py: it needs none of the build's memory),
+which is watched here as a child (watch). The child starts as
 an exact copy of the build (fork, so nothing is pickled on the way in), does its share,
 and its result comes back pickled through a temporary file. What it logs is kept, not
 printed, and said again by the build process when it takes the result: every warning is
@@ -28,6 +29,7 @@ import traceback
 
 import blinker
 
+from carnet import memory
 from carnet.defaults import setting
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -98,36 +100,6 @@ def _end_with(parent):
         os._exit(1)
 
 
-def _free_pages_back():
-    """Give the pages of the C heap that hold nothing back to the system (glibc's
-    malloc_trim), before a fork: a free page both processes still map is copied as soon as
-    either puts a new object in it, so that every page the build freed earlier would count
-    twice while the child lives (some 4 MB at 1000 posts, 6 at 5000, for well under a
-    millisecond). Not every C library has malloc_trim: then nothing is done."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
-# glibc's malloc.h: mallopt's parameters.
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-BIG_BLOCK = 128 * 1024
-
-
-def give_big_blocks_back():
-    """Have glibc's malloc give a freed block of BIG_BLOCK or more back to the system at
-    once, and the top of its heap once that much is free there. By default it raises both
-    limits to the largest block freed so far (up to 32 MB): once a share image (a 3 MB
-    picture) was drawn and freed, each process kept that memory for good, and the build's
-    peak is the sum of its processes' (at 100 posts, 85 MB while the images are drawn; 82
-    with this). Set once, in the build process; its children inherit it. Not every C
-    library has mallopt: then nothing is done."""
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
-    if mallopt is not None:
-        mallopt(M_MMAP_THRESHOLD, BIG_BLOCK)
-        mallopt(M_TRIM_THRESHOLD, BIG_BLOCK)
-
-
 class Child:
     """`work(*args)` running in a forked child; `result()` waits for it and returns what
     it returned, after logging again what it logged."""
@@ -140,7 +112,7 @@ class Child:
         # child lives: its collections would otherwise touch (and so copy) every page of
         # memory the processes share.
         gc.freeze()
-        _free_pages_back()
+        memory.free_pages_back()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         parent = os.getpid()
@@ -213,10 +185,22 @@ class Child:
         self._clean_up()
 
     def _clean_up(self):
-        _children.discard(self)
-        if not _children:  # the last child of those alive together (see __init__)
-            gc.unfreeze()
+        forget(self)
         self._file.close()
+
+
+def watch(helper):
+    """Count `helper`, a process of the build's that is not a fork of it (plugin
+    share_cards' drawer), among its children: at work (another_child_working), stopped with
+    them (stop_unfinished). It has done(), stop(), and calls forget() once ended."""
+    _children.add(helper)
+
+
+def forget(child):
+    """`child` has ended (Child._clean_up, and a watched helper's)."""
+    _children.discard(child)
+    if not _children:  # the last child of those alive together (see Child.__init__)
+        gc.unfreeze()
 
 
 def stop_unfinished():

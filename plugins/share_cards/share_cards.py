@@ -11,24 +11,25 @@ Each image is kept in the build cache under a hash of everything drawn (the text
 colours, the fonts, the source image, the drawing code and Pillow's version): a warm
 build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init). What the cache lacks is drawn, when the build may use two
-processes (carnet/forked.py) and there are DRAW_AHEAD_FROM images or more, by one forked
-child, on the CPU the build leaves free: forked when the child that read the last posts
-has ended (forked.second_cpu_free, from plugin parallel_reading: the build then makes the
-last posts' objects on one CPU) with the images of the posts made so far, and sent the
-rest, the site's image with them, once every post is read
-(article_generator_pretaxonomy): until the pages are rendered the build works on one CPU
-(sorting, archives, backlinks, related posts, the pages and static files). Without a
-reading child, it is forked once every post is read. Forked earlier (tried: at the first
-image to draw, to wait for its images), it draws no sooner, and the build's peak memory is
-the same: a forked child shares its parent's memory only until either writes to it, and
-the build writes all along.
+processes (carnet/forked.py), by the drawer (carnet/card_drawer.py): a fresh Python, not
+a fork of the build (a forked child held as its own every page either process wrote while
+both lived: 28 MB at 1000 posts, 70 at 5000; the drawer holds some 11 MB), at a low
+priority, on the CPU the build leaves free. A cold build starts it as the build starts
+(its 0.07 s of start-up is over before the first image is known); it is sent the images
+of the posts made so far once the child that read the last posts has ended
+(forked.second_cpu_free, from plugin parallel_reading: the build then makes the last
+posts' objects on one CPU), and the rest, the site's image with them, once every post is
+read (article_generator_pretaxonomy): until the pages are rendered the build works on one
+CPU (sorting, archives, backlinks, related posts, the pages and static files). Without a
+reading child, it is sent them all once every post is read. A warm build starts it then,
+when DRAW_AHEAD_FROM images or more are missing.
 
 A card costs about 1 ms of CPU, writing it to the cache included
-(carnet/share_card.py): at 1000 posts the child draws its 1001 images while the build gets
-from its posts to its pages; if it is still drawing then, the build renders the first
+(carnet/share_card.py): at 1000 posts the drawer draws its 1001 images while the build
+gets from its posts to its pages; if it is still drawing then, the build renders the first
 pages itself until it is done, and only then forks the process that renders the other half
 (carnet/writer.py): never three processes at work on two CPUs. With one process, or for
-what is left, they are drawn at the end by the build.
+what is left (the drawer failed), they are drawn at the end by the build.
 
 At the end (`finalized`) each image is hard-linked into output/partage/ when Pelican
 emptied the output (production), else copied (a warm development build only touches the
@@ -36,17 +37,19 @@ copies already there). The file name carries the hash too, so that a network tha
 preview fetches the new image after a change of title.
 """
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import html
-import itertools
 import json
 import logging
 import os
 import pickle
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from importlib import metadata
@@ -56,7 +59,8 @@ from pelican import signals
 from pelican.contents import Article
 from PIL import Image
 
-from carnet import forked, links, share_card
+from carnet import card_drawer, forked, links, share_card
+from carnet.card_drawer import Job, cached_name, cached_path
 from carnet.i18n import N_, _, reworded
 from carnet.listing import is_email_only
 from carnet.pelican_private import html_before_links
@@ -70,8 +74,10 @@ FOLDER = "partage"
 CACHE_FOLDER = "share-cards"
 # A cached image no build used for this long is removed.
 FORGET_AFTER_DAYS = 30
-# Fewer images than this are drawn by the build itself: not worth forking for.
+# Fewer images than this are drawn by the build itself: not worth a second process.
 DRAW_AHEAD_FROM = 8
+# The drawer's priority (nice): a tenth of a CPU when it competes with the build's.
+DRAWER_NICENESS = 10
 FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 # The light colours of the theme's stylesheet (the first definition of each).
 CSS_COLOUR = re.compile(r"--(bg|text|muted|accent|on-accent|line):\s*(#[0-9a-fA-F]{3,6})\b")
@@ -94,15 +100,6 @@ class ShareImage:
     width: int = share_card.WIDTH
     height: int = share_card.HEIGHT
     type: str = "image/jpeg"
-
-
-@dataclasses.dataclass
-class Job:
-    key: str
-    save_as: str
-    spec: dict = None  # a card to draw
-    source: str = None  # or an image to crop
-    shown: str = None  # the image's name for the coach (content/images/x.jpg)
 
 
 _build = None
@@ -252,7 +249,7 @@ class ShareCards:
             self.cached = set()
         self.jobs = {}  # save_as -> Job, every image of this build
         self.missing = []  # not in the cache: to draw
-        self.drawing = None  # (forked.Child, its jobs) drawing ahead, or None
+        self.drawer = None  # a _Drawer drawing ahead, or None
         self.keys = set()  # of the images to draw
         # The build process's time on share images (keys, copies, what it draws), and the
         # CPU spent drawing, in this process and the child drawing ahead.
@@ -332,44 +329,50 @@ class ShareCards:
         """Put in the output only the images of `wanted` (save_as) at the end."""
         self.jobs = {save_as: job for save_as, job in self.jobs.items() if save_as in wanted}
 
+    def start_drawer_if_cold(self):
+        """A cold build (no image in the cache) starts the drawer as it starts: its start
+        (a fresh Python importing Pillow, some 0.1 s) is over by the time the first images
+        are known, instead of delaying them."""
+        if not self.cached:
+            self.drawer = _Drawer([], self.cache)
+            logger.debug("share images: a second process started to draw them")
+
     def draw_ahead(self, every_post_read=True):
-        """Have a child draw the images the cache lacks, while the build goes on.
+        """Have the drawer (carnet/card_drawer.py) draw the images the cache lacks, while
+        the build goes on.
 
         Before every post is read (`every_post_read` false: the child that read the last
-        posts has ended), the child draws the images of the posts made so far, then waits
-        for the rest, sent through its feed once every post is read (this method again)."""
-        if self.drawing is not None:
-            if self.drawing.feed is not None:
-                if every_post_read:
-                    self.for_site()
-                self.drawing.feed.send(self.take_missing())
-                if every_post_read:
-                    self.drawing.feed.close()
+        posts has ended), it is sent the images of the posts made so far, and the rest once
+        every post is read (this method again). Unless the build is cold, it is started with
+        the first of them, when there are DRAW_AHEAD_FROM or more."""
+        if self.drawer is None and len(self.missing) < DRAW_AHEAD_FROM:
             return
-        if len(self.missing) >= DRAW_AHEAD_FROM:
-            if every_post_read:
-                self.for_site()  # known now too: not drawn by the build at its very end
-            feed = None if every_post_read else _Feed()
-            jobs = self.take_missing()
-            self.drawing = _Drawing(forked.Child(_draw_all, jobs, self.cache, feed), jobs, feed)
-            logger.debug("share images: %d to draw in a second process", len(jobs))
+        if every_post_read:
+            self.for_site()  # known now too: not drawn by the build at its very end
+        jobs = self.take_missing()
+        if self.drawer is None:
+            self.drawer = _Drawer(jobs, self.cache)
+        else:
+            self.drawer.send(jobs)
+        if every_post_read:
+            self.drawer.close()
+        logger.debug("share images: %d to draw in a second process", len(jobs))
 
     def _take_drawn_ahead(self):
-        if self.drawing is None:
+        if self.drawer is None:
             return
-        drawing, self.drawing = self.drawing, None
-        if drawing.feed is not None:
-            drawing.feed.close()  # nothing more (a build that did not send the rest)
+        drawer, self.drawer = self.drawer, None
         try:
-            self.drawing_cpu_seconds += drawing.child.result()
+            report = drawer.report()
         except forked.ChildFailed as reason:
             logger.debug("share images: the second process did not draw them: %s", reason)
-            jobs = drawing.jobs + (drawing.feed.sent if drawing.feed else [])
-            # Drawn here, next: those the child did not put in the cache before it failed.
-            self.missing += [job for job in jobs if not os.path.exists(self._cached(job))]
-        finally:
-            if drawing.feed is not None:
-                drawing.feed.forget()
+            # Drawn here, next: those the drawer did not put in the cache before it failed.
+            self.missing += [job for job in drawer.sent if not os.path.exists(self._cached(job))]
+            return
+        for batch in report.batches:
+            logger.debug("%d share images drawn in process %d", batch, report.pid)
+        _say_unreadable(report.unreadable)
+        self.drawing_cpu_seconds += report.cpu_seconds
 
     def finish(self, output_path, emptied):
         """Draw what no one drew yet, put each image in the output (`emptied`: Pelican
@@ -458,108 +461,115 @@ def _place(cached, target, emptied):
     os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
 
 
-@dataclasses.dataclass
-class _Drawing:
-    """A child drawing images: the jobs it was given as it was forked, and its feed."""
+class _Drawer:
+    """The drawer (carnet/card_drawer.py), from the build's side: started with its first
+    jobs; `send` more, `close` when there are no more, `report()` waits for it. Watched by
+    carnet/forked.py as the build's forked children are (done, stop)."""
 
-    child: forked.Child
-    jobs: list
-    feed: "_Feed" = None
-
-
-class _Feed:
-    """Jobs for a child forked to draw before they were all known: each batch is written to
-    a file by the build, and where it is in the file to a pipe; the child draws each batch
-    as it comes, until the pipe closes. A file, not the pipe itself: the build must not wait
-    for the child to read. The file has no name (made before the fork, deleted at once,
-    kept open by both): a build killed with kill -9 leaves nothing behind."""
-
-    def __init__(self):
-        # The build keeps its reading end open until the child has ended: writing to a pipe
-        # no one can read fails, and the child may have failed before it reads.
-        self.reading_end, self.writing_end = os.pipe()
-        self.file = tempfile.TemporaryFile(prefix="carnet-cards-", suffix=".pickle")
-        self.written = 0  # the file's length: each batch at its own place (pwrite, pread)
+    def __init__(self, jobs, cache):
+        # The build keeps its reading end open until the drawer has ended: writing to a pipe
+        # no one can read fails, and the drawer may have failed before it reads.
+        self._reading_end, self._writing_end = os.pipe()
+        # Files without a name (deleted as soon as made, kept open by both processes): a
+        # build killed with kill -9 leaves nothing behind (its drawer dies with it).
+        self._file = tempfile.TemporaryFile(prefix="carnet-cards-", suffix=".pickle")
+        # What the drawer says if it fails (a file: a full pipe would stop it).
+        self._errors = tempfile.TemporaryFile(prefix="carnet-cards-", suffix=".log")
+        self._written = 0  # the file's length: each batch at its own place (pwrite, pread)
         self.sent = []
-
-    # In the build process.
+        self.send(jobs)
+        fds = (self._reading_end, self._file.fileno())
+        # -S: no site module (its .pth files took a tenth of a second); the build's own
+        # sys.path is given instead, so that the drawer imports this very Carnet and Pillow.
+        carnet_parent = os.path.dirname(os.path.dirname(os.path.abspath(card_drawer.__file__)))
+        paths = [carnet_parent] + [os.path.abspath(path or ".") for path in sys.path]
+        self._process = subprocess.Popen(
+            [sys.executable, "-S", "-m", card_drawer.__name__, str(os.getpid())]
+            + [str(fd) for fd in fds]
+            + [cache],
+            pass_fds=fds,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+        )
+        # Behind the build's own processes when all want a CPU (while the posts are read,
+        # the drawer starts): its work fills a CPU the build leaves free.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self._process.pid, DRAWER_NICENESS)
+        forked.watch(self)
 
     def send(self, jobs):
-        if not jobs or self.writing_end is None:
+        if not jobs or self._writing_end is None:
             return
-        batch = pickle.dumps(jobs, forked.PROTOCOL)
-        os.pwrite(self.file.fileno(), batch, self.written)
-        os.write(self.writing_end, f"{self.written} {len(batch)}\n".encode())
-        self.written += len(batch)
+        batch = pickle.dumps(jobs, card_drawer.PROTOCOL)
+        os.pwrite(self._file.fileno(), batch, self._written)
+        try:
+            os.write(self._writing_end, f"{self._written} {len(batch)}\n".encode())
+        except BrokenPipeError:  # the drawer has ended: report() says why
+            self.close()
+            return
+        self._written += len(batch)
         self.sent += jobs
 
     def close(self):
-        """Nothing more to send: the child ends once it has drawn what it was sent."""
-        if self.writing_end is not None:
-            os.close(self.writing_end)
-            self.writing_end = None
+        """Nothing more to send: the drawer ends once it has drawn what it was sent."""
+        if self._writing_end is not None:
+            os.close(self._writing_end)
+            self._writing_end = None
 
-    def forget(self):
-        """Once the child has ended: the pipe and the file."""
+    def done(self):
+        return self._process.poll() is not None
+
+    def report(self):
+        """The drawer's card_drawer.Report, once it has ended; forked.ChildFailed, saying
+        why, if it ended without one."""
         self.close()
-        if self.reading_end is not None:
-            os.close(self.reading_end)
-            self.reading_end = None
-        self.file.close()
+        try:
+            output = self._process.communicate()[0]
+            self._errors.seek(0)
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        finally:
+            self._clean_up()
+        if self._process.returncode != 0:
+            raise forked.ChildFailed(f"exit status {self._process.returncode}: {said[-1:]}")
+        try:
+            return pickle.loads(output)
+        except (pickle.UnpicklingError, EOFError, AttributeError) as error:
+            raise forked.ChildFailed(f"its report could not be read: {error}") from error
 
-    # In the child.
+    def stop(self):
+        """End the drawer without its report (the build stopped before it needed it)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+        self._clean_up()
 
-    def batches(self):
-        """Each batch of jobs the build sends, as it sends it."""
-        os.close(self.writing_end)  # the child's copy: else the pipe never ends
-        with open(self.reading_end, "rb", closefd=False) as pipe:
-            for line in pipe:
-                offset, length = map(int, line.split())
-                yield pickle.loads(os.pread(self.file.fileno(), length, offset))
-
-
-def cached_name(job):
-    """The name of the image of `job` in the cache folder."""
-    return job.key + ".jpg"
-
-
-def cached_path(cache, job):
-    """Where the image of `job` is kept in the cache folder `cache`."""
-    return os.path.join(cache, cached_name(job))
+    def _clean_up(self):
+        self.close()
+        if self._reading_end is not None:
+            os.close(self._reading_end)
+            self._reading_end = None
+        self._file.close()
+        self._errors.close()
+        forked.forget(self)
 
 
-def _draw_all(jobs, cache, feed=None):
-    """Draw (or crop) each job's image into the cache (in whichever process calls it), then
-    each batch `feed` brings (in a child forked before the jobs were all known); the CPU
+def _draw_all(jobs, cache):
+    """Draw (or crop) each job's image into the cache, in the build process; the CPU
     seconds it took."""
+    if not jobs:
+        return 0.0
     began = time.process_time()
-    # One folder: a few thousand files are nothing to a file system's directory index, and
-    # each folder made is an inode to allocate (slow on a disk that just deleted many).
-    os.makedirs(cache, exist_ok=True)
-    drawn = 0
-    for batch in [jobs] if feed is None else itertools.chain([jobs], feed.batches()):
-        for job in batch:
-            if job.source:
-                try:
-                    data = share_card.crop_image(job.source)
-                except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-                    # Its header was read (_readable), but not its picture: a file cut short
-                    # or damaged stopped the build with Pillow's words alone, naming nothing.
-                    logger.error("%s", _cannot_crop(job, error))
-                    continue
-            else:
-                data = share_card.draw_card(job.spec)
-            path = cached_path(cache, job)
-            temporary = f"{path}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-        if batch:
-            logger.debug("%d share images drawn in process %d", len(batch), os.getpid())
-            drawn += len(batch)
-    if drawn:
-        share_card.forget()
+    _say_unreadable(card_drawer.draw_into_cache(jobs, cache))
+    logger.debug("%d share images drawn in process %d", len(jobs), os.getpid())
+    share_card.forget()
     return time.process_time() - began
+
+
+def _say_unreadable(unreadable):
+    for job, problem in unreadable:
+        logger.error("%s", _cannot_crop(job, problem))
 
 
 # Pillow's commonest words for a picture it cannot read (English), in Carnet's.
@@ -569,8 +579,10 @@ PILLOW_PROBLEMS = (
 )
 
 
-def _cannot_crop(job, error):
-    problem = reworded(str(error) or error.__class__.__name__, PILLOW_PROBLEMS)
+def _cannot_crop(job, problem):
+    """An image whose header reads (it is not given a drawn card), but not its picture
+    (Pillow's words `problem`): the build stopped with Pillow's words alone, naming nothing."""
+    problem = reworded(problem, PILLOW_PROBLEMS)
     return _(
         "{image}: the image cannot be read ({error}): it may be cut short or damaged; "
         "copy it again from the original"
@@ -593,10 +605,14 @@ def _check_fonts():
 
 def start(pelican_object):
     global _build
-    if _build is not None and _build.drawing is not None and _build.drawing.feed is not None:
-        # A build of this process stopped half-way; its child is ended (carnet_wiring).
-        _build.drawing.feed.forget()
     _build = ShareCards(pelican_object.settings) if _check_fonts() else None
+
+
+def start_drawer_if_cold(generator):
+    """article_generator_init, before the posts are read (after `initialized`, where plugin
+    carnet_wiring stops what a build stopped half-way left at work)."""
+    if _build is not None and forked.processes(generator.settings) >= 2:
+        _build.start_drawer_if_cold()
 
 
 def draw_while_the_last_posts_are_made(settings):
@@ -657,6 +673,7 @@ def finish(pelican_object):
 
 def register():
     signals.initialized.connect(start)
+    signals.article_generator_init.connect(start_drawer_if_cold)
     signals.content_object_init.connect(give_post_its_image)
     forked.second_cpu_free.connect(draw_while_the_last_posts_are_made)
     signals.article_generator_pretaxonomy.connect(draw_ahead)

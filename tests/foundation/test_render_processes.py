@@ -34,6 +34,7 @@ def images_drawn_at_the_end(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "plugins"))
     share_cards = importlib.import_module("share_cards.share_cards")
     monkeypatch.setattr(share_cards, "DRAW_AHEAD_FROM", math.inf)
+    monkeypatch.setattr(share_cards.ShareCards, "start_drawer_if_cold", lambda cards: None)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import logging
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,7 +19,7 @@ import pytest
 from conftest import make_site
 from PIL import Image, ImageChops, ImageDraw
 
-from carnet import forked, share_card
+from carnet import card_drawer, forked, share_card
 from carnet.build import BuildFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -466,51 +468,78 @@ def test_with_posts_read_in_two_processes_the_drawing_starts_once_the_reading_ch
 def test_images_the_second_process_did_not_draw_are_drawn_by_the_build(
     site, caplog, monkeypatch, posts
 ):
-    """The child fails: the build draws every image itself (with 60 posts, the child was
-    forked before every post was read, and the rest was sent to it)."""
-    build_process = os.getpid()
-    draw_card = share_card.draw_card
+    """The drawer is killed as it starts (the out-of-memory killer, say): the build draws
+    every image itself (with 60 posts, the drawer was started before every post was read,
+    and the rest was sent to it)."""
+    share_cards = importlib.import_module("share_cards.share_cards")
+    start = share_cards._Drawer.__init__
+    killed = []
 
-    def fails_in_a_child(spec):
-        if os.getpid() != build_process:
-            raise RuntimeError("drawing failed in the child")
-        return draw_card(spec)
+    def killed_as_it_starts(drawer, jobs, cache):
+        start(drawer, jobs, cache)
+        os.kill(drawer._process.pid, signal.SIGKILL)
+        killed.append(drawer._process.pid)
 
-    monkeypatch.setattr(share_card, "draw_card", fails_in_a_child)
-    left_before = set(Path(tempfile.gettempdir()).glob("carnet-cards-*.pickle"))
+    monkeypatch.setattr(share_cards._Drawer, "__init__", killed_as_it_starts)
+    left_before = set(Path(tempfile.gettempdir()).glob("carnet-cards-*"))
     for number in range(posts):
         site.add_post(
             f"{number}.md", title=f"Billet {number}", date=f"2020-09-{number % 28 + 1:02d}"
         )
     caplog.set_level(logging.DEBUG, logger="share_cards")
     site.build(CARNET_BUILD_PROCESSES=2)
-    assert any("did not draw them" in record.getMessage() for record in caplog.records)
-    assert drawing_processes(caplog.records) == {build_process: posts + 1}
+    assert len(killed) == 1
+    assert any(
+        "did not draw them: exit status -9" in record.getMessage() for record in caplog.records
+    )
+    assert drawing_processes(caplog.records) == {os.getpid(): posts + 1}
     assert len(cards_of(site)) == posts + 1
-    assert set(Path(tempfile.gettempdir()).glob("carnet-cards-*.pickle")) == left_before
+    assert set(Path(tempfile.gettempdir()).glob("carnet-cards-*")) == left_before
     for data in cards_of(site).values():
         assert decoded(data).size == (1200, 630)
 
 
-def _batches_read(feed):
-    return list(feed.batches())
+def test_the_drawer_imports_pillow_and_the_drawing_code_only():
+    """The drawer is a fresh Python, not a fork of the build: every module it imports is
+    memory of its own (a forked drawer held 28 MB at 1000 posts, the build's pages it
+    kept). It imports Pillow and the drawing code, nothing of Pelican, Jinja, Markdown or
+    Babel, nor dataclasses, subprocess, tempfile or logging (2 MB more)."""
+    code = "import sys, carnet.card_drawer, carnet.share_card; print(*sorted(sys.modules))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    modules = subprocess.run(
+        [sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "PIL.ImageDraw" in modules and "carnet.share_card" in modules
+    heavy = {"pelican", "jinja2", "markdown", "babel", "blinker", "dataclasses", "logging"}
+    heavy |= {"subprocess", "tempfile", "inspect"}
+    assert [name for name in modules if name.split(".")[0] in heavy] == []
 
 
-def test_the_jobs_sent_to_the_drawing_child_leave_no_file(tmp_path, monkeypatch):
-    """The jobs sent to a child drawing ahead (and its result) go through files without a
-    name: a build killed with kill -9, its child dying with it, left carnet-cards-*.pickle
-    files in the temporary folder."""
+def test_the_drawer_draws_each_batch_sent_and_leaves_no_file(tmp_path, monkeypatch):
+    """The drawer, a fresh Python (carnet/card_drawer.py), draws each batch the build sends
+    it, the cards a build draws alone; the jobs and what it says go through files without
+    a name: a build killed with kill -9, its drawer dying with it, left
+    carnet-cards-*.pickle files in the temporary folder."""
     monkeypatch.syspath_prepend(str(ROOT / "plugins"))
     share_cards = importlib.import_module("share_cards.share_cards")
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    feed = share_cards._Feed()
-    child = forked.Child(_batches_read, feed)
-    feed.send(["premier", "deuxième"])
-    feed.send(["troisième"])
-    assert list(tmp_path.iterdir()) == []
-    feed.close()
-    assert child.result() == [["premier", "deuxième"], ["troisième"]]
-    feed.forget()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temporary"))
+    (tmp_path / "temporary").mkdir()
+    cache = tmp_path / "cache"
+    jobs = [
+        card_drawer.Job(f"clé{number}", f"partage/{number}.jpg", spec=card_spec(title))
+        for number, title in enumerate(["Premier billet", "Deuxième", "Troisième"])
+    ]
+    drawer = share_cards._Drawer(jobs[:2], str(cache))
+    drawer.send(jobs[2:])
+    assert list((tmp_path / "temporary").iterdir()) == []
+    drawer.close()
+    report = drawer.report()
+    assert report.batches == [2, 1] and report.pid != os.getpid() and report.unreadable == []
+    assert not forked.another_child_working()
+    for job in jobs:
+        drawn = (cache / card_drawer.cached_name(job)).read_bytes()
+        assert drawn == share_card.draw_card(job.spec)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "temporary"]
 
 
 def pillow_word(face, word):
