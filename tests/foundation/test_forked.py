@@ -161,3 +161,29 @@ def test_freed_big_blocks_are_given_back_to_the_system():
 
     assert given_back("kept") < 512  # glibc's default, as the build had it
     assert given_back("given back") >= 4 * 1024
+
+
+def test_the_posts_are_frozen_once_read(site):
+    """Once every post is read, the posts live until the build ends: frozen, the garbage
+    collector's full collections no longer scan them (some 1.2 s of CPU at 1000 posts, now
+    that no forked child freezes them while the share images are drawn). One process: no
+    fork freezes anything here."""
+    import gc
+
+    from pelican import signals
+
+    seen = {}
+
+    def look(generators):
+        articles = next(g for g in generators if hasattr(g, "articles")).articles
+        collected = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+        seen["scanned"] = [a.title for a in articles if id(a) in collected]
+        seen["posts"] = len(articles)
+
+    site.add_post("un.md", title="Un billet")
+    signals.all_generators_finalized.connect(look)
+    try:
+        site.build(CARNET_BUILD_PROCESSES=1)
+    finally:
+        signals.all_generators_finalized.disconnect(look)
+    assert seen["posts"] >= 1 and seen["scanned"] == []
