@@ -334,8 +334,7 @@ class ShareCards:
         (a fresh Python importing Pillow, some 0.1 s) is over by the time the first images
         are known, instead of delaying them."""
         if not self.cached:
-            self.drawer = _Drawer([], self.cache)
-            logger.debug("share images: a second process started to draw them")
+            self.drawer = _start_drawer([], self.cache)
 
     def draw_ahead(self, every_post_read=True):
         """Have the drawer (carnet/card_drawer.py) draw the images the cache lacks, while
@@ -351,7 +350,10 @@ class ShareCards:
             self.for_site()  # known now too: not drawn by the build at its very end
         jobs = self.take_missing()
         if self.drawer is None:
-            self.drawer = _Drawer(jobs, self.cache)
+            self.drawer = _start_drawer(jobs, self.cache)
+            if self.drawer is None:
+                self.missing += jobs  # drawn by the build at the end
+                return
         else:
             self.drawer.send(jobs)
         if every_post_read:
@@ -461,6 +463,36 @@ def _place(cached, target, emptied):
     os.utime(target, ns=(time.time_ns(), source.st_mtime_ns))  # ctime: made by this build
 
 
+def _start_drawer(jobs, cache):
+    """A _Drawer started with `jobs`, or None when no Python can be started (the build's
+    own may not be executable by the user it runs as: a service's user, say); the build
+    then draws the images itself at the end."""
+    try:
+        drawer = _Drawer(jobs, cache)
+    except OSError as reason:
+        logger.debug("share images: no second process to draw them (%s)", reason)
+        return None
+    logger.debug("share images: a second process started to draw them")
+    return drawer
+
+
+def _drawer_process(fds, cache, errors):
+    # -S: no site module (its .pth files took a tenth of a second); the build's own
+    # sys.path is given instead, so that the drawer imports this very Carnet and Pillow.
+    carnet_parent = os.path.dirname(os.path.dirname(os.path.abspath(card_drawer.__file__)))
+    paths = [carnet_parent] + [os.path.abspath(path or ".") for path in sys.path]
+    return subprocess.Popen(
+        [sys.executable, "-S", "-m", card_drawer.__name__, str(os.getpid())]
+        + [str(fd) for fd in fds]
+        + [cache],
+        pass_fds=fds,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+    )
+
+
 class _Drawer:
     """The drawer (carnet/card_drawer.py), from the build's side: started with its first
     jobs; `send` more, `close` when there are no more, `report()` waits for it. Watched by
@@ -479,20 +511,11 @@ class _Drawer:
         self.sent = []
         self.send(jobs)
         fds = (self._reading_end, self._file.fileno())
-        # -S: no site module (its .pth files took a tenth of a second); the build's own
-        # sys.path is given instead, so that the drawer imports this very Carnet and Pillow.
-        carnet_parent = os.path.dirname(os.path.dirname(os.path.abspath(card_drawer.__file__)))
-        paths = [carnet_parent] + [os.path.abspath(path or ".") for path in sys.path]
-        self._process = subprocess.Popen(
-            [sys.executable, "-S", "-m", card_drawer.__name__, str(os.getpid())]
-            + [str(fd) for fd in fds]
-            + [cache],
-            pass_fds=fds,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._errors,
-        )
+        try:
+            self._process = _drawer_process(fds, cache, self._errors)
+        except OSError:
+            self._clean_up()
+            raise
         # Behind the build's own processes when all want a CPU (while the posts are read,
         # the drawer starts): its work fills a CPU the build leaves free.
         with contextlib.suppress(OSError):
