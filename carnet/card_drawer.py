@@ -4,7 +4,7 @@ build sends it, while the build goes on (plugin share_cards starts it and sends 
 Fresh, not forked from the build: a forked copy holds as its own every page of the build's
 memory that either process writes while both live, and the build writes all along (the
 drawing child of a cold build held 28 MB of its own at 1000 posts, 70 MB at 5000); a fresh
-Python holds the interpreter, Pillow and what it draws, some 11 MB whatever the site. So
+Python holds the interpreter, Pillow and what it draws, 11 to 16 MB whatever the site. So
 this module imports as little as it can: every module imported is the drawer's memory
 (dataclasses, subprocess and tempfile would add 2 MB).
 

@@ -13,7 +13,7 @@ build draws nothing. A post is given its image as soon as Pelican makes it
 (content_object_init). What the cache lacks is drawn, when the build may use two
 processes (carnet/forked.py), by the drawer (carnet/card_drawer.py): a fresh Python, not
 a fork of the build (a forked child held as its own every page either process wrote while
-both lived: 28 MB at 1000 posts, 70 at 5000; the drawer holds some 11 MB), at a low
+both lived: 28 MB at 1000 posts, 70 at 5000; the drawer holds 11 to 16 MB), at a low
 priority, on the CPU the build leaves free. A cold build starts it as the build starts
 (its 0.07 s of start-up is over before the first image is known); it is sent the images
 of the posts made so far once the child that read the last posts has ended
@@ -252,7 +252,7 @@ class ShareCards:
         self.drawer = None  # a _Drawer drawing ahead, or None
         self.keys = set()  # of the images to draw
         # The build process's time on share images (keys, copies, what it draws), and the
-        # CPU spent drawing, in this process and the child drawing ahead.
+        # CPU spent drawing, in this process and the drawer.
         self.cpu_seconds = 0.0
         self.seconds = 0.0
         self.drawing_cpu_seconds = 0.0
