@@ -21,7 +21,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
-from carnet import memory
+from carnet import forked, memory
 from carnet.i18n import N_, _, reworded
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
@@ -375,6 +375,10 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
             else:
                 collector.errors.append(_("the build stopped: {problem}").format(problem=problem))
     finally:
+        # A build that stopped half-way may leave a helper at work: the share images'
+        # drawer waiting for images that will never come. Ended with the build, not at the
+        # next one (or when the process exits).
+        forked.stop_unfinished()
         gc.unfreeze()
         pelican_console.quiet = False
         signals.all_generators_finalized.disconnect(count)

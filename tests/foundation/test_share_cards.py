@@ -713,3 +713,28 @@ def test_a_photo_over_pillows_limit_stops_the_build_with_one_line_naming_it(site
     [line] = failure.value.problems
     assert line.startswith("content/images/immense.jpg: more than ")
     assert line.endswith("save a smaller copy (4000 pixels wide is plenty for a page)")
+
+
+def test_a_build_stopped_by_a_broken_post_leaves_no_drawer_at_work(site):
+    """A cold build starts the drawer before reading the posts; one that stops on a broken
+    post never sends it images: it was left waiting, a process of its own, until the next
+    build or the end of the process (`invoke livereload` keeps both for hours)."""
+    for number in range(10):
+        site.add_post(f"{number}.md", title=f"Billet {number}", date="2020-09-01")
+    (site.content / "posts" / "casse.md").write_text("Date: 2020-09-02\n\nSans titre.\n")
+    with pytest.raises(BuildFailed):
+        site.build(CARNET_BUILD_PROCESSES=2)
+    drawers = [
+        pid
+        for pid in os.listdir("/proc")
+        if pid.isdigit() and b"carnet.card_drawer" in _command_line(pid)
+    ]
+    assert drawers == [] and not forked.another_child_working()
+
+
+def _command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as command:
+            return command.read()
+    except OSError:
+        return b""
