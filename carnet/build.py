@@ -21,7 +21,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.log import console as pelican_console
 from pelican.settings import load_source, read_settings
 
-from carnet import forked, memory
+from carnet import forked, libc
 from carnet.i18n import N_, _, reworded
 from carnet.pelican_private import (
     PELICAN_MESSAGES,
@@ -317,7 +317,7 @@ def build(settings_file, output_path=None, overrides=None, strict=False):
     if _builds_in_this_process["count"]:
         gc.collect()
     else:
-        memory.give_big_blocks_back()
+        libc.give_big_blocks_back()
     _builds_in_this_process["count"] += 1
     gc.freeze()
     counts = {}

@@ -17,17 +17,15 @@ Report, pickled, to its standard output.
 """
 
 import collections
-import ctypes
 import os
 import pickle
 import signal
 import sys
 import time
 
-from carnet import memory
+from carnet import libc
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
-PR_SET_PDEATHSIG = 1  # linux/prctl.h: the drawer is started on Linux only (forked.processes)
 
 # An image to make: a card to draw (spec, see share_card.render_card), or an image to crop
 # (source, the file; shown, its name for the coach: content/images/x.jpg); key, the hash of
@@ -87,19 +85,11 @@ def _batches(pipe, file):
             yield pickle.loads(os.pread(file, length, offset))
 
 
-def _end_with(build):
-    """Be killed when the build ends: a build killed half-way (kill -9, the out-of-memory
-    killer) would otherwise leave its drawer working for nobody."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != build:  # it ended before prctl
-        os._exit(1)
-
-
 def main(build, pipe, file, cache):
-    _end_with(build)
+    libc.end_with(build)
     # Ctrl-C reaches every process of the terminal: the build stops the drawer itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    memory.give_big_blocks_back()
+    libc.give_big_blocks_back()
     # Pillow imported now, while the build reads its posts, not as the first images come.
     from carnet import share_card  # noqa: F401
 

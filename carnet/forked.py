@@ -17,23 +17,20 @@ as in a one-process build.
 """
 
 import atexit
-import ctypes
 import gc
 import logging
 import os
 import pickle
-import signal
 import sys
 import tempfile
 import traceback
 
 import blinker
 
-from carnet import memory
+from carnet import libc
 from carnet.defaults import setting
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
-PR_SET_PDEATHSIG = 1  # linux/prctl.h; forked children are made on Linux only (processes)
 
 # The children of this process whose result is not taken yet.
 _children = set()
@@ -89,17 +86,6 @@ def _keep_logs_in_child():
     return kept
 
 
-def _end_with(parent):
-    """In the child: be killed when the build process ends. A build killed half-way (kill
-    -9, the out-of-memory killer) would otherwise leave its child working on a share nobody
-    takes, holding the files the build had open: the publish lock among them, so the next
-    publish waited for « another publish » whose process no longer exists."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it ended before prctl
-        os._exit(1)
-
-
 class Child:
     """`work(*args)` running in a forked child; `result()` waits for it and returns what
     it returned, after logging again what it logged."""
@@ -112,7 +98,7 @@ class Child:
         # child lives: its collections would otherwise touch (and so copy) every page of
         # memory the processes share.
         gc.freeze()
-        memory.free_pages_back()
+        libc.free_pages_back()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         parent = os.getpid()
@@ -126,7 +112,7 @@ class Child:
     def _run(self, work, args, parent):
         status = 1
         try:
-            _end_with(parent)
+            libc.end_with(parent)
             kept = _keep_logs_in_child()
             try:
                 payload = pickle.dumps((("done", work(*args)), kept.records), PROTOCOL)

@@ -120,7 +120,7 @@ def test_pages_the_build_freed_are_given_back_before_a_fork():
 # them. How many KB the process gives back to the system as they are freed.
 _BLOCKS_GIVEN_BACK = """
 import ctypes, sys
-from carnet import memory
+from carnet import libc as carnet_libc
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]
@@ -133,7 +133,7 @@ def touched(size):
     ctypes.memset(block, 1, size)
     return block
 if sys.argv[1] == "given back":
-    memory.give_big_blocks_back()
+    carnet_libc.give_big_blocks_back()
 libc.free(touched(3 << 20))
 blocks = [touched(1 << 20) for _ in range(4)]
 kept = touched(64)

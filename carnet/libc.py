@@ -1,9 +1,13 @@
-"""What Carnet asks of the C library's memory allocator (glibc's malloc), for the build's
-peak memory: the sum of its processes' (carnet/forked.py, carnet/card_drawer.py). ctypes
-only: the share images' drawer imports it, and every module it imports is its memory."""
+"""What Carnet asks of the C library (glibc) for the build's helper processes: freed memory
+given back (the build's peak memory is the sum of its processes'), and a helper's end with
+the build (carnet/forked.py, carnet/card_drawer.py). ctypes only: the share images' drawer
+imports it, and every module it imports is its memory."""
 
 import ctypes
+import os
+import signal
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h: helpers are started on Linux only (forked.processes)
 # glibc's malloc.h: mallopt's parameters.
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 BIG_BLOCK = 128 * 1024
@@ -32,3 +36,14 @@ def free_pages_back():
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     if trim is not None:
         trim(0)
+
+
+def end_with(parent):
+    """In a helper process: be killed when `parent`, the build, ends. A build killed
+    half-way (kill -9, the out-of-memory killer) would otherwise leave its helper working
+    on a share nobody takes, holding the files the build had open: the publish lock among
+    them, so the next publish waited for « another publish » whose process no longer
+    exists."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before prctl
+        os._exit(1)
