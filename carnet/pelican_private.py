@@ -34,6 +34,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import file_suffix, mkdir_p, pelican_open, posixize_path
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from carnet.compact_texts import CompactText
 from carnet.i18n import N_
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ RELIED_ON = {
     "pelican.generators.CachingGenerator.__init__": (
         "e7f8f4e24c65f7e59728bfba2c2ecc0db1f9b206371aae5852518ce78dc86e90"
     ),
-    # intrasite_link_regex; Content.__init__ sets _content and _context.
+    # intrasite_link_regex; Content.__init__ sets _content (texts_kept_compact makes it a
+    # property) and _context.
     "pelican.contents.Content._get_intrasite_link_regex": (
         "5d6b5c2523b5193e478029b63b1bc16b6b69e0b41d49dc0985db49fb98782292"
     ),
@@ -151,7 +153,9 @@ RELIED_ON = {
     # cache are read_like_read_file's; in_readers_cache asks the cache without the
     # wrappers of its instance, and without the file's stamp (FileStampDataCacher keeps
     # (stamp, data) through FileDataCacher.cache_data); the plugin takes a miss of
-    # get_cached_data to be its `default` argument itself.
+    # get_cached_data to be its `default` argument itself. readers_cache_shares_texts
+    # finds the entry read_file cached under the same key as read_file (the absolute path
+    # of base_path and path).
     "pelican.generators.ArticlesGenerator.generate_context": (
         "16f8066e3e5b8a42181fdf7a90d98bfc2000abec5bac48a7eb9d1586b5731702"
     ),
@@ -210,6 +214,50 @@ def untested_pelican():
     """The installed Pelican's version if this module was not checked against it, else None."""
     version = metadata.version("pelican")
     return None if version.startswith(TESTED_PELICAN) else version
+
+
+# --- Posts' texts held once, compact ------------------------------------------------------
+# Content.__init__ keeps the HTML its reader made in self._content; Readers.read_file keeps
+# the same str in the readers' cache (FileStampDataCacher.cache_data: _cache[path] =
+# (stamp, (content, metadata))), under the path it asked get_cached_data for.
+
+
+def texts_kept_compact():
+    """Content._content held as a CompactText (carnet/compact_texts.py, which says why):
+    set as a str, read as a new str each time; a Content given its text otherwise (a copy
+    made by pickling) reads it as it is. Pelican offers no setting or signal for it."""
+    if not isinstance(Content.__dict__.get("_content"), property):
+        Content._content = property(_text_of, _keep_text)
+
+
+def _text_of(content):
+    try:
+        text = content.__dict__["_content"]
+    except KeyError:
+        raise AttributeError("_content") from None
+    return str(text) if type(text) is CompactText else text
+
+
+def _keep_text(content, text):
+    content.__dict__["_content"] = CompactText(text) if type(text) is str and text else text
+
+
+def readers_cache_shares_texts(readers):
+    """readers_init: once read_file made a post, the readers' cache holds the post's
+    CompactText in place of the str its reader returned: each text is held once."""
+    readers.read_file = functools.partial(_read_file_sharing_text, readers, readers.read_file)
+
+
+def _read_file_sharing_text(readers, read_file, base_path, path, *args, **kwargs):
+    content = read_file(base_path, path, *args, **kwargs)
+    key = os.path.abspath(os.path.join(base_path, path))  # read_file's, for the cache
+    entry = readers._cache.get(key)
+    kept = content.__dict__.get("_content")
+    if entry is not None and type(kept) is CompactText:
+        stamp, (text, metadata) = entry
+        if type(text) is str and text == str(kept):
+            readers._cache[key] = (stamp, (kept, metadata))
+    return content
 
 
 # --- A post's HTML before Pelican resolves its links --------------------------------------
@@ -754,6 +802,7 @@ __all__ = [
     "memos_for_one_build",
     "period_archives_in_one_pass",
     "read_like_read_file",
+    "readers_cache_shares_texts",
     "reader_of",
     "relative_source_paths_once",
     "rewrite_texts",
@@ -763,6 +812,7 @@ __all__ = [
     "save_cache_with_python_pickler",
     "site_context",
     "source_hash",
+    "texts_kept_compact",
     "untested_pelican",
     "use_boundary_summaries",
 ]

@@ -65,6 +65,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join, truncate_html_words
 
 from carnet import files
+from carnet.compact_texts import CompactText
 from carnet.defaults import setting
 from carnet.feeds import writes_feeds
 from carnet.i18n import _
@@ -136,6 +137,8 @@ class Digests:
         content = content or self._own_content
         if isinstance(value, (bool, int, float, str)):  # Markup, and other subclasses
             return f"{kind.__name__}:{value}"
+        if kind is CompactText:  # a post's text (Content._content): described as before
+            return f"str:{value}"
         if isinstance(value, Content):
             return content(value)
         if isinstance(value, URLWrapper):
