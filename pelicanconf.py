@@ -49,7 +49,8 @@ PLUGIN_PATHS = ["plugins"]
 # carnet_wiring, first, stops the build when a need is not met (a plugin taken out, or moved).
 CARNET_PLUGINS = [
     # Refuses an untested Pelican, checks this list, gives the build its one writer
-    # (carnet/writer.py: feeds with feedgen, page reuse).
+    # (carnet/writer.py: feeds with feedgen, page reuse), holds each post's text once, in
+    # UTF-8 (carnet/compact_texts.py: peak memory).
     ("carnet_wiring", {}),
     # Moves CACHE_PATH into one folder per configuration (initialized).
     ("content_cache", {}),
