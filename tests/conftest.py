@@ -42,6 +42,15 @@ def in_french():
         use_language("en")
 
 
+def python_prints(script, *args):
+    """What `script` prints, run by a fresh Python in the repository (a process of its own
+    to measure: its memory, its pages)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
 def wait_for(condition, seconds=20):
     """Wait until condition() is true; fail after `seconds`."""
     deadline = time.monotonic() + seconds

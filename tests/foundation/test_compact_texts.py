@@ -2,11 +2,10 @@
 shared by many posts, so that a forked child reading the texts does not copy them."""
 
 import pickle
-import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import python_prints
 from pelican import signals
 
 from carnet import forked
@@ -74,19 +73,9 @@ def test_a_forked_child_reading_every_text_copies_few_pages():
     copied one page per post it read (4 KB a post, 20 MB at 5000 posts). What it copies now
     (44 to 48 pages for 400 posts, measured): the CompactTexts, glibc's free lists as each
     text is made again, and gone."""
-
-    def pages_copied(mode):
-        done = subprocess.run(
-            [sys.executable, "-c", _PAGES_COPIED_READING_TEXTS, mode],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return int(done.stdout)
-
-    assert pages_copied("str") >= 300  # Pelican's own: one page for nearly every post
-    assert pages_copied("compact") < 100
+    pages_copied = int(python_prints(_PAGES_COPIED_READING_TEXTS, "str"))
+    assert pages_copied >= 300  # Pelican's own: one page for nearly every post
+    assert int(python_prints(_PAGES_COPIED_READING_TEXTS, "compact")) < 100
 
 
 def test_a_built_post_holds_its_text_once_and_the_site_is_the_same_warm(site):

@@ -2,12 +2,10 @@
 
 import logging
 import os
-import subprocess
-import sys
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import python_prints
 
 from carnet import forked
 
@@ -104,14 +102,7 @@ print(freed, resident_kb(), len(kept))
 
 def test_pages_the_build_freed_are_given_back_before_a_fork():
     """A free page both processes map would be copied as soon as either reused it."""
-    done = subprocess.run(
-        [sys.executable, "-c", FREED_THEN_FORKED],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    freed, after_fork, kept = map(int, done.stdout.split())
+    freed, after_fork, kept = map(int, python_prints(FREED_THEN_FORKED).split())
     assert after_fork < freed - 8 * 1024 and kept == 256
 
 
@@ -149,18 +140,8 @@ def test_freed_big_blocks_are_given_back_to_the_system():
     to 32 MB): once a share image was drawn, every process of the build kept its freed
     megabytes, and the build's peak memory is the sum of its processes'."""
 
-    def given_back(mode):
-        done = subprocess.run(
-            [sys.executable, "-c", _BLOCKS_GIVEN_BACK, mode],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return int(done.stdout)
-
-    assert given_back("kept") < 512  # glibc's default, as the build had it
-    assert given_back("given back") >= 4 * 1024
+    assert int(python_prints(_BLOCKS_GIVEN_BACK, "kept")) < 512  # glibc's default
+    assert int(python_prints(_BLOCKS_GIVEN_BACK, "given back")) >= 4 * 1024
 
 
 def test_the_posts_are_frozen_once_read(site):
