@@ -12,8 +12,8 @@ A CompactText keeps the text's UTF-8 bytes (some 5 KB for a post in French) in a
 block of BLOCK_SIZE, and gives the text back as a new str each time it is asked (some
 3 µs for a post). Reading it writes only the reference counts of the block and of the
 CompactText, both small objects among many. Measured on a cold build of the benchmark's
-corpus (`/work/prof/mem.py`, PSS of every process): 5000 posts, 234 → 206 MB at the peak;
-1000 posts, 99–101 → 95 MB.
+corpus (the PSS of every process every 10 ms): 5000 posts, 234 → 206 MB at the peak; 1000
+posts, 99–101 → 95 MB (`invoke bench`: 1.44× and 1.41× of vanilla's, bench/README.md).
 
 Carnet keeps Pelican's Content._content this way (carnet/pelican_private.py,
 texts_kept_compact). A CompactText is unpickled as the str it holds (the readers' cache on
