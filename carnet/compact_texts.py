@@ -26,7 +26,8 @@ BLOCK_SIZE = 64 * 1024
 
 
 class _Block:
-    """The block texts are added to, until the next one no longer fits."""
+    """The block texts are added to, until the next one no longer fits. Not locked: texts
+    are made by the thread that builds, one build at a time."""
 
     memory = bytearray(BLOCK_SIZE)
     used = 0
