@@ -724,22 +724,21 @@ def test_a_build_stopped_by_a_broken_post_leaves_no_drawer_at_work(site):
     (site.content / "posts" / "casse.md").write_text("Date: 2020-09-02\n\nSans titre.\n")
     with pytest.raises(BuildFailed):
         site.build(CARNET_BUILD_PROCESSES=2)
-    assert _drawers_of(os.getpid()) == [] and not forked.another_child_working()
+    assert _drawers_started_here() == [] and not forked.another_child_working()
 
 
-def _drawers_of(parent):
-    """The drawers `parent` started that are still at work (another test run's drawers,
-    on the same machine, are not this build's)."""
-    drawers = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as command:
-                command_line = command.read()
-            with open(f"/proc/{pid}/stat", "rb") as stat:
-                # pid (name) state ppid …: the name may hold spaces, not a closing bracket.
-                parent_pid = int(stat.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):  # ended meanwhile
-            continue
-        if b"carnet.card_drawer" in command_line and parent_pid == parent:
-            drawers.append(pid)
-    return drawers
+def _drawers_started_here():
+    """This process's children that are share images' drawers still at work (the list
+    Linux keeps of the children each thread started, as test_one_at_a_time reads it:
+    another test run's drawers, on the same machine, are not this build's)."""
+    with open(f"/proc/self/task/{os.getpid()}/children") as children:
+        pids = children.read().split()
+    return [pid for pid in pids if b"carnet.card_drawer" in _command_line(pid)]
+
+
+def _command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as command:
+            return command.read()
+    except OSError:  # ended meanwhile
+        return b""
