@@ -56,17 +56,28 @@ def test_preview_and_build_at_once_leave_one_whole_site(site):
     for number in range(5):
         site.add_post(f"p{number}.md", title=f"Billet {number}", date="2021-10-01 08:00")
         env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+        # What each task said, for a failure to say why (one failed once, under the load
+        # of two test runs at once, and was not seen again in 17 runs). Files, not pipes:
+        # a task waiting for the other's lock must not wait for its reader too.
+        logs = [(site.root.parent / f"{task}.log").open("w+") for task in ("preview", "build")]
         tasks = [
             subprocess.Popen(
                 [sys.executable, "-m", "invoke", task],
                 cwd=site.root,
                 env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
-            for task in ("preview", "build")
+            for task, log in zip(("preview", "build"), logs, strict=True)
         ]
-        assert [task.wait(timeout=300) for task in tasks] == [0, 0]
+        for task in tasks:
+            task.wait(timeout=300)
+        said = []
+        for log in logs:
+            log.seek(0)
+            said.append(log.read())
+            log.close()
+        assert [task.returncode for task in tasks] == [0, 0], said
         online = {
             'stylesheet" href="https://' in page.read_text(encoding="utf-8")
             for page in site.html_files()
